@@ -1,0 +1,1 @@
+"""Plain-Python domain logic (calendar, identifiers, workflow); no Flask or SQLAlchemy."""
