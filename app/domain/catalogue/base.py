@@ -1,0 +1,104 @@
+"""The shape of a catalogue entry (事项): who may apply, materials, limits, steps, outcomes.
+
+A service is data plus a few rule functions; the lifecycle itself lives only in
+`app.domain.workflow` and every service switches its steps on or off here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from app.domain.calendar import Limit, LimitUnit
+
+
+def workdays(amount: int | str) -> Limit:
+    return Limit(Decimal(str(amount)), LimitUnit.WORKDAYS)
+
+
+def days(amount: int) -> Limit:
+    return Limit(Decimal(amount), LimitUnit.DAYS)
+
+
+def hours(amount: int) -> Limit:
+    return Limit(Decimal(amount), LimitUnit.HOURS)
+
+
+class ApplicantKind(StrEnum):
+    INDIVIDUAL = "individual"  # 个人（本人）
+    AGENT = "agent"  # 受委托人
+    UNIT = "unit"  # 单位
+    FOREIGNER = "foreigner"  # 外国人
+    ENTERPRISE = "enterprise"  # 企业
+
+
+class Step(StrEnum):
+    """Optional parts of the statutory lifecycle a service may switch on."""
+
+    CORRECTION = "correction"  # 一次性告知补正
+    SUSPENSION = "suspension"  # 中止（听证、检验、检测、鉴定、专家评审、调查核实）
+    EXTENSION = "extension"  # 延长（负责人批准，一次）
+    ISSUE = "issue"  # 送达/发证
+    TOLERANCE = "tolerance"  # 容缺受理
+    IMMEDIATE = "immediate"  # 即办：受理时当场办结
+    AUTOMATIC = "automatic"  # 系统自动审核（自动审批）
+
+
+@dataclass(frozen=True)
+class Material:
+    """A required material (申请材料). `core` ones (主审要件) can never be waived by tolerance;
+    `shared` ones are verified through data sharing and never asked of the applicant."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    core: bool = True
+    shared: bool = False
+    required: bool = True
+    note_zh: str = ""
+
+
+@dataclass(frozen=True)
+class ServiceLimits:
+    """Every time limit of a service, each with its unit and the source it comes from."""
+
+    acceptance: Limit | None  # 受理时限: else deemed accepted (行政许可法第32条)
+    correction_reply: Limit | None  # 补正答复期限: else closed
+    promised: Limit  # 承诺时限
+    statutory: Limit  # 法定时限
+    extension: Limit | None = None  # 延长时限（一次）
+    delivery: Limit | None = None  # 送达时限 (第44条)
+    commitment: Limit | None = None  # 容缺补齐期限 (never beyond the promised limit)
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def items(self) -> list[tuple[str, Limit]]:
+        names = ("acceptance", "correction_reply", "promised", "statutory", "extension",
+                 "delivery", "commitment")
+        return [(name, getattr(self, name)) for name in names if getattr(self, name) is not None]
+
+
+@dataclass(frozen=True)
+class Service:
+    code: str
+    name_zh: str
+    name_en: str
+    summary_zh: str
+    summary_en: str
+    unit_kind: str  # the kind of unit that handles it (派出所, 交警大队…)
+    applicant_kinds: frozenset[ApplicantKind]
+    materials: tuple[Material, ...]
+    limits: ServiceLimits
+    steps: frozenset[Step]
+    outcome_documents: tuple[str, ...]
+    legal_basis_zh: str
+    number_prefix: str  # 办件编号前缀
+    workflow_built: bool = True  # False: listed in the catalogue, filing not yet open
+
+    def has(self, step: Step) -> bool:
+        return step in self.steps
+
+    def material(self, code: str) -> Material:
+        for material in self.materials:
+            if material.code == code:
+                return material
+        raise KeyError(code)

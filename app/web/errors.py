@@ -1,0 +1,46 @@
+"""Error pages in Chinese, JSON `{"error", "message"}` under /api."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.web.security import wants_json
+
+MESSAGES = {
+    400: ("bad_request", "请求有误", "请求内容不完整或格式不正确。"),
+    401: ("unauthorized", "请先登录", "请先登录后再访问。"),
+    403: ("forbidden", "无权访问", "您没有权限进行此项操作。"),
+    404: ("not_found", "页面不存在", "您访问的内容不存在或已被删除。"),
+    405: ("method_not_allowed", "请求方式不支持", "该地址不支持此请求方式。"),
+    409: ("conflict", "状态冲突", "当前状态下不能进行此项操作。"),
+    413: ("too_large", "文件过大", "上传的文件超过大小限制。"),
+    422: ("unprocessable", "内容有误", "提交的内容有误，请检查后重试。"),
+    429: ("too_many_requests", "操作过于频繁", "操作过于频繁，请稍后再试。"),
+    500: ("server_error", "系统繁忙", "系统暂时无法处理您的请求，请稍后再试。"),
+}
+
+
+def render_error(status: int, message: str | None = None):
+    code, title, default = MESSAGES.get(status, MESSAGES[500])
+    text = message or _(default)
+    if wants_json():
+        return jsonify(error=code, message=text), status
+    return render_template("errors/error.html", title=_(title), message=text), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        return render_error(400, _("页面已过期或表单校验失败，请刷新页面后重新提交。"))
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        description = exc.description if exc.code == 429 else None
+        return render_error(exc.code or 500, _("操作过于频繁，请稍后再试。") if description else None)
+
+    @app.errorhandler(Exception)
+    def unhandled(exc: Exception):
+        app.logger.exception("unhandled error")
+        return render_error(500)

@@ -1,0 +1,69 @@
+"""WTForms forms. Messages are Chinese first (lazy, translated to English on request)."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+
+REQUIRED = _l("此项为必填项。")
+USERNAME = [DataRequired(REQUIRED), Length(3, 32, _l("用户名长度为3至32位。")),
+            Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("用户名只能包含字母、数字、下划线、点和短横线。"))]
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("用户名"), validators=[DataRequired(REQUIRED)])
+    password = PasswordField(_l("密码"), validators=[DataRequired(REQUIRED)])
+    submit = SubmitField(_l("登录"))
+
+
+class _PasswordMixin:
+    password = PasswordField(_l("设置密码"), validators=[DataRequired(REQUIRED)],
+                             description=_l("至少10位，须同时包含字母和数字。"))
+    password_confirm = PasswordField(
+        _l("确认密码"),
+        validators=[DataRequired(REQUIRED), EqualTo("password", _l("两次输入的密码不一致。"))],
+    )
+
+
+class CitizenRegistrationForm(_PasswordMixin, FlaskForm):
+    real_name = StringField(_l("姓名"), validators=[DataRequired(REQUIRED), Length(max=60)],
+                            render_kw={"autocomplete": "name"})
+    id_number = StringField(_l("公民身份号码"), validators=[DataRequired(REQUIRED)],
+                            description=_l("18位，末位可能为X。"), render_kw={"autocomplete": "off", "inputmode": "text"})
+    phone = StringField(_l("手机号码"), validators=[DataRequired(REQUIRED)],
+                        render_kw={"autocomplete": "tel", "inputmode": "numeric"})
+    username = StringField(_l("用户名"), validators=USERNAME, render_kw={"autocomplete": "username"})
+    submit = SubmitField(_l("注册"))
+
+
+class EnterpriseRegistrationForm(_PasswordMixin, FlaskForm):
+    uscc = StringField(_l("统一社会信用代码"), validators=[DataRequired(REQUIRED)],
+                       description=_l("18位，见营业执照。"))
+    legal_rep_name = StringField(_l("法定代表人姓名"), validators=[DataRequired(REQUIRED), Length(max=60)])
+    legal_rep_id_number = StringField(_l("法定代表人公民身份号码"), validators=[DataRequired(REQUIRED)],
+                                      render_kw={"autocomplete": "off"})
+    contact_name = StringField(_l("经办人姓名"), validators=[DataRequired(REQUIRED), Length(max=60)])
+    phone = StringField(_l("经办人手机号码"), validators=[DataRequired(REQUIRED)],
+                        render_kw={"autocomplete": "tel", "inputmode": "numeric"})
+    username = StringField(_l("用户名"), validators=USERNAME, render_kw={"autocomplete": "username"})
+    submit = SubmitField(_l("注册"))
+
+
+class StaffAccountForm(FlaskForm):
+    username = StringField(_l("用户名"), validators=USERNAME)
+    real_name = StringField(_l("姓名"), validators=[DataRequired(REQUIRED), Length(max=60)])
+    role = SelectField(_l("角色"), choices=[
+        ("clerk", _l("窗口民警")), ("supervisor", _l("负责人")), ("officer", _l("办案民警")),
+        ("admin", _l("系统管理员")),
+    ])
+    unit_id = SelectField(_l("所属单位"), coerce=int)
+    phone = StringField(_l("手机号码"), validators=[DataRequired(REQUIRED)])
+    password = PasswordField(_l("初始密码"), validators=[DataRequired(REQUIRED)],
+                             description=_l("至少10位，须同时包含字母和数字。"))
+    submit = SubmitField(_l("创建账号"))
+
+
+class WhitelistForm(FlaskForm):
+    code = StringField(_l("统一社会信用代码"), validators=[DataRequired(REQUIRED), Length(18, 18, _l("统一社会信用代码为18位。"))])
+    note = StringField(_l("说明"), validators=[DataRequired(REQUIRED), Length(max=200)],
+                       description=_l("例如：早期试点赋码，经核实合法有效。"))
+    submit = SubmitField(_l("加入白名单"))

@@ -1,0 +1,28 @@
+"""Language choice (Chinese first, English available) and the large-text mode (适老化)."""
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+from flask_login import current_user
+
+LANG_COOKIE = "lang"
+LARGE_TEXT_COOKIE = "large_text"
+
+
+def select_locale() -> str:
+    supported = current_app.config["LANGUAGES"]
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen in supported:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.language in supported:
+        return current_user.language
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def large_text() -> bool:
+    return request.cookies.get(LARGE_TEXT_COOKIE) == "1"
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def inject_preferences():
+        return {"current_lang": select_locale(), "large_text": large_text()}

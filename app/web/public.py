@@ -1,0 +1,62 @@
+"""Public pages: home with the service catalogue, language and text-size preferences."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from app.domain.catalogue import CATALOGUE
+from app.web.auth import safe_next
+from app.web.guards import allow_public
+from app.web.i18n import LANG_COOKIE, LARGE_TEXT_COOKIE
+
+bp = Blueprint("public", __name__)
+bp.before_request(allow_public)
+
+LIMIT_NAMES = {
+    "acceptance": _l("受理时限"),
+    "correction_reply": _l("补正答复期限"),
+    "promised": _l("承诺时限"),
+    "statutory": _l("法定时限"),
+    "extension": _l("可延长"),
+    "delivery": _l("送达时限"),
+    "commitment": _l("容缺补齐期限"),
+}
+ONE_YEAR = 365 * 24 * 3600
+
+
+@bp.route("/")
+def home():
+    return render_template("public/home.html", services=CATALOGUE.values(), limit_names=LIMIT_NAMES)
+
+
+def _back():
+    return redirect(safe_next(request.form.get("next")) or url_for("public.home"))
+
+
+@bp.route("/prefs/language", methods=["POST"])
+def set_language():
+    lang = request.form.get("lang")
+    if lang not in current_app.config["LANGUAGES"]:
+        abort(400)
+    response = _back()
+    response.set_cookie(LANG_COOKIE, lang, max_age=ONE_YEAR, httponly=True, samesite="Lax",
+                        secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+@bp.route("/prefs/text-size", methods=["POST"])
+def set_text_size():
+    large = request.form.get("large") == "1"
+    response = _back()
+    response.set_cookie(LARGE_TEXT_COOKIE, "1" if large else "0", max_age=ONE_YEAR, httponly=True,
+                        samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+@bp.route("/track")
+def track_lookup():
+    """The home page's lookup box: a pasted tracking token or tracking URL."""
+    token = (request.args.get("token") or "").strip().rstrip("/").rsplit("/", 1)[-1]
+    if not token:
+        return redirect(url_for("public.home"))
+    return redirect(url_for("track.page", token=token))

@@ -1,0 +1,105 @@
+"""Configuration classes. Every value comes from the environment with an explicit conversion.
+
+`create_app(config_name)` picks one of these by name: development, testing, production.
+"""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return default if value in (None, "") else int(value)
+
+
+class ConfigError(RuntimeError):
+    """Raised when a configuration refuses to start (e.g. production without secrets)."""
+
+
+class Config:
+    APP_NAME = "警务通办"
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    # Keys that sign certificate and permit verification links: "kid:hexkey,kid2:hexkey".
+    # The first key signs; all of them verify, so keys can be rotated.
+    SIGNING_KEYS = os.environ.get("SIGNING_KEYS")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    BABEL_DEFAULT_LOCALE = "zh"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh", "en")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    # Per-account login throttle: this many failures lock the account for LOGIN_LOCK_MINUTES.
+    LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+    LOGIN_LOCK_MINUTES = env_int("LOGIN_LOCK_MINUTES", 15)
+    LOGIN_RATE_LIMIT_PER_IP = os.environ.get("LOGIN_RATE_LIMIT_PER_IP", "20 per minute")
+    API_TOKEN_HOURS = env_int("API_TOKEN_HOURS", 8)
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # Legal legacy credit codes that fail the GB 32100 checksum (admin-maintained too).
+    USCC_WHITELIST = tuple(filter(None, os.environ.get("USCC_WHITELIST", "").split(",")))
+    SEED_DEMO_ALLOWED = True
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+    SECRET_KEY = Config.SECRET_KEY or "development-only-secret-key-not-for-production"
+    SIGNING_KEYS = Config.SIGNING_KEYS or (
+        "dev1:8f1c0f5a2b7e4d39a6c1e0b9d8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9"
+    )
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite://")
+    SECRET_KEY = "testing-secret-key"
+    SIGNING_KEYS = (
+        "test2:2b7e151628aed2a6abf7158809cf4f3c2b7e151628aed2a6abf7158809cf4f3c,"
+        "test1:00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+    )
+    RATELIMIT_STORAGE_URI = "memory://"
+    SERVER_NAME = "localhost"
+    PUBLIC_BASE_URL = "http://localhost"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    SEED_DEMO_ALLOWED = False
+
+    @classmethod
+    def check(cls) -> None:
+        missing = [
+            name
+            for name in ("SECRET_KEY", "DATABASE_URL", "SIGNING_KEYS")
+            if not os.environ.get(name)
+        ]
+        if missing:
+            raise ConfigError(
+                "production refuses to start without these environment variables: "
+                + ", ".join(missing)
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
