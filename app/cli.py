@@ -1,4 +1,4 @@
-"""Flask commands: seed-demo, calendar due (more are added with the statutory engine)."""
+"""Flask commands: seed-demo, calendar due, sla sweep, audit verify."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -13,6 +13,8 @@ from app import timeutil
 def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(calendar_group)
+    app.cli.add_command(sla_group)
+    app.cli.add_command(audit_group)
 
 
 @click.command("seed-demo")
@@ -56,3 +58,51 @@ def calendar_due(start: str, amount: str, unit: str) -> None:
     calendar = load_calendar()
     due = due_at(started, Limit(quantity, LimitUnit(unit)), calendar=calendar)
     click.echo(due.isoformat())
+
+
+@click.group("sla")
+def sla_group() -> None:
+    """Statutory time limits."""
+
+
+@sla_group.command("sweep")
+@click.option("--as-of", "as_of", default=None, help="ISO 8601 instant; timers due by then fire (default: now).")
+def sla_sweep(as_of: str | None) -> None:
+    """Fire every timer that is due: deemed acceptance, unanswered corrections, escalations,
+    breached commitments. Safe to run twice and from several servers at once."""
+    from app.operations.sla import sweep
+
+    now = timeutil.now()
+    moment = now
+    if as_of:
+        try:
+            moment = datetime.fromisoformat(as_of)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from exc
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timeutil.LOCAL_TZ)
+    result = sweep(as_of=moment, now=now)
+    for application_id, action in result.fired:
+        click.echo(f"fired {action} on application {application_id}")
+    click.echo(f"{result.count} timers fired, {result.skipped_locked} items skipped (held by another sweep)")
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """The tamper-evident event log."""
+
+
+@audit_group.command("verify")
+def audit_verify() -> None:
+    """Check every hash link of the event log; report the first broken one."""
+    from app.operations.audit import verify_event_chain
+
+    checked, broken = verify_event_chain()
+    if broken is None:
+        click.echo(f"event log intact: {checked} events verified")
+        return
+    click.echo(
+        f"BROKEN at application {broken.application_id}, event #{broken.seq} (id {broken.event_id}): "
+        f"{broken.problem}; {checked} events before it verified"
+    )
+    raise SystemExit(1)

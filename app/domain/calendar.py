@@ -354,6 +354,30 @@ class WorkCalendar:
             return -self._count_after_until(last, first)
         return self._count_after_until(first, last)
 
+    def working_hours_between(
+        self,
+        start: datetime,
+        end: datetime,
+        office_hours: OfficeHours = DEFAULT_OFFICE_HOURS,
+    ) -> Decimal:
+        """Working time inside office sessions on working days between two instants,
+        in hours (0 if ``end`` is not after ``start``): how much of a working-hour
+        limit a suspension took, so that it can be given back."""
+        begin, finish = _to_local(start), _to_local(end)
+        if finish <= begin:
+            return Decimal(0)
+        total = timedelta(0)
+        day = begin.date()
+        while day <= finish.date():
+            if self.is_working_day(day):
+                for session_start, session_end in office_hours.sessions:
+                    opens = max(begin, datetime.combine(day, session_start, tzinfo=SHANGHAI))
+                    closes = min(finish, datetime.combine(day, session_end, tzinfo=SHANGHAI))
+                    if closes > opens:
+                        total += closes - opens
+            day = self.next_working_day(day)
+        return Decimal(total // timedelta(microseconds=1)) / Decimal(_MICROSECONDS_PER_HOUR)
+
     def working_days_left(self, now: datetime, due: datetime) -> int:
         """Working days after today up to the due day ("还剩N个工作日"); 0 on the
         due day itself and once overdue."""

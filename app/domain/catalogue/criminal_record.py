@@ -55,3 +55,78 @@ OBJECTION_REVIEW_COMPLEX = workdays(30)
 # More than this many requests by one person in a calendar year need a stated purpose.
 FREE_REQUESTS_PER_YEAR = 3
 FOREIGNER_MIN_RESIDENCE_DAYS = 180
+JUVENILE_AGE = 18
+SEALED_MAX_SENTENCE_MONTHS = 60
+
+UNIT_QUERY_RELATIONS = {"staff": "在职人员", "planned_hire": "拟招录人员"}
+APPLICANT_TYPES = {"individual": "本人申请", "agent": "委托他人代为申请", "unit": "单位查询",
+                   "foreigner": "外国人申请"}
+
+
+class RuleViolation(ValueError):
+    """A filing that the rules refuse, with the reason for the applicant."""
+
+    def __init__(self, code: str, message: str, field: str | None = None):
+        super().__init__(message)
+        self.code, self.message, self.field = code, message, field
+
+
+def is_sealed_juvenile(judgment) -> bool:
+    """犯罪记录封存: offence committed under 18 and sentenced to at most 5 years."""
+    if getattr(judgment, "sealed_juvenile", False):
+        return True
+    age = judgment.offence_at_age
+    return age is not None and age < JUVENILE_AGE and (judgment.sentence_months or 0) <= SEALED_MAX_SENTENCE_MONTHS
+
+
+def counts_as_record(judgment) -> bool:
+    """Only guilt confirmed by an effective court judgment is a record; sealed juvenile
+    records are reported as none."""
+    return bool(judgment.effective) and not is_sealed_juvenile(judgment)
+
+
+def has_criminal_record(judgments) -> bool:
+    return any(counts_as_record(j) for j in judgments)
+
+
+def needs_manual_check(judgments) -> bool:
+    """Anything in the court registry at all (even not a record) is looked at by a clerk;
+    with nothing there, a local applicant can be served on the spot (即办)."""
+    return any(True for _ in judgments)
+
+
+def needs_purpose_proof(requests_this_year: int) -> bool:
+    """The 4th and later request by one person in a calendar year needs a stated purpose."""
+    return requests_this_year >= FREE_REQUESTS_PER_YEAR
+
+
+def check_foreigner_residence(resident_since, today) -> None:
+    if resident_since is None or (today - resident_since).days < FOREIGNER_MIN_RESIDENCE_DAYS:
+        raise RuleViolation(
+            "foreigner.residence_too_short",
+            f"外国人须在本地居住满{FOREIGNER_MIN_RESIDENCE_DAYS}日方可申请开具无犯罪记录证明。",
+            "applicant_type",
+        )
+
+
+def check_unit_query(relation: str | None, legal_provision: str | None, query_reason: str | None) -> None:
+    """A unit may query only its staff or planned hires, citing the law that bars people with
+    records from the job, and stating its reason."""
+    if relation not in UNIT_QUERY_RELATIONS:
+        raise RuleViolation(
+            "unit.relation",
+            "单位只能查询本单位在职人员或拟招录人员，不符合条件的查询申请不予受理。",
+            "relation",
+        )
+    if not (legal_provision or "").strip():
+        raise RuleViolation(
+            "unit.legal_provision",
+            "单位查询须写明法律、行政法规中关于有犯罪记录人员不得从事该职业的具体条款，未提供的不予查询。",
+            "legal_provision",
+        )
+    if not (query_reason or "").strip():
+        raise RuleViolation("unit.reason", "请写明查询理由。", "query_reason")
+
+
+def certificate_wording(name: str, id_type: str, id_number: str, as_of_text: str) -> str:
+    return f"经查询，截至{as_of_text}，未发现{name}（{id_type}：{id_number}）有犯罪记录。"

@@ -1,0 +1,294 @@
+"""Every clock of an application, derived from its event log and the calendar (DESIGN.md §3).
+
+Nothing here is stored as truth: the stored due times are a cache of `derive_clocks`, and a
+test recomputes them from random event sequences. `derive_clocks` also says *why* each
+deadline is what it is, step by step, for the applicant and the clerk.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from app.domain.calendar import (
+    DEFAULT_OFFICE_HOURS,
+    Limit,
+    LimitUnit,
+    OfficeHours,
+    WorkCalendar,
+    due_at,
+)
+from app.domain.catalogue.base import Service, Step
+from app.domain.workflow import (
+    Action,
+    EventRecord,
+    State,
+    commitment_open,
+)
+
+CLOCK_NAMES = (
+    "acceptance_due_at",
+    "correction_reply_due_at",
+    "promised_due_at",
+    "statutory_due_at",
+    "delivery_due_at",
+    "commitment_due_at",
+)
+
+
+class Light(StrEnum):
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+
+
+@dataclass(frozen=True)
+class Clocks:
+    acceptance_due_at: datetime | None = None
+    correction_reply_due_at: datetime | None = None
+    promised_due_at: datetime | None = None
+    statutory_due_at: datetime | None = None
+    delivery_due_at: datetime | None = None
+    commitment_due_at: datetime | None = None
+    accepted_as_of: datetime | None = None  # when the decision clock started
+    paused_since: datetime | None = None
+    paused_reason_code: str | None = None
+    yellow_from_at: datetime | None = None
+    derivation: dict[str, list[str]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, datetime | None]:
+        return {name: getattr(self, name) for name in CLOCK_NAMES}
+
+
+@dataclass(frozen=True)
+class Timer:
+    action: Action
+    due_at: datetime
+    payload: dict
+
+
+def _fmt(moment: datetime) -> str:
+    from app.domain.calendar import SHANGHAI
+
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
+
+
+@dataclass
+class _Walk:
+    """What the event log says, gathered in one pass."""
+
+    state: State = State.DRAFT
+    received_at: datetime | None = None
+    received_label: str = ""
+    correction_at: datetime | None = None
+    decision_start: datetime | None = None
+    decision_label: str = ""
+    pauses: list[tuple[datetime, datetime, str]] = field(default_factory=list)
+    paused_since: datetime | None = None
+    paused_code: str | None = None
+    extended_at: datetime | None = None
+    extension_reason: str = ""
+    approved_at: datetime | None = None
+    commitment_limit_days: int | None = None
+
+
+def _walk(events: Sequence[EventRecord]) -> _Walk:
+    w = _Walk()
+    for e in events:
+        if e.action in (Action.SUBMIT, Action.RESUBMIT):
+            w.received_at = e.at
+            w.received_label = "提交申请" if e.action == Action.SUBMIT else "补正后重新提交"
+            w.correction_at = None
+        elif e.action == Action.REQUEST_CORRECTION:
+            w.correction_at = e.at
+        elif e.action == Action.ACCEPT:
+            w.decision_start, w.decision_label = e.at, "受理"
+        elif e.action == Action.DEEM_ACCEPTED:
+            w.decision_start = w.received_at
+            w.decision_label = "视为受理（自收到申请材料之日起）"
+        elif e.action == Action.SUSPEND:
+            w.paused_since, w.paused_code = e.at, e.payload.get("reason_code")
+        elif e.action == Action.RESUME and w.paused_since is not None:
+            w.pauses.append((w.paused_since, e.at, w.paused_code or ""))
+            w.paused_since, w.paused_code = None, None
+        elif e.action == Action.EXTEND:
+            w.extended_at, w.extension_reason = e.at, e.reason
+        elif e.action == Action.APPROVE:
+            w.approved_at = e.at
+        if e.action in (Action.ACCEPT, Action.DEEM_ACCEPTED) and e.payload.get("tolerance"):
+            w.commitment_limit_days = e.payload.get("commitment_days")
+        w.state = e.to_state
+    return w
+
+
+class _Counter:
+    """Adds limits and pauses in the limit's own unit (working days, working hours, or time)."""
+
+    def __init__(self, calendar: WorkCalendar, office_hours: OfficeHours):
+        self.calendar = calendar
+        self.office_hours = office_hours
+
+    def add(self, start: datetime, limit: Limit) -> datetime:
+        return due_at(start, limit, calendar=self.calendar, office_hours=self.office_hours)
+
+    def pause_length(self, limit: Limit, begin: datetime, end: datetime) -> Limit:
+        """How much of `limit`'s unit a pause from `begin` to `end` took: that much is added."""
+        whole_workdays = limit.unit is LimitUnit.WORKDAYS and limit.amount == limit.amount.to_integral_value()
+        if whole_workdays:
+            return Limit(Decimal(self.calendar.working_days_between(begin, end)), LimitUnit.WORKDAYS)
+        if limit.unit in (LimitUnit.WORKDAYS, LimitUnit.WORKHOURS):
+            hours = self.calendar.working_hours_between(begin, end, self.office_hours)
+            return Limit(hours, LimitUnit.WORKHOURS)
+        return Limit(Decimal((end - begin) / timedelta(hours=1)), LimitUnit.HOURS)
+
+
+def _decision_due(
+    counter: _Counter, w: _Walk, limit: Limit, with_extension: Limit | None, label: str
+) -> tuple[datetime, list[str]]:
+    assert w.decision_start is not None
+    due = counter.add(w.decision_start, limit)
+    steps = [
+        f"{_fmt(w.decision_start)} {w.decision_label}，{label}{limit.describe_zh()}（不含当日），至 {_fmt(due)}"
+    ]
+    for begin, end, code in w.pauses:
+        length = counter.pause_length(limit, begin, end)
+        if length.amount:
+            due = counter.add(due, length)
+        steps.append(
+            f"{_fmt(begin)} 至 {_fmt(end)} 中止办理（{code}），不计入时限，顺延{length.describe_zh()}，至 {_fmt(due)}"
+        )
+    if with_extension is not None and w.extended_at is not None:
+        due = counter.add(due, with_extension)
+        steps.append(
+            f"{_fmt(w.extended_at)} 经负责人批准延长{with_extension.describe_zh()}（{w.extension_reason}），至 {_fmt(due)}"
+        )
+    if w.paused_since is not None:
+        steps.append(f"{_fmt(w.paused_since)} 起中止办理，计时暂停，恢复办理后顺延")
+    return due, steps
+
+
+def _yellow_from(counter: _Counter, start: datetime, due: datetime, limit: Limit) -> datetime:
+    """A clock turns yellow on its last working day (or its last quarter for hour limits)."""
+    from app.domain.calendar import SHANGHAI
+
+    whole_workdays = limit.unit is LimitUnit.WORKDAYS and limit.amount == limit.amount.to_integral_value()
+    if whole_workdays:
+        local_due = due.astimezone(SHANGHAI)
+        return local_due.replace(hour=0, minute=0, second=0, microsecond=0)
+    return due - (due - start) / 4
+
+
+def derive_clocks(
+    service: Service,
+    events: Sequence[EventRecord],
+    *,
+    calendar: WorkCalendar,
+    office_hours: OfficeHours = DEFAULT_OFFICE_HOURS,
+) -> Clocks:
+    limits = service.limits
+    counter = _Counter(calendar, office_hours)
+    w = _walk(events)
+    values: dict = {}
+    why: dict[str, list[str]] = {}
+
+    if w.state == State.SUBMITTED and limits.acceptance and w.received_at:
+        due = counter.add(w.received_at, limits.acceptance)
+        values["acceptance_due_at"] = due
+        why["acceptance_due_at"] = [
+            f"{_fmt(w.received_at)} {w.received_label}，收到申请材料",
+            f"受理时限{limits.acceptance.describe_zh()}（不含当日），至 {_fmt(due)}；"
+            "逾期未作决定的，自收到申请材料之日起视为受理",
+        ]
+    if w.state == State.CORRECTION_REQUESTED and limits.correction_reply and w.correction_at:
+        due = counter.add(w.correction_at, limits.correction_reply)
+        values["correction_reply_due_at"] = due
+        why["correction_reply_due_at"] = [
+            f"{_fmt(w.correction_at)} 一次性告知补正，补正期限{limits.correction_reply.describe_zh()}，至 {_fmt(due)}",
+            "补正期间审查时限不起算",
+        ]
+    if w.decision_start is not None:
+        promised, why["promised_due_at"] = _decision_due(counter, w, limits.promised, limits.extension, "承诺时限")
+        statutory, why["statutory_due_at"] = _decision_due(counter, w, limits.statutory, limits.extension, "法定时限")
+        values["promised_due_at"] = promised
+        values["statutory_due_at"] = statutory
+        values["accepted_as_of"] = w.decision_start
+        values["yellow_from_at"] = _yellow_from(counter, w.decision_start, promised, limits.promised)
+        if w.commitment_limit_days is not None and commitment_open(events):
+            original_promise = counter.add(w.decision_start, limits.promised)
+            agreed = counter.add(w.decision_start, Limit(Decimal(w.commitment_limit_days), LimitUnit.WORKDAYS))
+            due = min(agreed, original_promise)
+            values["commitment_due_at"] = due
+            why["commitment_due_at"] = [
+                f"容缺受理，承诺{w.commitment_limit_days}个工作日内补齐材料，至 {_fmt(agreed)}",
+                f"补齐期限不得超过承诺办理时限（{_fmt(original_promise)}），取 {_fmt(due)}",
+            ]
+    if w.approved_at is not None and service.has(Step.ISSUE) and limits.delivery:
+        due = counter.add(w.approved_at, limits.delivery)
+        if w.state == State.APPROVED:
+            values["delivery_due_at"] = due
+            why["delivery_due_at"] = [
+                f"{_fmt(w.approved_at)} 作出准予决定，送达时限{limits.delivery.describe_zh()}，至 {_fmt(due)}"
+            ]
+    return Clocks(
+        **values,
+        paused_since=w.paused_since,
+        paused_reason_code=w.paused_code,
+        derivation=why,
+    )
+
+
+def light(state: State, clocks: Clocks, now: datetime) -> Light | None:
+    """Green on track, yellow when the promised limit is near or passed, red when the
+    statutory limit (or the delivery limit) has passed. None for a closed matter."""
+    if state not in (State.SUBMITTED, State.CORRECTION_REQUESTED, State.ACCEPTED, State.SUSPENDED, State.APPROVED):
+        return None
+    at = clocks.paused_since or now
+    if state in (State.ACCEPTED, State.SUSPENDED):
+        if clocks.statutory_due_at and at > clocks.statutory_due_at:
+            return Light.RED
+        if clocks.yellow_from_at and at >= clocks.yellow_from_at:
+            return Light.YELLOW
+    if state == State.APPROVED and clocks.delivery_due_at and at > clocks.delivery_due_at:
+        return Light.RED
+    if state == State.SUBMITTED and clocks.acceptance_due_at and at > clocks.acceptance_due_at:
+        return Light.RED
+    return Light.GREEN
+
+
+def _escalated_for(events: Sequence[EventRecord], clock: str, due: datetime) -> bool:
+    key = due.isoformat()
+    return any(
+        e.action == Action.ESCALATE and e.payload.get("clock") == clock and e.payload.get("due") == key
+        for e in events
+    )
+
+
+def pending_timers(state: State, clocks: Clocks, events: Sequence[EventRecord]) -> list[Timer]:
+    """The timers armed in this state, earliest first. The sweep fires those that are due."""
+    timers: list[Timer] = []
+    if state == State.SUBMITTED and clocks.acceptance_due_at:
+        timers.append(Timer(Action.DEEM_ACCEPTED, clocks.acceptance_due_at, {}))
+    if state == State.CORRECTION_REQUESTED and clocks.correction_reply_due_at:
+        timers.append(Timer(Action.CLOSE_UNANSWERED, clocks.correction_reply_due_at, {}))
+    if state == State.ACCEPTED and clocks.statutory_due_at:
+        if not _escalated_for(events, "statutory_due_at", clocks.statutory_due_at):
+            timers.append(
+                Timer(Action.ESCALATE, clocks.statutory_due_at,
+                      {"clock": "statutory_due_at", "due": clocks.statutory_due_at.isoformat()})
+            )
+    if state == State.APPROVED and clocks.delivery_due_at:
+        if not _escalated_for(events, "delivery_due_at", clocks.delivery_due_at):
+            timers.append(
+                Timer(Action.ESCALATE, clocks.delivery_due_at,
+                      {"clock": "delivery_due_at", "due": clocks.delivery_due_at.isoformat()})
+            )
+    if clocks.commitment_due_at and commitment_open(events):
+        timers.append(Timer(Action.BREACH_COMMITMENT, clocks.commitment_due_at, {}))
+    return sorted(timers, key=lambda t: t.due_at)
+
+
+def next_timer_at(state: State, clocks: Clocks, events: Sequence[EventRecord]) -> datetime | None:
+    timers = pending_timers(state, clocks, events)
+    return timers[0].due_at if timers else None

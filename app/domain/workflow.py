@@ -1,0 +1,397 @@
+"""The one state machine for every service (DESIGN.md §3).
+
+`TRANSITIONS` is the whole table: for each action, the states it may leave, the state it
+enters, who may fire it and which fields it needs. `decide` applies the table plus the few
+rules that a table cannot say (correction once and complete, extension once, lawful
+suspension reasons). Services only switch steps on or off in the catalogue; nothing here
+knows a service by name.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from app.domain.catalogue.base import Service, Step
+
+
+class State(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"  # 已提交，待受理
+    CORRECTION_REQUESTED = "correction_requested"  # 待补正
+    ACCEPTED = "accepted"  # 已受理，审查中
+    SUSPENDED = "suspended"  # 中止（不计入办理时限）
+    APPROVED = "approved"  # 准予/办结
+    REJECTED = "rejected"  # 不予许可/不予出具
+    NOT_ACCEPTED = "not_accepted"  # 不予受理
+    ISSUED = "issued"  # 已发证/送达
+    WITHDRAWN = "withdrawn"  # 申请人撤回
+    CLOSED = "closed"  # 逾期未补正，终止
+    REVOKED = "revoked"  # 撤销
+
+
+class Action(StrEnum):
+    SUBMIT = "submit"
+    ACCEPT = "accept"
+    REQUEST_CORRECTION = "request_correction"
+    RESUBMIT = "resubmit"
+    NOT_ACCEPT = "not_accept"
+    SUSPEND = "suspend"
+    RESUME = "resume"
+    EXTEND = "extend"
+    APPROVE = "approve"
+    REJECT = "reject"
+    ISSUE = "issue"
+    WITHDRAW = "withdraw"
+    REVOKE = "revoke"
+    FULFIL_COMMITMENT = "fulfil_commitment"  # 容缺材料补齐
+    # Timer actions, fired only by the sweep.
+    DEEM_ACCEPTED = "deem_accepted"
+    CLOSE_UNANSWERED = "close_unanswered"
+    BREACH_COMMITMENT = "breach_commitment"
+    ESCALATE = "escalate"  # 逾期升级至负责人（状态不变）
+
+
+class ActorKind(StrEnum):
+    APPLICANT = "applicant"
+    CLERK = "clerk"
+    SUPERVISOR = "supervisor"  # 负责人
+    SYSTEM = "system"
+
+
+OPEN_STATES = frozenset(
+    {State.SUBMITTED, State.CORRECTION_REQUESTED, State.ACCEPTED, State.SUSPENDED, State.APPROVED}
+)
+FINAL_STATES = frozenset(
+    {State.REJECTED, State.NOT_ACCEPTED, State.ISSUED, State.WITHDRAWN, State.CLOSED, State.REVOKED}
+)
+DECIDED_STATES = frozenset({State.APPROVED, State.REJECTED, State.ISSUED, State.REVOKED})
+STAFF = frozenset({ActorKind.CLERK, ActorKind.SUPERVISOR})
+SYSTEM = frozenset({ActorKind.SYSTEM})
+# Decisions the system itself takes, only for services that switch on 即办 or automatic review.
+STAFF_OR_SYSTEM = STAFF | SYSTEM
+AUTOMATION_STEPS = (Step.IMMEDIATE, Step.AUTOMATIC)
+
+
+class SuspensionReason(StrEnum):
+    """Lawful reasons whose time is not counted (行政许可法第45条; 犯罪记录查询规定: 调查核实)."""
+
+    INVESTIGATION = "investigation"  # 调查核实（须县级负责人批准）
+    HEARING = "hearing"  # 听证
+    TESTING = "testing"  # 检验、检测
+    INSPECTION = "inspection"  # 检疫、现场核查
+    APPRAISAL = "appraisal"  # 鉴定
+    EXPERT_REVIEW = "expert_review"  # 专家评审
+
+
+SUSPENSION_REASON_NAMES = {
+    SuspensionReason.INVESTIGATION: "调查核实",
+    SuspensionReason.HEARING: "听证",
+    SuspensionReason.TESTING: "检验、检测",
+    SuspensionReason.INSPECTION: "检疫、现场核查",
+    SuspensionReason.APPRAISAL: "鉴定",
+    SuspensionReason.EXPERT_REVIEW: "专家评审",
+}
+# Reasons that need the head of the unit's approval, so only a supervisor may fire them.
+HEAD_APPROVAL_REASONS = frozenset({SuspensionReason.INVESTIGATION})
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[State]
+    target: State | None  # None: the state does not change
+    actors: frozenset[ActorKind]
+    required: tuple[str, ...] = ()
+    step: Step | None = None  # the catalogue step a service must switch on
+    documents: tuple[str, ...] = ()
+
+
+def _states(*states: State) -> frozenset[State]:
+    return frozenset(states)
+
+
+APPLICANT = frozenset({ActorKind.APPLICANT})
+BEFORE_DECISION = _states(
+    State.DRAFT, State.SUBMITTED, State.CORRECTION_REQUESTED, State.ACCEPTED, State.SUSPENDED
+)
+
+TRANSITIONS: Mapping[Action, Transition] = {
+    Action.SUBMIT: Transition(_states(State.DRAFT), State.SUBMITTED, APPLICANT, documents=("receipt",)),
+    Action.ACCEPT: Transition(
+        _states(State.SUBMITTED), State.ACCEPTED, STAFF_OR_SYSTEM, documents=("acceptance_notice",)
+    ),
+    Action.REQUEST_CORRECTION: Transition(
+        _states(State.SUBMITTED), State.CORRECTION_REQUESTED, STAFF, ("items",), Step.CORRECTION,
+        ("correction_notice",),
+    ),
+    Action.RESUBMIT: Transition(
+        _states(State.CORRECTION_REQUESTED), State.SUBMITTED, APPLICANT, step=Step.CORRECTION,
+        documents=("receipt",),
+    ),
+    Action.NOT_ACCEPT: Transition(
+        _states(State.SUBMITTED), State.NOT_ACCEPTED, STAFF, ("reason",),
+        documents=("non_acceptance_decision",),
+    ),
+    Action.SUSPEND: Transition(
+        _states(State.ACCEPTED), State.SUSPENDED, STAFF, ("reason_code", "reason"), Step.SUSPENSION,
+        ("suspension_notice",),
+    ),
+    Action.RESUME: Transition(_states(State.SUSPENDED), State.ACCEPTED, STAFF, step=Step.SUSPENSION),
+    Action.EXTEND: Transition(
+        _states(State.ACCEPTED), None, frozenset({ActorKind.SUPERVISOR}), ("reason",), Step.EXTENSION,
+        ("extension_notice",),
+    ),
+    Action.APPROVE: Transition(
+        _states(State.ACCEPTED), State.APPROVED, STAFF_OR_SYSTEM, documents=("outcome",)
+    ),
+    Action.REJECT: Transition(
+        _states(State.ACCEPTED), State.REJECTED, STAFF_OR_SYSTEM, ("reason",), documents=("refusal_decision",)
+    ),
+    Action.ISSUE: Transition(_states(State.APPROVED), State.ISSUED, STAFF_OR_SYSTEM, step=Step.ISSUE),
+    Action.WITHDRAW: Transition(BEFORE_DECISION, State.WITHDRAWN, APPLICANT),
+    Action.REVOKE: Transition(
+        _states(State.APPROVED, State.ISSUED), State.REVOKED, frozenset({ActorKind.SUPERVISOR}),
+        ("reason",), documents=("revocation_decision",),
+    ),
+    Action.FULFIL_COMMITMENT: Transition(
+        _states(State.ACCEPTED, State.SUSPENDED, State.APPROVED, State.ISSUED), None, STAFF,
+        step=Step.TOLERANCE,
+    ),
+    Action.DEEM_ACCEPTED: Transition(
+        _states(State.SUBMITTED), State.ACCEPTED, SYSTEM, documents=("acceptance_notice",)
+    ),
+    Action.CLOSE_UNANSWERED: Transition(_states(State.CORRECTION_REQUESTED), State.CLOSED, SYSTEM),
+    Action.BREACH_COMMITMENT: Transition(
+        _states(State.ACCEPTED, State.SUSPENDED, State.APPROVED, State.ISSUED), None, SYSTEM,
+        step=Step.TOLERANCE, documents=("revocation_decision",),
+    ),
+    Action.ESCALATE: Transition(OPEN_STATES, None, SYSTEM),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: ActorKind
+    user_id: int | None = None
+    unit_id: int | None = None
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """One entry of an application's event log, as the domain sees it."""
+
+    seq: int
+    action: Action
+    from_state: State
+    to_state: State
+    at: datetime  # effective time (a timer fired late is dated at its due time)
+    reason: str = ""
+    payload: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Action
+    from_state: State
+    to_state: State
+    reason: str
+    payload: dict[str, Any]
+    documents: tuple[str, ...]
+
+
+class TransitionRefused(Exception):
+    """A refused action changes nothing. `status`: 403 who, 409 state, 422 fields."""
+
+    def __init__(self, code: str, message: str, status: int):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+def count(history: Sequence[EventRecord], action: Action) -> int:
+    return sum(1 for event in history if event.action == action)
+
+
+def commitment_open(history: Sequence[EventRecord]) -> bool:
+    """A tolerance commitment (容缺承诺) was made and is neither fulfilled nor breached."""
+    made = any(e.payload.get("tolerance") for e in history if e.action in _ACCEPTING)
+    settled = any(e.action in (Action.FULFIL_COMMITMENT, Action.BREACH_COMMITMENT) for e in history)
+    return made and not settled
+
+
+_ACCEPTING = (Action.ACCEPT, Action.DEEM_ACCEPTED)
+
+
+def allowed_actions(
+    service: Service, state: State, actor: Actor, *, unit_id: int | None,
+    history: Sequence[EventRecord] = (),
+) -> list[Action]:
+    """The actions this actor could fire now (before field checks): the buttons to show."""
+    result = []
+    for action in TRANSITIONS:
+        try:
+            _check_structure(service, state, actor, action, unit_id=unit_id, history=history)
+        except TransitionRefused:
+            continue
+        result.append(action)
+    return result
+
+
+def _check_structure(
+    service: Service, state: State, actor: Actor, action: Action, *, unit_id: int | None,
+    history: Sequence[EventRecord],
+) -> Transition:
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise TransitionRefused("unknown_action", "未知的操作。", 404)
+    if transition.step is not None and not service.has(transition.step):
+        raise TransitionRefused("step_not_offered", "该事项不适用此项操作。", 409)
+    if actor.kind not in transition.actors:
+        raise TransitionRefused("forbidden", _WHO[transition.actors], 403)
+    if (
+        actor.kind == ActorKind.SYSTEM
+        and transition.actors != SYSTEM
+        and not any(service.has(step) for step in AUTOMATION_STEPS)
+    ):
+        raise TransitionRefused("forbidden", "该事项须由工作人员办理。", 403)
+    if actor.kind in STAFF and actor.unit_id != unit_id:
+        raise TransitionRefused("forbidden", "只有承办单位的工作人员可以办理此件。", 403)
+    if state not in transition.sources:
+        raise TransitionRefused("invalid_state", f"当前状态（{STATE_NAMES[state]}）下不能进行此项操作。", 409)
+    if action == Action.REQUEST_CORRECTION and count(history, Action.REQUEST_CORRECTION):
+        raise TransitionRefused(
+            "correction_already_requested",
+            "补正告知只能一次性发出，本件已发出过补正告知，不能再次要求补正。", 409,
+        )
+    if action == Action.EXTEND and count(history, Action.EXTEND):
+        raise TransitionRefused("already_extended", "办理期限只能延长一次，本件已延长过。", 409)
+    if action in (Action.FULFIL_COMMITMENT, Action.BREACH_COMMITMENT) and not commitment_open(history):
+        raise TransitionRefused("no_open_commitment", "本件没有待履行的容缺承诺。", 409)
+    return transition
+
+
+_WHO = {
+    APPLICANT: "只有申请人本人可以进行此项操作。",
+    STAFF: "只有承办单位的工作人员可以进行此项操作。",
+    frozenset({ActorKind.SUPERVISOR}): "此项操作须由单位负责人审批。",
+    SYSTEM: "此项操作由系统按时限自动执行。",
+    STAFF_OR_SYSTEM: "只有承办单位的工作人员可以进行此项操作。",
+}
+
+
+def decide(
+    service: Service,
+    state: State,
+    action: Action | str,
+    actor: Actor,
+    fields: Mapping[str, Any],
+    *,
+    unit_id: int | None,
+    history: Sequence[EventRecord],
+) -> Decision:
+    """Check an action against the table and the rules; return what to record, or refuse."""
+    try:
+        action = Action(action)
+    except ValueError:
+        raise TransitionRefused("unknown_action", "未知的操作。", 404) from None
+    transition = _check_structure(service, state, actor, action, unit_id=unit_id, history=history)
+    payload = _validated_fields(action, transition, actor, fields)
+    reason = str(fields.get("reason") or "").strip()
+    target = transition.target or state
+    if action == Action.BREACH_COMMITMENT:
+        # A missed commitment revokes a decision already made, or ends the case.
+        target = State.REVOKED if state in DECIDED_STATES else State.CLOSED
+    documents = transition.documents
+    if action == Action.BREACH_COMMITMENT and target == State.CLOSED:
+        documents = ("termination_notice",)
+    return Decision(action, state, target, reason, payload, documents)
+
+
+def _validated_fields(
+    action: Action, transition: Transition, actor: Actor, fields: Mapping[str, Any]
+) -> dict[str, Any]:
+    payload: dict[str, Any] = {}
+    for name in transition.required:
+        value = fields.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()) or value == []:
+            raise TransitionRefused("missing_field", f"缺少必填项：{FIELD_NAMES.get(name, name)}。", 422)
+    if action == Action.REQUEST_CORRECTION:
+        items = fields["items"]
+        if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
+            raise TransitionRefused("invalid_field", "补正事项须逐项列明。", 422)
+        items = [i.strip() for i in items if i.strip()]
+        if not items:
+            raise TransitionRefused("missing_field", "补正告知须一次性列明全部需补正的材料。", 422)
+        payload["items"] = items
+    if action == Action.SUSPEND:
+        try:
+            code = SuspensionReason(fields["reason_code"])
+        except ValueError:
+            raise TransitionRefused("invalid_field", "中止理由不属于法定不计入办理时限的情形。", 422) from None
+        if code in HEAD_APPROVAL_REASONS and actor.kind != ActorKind.SUPERVISOR:
+            raise TransitionRefused("forbidden", "因调查核实中止办理须经负责人批准。", 403)
+        payload["reason_code"] = code.value
+    for key in PASS_THROUGH_FIELDS:
+        if key in fields:
+            payload[key] = fields[key]
+    return payload
+
+
+# Optional fields recorded in the event payload as given (checked by the service's rules).
+PASS_THROUGH_FIELDS = ("tolerance", "commitment_days", "missing_materials", "outcome", "decision_note",
+                       "clock", "due", "channel", "result")
+
+
+FIELD_NAMES = {"items": "补正事项", "reason": "理由", "reason_code": "中止事由"}
+
+STATE_NAMES = {
+    State.DRAFT: "草稿",
+    State.SUBMITTED: "待受理",
+    State.CORRECTION_REQUESTED: "待补正",
+    State.ACCEPTED: "审查中",
+    State.SUSPENDED: "中止办理",
+    State.APPROVED: "已办结（准予）",
+    State.REJECTED: "不予许可",
+    State.NOT_ACCEPTED: "不予受理",
+    State.ISSUED: "已发证",
+    State.WITHDRAWN: "已撤回",
+    State.CLOSED: "已终止",
+    State.REVOKED: "已撤销",
+}
+STATE_NAMES_EN = {
+    State.DRAFT: "Draft",
+    State.SUBMITTED: "Awaiting acceptance",
+    State.CORRECTION_REQUESTED: "Correction requested",
+    State.ACCEPTED: "Under review",
+    State.SUSPENDED: "Suspended",
+    State.APPROVED: "Approved",
+    State.REJECTED: "Refused",
+    State.NOT_ACCEPTED: "Not accepted",
+    State.ISSUED: "Issued",
+    State.WITHDRAWN: "Withdrawn",
+    State.CLOSED: "Closed",
+    State.REVOKED: "Revoked",
+}
+ACTION_NAMES = {
+    Action.SUBMIT: "提交申请",
+    Action.ACCEPT: "受理",
+    Action.REQUEST_CORRECTION: "一次性告知补正",
+    Action.RESUBMIT: "补正后重新提交",
+    Action.NOT_ACCEPT: "不予受理",
+    Action.SUSPEND: "中止办理",
+    Action.RESUME: "恢复办理",
+    Action.EXTEND: "延长办理期限",
+    Action.APPROVE: "审批通过/办结",
+    Action.REJECT: "不予许可",
+    Action.ISSUE: "发证/送达",
+    Action.WITHDRAW: "撤回申请",
+    Action.REVOKE: "撤销决定",
+    Action.FULFIL_COMMITMENT: "确认容缺材料已补齐",
+    Action.DEEM_ACCEPTED: "逾期未作受理决定，视为受理",
+    Action.CLOSE_UNANSWERED: "逾期未补正，终止办理",
+    Action.BREACH_COMMITMENT: "逾期未履行容缺承诺",
+    Action.ESCALATE: "超期预警，升级至负责人",
+}

@@ -1,0 +1,151 @@
+"""Applications (办件), their append-only hash-chained event log, documents and certificates."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.accounts import Organisation, Unit, User
+from app.models.types import UTCDateTime, utcnow
+
+
+class Application(db.Model):
+    """One filed request for one service. Its clocks are a cache of the event log."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        Index("ix_applications_queue", "unit_id", "state", "statutory_due_at"),
+        Index("ix_applications_next_timer_at", "next_timer_at"),
+        Index("ix_applications_applicant", "applicant_user_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    # ≥128 bits, URL-safe: the capability printed in the QR code. Never the id.
+    tracking_token: Mapped[str] = mapped_column(String(64), unique=True)
+    service_code: Mapped[str] = mapped_column(String(40), index=True)
+    state: Mapped[str] = mapped_column(String(32))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    applicant_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    # The person the matter concerns (e.g. whose record is checked); personal data.
+    subject_name: Mapped[str] = mapped_column(String(60), default="")
+    subject_id_number: Mapped[str | None] = mapped_column(String(32), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    event_count: Mapped[int] = mapped_column(default=0)
+
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_as_of: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acceptance_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    correction_reply_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    promised_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    statutory_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivery_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    commitment_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    yellow_from_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Deadlines computed over a year whose official holiday schedule is not yet published.
+    provisional_calendar: Mapped[bool] = mapped_column(default=False)
+
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+    applicant: Mapped[User] = relationship(foreign_keys=[applicant_user_id])
+    organisation: Mapped[Organisation | None] = relationship()
+    claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])
+    events: Mapped[list[ApplicationEvent]] = relationship(
+        order_by="ApplicationEvent.seq", back_populates="application"
+    )
+    documents: Mapped[list[Document]] = relationship(
+        order_by="Document.id", back_populates="application"
+    )
+
+
+class ApplicationEvent(db.Model):
+    """One step of an application's history. Never updated or deleted (database triggers
+    refuse it); each row's hash covers the previous row's hash, so an edit breaks the chain."""
+
+    __tablename__ = "application_events"
+    __table_args__ = (UniqueConstraint("application_id", "seq", name="uq_application_events_seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    seq: Mapped[int] = mapped_column()
+    action: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[str] = mapped_column(String(32))
+    to_state: Mapped[str] = mapped_column(String(32))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)  # effective (timers: their due time)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_kind: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    application: Mapped[Application] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+class Document(db.Model):
+    """A PDF produced once for an event ("in writing"), stored and served to those entitled."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("application_events.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(120))
+    document_number: Mapped[str] = mapped_column(String(64), default="")
+    filename: Mapped[str] = mapped_column(String(120))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="documents")
+
+
+class Certificate(db.Model):
+    """A certificate or permit whose QR code carries a signed verification link."""
+
+    __tablename__ = "certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    holder_name: Mapped[str] = mapped_column(String(60))
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(120))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_reason: Mapped[str] = mapped_column(String(200), default="")
+
+    application: Mapped[Application] = relationship()
+
+
+class CalendarOverrideRow(db.Model):
+    """An admin's local calendar change (extra holiday / extra working day), optionally per region."""
+
+    __tablename__ = "calendar_overrides"
+    __table_args__ = (UniqueConstraint("day", "region", name="uq_calendar_overrides_day_region"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    is_working_day: Mapped[bool] = mapped_column()
+    reason: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str | None] = mapped_column(String(6))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

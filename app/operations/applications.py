@@ -1,0 +1,271 @@
+"""Filing and acting on applications: load, ask the domain, write state + event + documents
+in one transaction. Timers (the sweep) use the same `_record` as people do."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+
+from app.domain import workflow
+from app.domain.catalogue import CATALOGUE, get_service
+from app.domain.clock import CLOCK_NAMES, Clocks, derive_clocks, next_timer_at
+from app.domain.workflow import Action, Actor, ActorKind, Decision, EventRecord, State, TransitionRefused
+from app.extensions import db
+from app.models.accounts import Role, User
+from app.models.applications import Application, ApplicationEvent
+from app.operations import NotFound, OperationError
+from app.operations.calendar import load_calendar
+
+log = logging.getLogger(__name__)
+GENESIS_HASH = "0" * 64
+
+
+# --- who sees what ---------------------------------------------------------------------
+
+
+def visibility_filter(user: User):
+    """Applications a user may see: their own (or their enterprise's), or their unit's."""
+    if user.role_enum in (Role.CITIZEN,):
+        return Application.applicant_user_id == user.id
+    if user.role_enum == Role.ENTERPRISE:
+        return or_(
+            Application.applicant_user_id == user.id,
+            Application.organisation_id == user.organisation_id,
+        )
+    if user.role_enum in (Role.CLERK, Role.SUPERVISOR, Role.OFFICER):
+        return Application.unit_id == user.unit_id
+    return Application.id.is_(None)  # admins and others see no one's files
+
+
+def get_visible(user: User, application_id: int, *, for_update: bool = False) -> Application:
+    """Another person's application is a 404, not a 403: existence is not revealed."""
+    query = select(Application).where(Application.id == application_id, visibility_filter(user))
+    if for_update:
+        query = query.with_for_update()
+    application = db.session.scalar(query)
+    if application is None:
+        raise NotFound("未找到该办件。")
+    return application
+
+
+def actor_for(user: User, application: Application) -> Actor:
+    own = application.applicant_user_id == user.id or (
+        user.role_enum == Role.ENTERPRISE and application.organisation_id == user.organisation_id
+    )
+    if own:
+        return Actor(ActorKind.APPLICANT, user.id, user.unit_id)
+    if user.role_enum == Role.SUPERVISOR:
+        return Actor(ActorKind.SUPERVISOR, user.id, user.unit_id)
+    if user.role_enum in (Role.CLERK, Role.OFFICER):
+        return Actor(ActorKind.CLERK, user.id, user.unit_id)
+    raise NotFound("未找到该办件。")
+
+
+# --- the event log ------------------------------------------------------------------------
+
+
+def event_records(application: Application) -> list[EventRecord]:
+    return [
+        EventRecord(
+            seq=e.seq,
+            action=Action(e.action),
+            from_state=State(e.from_state),
+            to_state=State(e.to_state),
+            at=e.occurred_at,
+            reason=e.reason,
+            payload=e.payload or {},
+        )
+        for e in application.events
+    ]
+
+
+def event_hash(prev_hash: str, application_id: int, seq: int, action: str, from_state: str,
+               to_state: str, occurred_at: datetime, actor_user_id: int | None, reason: str,
+               payload: Mapping[str, Any]) -> str:
+    body = json.dumps(
+        [application_id, seq, action, from_state, to_state, occurred_at.isoformat(),
+         actor_user_id, reason, payload],
+        ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str,
+    )
+    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+
+
+def row_hash(event: ApplicationEvent) -> str:
+    return event_hash(event.prev_hash, event.application_id, event.seq, event.action, event.from_state,
+                      event.to_state, event.occurred_at, event.actor_user_id, event.reason, event.payload)
+
+
+def _record(application: Application, decision: Decision, actor: Actor, *, at: datetime,
+            recorded_at: datetime) -> ApplicationEvent:
+    """Append the event, move the state, refresh the clocks, write the documents."""
+    prev_hash = application.events[-1].hash if application.events else GENESIS_HASH
+    seq = application.event_count + 1
+    payload = json.loads(json.dumps(decision.payload, default=str))
+    event = ApplicationEvent(
+        application_id=application.id, seq=seq, action=decision.action.value,
+        from_state=decision.from_state.value, to_state=decision.to_state.value,
+        occurred_at=at, recorded_at=recorded_at, actor_user_id=actor.user_id,
+        actor_kind=actor.kind.value, reason=decision.reason, payload=payload, prev_hash=prev_hash,
+        hash="",
+    )
+    # The hash is over the values as stored (UTC), so a re-read recomputes the same.
+    event.hash = event_hash(prev_hash, application.id, seq, event.action, event.from_state,
+                            event.to_state, _as_stored(at), actor.user_id, event.reason, payload)
+    application.events.append(event)
+    application.event_count = seq
+    application.state = decision.to_state.value
+    if decision.action == Action.SUBMIT:
+        application.submitted_at = at
+    if decision.to_state in (State.APPROVED, State.REJECTED, State.NOT_ACCEPTED) and decision.from_state != decision.to_state:
+        application.decided_at = at
+    if decision.action == Action.ESCALATE:
+        application.escalated_at = at
+    db.session.flush()
+    refresh_clocks(application)
+    from app.operations.documents import produce_documents
+
+    produce_documents(application, event, decision.documents)
+    return event
+
+
+def _as_stored(moment: datetime) -> datetime:
+    from datetime import UTC
+
+    return moment.astimezone(UTC)
+
+
+def clocks_for(application: Application) -> Clocks:
+    return derive_clocks(get_service(application.service_code), event_records(application),
+                         calendar=load_calendar())
+
+
+def refresh_clocks(application: Application) -> Clocks:
+    """Store the clocks recomputed from the event log (the stored values are only a cache)."""
+    calendar = load_calendar()
+    records = event_records(application)
+    clocks = derive_clocks(get_service(application.service_code), records, calendar=calendar)
+    for name in CLOCK_NAMES:
+        setattr(application, name, getattr(clocks, name))
+    application.accepted_as_of = clocks.accepted_as_of
+    application.yellow_from_at = clocks.yellow_from_at
+    application.paused_since = clocks.paused_since
+    application.next_timer_at = next_timer_at(State(application.state), clocks, records)
+    application.provisional_calendar = any(
+        calendar.is_provisional(value.year) for value in clocks.as_dict().values() if value is not None
+    )
+    return clocks
+
+
+def recompute_open_clocks() -> int:
+    """After a calendar change: every open application's deadlines from its events again."""
+    open_states = [s.value for s in workflow.OPEN_STATES]
+    count = 0
+    for application in db.session.scalars(select(Application).where(Application.state.in_(open_states))):
+        refresh_clocks(application)
+        count += 1
+    return count
+
+
+# --- filing and acting --------------------------------------------------------------------
+
+
+def new_tracking_token() -> str:
+    return secrets.token_urlsafe(24)  # 192 bits
+
+
+def file_application(*, applicant: User, service_code: str, data: Mapping[str, Any], now: datetime) -> Application:
+    """File (submit) an application: the service's rules check and route it first."""
+    from app.operations.services import handler_for
+
+    service = CATALOGUE.get(service_code)
+    if service is None:
+        raise NotFound("未找到该服务事项。")
+    if not service.workflow_built:
+        raise OperationError("service.not_open", "该事项暂未开通网上申请。", status=409)
+    if not applicant.role_enum.is_applicant:
+        raise OperationError("forbidden", "工作人员账号不能以申请人身份提交申请。", status=403)
+    handler = handler_for(service_code)
+    filing = handler.prepare(applicant, dict(data), now=now)
+    application = Application(
+        number="pending-" + secrets.token_hex(8),
+        tracking_token=new_tracking_token(),
+        service_code=service.code,
+        state=State.DRAFT.value,
+        unit_id=filing.unit_id,
+        applicant_user_id=applicant.id,
+        organisation_id=applicant.organisation_id,
+        subject_name=filing.subject_name,
+        subject_id_number=filing.subject_id_number,
+        data=filing.data,
+        created_at=now,
+    )
+    db.session.add(application)
+    db.session.flush()
+    application.number = f"{service.number_prefix}{now.astimezone(_local_tz()).strftime('%Y%m%d')}{application.id:06d}"
+    actor = Actor(ActorKind.APPLICANT, applicant.id)
+    decision = workflow.decide(service, State.DRAFT, Action.SUBMIT, actor, {}, unit_id=filing.unit_id, history=[])
+    _record(application, decision, actor, at=now, recorded_at=now)
+    handler.after_submit(application, now=now)
+    db.session.commit()
+    log.info("application filed id=%s service=%s", application.id, service.code)
+    return application
+
+
+def _local_tz():
+    from app.timeutil import LOCAL_TZ
+
+    return LOCAL_TZ
+
+
+def perform_action(*, application_id: int, action: str, user: User, fields: Mapping[str, Any],
+                   now: datetime) -> Application:
+    """A person's action on an application; a refusal changes nothing."""
+    from app.operations.services import handler_for
+
+    application = get_visible(user, application_id, for_update=True)
+    actor = actor_for(user, application)
+    try:
+        apply_decision(application, action, actor, fields, now=now, handler=handler_for(application.service_code))
+        db.session.commit()
+    except TransitionRefused as exc:
+        db.session.rollback()
+        raise OperationError(exc.code, exc.message, status=exc.status) from exc
+    except OperationError:
+        db.session.rollback()
+        raise
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise OperationError("conflict", "该办件刚刚被他人处理，请刷新后重试。", status=409) from exc
+    log.info("application action id=%s action=%s actor=%s", application.id, action, actor.kind.value)
+    return application
+
+
+def apply_decision(application: Application, action: str, actor: Actor, fields: Mapping[str, Any], *,
+                   now: datetime, handler, at: datetime | None = None) -> ApplicationEvent:
+    service = get_service(application.service_code)
+    extra = handler.check_action(application, action, dict(fields), now=now) or {}
+    decision = workflow.decide(
+        service, State(application.state), action, actor, {**fields, **extra},
+        unit_id=application.unit_id, history=event_records(application),
+    )
+    if extra:
+        decision = Decision(decision.action, decision.from_state, decision.to_state, decision.reason,
+                            {**decision.payload, **{k: v for k, v in extra.items() if k != "reason"}},
+                            decision.documents)
+    event = _record(application, decision, actor, at=at or now, recorded_at=now)
+    handler.after_action(application, event, now=now)
+    return event
+
+
+def allowed_actions_for(user: User, application: Application) -> list[Action]:
+    service = get_service(application.service_code)
+    actor = actor_for(user, application)
+    return workflow.allowed_actions(service, State(application.state), actor, unit_id=application.unit_id,
+                                    history=event_records(application))

@@ -1,0 +1,183 @@
+"""Documents "in writing": each is rendered once for the event that requires it and stored.
+Certificates also get a row with a signed verification link for their QR code."""
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+
+from app import timeutil
+from app.documents.pdf import chinese_date, render_pdf
+from app.documents.qr import qr_svg
+from app.documents.signing import SigningKeys, verification_url
+from app.domain.catalogue import get_service
+from app.domain.clock import Clocks
+from app.domain.identifiers import mask_id_number
+from app.domain.workflow import SUSPENSION_REASON_NAMES, Action, SuspensionReason
+from app.extensions import db
+from app.models.applications import Application, ApplicationEvent, Certificate, Document
+
+log = logging.getLogger(__name__)
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
+
+TITLES = {
+    "receipt": "收件回执",
+    "acceptance_notice": "受理通知书",
+    "correction_notice": "补正告知书",
+    "non_acceptance_decision": "不予受理决定书",
+    "suspension_notice": "中止办理告知书",
+    "extension_notice": "延长办理期限告知书",
+    "revocation_decision": "撤销决定书",
+    "termination_notice": "终止办理告知书",
+}
+KIND_CODES = {"receipt": "收", "acceptance_notice": "受", "correction_notice": "补", "non_acceptance_decision": "不受",
+              "suspension_notice": "止", "extension_notice": "延", "refusal_decision": "不许",
+              "revocation_decision": "撤", "termination_notice": "终", "outcome": "证"}
+
+
+def signing_keys() -> SigningKeys:
+    return SigningKeys.from_config(current_app.config["SIGNING_KEYS"])
+
+
+def tracking_url(application: Application) -> str:
+    return f"{current_app.config['PUBLIC_BASE_URL']}/t/{application.tracking_token}"
+
+
+def _fmt(dt) -> str:
+    return timeutil.local(dt).strftime("%Y年%m月%d日 %H:%M") if dt else ""
+
+
+def _reconsideration_organ(application: Application) -> str:
+    parent = application.unit.parent
+    return parent.name if parent is not None else "上一级公安机关"
+
+
+def _common(application: Application, event: ApplicationEvent, kind: str) -> dict[str, Any]:
+    service = get_service(application.service_code)
+    issued = timeutil.local(event.occurred_at)
+    return {
+        "issuing_unit": application.unit.name,
+        "unit_address": application.unit.address,
+        "unit_phone": application.unit.phone,
+        "document_number": f"许公（{application.unit.name}）{KIND_CODES.get(kind, '')}字〔{issued.year}〕"
+        f"第{application.id:06d}-{event.seq:02d}号",
+        "application_number": application.number,
+        "service_name": service.name_zh,
+        "applicant_name": application.subject_name or application.applicant.real_name,
+        "applicant_id_masked": mask_id_number(application.subject_id_number),
+        "date_text": chinese_date(issued.date()),
+        "issued_at": _fmt(event.occurred_at),
+        "reason": event.reason,
+        "tracking_url": tracking_url(application),
+        "tracking_qr_svg": qr_svg(tracking_url(application)),
+        "reconsideration_organ": _reconsideration_organ(application),
+        "legal_basis": service.legal_basis_zh,
+    }
+
+
+def _context(application: Application, event: ApplicationEvent, kind: str) -> dict[str, Any]:
+    from app.operations.applications import clocks_for
+
+    context = _common(application, event, kind)
+    clocks: Clocks = clocks_for(application)
+    service = get_service(application.service_code)
+    if kind == "receipt":
+        context["received_at"] = _fmt(event.occurred_at)
+        context["materials"] = [m.name_zh + ("（信息共享核验，无需提交）" if m.shared else "")
+                                for m in service.materials if m.required]
+        context["acceptance_due"] = _fmt(clocks.acceptance_due_at)
+        context["next_steps"] = [
+            f"承办单位将在{service.limits.acceptance.describe_zh()}内作出是否受理的决定；"
+            "逾期未作决定的，自收到申请材料之日起即视为受理。" if service.limits.acceptance else "",
+            "材料不齐全的，将一次性告知需要补正的全部内容。",
+            "可随时扫描二维码查询办理进度。",
+        ]
+    elif kind == "acceptance_notice":
+        context["deemed"] = event.action == Action.DEEM_ACCEPTED.value
+        context["accepted_as_of"] = _fmt(clocks.accepted_as_of)
+        context["promised_due"] = _fmt(clocks.promised_due_at)
+        context["statutory_due"] = _fmt(clocks.statutory_due_at)
+    elif kind == "correction_notice":
+        context["items"] = list(event.payload.get("items", []))
+        context["reply_due"] = _fmt(clocks.correction_reply_due_at)
+    elif kind == "suspension_notice":
+        code = event.payload.get("reason_code")
+        context["reason_name"] = SUSPENSION_REASON_NAMES.get(SuspensionReason(code), code) if code else ""
+    elif kind == "extension_notice":
+        context["new_due"] = _fmt(clocks.statutory_due_at)
+        context["extension"] = service.limits.extension.describe_zh() if service.limits.extension else ""
+        context["approver_title"] = "单位负责人"
+    return context
+
+
+def produce_documents(application: Application, event: ApplicationEvent, kinds: tuple[str, ...]) -> list[Document]:
+    from app.operations.services import handler_for
+
+    handler = handler_for(application.service_code)
+    documents = []
+    for kind in kinds:
+        if kind == "outcome":
+            for outcome in handler.outcome_documents(application, event):
+                documents.append(_store_outcome(application, event, outcome))
+            continue
+        context = _context(application, event, kind)
+        if kind in ("refusal_decision", "non_acceptance_decision", "revocation_decision"):
+            title = handler.refusal_title(application) if kind == "refusal_decision" else TITLES[kind]
+            context["title"] = title
+            template = "refusal_decision.html" if kind != "non_acceptance_decision" else "non_acceptance_decision.html"
+        elif kind in ("revocation_decision", "termination_notice"):
+            title, template = TITLES[kind], "generic_notice.html"
+        else:
+            title, template = TITLES[kind], f"{kind}.html"
+        if template == "generic_notice.html":
+            context.update(title=title, paragraphs=[event.reason])
+        documents.append(_store(application, event, kind, title, template, context))
+    return documents
+
+
+def _store(application, event, kind, title, template, context) -> Document:
+    content = render_pdf(template, context, static_dir=STATIC_DIR)
+    document = Document(
+        application_id=application.id, event_id=event.id, kind=kind, title=title,
+        document_number=context.get("document_number", ""),
+        filename=f"{application.number}-{event.seq:02d}-{kind}.pdf", content=content,
+        sha256=hashlib.sha256(content).hexdigest(), created_at=event.recorded_at,
+    )
+    db.session.add(document)
+    application.documents.append(document)
+    return document
+
+
+def _store_outcome(application: Application, event: ApplicationEvent, outcome) -> Document:
+    context = {**_common(application, event, "outcome"), **outcome.context}
+    if outcome.certificate_kind is None:
+        return _store(application, event, "outcome", outcome.title, outcome.template, context)
+    number = f"{get_service(application.service_code).number_prefix}Z{application.number[2:]}"
+    # The signature covers the certificate's facts, so the QR can be printed inside the PDF.
+    facts_hash = _facts_hash(number, outcome.holder_name, application.subject_id_number, event.occurred_at)
+    signature = signing_keys().sign(outcome.certificate_kind, number, facts_hash)
+    url = verification_url(current_app.config["PUBLIC_BASE_URL"], number, signature)
+    context.update(certificate_number=number, verification_url=url, verification_qr_svg=qr_svg(url),
+                   validity_note="本证明自开具之日起3个月内有效。")
+    document = _store(application, event, "certificate", outcome.title, outcome.template, context)
+    db.session.flush()
+    db.session.add(Certificate(
+        number=number, kind=outcome.certificate_kind, application_id=application.id,
+        document_id=document.id, holder_name=outcome.holder_name, content_sha256=facts_hash,
+        signature=signature, issued_at=event.occurred_at,
+    ))
+    return document
+
+
+def _facts_hash(number: str, holder_name: str, id_number: str | None, issued_at) -> str:
+    facts = f"{number}|{holder_name}|{id_number or ''}|{issued_at.astimezone(timeutil.UTC).isoformat()}"
+    return hashlib.sha256(facts.encode()).hexdigest()
+
+
+def certificate_facts_hash(certificate: Certificate) -> str:
+    """Recomputed from the stored facts at verification: any changed fact fails."""
+    return _facts_hash(certificate.number, certificate.holder_name,
+                       certificate.application.subject_id_number, certificate.issued_at)

@@ -1,0 +1,92 @@
+"""Per-service handlers: gather the facts a service's rules need from the registries, call
+the rule functions in `app.domain.catalogue.<service>`, and say which documents an outcome
+produces. They never copy the lifecycle: that is `app.domain.workflow` alone."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models.accounts import Unit, User
+from app.models.applications import Application, ApplicationEvent
+from app.operations import OperationError
+
+
+@dataclass
+class Filing:
+    """What a service's rules decided about a new application before it is recorded."""
+
+    unit_id: int
+    data: dict[str, Any]
+    subject_name: str = ""
+    subject_id_number: str | None = None
+
+
+@dataclass
+class OutcomeDocument:
+    template: str
+    title: str
+    context: dict[str, Any] = field(default_factory=dict)
+    certificate_kind: str | None = None  # set: a signed, verifiable certificate
+    holder_name: str = ""
+
+
+class ServiceHandler:
+    """Defaults shared by every service; a service overrides only what it needs."""
+
+    code: str = ""
+
+    def prepare(self, applicant: User, data: dict[str, Any], *, now: datetime) -> Filing:
+        raise NotImplementedError
+
+    def check_action(self, application: Application, action: str, fields: dict[str, Any], *,
+                     now: datetime) -> dict[str, Any] | None:
+        """Service rules on an action (e.g. the court registry before approval). Returns extra
+        payload to record, or raises OperationError."""
+        return None
+
+    def after_submit(self, application: Application, *, now: datetime) -> None:
+        """Immediate (即办) or automatic services continue here."""
+
+    def after_action(self, application: Application, event: ApplicationEvent, *, now: datetime) -> None:
+        """Effects outside the application (e.g. a newborn entered into a household)."""
+
+    def outcome_documents(self, application: Application, event: ApplicationEvent) -> list[OutcomeDocument]:
+        return []
+
+    def refusal_title(self, application: Application) -> str:
+        return "不予许可决定书"
+
+
+def unit_by_code(code: str) -> Unit:
+    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None:
+        raise OperationError("unit.unknown", "未找到承办单位，请联系窗口工作人员。", status=409)
+    return unit
+
+
+def unit_for_region(kind: str, region_code: str) -> Unit | None:
+    """The unit of `kind` for a region: same county first, then same city."""
+    units = db.session.scalars(select(Unit).where(Unit.kind == kind).order_by(Unit.code)).all()
+    for prefix_length in (6, 4):
+        for unit in units:
+            if unit.region_code[:prefix_length] == region_code[:prefix_length]:
+                return unit
+    return None
+
+
+_HANDLERS: dict[str, ServiceHandler] = {}
+
+
+def register(handler: ServiceHandler) -> ServiceHandler:
+    _HANDLERS[handler.code] = handler
+    return handler
+
+
+def handler_for(code: str) -> ServiceHandler:
+    if not _HANDLERS:
+        from app.operations.services import criminal_record  # noqa: F401
+    return _HANDLERS[code]

@@ -1,0 +1,209 @@
+"""无犯罪记录证明: routing to the hukou/residence station or the exit-entry office, the court
+registry at decision time, the certificate / refusal notice / unit letter."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import extract, func, select
+
+from app import timeutil
+from app.domain.catalogue import criminal_record as rules
+from app.domain.workflow import Action, Actor, ActorKind
+from app.extensions import db
+from app.models.accounts import Role, User
+from app.models.applications import Application, ApplicationEvent
+from app.operations import OperationError
+from app.operations.services import (
+    Filing,
+    OutcomeDocument,
+    ServiceHandler,
+    register,
+    unit_by_code,
+    unit_for_region,
+)
+from app.registries import get_registries
+
+SYSTEM = Actor(ActorKind.SYSTEM)
+
+
+def _refuse(violation: rules.RuleViolation):
+    raise OperationError(violation.code, violation.message, field=violation.field)
+
+
+def _text(data: dict[str, Any], name: str) -> str:
+    value = data.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+class CriminalRecordHandler(ServiceHandler):
+    code = "criminal_record"
+
+    def prepare(self, applicant: User, data: dict[str, Any], *, now: datetime) -> Filing:
+        registries = get_registries()
+        today = timeutil.local(now).date()
+        applicant_type = data.get("applicant_type")
+        if applicant_type not in rules.APPLICANT_TYPES:
+            raise OperationError("applicant_type.invalid", "请选择申请类型。", field="applicant_type")
+        purpose = _text(data, "purpose")
+        if not purpose:
+            raise OperationError("purpose.missing", "请填写证明用途。", field="purpose")
+        clean: dict[str, Any] = {"applicant_type": applicant_type, "purpose": purpose,
+                                 "channel": "terminal" if data.get("channel") == "terminal" else "online"}
+
+        if applicant_type == "unit":
+            if applicant.role_enum != Role.ENTERPRISE:
+                raise OperationError("unit.account", "单位查询须使用单位（企业）账号提交。", field="applicant_type")
+            try:
+                rules.check_unit_query(data.get("relation"), data.get("legal_provision"), data.get("query_reason"))
+            except rules.RuleViolation as violation:
+                _refuse(violation)
+            clean.update(relation=data["relation"], legal_provision=_text(data, "legal_provision"),
+                         query_reason=_text(data, "query_reason"))
+            person = self._named_subject(data, registries)
+        elif applicant_type == "agent":
+            if not data.get("power_of_attorney"):
+                raise OperationError("agent.power_of_attorney",
+                                     "委托他人代为申请的，须提交申请人签署的授权委托书。", field="power_of_attorney")
+            clean["power_of_attorney"] = True
+            person = self._named_subject(data, registries)
+            if applicant.id_number and person.id_number == applicant.id_number:
+                raise OperationError("agent.self", "为本人申请请选择“本人申请”。", field="applicant_type")
+        else:
+            if applicant.role_enum != Role.CITIZEN or not applicant.id_number:
+                raise OperationError("individual.account", "本人申请须使用个人实名账号。", field="applicant_type")
+            person = registries.person(applicant.id_number)
+            if person is None:
+                raise OperationError("identity.unknown", "未能在户籍信息中核验您的身份，请到窗口办理。")
+            is_foreigner = person.nationality != "CHN"
+            if is_foreigner != (applicant_type == "foreigner"):
+                raise OperationError(
+                    "applicant_type.mismatch",
+                    "外国人请选择“外国人申请”；中国公民请选择“本人申请”。", field="applicant_type")
+
+        if applicant_type == "foreigner":
+            try:
+                rules.check_foreigner_residence(person.resident_since, today)
+            except rules.RuleViolation as violation:
+                _refuse(violation)
+            region = person.residence_permit_region_code or person.hukou_region_code
+            unit = unit_for_region("exit_entry", region or "")
+            if unit is None:
+                raise OperationError("route.exit_entry", "未找到居住地县级公安机关出入境管理部门。")
+            clean["route"] = "exit_entry"
+        else:
+            unit, clean["route"] = self._station(person, data, registries)
+
+        requests_this_year = self._requests_this_year(person.id_number, today.year)
+        clean["requests_this_year"] = requests_this_year + 1
+        if rules.needs_purpose_proof(requests_this_year):
+            detail = _text(data, "purpose_detail")
+            if not detail:
+                raise OperationError(
+                    "purpose.proof_required",
+                    f"同一年度内申请超过{rules.FREE_REQUESTS_PER_YEAR}次的，须说明具体用途并提供用途证明材料。",
+                    field="purpose_detail")
+            clean["purpose_detail"] = detail
+        return Filing(unit_id=unit.id, data=clean, subject_name=person.name, subject_id_number=person.id_number)
+
+    def _named_subject(self, data, registries):
+        id_number = _text(data, "subject_id_number").upper()
+        name = _text(data, "subject_name")
+        person = registries.person(id_number) if id_number else None
+        if person is None or person.name != name:
+            raise OperationError("subject.mismatch", "被查询人姓名与身份证号码未能通过户籍信息核验。",
+                                 field="subject_id_number")
+        return person
+
+    def _station(self, person, data, registries):
+        """户籍地或居住地: the hukou station, or the station where the residence permit is held."""
+        if data.get("route") == "residence":
+            if not person.residence_permit_region_code:
+                raise OperationError("route.no_residence_permit",
+                                     "您没有本地居住证，请选择在户籍地派出所申请。", field="route")
+            unit = unit_for_region("police_station", person.residence_permit_region_code)
+            if unit is None:
+                raise OperationError("route.no_station", "居住地暂未开通网上受理，请选择户籍地派出所。", field="route")
+            return unit, "residence"
+        household = registries.household_of(person.id_number)
+        if household is None:
+            raise OperationError("route.no_hukou", "未查询到户籍信息，请选择居住地派出所或到窗口办理。", field="route")
+        return unit_by_code(household.station_unit_code), "hukou"
+
+    def _requests_this_year(self, id_number: str, year: int) -> int:
+        return db.session.scalar(
+            select(func.count(Application.id)).where(
+                Application.service_code == self.code,
+                Application.subject_id_number == id_number,
+                extract("year", Application.created_at) == year,
+            )
+        ) or 0
+
+    def check_action(self, application: Application, action: str, fields: dict[str, Any], *,
+                     now: datetime) -> dict[str, Any] | None:
+        if action != Action.APPROVE:
+            return None
+        judgments = get_registries().judgments(application.subject_id_number or "")
+        has_record = rules.has_criminal_record(judgments)
+        if has_record and application.data.get("applicant_type") != "unit":
+            raise OperationError(
+                "criminal_record.has_record",
+                "法院生效判决信息显示该人员有犯罪记录，不能出具无犯罪记录证明；"
+                "请作出不予出具决定（将出具《不予出具无犯罪记录证明通知书》）。",
+                status=409,
+            )
+        return {"result": "record" if has_record else "no_record"}
+
+    def after_submit(self, application: Application, *, now: datetime) -> None:
+        """Self-service terminal: a local applicant with nothing in the court registry gets
+        the certificate on the spot (即办)."""
+        from app.operations.applications import apply_decision
+
+        data = application.data
+        if data.get("channel") != "terminal" or data.get("applicant_type") != "individual":
+            return
+        if data.get("route") != "hukou" or rules.needs_purpose_proof(data.get("requests_this_year", 1) - 1):
+            return
+        if rules.needs_manual_check(get_registries().judgments(application.subject_id_number or "")):
+            return
+        for action in (Action.ACCEPT, Action.APPROVE, Action.ISSUE):
+            apply_decision(application, action, SYSTEM, {"decision_note": "自助终端即办"}, now=now, handler=self)
+
+    def outcome_documents(self, application: Application, event: ApplicationEvent) -> list[OutcomeDocument]:
+        as_of = timeutil.local(event.occurred_at)
+        as_of_text = f"{as_of.year}年{as_of.month}月{as_of.day}日"
+        base = {
+            "subject_name": application.subject_name,
+            "purpose": application.data.get("purpose", ""),
+            "as_of_text": as_of_text,
+        }
+        if application.data.get("applicant_type") == "unit":
+            result = event.payload.get("result")
+            return [OutcomeDocument(
+                "unit_result_letter.html", "查询告知函",
+                {**base, "has_record": result == "record",
+                 "unit_name": application.organisation.name if application.organisation else "",
+                 "legal_provision": application.data.get("legal_provision", ""),
+                 "subject_id_number_masked": _mask(application.subject_id_number)},
+            )]
+        id_type = "护照" if application.data.get("applicant_type") == "foreigner" else "公民身份号码"
+        return [OutcomeDocument(
+            "certificate.html", "无犯罪记录证明",
+            {**base, "id_type": id_type, "id_number": application.subject_id_number or "",
+             "wording": rules.certificate_wording(application.subject_name, id_type,
+                                                  application.subject_id_number or "", as_of_text)},
+            certificate_kind="criminal_record",
+            holder_name=application.subject_name,
+        )]
+
+    def refusal_title(self, application: Application) -> str:
+        return "不予出具无犯罪记录证明通知书"
+
+
+def _mask(value):
+    from app.domain.identifiers import mask_id_number
+
+    return mask_id_number(value)
+
+
+register(CriminalRecordHandler())

@@ -1,0 +1,106 @@
+"""The timer sweep (`flask sla sweep`): deemed acceptance, closing unanswered corrections,
+escalation of overdue items, breached commitments.
+
+Safe to run twice, at any time, on any number of servers: each application is processed in
+its own transaction under a row lock (PostgreSQL `FOR UPDATE SKIP LOCKED`), the timer is
+re-derived from the event log inside that lock, and the event is dated at the timer's due
+time however late the sweep runs. Cost is proportional to the due items: it reads only
+rows whose indexed `next_timer_at` has passed.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from app.domain import workflow
+from app.domain.catalogue import get_service
+from app.domain.clock import pending_timers
+from app.domain.workflow import Action, Actor, ActorKind, State
+from app.extensions import db
+from app.models.applications import Application
+from app.operations.applications import _record, clocks_for, event_records
+
+log = logging.getLogger(__name__)
+SYSTEM_ACTOR = Actor(ActorKind.SYSTEM)
+
+TIMER_REASONS = {
+    Action.DEEM_ACCEPTED: "受理时限届满未作出受理决定，依法自收到申请材料之日起视为受理",
+    Action.CLOSE_UNANSWERED: "补正期限届满未补正材料，终止办理",
+    Action.ESCALATE: "办理时限已届满，升级至单位负责人督办",
+    Action.BREACH_COMMITMENT: "容缺承诺期限届满未补齐材料，按承诺处理",
+}
+
+
+@dataclass
+class SweepResult:
+    fired: list[tuple[int, str]] = field(default_factory=list)
+    skipped_locked: int = 0
+
+    @property
+    def count(self) -> int:
+        return len(self.fired)
+
+
+def sweep(*, as_of: datetime, now: datetime, batch_size: int = 500) -> SweepResult:
+    result = SweepResult()
+    seen: set[int] = set()
+    while True:
+        query = (
+            select(Application.id)
+            .where(Application.next_timer_at <= as_of)
+            .order_by(Application.next_timer_at)
+            .limit(batch_size)
+        )
+        if seen:
+            query = query.where(Application.id.not_in(seen))
+        candidates = list(db.session.scalars(query))
+        db.session.rollback()
+        if not candidates:
+            return result
+        for application_id in candidates:
+            seen.add(application_id)
+            _sweep_one(application_id, as_of=as_of, now=now, result=result)
+
+
+def _sweep_one(application_id: int, *, as_of: datetime, now: datetime, result: SweepResult) -> None:
+    from app.operations.services import handler_for
+
+    locked = (
+        select(Application)
+        .where(Application.id == application_id, Application.next_timer_at <= as_of)
+        .with_for_update(skip_locked=True)
+    )
+    try:
+        application = db.session.scalar(locked)
+        if application is None:
+            result.skipped_locked += 1
+            db.session.rollback()
+            return
+        service = get_service(application.service_code)
+        handler = handler_for(application.service_code)
+        while True:
+            due = [
+                t for t in pending_timers(State(application.state), clocks_for(application),
+                                          event_records(application))
+                if t.due_at <= as_of
+            ]
+            if not due:
+                break
+            timer = due[0]
+            decision = workflow.decide(
+                service, State(application.state), timer.action, SYSTEM_ACTOR,
+                {**timer.payload, "reason": TIMER_REASONS[timer.action]},
+                unit_id=application.unit_id, history=event_records(application),
+            )
+            event = _record(application, decision, SYSTEM_ACTOR, at=timer.due_at, recorded_at=now)
+            handler.after_action(application, event, now=now)
+            result.fired.append((application.id, timer.action.value))
+        db.session.commit()
+    except (IntegrityError, OperationalError):
+        # Another sweep wrote this application first (SQLite has no SKIP LOCKED).
+        db.session.rollback()
+        result.skipped_locked += 1

@@ -1,0 +1,59 @@
+"""The schema comes only from the migrations: upgrade an empty database to head, compare
+with the models (autogenerate finds nothing), and downgrade to base."""
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DatabaseError
+
+from app import create_app
+from app.extensions import db
+from tests.conftest import ON_POSTGRES, _pg_execute, _pg_url_for
+
+
+@pytest.fixture
+def empty_uri(tmp_path):
+    if ON_POSTGRES:
+        name = f"mig_{uuid.uuid4().hex[:10]}"
+        _pg_execute(f'CREATE DATABASE "{name}"')
+        yield _pg_url_for(name)
+        _pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+
+
+def test_upgrade_matches_models_and_downgrade_to_base(empty_uri):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=empty_uri)
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            differences = compare_metadata(context, db.metadata)
+        assert differences == []
+        tables = set(inspect(db.engine).get_table_names())
+        assert {"applications", "application_events", "users", "reg_persons"} <= tables
+
+        downgrade(revision="base")
+        remaining = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+        assert remaining == set()
+        db.engine.dispose()
+
+
+def test_event_log_is_append_only_in_the_database(ctx):
+    """Database triggers refuse UPDATE and DELETE on the event log, whatever the code does."""
+    from tests.operations.helpers import file_criminal_record
+
+    application = file_criminal_record(ctx, "citizen")
+    event_id = application.events[0].id
+    for statement in (
+        "UPDATE application_events SET reason = 'edited' WHERE id = :id",
+        "DELETE FROM application_events WHERE id = :id",
+    ):
+        with pytest.raises(DatabaseError):
+            db.session.execute(text(statement), {"id": event_id})
+        db.session.rollback()
+    assert db.session.execute(text("SELECT count(*) FROM application_events WHERE id = :id"),
+                              {"id": event_id}).scalar() == 1
