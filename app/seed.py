@@ -1111,8 +1111,11 @@ def seed_demo(session: Session, *, scale: int = 1, password: str = DEMO_PASSWORD
         raise ValueError("scale must be at least 1")
     data = build_dataset(today=today, scale=scale)
     writer = _Writer(session)
-    units = _persist_units(session, writer)
-    _persist_registries(session, data, writer)
+    # One flush for everything, so that the unit of work orders the inserts by foreign
+    # key (households before persons before members); the key look-ups must not flush.
+    with session.no_autoflush:
+        units = _persist_units(session, writer)
+        _persist_registries(session, data, writer)
     session.flush()
     _persist_accounts(session, units, password, writer)
     session.commit()

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.orm import Session
 
 import app.models  # noqa: F401  (every table on the metadata)
@@ -49,6 +49,11 @@ TODAY = date(2026, 11, 16)  # the suite's fixed "today" (tests/conftest.py TEST_
 # tests build the schema with create_all on a temporary SQLite file — only here.
 def _fresh_engine(path):
     engine = create_engine(f"sqlite:///{path}")
+
+    @event.listens_for(engine, "connect")
+    def _enforce_foreign_keys(connection, _record):  # as PostgreSQL does
+        connection.execute("PRAGMA foreign_keys=ON")
+
     Base.metadata.create_all(engine)
     return engine
 
