@@ -76,6 +76,8 @@ class TestingConfig(Config):
     )
     RATELIMIT_STORAGE_URI = "memory://"
     SERVER_NAME = "localhost"
+    # Tests move the clock across weeks; tokens must outlive that.
+    API_TOKEN_HOURS = 24 * 90
     PUBLIC_BASE_URL = "http://localhost"
 
 

@@ -130,7 +130,7 @@ class _Hand:
 # key: household number, region, station, kind, address
 _HOUSEHOLDS: dict[str, tuple[str, str, str, str, str]] = {
     "li": ("411002900001", "411002", "411002-PS-XDJ", "family", "许昌市魏都区西大街街道文峰路88号院3号楼2单元501"),
-    "sun": ("411002900002", "411002", "411002-PS-WYL", "family", "许昌市魏都区五一路街道五一路126号2号楼1单元302"),
+    "sun": ("411002900002", "411002", "411002-PS-XDJ", "family", "许昌市魏都区西大街街道七一路126号2号楼1单元302"),
     "qian": ("411002900003", "411002", "411002-PS-XDJ", "family", "许昌市魏都区西大街街道健康路17号"),
     "zheng": ("411003900004", "411003", "411003-PS-JGC", "family", "许昌市建安区将官池镇将官池村三组45号"),
     "gao": ("410105900005", "410105", "410105-PS-DFL", "family", "郑州市金水区东风路街道东风路28号院6号楼1单元1102"),
@@ -310,6 +310,8 @@ DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
     ("clerk_security", "窗口民警", "许昌市公安局治安支队"),
     ("clerk_traffic", "窗口民警", "魏都交警大队"),
     ("province_clerk", "窗口民警", "河南省公安厅"),
+    ("foreigner", "外国人", "在许昌居住满400日的外国人（可申请无犯罪记录证明）"),
+    ("foreigner2", "外国人", "在许昌居住仅90日的外国人（未满180日，不能申请）"),
 ]
 
 
@@ -323,6 +325,7 @@ class _Account:
     person: str | None = None  # hand-made person key (citizens)
     organisation: str | None = None  # USCCS key
     shop: str | None = None  # ENGRAVING_SHOP_RECORDS key
+    foreigner: str | None = None  # FOREIGNERS key: real-name by passport number
 
 
 _ACCOUNTS: tuple[_Account, ...] = (
@@ -339,6 +342,8 @@ _ACCOUNTS: tuple[_Account, ...] = (
     _Account("clerk_security", Role.CLERK, "梁超", "13903741007", unit="411000-SD"),
     _Account("clerk_traffic", Role.CLERK, "杜鹏", "13903741008", unit="411002-TB-WD"),
     _Account("province_clerk", Role.CLERK, "黄晓", "13903741009", unit="410000-PB"),
+    _Account("foreigner", Role.CITIZEN, "KIM MINJUN 金敏俊", "13803740005", foreigner="resident_400_days"),
+    _Account("foreigner2", Role.CITIZEN, "SATO YUKI 佐藤优希", "13803740006", foreigner="resident_90_days"),
 )
 
 _PHONES = {account.person: account.phone for account in _ACCOUNTS if account.person}
@@ -1065,7 +1070,7 @@ def _persist_accounts(session: Session, units: dict[str, Unit], password: str, w
     for account in _ACCOUNTS:
         if account.username in usernames:
             continue
-        id_number = DEMO_IDS[account.person] if account.person else None
+        id_number = DEMO_IDS[account.person] if account.person else FOREIGNERS.get(account.foreigner or "")
         if id_number is not None and id_number in taken_ids:
             continue  # someone registered this identity already; never two accounts for one person
         user = User(username=account.username, password_hash=hasher.hash(password), role=str(account.role),

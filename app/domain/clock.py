@@ -89,7 +89,6 @@ class _Walk:
     paused_since: datetime | None = None
     paused_code: str | None = None
     extended_at: datetime | None = None
-    extension_reason: str = ""
     approved_at: datetime | None = None
     commitment_limit_days: int | None = None
 
@@ -114,7 +113,7 @@ def _walk(events: Sequence[EventRecord]) -> _Walk:
             w.pauses.append((w.paused_since, e.at, w.paused_code or ""))
             w.paused_since, w.paused_code = None, None
         elif e.action == Action.EXTEND:
-            w.extended_at, w.extension_reason = e.at, e.reason
+            w.extended_at = e.at
         elif e.action == Action.APPROVE:
             w.approved_at = e.at
         if e.action in (Action.ACCEPT, Action.DEEM_ACCEPTED) and e.payload.get("tolerance"):
@@ -162,7 +161,7 @@ def _decision_due(
     if with_extension is not None and w.extended_at is not None:
         due = counter.add(due, with_extension)
         steps.append(
-            f"{_fmt(w.extended_at)} 经负责人批准延长{with_extension.describe_zh()}（{w.extension_reason}），至 {_fmt(due)}"
+            f"{_fmt(w.extended_at)} 经负责人批准延长{with_extension.describe_zh()}，至 {_fmt(due)}"
         )
     if w.paused_since is not None:
         steps.append(f"{_fmt(w.paused_since)} 起中止办理，计时暂停，恢复办理后顺延")
@@ -292,3 +291,16 @@ def pending_timers(state: State, clocks: Clocks, events: Sequence[EventRecord]) 
 def next_timer_at(state: State, clocks: Clocks, events: Sequence[EventRecord]) -> datetime | None:
     timers = pending_timers(state, clocks, events)
     return timers[0].due_at if timers else None
+
+
+def work_due_at(state: State, clocks: Clocks) -> datetime | None:
+    """The deadline the handling unit is working against now, which orders its queue: the
+    acceptance decision, the promised decision, or delivery. None while the applicant has
+    the turn (correction) or the matter is closed."""
+    if state == State.SUBMITTED:
+        return clocks.acceptance_due_at
+    if state in (State.ACCEPTED, State.SUSPENDED):
+        return clocks.promised_due_at
+    if state == State.APPROVED:
+        return clocks.delivery_due_at
+    return None

@@ -17,7 +17,7 @@ class Application(db.Model):
 
     __tablename__ = "applications"
     __table_args__ = (
-        Index("ix_applications_queue", "unit_id", "state", "statutory_due_at"),
+        Index("ix_applications_queue", "unit_id", "work_due_at"),
         Index("ix_applications_next_timer_at", "next_timer_at"),
         Index("ix_applications_applicant", "applicant_user_id", "created_at"),
     )
@@ -49,6 +49,8 @@ class Application(db.Model):
     yellow_from_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paused_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The deadline the unit is working against now (orders the queue); None when nothing is due.
+    work_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Deadlines computed over a year whose official holiday schedule is not yet published.
     provisional_calendar: Mapped[bool] = mapped_column(default=False)

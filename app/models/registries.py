@@ -65,6 +65,10 @@ class RegPerson(db.Model):
     passport_number: Mapped[str | None] = mapped_column(String(20), index=True)
     deceased: Mapped[bool] = mapped_column(default=False)
 
+    # Declared so that the unit of work inserts households before their persons (it
+    # orders inserts by relationships, not by bare foreign keys). Set the column instead.
+    household: Mapped[RegHousehold | None] = relationship(foreign_keys=[household_number])
+
     @classmethod
     def from_record(cls, record: PersonRecord) -> RegPerson:
         return cls(

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.domain import workflow
 from app.domain.catalogue import CATALOGUE, get_service
-from app.domain.clock import CLOCK_NAMES, Clocks, derive_clocks, next_timer_at
+from app.domain.clock import CLOCK_NAMES, Clocks, derive_clocks, next_timer_at, work_due_at
 from app.domain.workflow import Action, Actor, ActorKind, Decision, EventRecord, State, TransitionRefused
 from app.extensions import db
 from app.models.accounts import Role, User
@@ -127,12 +127,23 @@ def _record(application: Application, decision: Decision, actor: Actor, *, at: d
         application.decided_at = at
     if decision.action == Action.ESCALATE:
         application.escalated_at = at
+    if decision.to_state == State.REVOKED:
+        _revoke_certificates(application, at=at, reason=decision.reason)
     db.session.flush()
     refresh_clocks(application)
     from app.operations.documents import produce_documents
 
     produce_documents(application, event, decision.documents)
     return event
+
+
+def _revoke_certificates(application: Application, *, at: datetime, reason: str) -> None:
+    from app.models.applications import Certificate
+
+    for certificate in db.session.scalars(select(Certificate).where(Certificate.application_id == application.id)):
+        if certificate.revoked_at is None:
+            certificate.revoked_at = at
+            certificate.revoked_reason = reason[:200]
 
 
 def _as_stored(moment: datetime) -> datetime:
@@ -157,6 +168,7 @@ def refresh_clocks(application: Application) -> Clocks:
     application.yellow_from_at = clocks.yellow_from_at
     application.paused_since = clocks.paused_since
     application.next_timer_at = next_timer_at(State(application.state), clocks, records)
+    application.work_due_at = work_due_at(State(application.state), clocks)
     application.provisional_calendar = any(
         calendar.is_provisional(value.year) for value in clocks.as_dict().values() if value is not None
     )
@@ -269,3 +281,42 @@ def allowed_actions_for(user: User, application: Application) -> list[Action]:
     actor = actor_for(user, application)
     return workflow.allowed_actions(service, State(application.state), actor, unit_id=application.unit_id,
                                     history=event_records(application))
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def list_visible(user: User, *, page: int, per_page: int) -> tuple[list[Application], int]:
+    from sqlalchemy import func
+
+    condition = visibility_filter(user)
+    total = db.session.scalar(select(func.count(Application.id)).where(condition)) or 0
+    items = db.session.scalars(
+        select(Application).where(condition).order_by(Application.created_at.desc(), Application.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return list(items), total
+
+
+def log_staff_access(user: User, application: Application, action: str) -> None:
+    """Staff reading someone's application is audited; the owner reading their own is not."""
+    from app.operations.audit import log_access
+
+    if application.applicant_user_id == user.id:
+        return
+    log_access(actor=user, action=f"application.{action}", subject_kind="application",
+               subject_id=str(application.id))
+    db.session.commit()
+
+
+def by_tracking_token(token: str) -> Application | None:
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(select(Application).where(Application.tracking_token == token))
+
+
+def stored_clocks(application: Application) -> Clocks:
+    """The clocks as stored on the row (a cache of the event log), for list views."""
+    return Clocks(**{name: getattr(application, name) for name in CLOCK_NAMES},
+                  accepted_as_of=application.accepted_as_of, paused_since=application.paused_since,
+                  yellow_from_at=application.yellow_from_at)

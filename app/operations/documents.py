@@ -10,8 +10,7 @@ from typing import Any
 from flask import current_app
 
 from app import timeutil
-from app.documents.pdf import chinese_date, render_pdf
-from app.documents.qr import qr_svg
+from app.documents.pdf import render_pdf
 from app.documents.signing import SigningKeys, verification_url
 from app.domain.catalogue import get_service
 from app.domain.clock import Clocks
@@ -31,6 +30,7 @@ TITLES = {
     "suspension_notice": "中止办理告知书",
     "extension_notice": "延长办理期限告知书",
     "revocation_decision": "撤销决定书",
+    "refusal_decision": "不予许可决定书",
     "termination_notice": "终止办理告知书",
 }
 KIND_CODES = {"receipt": "收", "acceptance_notice": "受", "correction_notice": "补", "non_acceptance_decision": "不受",
@@ -39,7 +39,7 @@ KIND_CODES = {"receipt": "收", "acceptance_notice": "受", "correction_notice":
 
 
 def signing_keys() -> SigningKeys:
-    return SigningKeys.from_config(current_app.config["SIGNING_KEYS"])
+    return SigningKeys(current_app.config["SIGNING_KEYS"])
 
 
 def tracking_url(application: Application) -> str:
@@ -55,26 +55,29 @@ def _reconsideration_organ(application: Application) -> str:
     return parent.name if parent is not None else "上一级公安机关"
 
 
+def _local_date(moment):
+    return timeutil.local(moment).date() if moment is not None else None
+
+
 def _common(application: Application, event: ApplicationEvent, kind: str) -> dict[str, Any]:
+    """Keys every document template uses (see templates/documents/_base.html)."""
     service = get_service(application.service_code)
     issued = timeutil.local(event.occurred_at)
+    received = application.submitted_at or event.occurred_at
     return {
-        "issuing_unit": application.unit.name,
-        "unit_address": application.unit.address,
-        "unit_phone": application.unit.phone,
-        "document_number": f"许公（{application.unit.name}）{KIND_CODES.get(kind, '')}字〔{issued.year}〕"
+        "organ_name": application.unit.name,
+        "issue_date": issued.date(),
+        "doc_number": f"许公（{application.unit.name}）{KIND_CODES.get(kind, '')}字〔{issued.year}〕"
         f"第{application.id:06d}-{event.seq:02d}号",
+        "tracking_number": application.number,
+        "contact": " ".join(filter(None, [application.unit.address, application.unit.phone])),
         "application_number": application.number,
         "service_name": service.name_zh,
         "applicant_name": application.subject_name or application.applicant.real_name,
-        "applicant_id_masked": mask_id_number(application.subject_id_number),
-        "date_text": chinese_date(issued.date()),
-        "issued_at": _fmt(event.occurred_at),
-        "reason": event.reason,
-        "tracking_url": tracking_url(application),
-        "tracking_qr_svg": qr_svg(tracking_url(application)),
+        "received_date": _local_date(received),
+        "accepted_date": _local_date(application.accepted_as_of or received),
         "reconsideration_organ": _reconsideration_organ(application),
-        "legal_basis": service.legal_basis_zh,
+        "tracking_url": tracking_url(application),
     }
 
 
@@ -84,33 +87,66 @@ def _context(application: Application, event: ApplicationEvent, kind: str) -> di
     context = _common(application, event, kind)
     clocks: Clocks = clocks_for(application)
     service = get_service(application.service_code)
+    limits = service.limits
     if kind == "receipt":
-        context["received_at"] = _fmt(event.occurred_at)
-        context["materials"] = [m.name_zh + ("（信息共享核验，无需提交）" if m.shared else "")
-                                for m in service.materials if m.required]
-        context["acceptance_due"] = _fmt(clocks.acceptance_due_at)
-        context["next_steps"] = [
-            f"承办单位将在{service.limits.acceptance.describe_zh()}内作出是否受理的决定；"
-            "逾期未作决定的，自收到申请材料之日起即视为受理。" if service.limits.acceptance else "",
-            "材料不齐全的，将一次性告知需要补正的全部内容。",
-            "可随时扫描二维码查询办理进度。",
-        ]
+        context.update(
+            applicant_id_masked=mask_id_number(application.subject_id_number),
+            received_at=event.occurred_at,
+            materials=[m.name_zh + ("（信息共享核验，无需提交）" if m.shared else "")
+                       for m in service.materials if m.required],
+            promised_limit=limits.promised.describe_zh(),
+            next_steps=[
+                f"承办单位将在{limits.acceptance.describe_zh()}内（{_fmt(clocks.acceptance_due_at)}前）作出是否受理的决定；"
+                "逾期未作决定的，自收到申请材料之日起即视为受理。" if limits.acceptance and clocks.acceptance_due_at
+                else "承办单位将尽快作出是否受理的决定。",
+                "材料不齐全或者不符合法定形式的，将一次性告知需要补正的全部内容。",
+                "可随时扫描二维码或打开链接查询办理进度。",
+            ],
+        )
     elif kind == "acceptance_notice":
-        context["deemed"] = event.action == Action.DEEM_ACCEPTED.value
-        context["accepted_as_of"] = _fmt(clocks.accepted_as_of)
-        context["promised_due"] = _fmt(clocks.promised_due_at)
-        context["statutory_due"] = _fmt(clocks.statutory_due_at)
+        context.update(
+            deemed=event.action == Action.DEEM_ACCEPTED.value,
+            accepted_date=_local_date(clocks.accepted_as_of),
+            promised_limit=limits.promised.describe_zh(),
+            promised_due=_local_date(clocks.promised_due_at),
+            statutory_limit=limits.statutory.describe_zh(),
+            statutory_due=_local_date(clocks.statutory_due_at),
+        )
     elif kind == "correction_notice":
-        context["items"] = list(event.payload.get("items", []))
-        context["reply_due"] = _fmt(clocks.correction_reply_due_at)
+        context.update(items=list(event.payload.get("items", [])),
+                       reply_deadline=_local_date(clocks.correction_reply_due_at))
     elif kind == "suspension_notice":
         code = event.payload.get("reason_code")
-        context["reason_name"] = SUSPENSION_REASON_NAMES.get(SuspensionReason(code), code) if code else ""
+        context.update(
+            procedure=SUSPENSION_REASON_NAMES.get(SuspensionReason(code), code) if code else "",
+            reason=event.reason,
+            legal_basis="《中华人民共和国行政许可法》第四十五条" if code != SuspensionReason.INVESTIGATION
+            else "《公安机关办理犯罪记录查询工作规定》（调查核实时间不计入办理时限）",
+            suspended_from=_local_date(event.occurred_at),
+        )
     elif kind == "extension_notice":
-        context["new_due"] = _fmt(clocks.statutory_due_at)
-        context["extension"] = service.limits.extension.describe_zh() if service.limits.extension else ""
-        context["approver_title"] = "单位负责人"
+        previous = [e for e in application.events if e.seq < event.seq]
+        context.update(
+            reason=event.reason,
+            approver_title="本机关负责人",
+            extension_limit=limits.extension.describe_zh() if limits.extension else "",
+            original_due=_local_date(_due_before(application, previous)),
+            new_due=_local_date(clocks.statutory_due_at),
+        )
+    elif kind in ("refusal_decision", "non_acceptance_decision", "revocation_decision"):
+        context["reasons"] = [event.reason] if event.reason else []
+    elif kind == "termination_notice":
+        context.update(paragraphs=[event.reason])
     return context
+
+
+def _due_before(application: Application, events: list[ApplicationEvent]):
+    from app.operations.applications import event_records
+    from app.operations.calendar import load_calendar
+    from app.domain.clock import derive_clocks
+
+    records = [r for r in event_records(application) if r.seq <= len(events)]
+    return derive_clocks(get_service(application.service_code), records, calendar=load_calendar()).statutory_due_at
 
 
 def produce_documents(application: Application, event: ApplicationEvent, kinds: tuple[str, ...]) -> list[Document]:
@@ -120,22 +156,21 @@ def produce_documents(application: Application, event: ApplicationEvent, kinds: 
     documents = []
     for kind in kinds:
         if kind == "outcome":
-            for outcome in handler.outcome_documents(application, event):
-                documents.append(_store_outcome(application, event, outcome))
+            documents += [_store_outcome(application, event, outcome)
+                          for outcome in handler.outcome_documents(application, event)]
             continue
         context = _context(application, event, kind)
-        if kind in ("refusal_decision", "non_acceptance_decision", "revocation_decision"):
-            title = handler.refusal_title(application) if kind == "refusal_decision" else TITLES[kind]
-            context["title"] = title
-            template = "refusal_decision.html" if kind != "non_acceptance_decision" else "non_acceptance_decision.html"
-        elif kind in ("revocation_decision", "termination_notice"):
-            title, template = TITLES[kind], "generic_notice.html"
-        else:
-            title, template = TITLES[kind], f"{kind}.html"
-        if template == "generic_notice.html":
-            context.update(title=title, paragraphs=[event.reason])
+        template = TEMPLATES.get(kind, f"{kind}.html")
+        title = handler.refusal_title(application) if kind == "refusal_decision" else TITLES[kind]
+        context["title"] = title
         documents.append(_store(application, event, kind, title, template, context))
     return documents
+
+
+TEMPLATES = {
+    "revocation_decision": "refusal_decision.html",
+    "termination_notice": "generic_notice.html",
+}
 
 
 def _store(application, event, kind, title, template, context) -> Document:
@@ -152,16 +187,16 @@ def _store(application, event, kind, title, template, context) -> Document:
 
 
 def _store_outcome(application: Application, event: ApplicationEvent, outcome) -> Document:
-    context = {**_common(application, event, "outcome"), **outcome.context}
+    context = {**_common(application, event, "outcome"), **outcome.context, "title": outcome.title}
     if outcome.certificate_kind is None:
         return _store(application, event, "outcome", outcome.title, outcome.template, context)
     number = f"{get_service(application.service_code).number_prefix}Z{application.number[2:]}"
     # The signature covers the certificate's facts, so the QR can be printed inside the PDF.
     facts_hash = _facts_hash(number, outcome.holder_name, application.subject_id_number, event.occurred_at)
     signature = signing_keys().sign(outcome.certificate_kind, number, facts_hash)
-    url = verification_url(current_app.config["PUBLIC_BASE_URL"], number, signature)
-    context.update(certificate_number=number, verification_url=url, verification_qr_svg=qr_svg(url),
-                   validity_note="本证明自开具之日起3个月内有效。")
+    base_url = current_app.config["PUBLIC_BASE_URL"]
+    context.update(certificate_number=number, verification_url=verification_url(base_url, number, signature),
+                   verify_site=f"警务通办网站（{base_url}/verify）")
     document = _store(application, event, "certificate", outcome.title, outcome.template, context)
     db.session.flush()
     db.session.add(Certificate(

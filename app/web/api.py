@@ -10,10 +10,15 @@ from flask_babel import gettext as _
 
 from app import timeutil
 from app.domain.catalogue import CATALOGUE
+from app.domain.workflow import Action
 from app.extensions import csrf, limiter
 from app.operations import OperationError
 from app.operations import accounts as account_ops
+from app.operations import applications as application_ops
+from app.operations import certificates as certificate_ops
+from app.web.downloads import send_document
 from app.web.openapi import openapi_document
+from app.web.presenters import application_json, tracking_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -117,3 +122,94 @@ def services():
 @bp.route("/openapi.json")
 def openapi():
     return jsonify(openapi_document())
+
+
+# --- applications ------------------------------------------------------------------------
+
+MAX_PAGE_SIZE = 100
+
+
+def _int_arg(name: str, default: int, lowest: int, highest: int) -> int:
+    try:
+        value = int(request.args.get(name, default))
+    except ValueError:
+        raise OperationError("invalid", _("分页参数有误。"), status=422) from None
+    return max(lowest, min(highest, value))
+
+
+@bp.route("/applications", methods=["POST"])
+def create_application():
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("service"), str):
+        return api_error("invalid", _("请提供服务事项代码（service）和申请内容（data）。"), 422)
+    data = body.get("data") or {}
+    if not isinstance(data, dict):
+        return api_error("invalid", _("申请内容（data）须为对象。"), 422)
+    application = application_ops.file_application(
+        applicant=g.api_user, service_code=body["service"], data=data, now=timeutil.now()
+    )
+    return jsonify(application_json(application, now=timeutil.now())), 201
+
+
+@bp.route("/applications", methods=["GET"])
+def list_applications():
+    page = _int_arg("page", 1, 1, 10_000)
+    per_page = _int_arg("per_page", 20, 1, MAX_PAGE_SIZE)
+    items, total = application_ops.list_visible(g.api_user, page=page, per_page=per_page)
+    return jsonify(
+        page=page, per_page=per_page, total=total,
+        items=[
+            {"id": a.id, "number": a.number, "service": a.service_code, "status": a.state,
+             "statutory_due_at": a.statutory_due_at.isoformat() if a.statutory_due_at else None,
+             "created_at": a.created_at.isoformat()}
+            for a in items
+        ],
+    )
+
+
+@bp.route("/applications/<int:application_id>")
+def get_application(application_id: int):
+    application = application_ops.get_visible(g.api_user, application_id)
+    application_ops.log_staff_access(g.api_user, application, "view")
+    allowed = application_ops.allowed_actions_for(g.api_user, application)
+    return jsonify(application_json(application, now=timeutil.now(), allowed=allowed))
+
+
+@bp.route("/applications/<int:application_id>/actions/<action>", methods=["POST"])
+def act(application_id: int, action: str):
+    if action not in {a.value for a in Action}:
+        return api_error("unknown_action", _("未知的操作。"), 404)
+    body = request.get_json(silent=True)
+    if body is None:
+        body = {}
+    if not isinstance(body, dict):
+        return api_error("invalid", _("请求内容须为JSON对象。"), 422)
+    application = application_ops.perform_action(
+        application_id=application_id, action=action, user=g.api_user, fields=body, now=timeutil.now()
+    )
+    allowed = application_ops.allowed_actions_for(g.api_user, application)
+    return jsonify(application_json(application, now=timeutil.now(), allowed=allowed))
+
+
+@bp.route("/applications/<int:application_id>/documents/<int:document_id>")
+def document(application_id: int, document_id: int):
+    return send_document(g.api_user, application_id, document_id)
+
+
+# --- public: tracking and verification ----------------------------------------------------
+
+
+@bp.route("/track/<token>")
+@limiter.limit("60 per minute")
+def track(token: str):
+    application = application_ops.by_tracking_token(token)
+    if application is None:
+        return api_error("not_found", _("未找到该办件，请核对二维码或查询码。"), 404)
+    return jsonify(tracking_json(application, now=timeutil.now()))
+
+
+@bp.route("/verify/<number>")
+@limiter.limit("60 per minute")
+def verify(number: str):
+    verdict = certificate_ops.verify(number, request.args.get("s", ""))
+    return jsonify(verdict.as_dict())

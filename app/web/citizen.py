@@ -1,7 +1,18 @@
-"""Citizen and enterprise pages: my applications, filing, documents."""
-from flask import Blueprint, render_template
+"""Citizen and enterprise pages: my applications, filing, answering a correction, documents."""
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
+from app import timeutil
+from app.documents.qr import qr_svg
+from app.domain.catalogue import CATALOGUE
+from app.domain.workflow import Action
+from app.operations import OperationError
+from app.operations import applications as application_ops
+from app.web.downloads import send_document
 from app.web.guards import require_applicant
+from app.web.presenters import application_json
+from app.web.service_forms import SERVICE_FORMS, ResubmitForm, WithdrawForm
 
 bp = Blueprint("citizen", __name__, url_prefix="/my")
 bp.before_request(require_applicant)
@@ -9,9 +20,81 @@ bp.before_request(require_applicant)
 
 @bp.route("/")
 def dashboard():
-    return render_template("citizen/dashboard.html", applications=[])
+    items, total = application_ops.list_visible(current_user, page=1, per_page=50)
+    return render_template("citizen/dashboard.html", applications=items, total=total)
 
 
-@bp.route("/apply/<service_code>")
+@bp.route("/apply/<service_code>", methods=["GET", "POST"])
 def new_application(service_code: str):
-    return render_template("citizen/dashboard.html", applications=[])
+    service = CATALOGUE.get(service_code)
+    form_class = SERVICE_FORMS.get(service_code)
+    if service is None:
+        abort(404)
+    if form_class is None or not service.workflow_built:
+        flash(_("该事项即将开通网上申请，请到窗口办理。"), "warning")
+        return redirect(url_for("public.home"))
+    form = form_class()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            application = application_ops.file_application(
+                applicant=current_user, service_code=service_code, data=form.service_data(), now=timeutil.now())
+        except OperationError as exc:
+            field = getattr(form, exc.field, None) if exc.field else None
+            (field.errors if field is not None else form.form_errors).append(exc.message)
+            status = exc.status if exc.status in (409, 422) else 422
+        else:
+            return redirect(url_for("citizen.filed", application_id=application.id))
+    elif form.is_submitted():
+        status = 422
+    return render_template("citizen/apply.html", form=form, service=service), status
+
+
+@bp.route("/applications/<int:application_id>/filed")
+def filed(application_id: int):
+    application = application_ops.get_visible(current_user, application_id)
+    view = application_json(application, now=timeutil.now())
+    return render_template("citizen/filed.html", a=view, qr=qr_svg(view["tracking_url"]))
+
+
+@bp.route("/applications/<int:application_id>")
+def detail(application_id: int):
+    application = application_ops.get_visible(current_user, application_id)
+    allowed = application_ops.allowed_actions_for(current_user, application)
+    view = application_json(application, now=timeutil.now(), allowed=allowed)
+    return render_template("citizen/detail.html", a=view, resubmit_form=ResubmitForm(),
+                           withdraw_form=WithdrawForm(), qr=qr_svg(view["tracking_url"]))
+
+
+def _act(application_id: int, action: Action, fields: dict, success: str):
+    try:
+        application_ops.perform_action(application_id=application_id, action=action, user=current_user,
+                                       fields=fields, now=timeutil.now())
+    except OperationError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(success, "success")
+    return redirect(url_for("citizen.detail", application_id=application_id))
+
+
+@bp.route("/applications/<int:application_id>/resubmit", methods=["POST"])
+def resubmit(application_id: int):
+    form = ResubmitForm()
+    if not form.validate_on_submit():
+        flash(_("请填写补正说明。"), "error")
+        return redirect(url_for("citizen.detail", application_id=application_id))
+    return _act(application_id, Action.RESUBMIT, {"decision_note": form.note.data},
+                _("补正材料已提交，承办单位将重新审查。"))
+
+
+@bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
+def withdraw(application_id: int):
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _act(application_id, Action.WITHDRAW, {"reason": form.reason.data or ""}, _("申请已撤回。"))
+
+
+@bp.route("/applications/<int:application_id>/documents/<int:document_id>")
+def document(application_id: int, document_id: int):
+    return send_document(current_user, application_id, document_id)

@@ -1,12 +1,152 @@
-"""The window clerk's workbench: the unit's queue."""
-from flask import Blueprint, render_template
+"""The window clerk's workbench: the unit's queue, claiming, and each action as a form."""
+from __future__ import annotations
 
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app import timeutil
+from app.domain.catalogue import CATALOGUE
+from app.domain.clock import light
+from app.domain.workflow import ACTION_NAMES, OPEN_STATES, STATE_NAMES, SUSPENSION_REASON_NAMES, Action, State
+from app.operations import OperationError
+from app.operations import applications as application_ops
+from app.operations import queue as queue_ops
+from app.web.downloads import send_document
 from app.web.guards import require_staff
+from app.web.presenters import application_json
 
 bp = Blueprint("clerk", __name__, url_prefix="/desk")
 bp.before_request(require_staff)
+PER_PAGE = 25
+REQUIRED = _l("此项为必填项。")
+
+
+class ItemsForm(FlaskForm):
+    items = TextAreaField(_l("补正事项（每行一项，须一次性列明全部需补正的内容）"),
+                          validators=[DataRequired(REQUIRED), Length(max=4000)])
+    submit = SubmitField(_l("发出补正告知"))
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("理由"), validators=[DataRequired(REQUIRED), Length(max=2000)])
+    submit = SubmitField(_l("确认"))
+
+
+class SuspendForm(FlaskForm):
+    reason_code = SelectField(_l("中止事由"), choices=[(k.value, v) for k, v in SUSPENSION_REASON_NAMES.items()])
+    reason = TextAreaField(_l("具体说明"), validators=[DataRequired(REQUIRED), Length(max=2000)])
+    submit = SubmitField(_l("中止办理"))
+
+
+class ConfirmForm(FlaskForm):
+    reason = TextAreaField(_l("备注（可不填）"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("确认"))
+
+
+ACTION_FORMS = {
+    Action.REQUEST_CORRECTION: ItemsForm,
+    Action.NOT_ACCEPT: ReasonForm,
+    Action.REJECT: ReasonForm,
+    Action.EXTEND: ReasonForm,
+    Action.REVOKE: ReasonForm,
+    Action.SUSPEND: SuspendForm,
+}
+
+
+def _fields(action: Action, form) -> dict:
+    if action == Action.REQUEST_CORRECTION:
+        return {"items": [line.strip() for line in form.items.data.splitlines() if line.strip()]}
+    data = {"reason": form.reason.data or ""}
+    if action == Action.SUSPEND:
+        data["reason_code"] = form.reason_code.data
+    return data
 
 
 @bp.route("/")
 def queue():
-    return render_template("clerk/queue.html", items=[])
+    filters = queue_ops.QueueFilters(
+        service=request.args.get("service") or None,
+        state=request.args.get("state") or None,
+        light=request.args.get("light") if request.args.get("light") in ("green", "yellow", "red") else None,
+        mine=request.args.get("mine") == "1",
+        number=request.args.get("number") or None,
+    )
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    now = timeutil.now()
+    items, total = queue_ops.queue(current_user, filters, now=now, page=page, per_page=PER_PAGE)
+    rows = [{"a": a, "light": light(State(a.state), application_ops.stored_clocks(a), now)} for a in items]
+    return render_template(
+        "clerk/queue.html", rows=rows, total=total, page=page, pages=max(1, -(-total // PER_PAGE)),
+        filters=filters, services=CATALOGUE.values(), open_states=[s for s in State if s in OPEN_STATES],
+        state_label=STATE_NAMES,
+    )
+
+
+@bp.route("/applications/<int:application_id>")
+def detail(application_id: int):
+    application = application_ops.get_visible(current_user, application_id)
+    application_ops.log_staff_access(current_user, application, "view")
+    allowed = application_ops.allowed_actions_for(current_user, application)
+    view = application_json(application, now=timeutil.now(), allowed=allowed)
+    return render_template("clerk/detail.html", a=view, application=application, allowed=allowed,
+                           action_names=ACTION_NAMES, claim_form=ConfirmForm())
+
+
+@bp.route("/applications/<int:application_id>/claim", methods=["POST"])
+def claim(application_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        queue_ops.claim(current_user, application_id, now=timeutil.now())
+        flash(_("已认领该办件。"), "success")
+    except OperationError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("clerk.detail", application_id=application_id))
+
+
+@bp.route("/applications/<int:application_id>/release", methods=["POST"])
+def release(application_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    queue_ops.release(current_user, application_id)
+    flash(_("已释放该办件。"), "info")
+    return redirect(url_for("clerk.queue"))
+
+
+@bp.route("/applications/<int:application_id>/actions/<action>", methods=["GET", "POST"])
+def act(application_id: int, action: str):
+    try:
+        action = Action(action)
+    except ValueError:
+        abort(404)
+    application = application_ops.get_visible(current_user, application_id)
+    form = ACTION_FORMS.get(action, ConfirmForm)()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            application_ops.perform_action(application_id=application_id, action=action, user=current_user,
+                                           fields=_fields(action, form), now=timeutil.now())
+        except OperationError as exc:
+            form.form_errors.append(exc.message)
+            status = exc.status
+        else:
+            flash(_("已完成：%(action)s。", action=ACTION_NAMES[action]), "success")
+            return redirect(url_for("clerk.detail", application_id=application_id))
+    elif form.is_submitted():
+        status = 422
+    view = application_json(application, now=timeutil.now())
+    return render_template("clerk/action.html", a=view, form=form, action=action,
+                           action_name=ACTION_NAMES[action]), status
+
+
+@bp.route("/applications/<int:application_id>/documents/<int:document_id>")
+def document(application_id: int, document_id: int):
+    return send_document(current_user, application_id, document_id)

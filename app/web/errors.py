@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from app.operations import OperationError
 from app.web.security import wants_json
 
 MESSAGES = {
@@ -31,6 +32,12 @@ def render_error(status: int, message: str | None = None):
 
 
 def init_app(app: Flask) -> None:
+    @app.errorhandler(OperationError)
+    def operation_error(exc: OperationError):
+        if wants_json():
+            return jsonify(error=exc.code, message=exc.message), exc.status
+        return render_error(exc.status, exc.message)
+
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
         return render_error(400, _("页面已过期或表单校验失败，请刷新页面后重新提交。"))

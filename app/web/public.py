@@ -26,7 +26,7 @@ ONE_YEAR = 365 * 24 * 3600
 
 @bp.route("/")
 def home():
-    return render_template("public/home.html", services=CATALOGUE.values(), limit_names=LIMIT_NAMES)
+    return render_template("public/home.html", services=CATALOGUE.values())
 
 
 def _back():

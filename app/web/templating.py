@@ -19,6 +19,13 @@ ROLE_NAMES = {
 }
 
 
+DATA_LABELS = {
+    "applicant_type": _l("申请类型"), "purpose": _l("证明用途"), "channel": _l("申请渠道"), "route": _l("受理地"),
+    "relation": _l("与单位关系"), "legal_provision": _l("法律依据"), "query_reason": _l("查询理由"),
+    "power_of_attorney": _l("授权委托书"), "purpose_detail": _l("用途说明"), "requests_this_year": _l("本年度第几次申请"),
+}
+
+
 def limit_text(limit) -> str:
     if limit is None:
         return ""
@@ -36,6 +43,17 @@ def init_app(app: Flask) -> None:
         mask_name=mask_name,
         mask_uscc=mask_uscc,
         limit_text=limit_text,
+        reject_page=lambda args: {k: v for k, v in args.items() if k != "page"},
         local_time=local_time,
     )
-    app.jinja_env.globals["role_names"] = ROLE_NAMES
+    from app.domain.catalogue import CATALOGUE
+    from app.domain.workflow import STATE_NAMES
+    from app.web.public import LIMIT_NAMES
+
+    app.jinja_env.globals.update(
+        role_names=ROLE_NAMES,
+        service_names={code: service.name_zh for code, service in CATALOGUE.items()},
+        state_names={state.value: name for state, name in STATE_NAMES.items()},
+        limit_names=LIMIT_NAMES,
+        data_labels=DATA_LABELS,
+    )

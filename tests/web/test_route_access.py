@@ -9,7 +9,7 @@ PUBLIC_ENDPOINTS = {
     "static",
     "public.home", "public.set_language", "public.set_text_size", "public.track_lookup",
     "auth.login", "auth.logout", "auth.register_citizen", "auth.register_enterprise",
-    "track.page", "track.qr_png",
+    "track.page", "track.qr_png_download",
     "verify.certificate",
 } | set(api.PUBLIC_ENDPOINTS)
 STAFF_BLUEPRINTS = {"clerk", "admin"}

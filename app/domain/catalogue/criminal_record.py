@@ -126,7 +126,3 @@ def check_unit_query(relation: str | None, legal_provision: str | None, query_re
         )
     if not (query_reason or "").strip():
         raise RuleViolation("unit.reason", "请写明查询理由。", "query_reason")
-
-
-def certificate_wording(name: str, id_type: str, id_number: str, as_of_text: str) -> str:
-    return f"经查询，截至{as_of_text}，未发现{name}（{id_type}：{id_number}）有犯罪记录。"

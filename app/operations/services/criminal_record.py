@@ -25,6 +25,8 @@ from app.operations.services import (
 from app.registries import get_registries
 
 SYSTEM = Actor(ActorKind.SYSTEM)
+# No legal validity period exists; receivers usually accept 3 or 6 months (RULES.md, R).
+CERTIFICATE_VALIDITY_NOTE = "本证明自开具之日起3个月内有效。"
 
 
 def _refuse(violation: rules.RuleViolation):
@@ -170,28 +172,23 @@ class CriminalRecordHandler(ServiceHandler):
             apply_decision(application, action, SYSTEM, {"decision_note": "自助终端即办"}, now=now, handler=self)
 
     def outcome_documents(self, application: Application, event: ApplicationEvent) -> list[OutcomeDocument]:
-        as_of = timeutil.local(event.occurred_at)
-        as_of_text = f"{as_of.year}年{as_of.month}月{as_of.day}日"
-        base = {
-            "subject_name": application.subject_name,
-            "purpose": application.data.get("purpose", ""),
-            "as_of_text": as_of_text,
-        }
+        query_date = timeutil.local(event.occurred_at).date()
+        foreigner = application.data.get("applicant_type") == "foreigner"
+        common = {"purpose": application.data.get("purpose", ""), "query_date": query_date,
+                  "id_type": "护照" if foreigner else "居民身份证"}
         if application.data.get("applicant_type") == "unit":
-            result = event.payload.get("result")
             return [OutcomeDocument(
                 "unit_result_letter.html", "查询告知函",
-                {**base, "has_record": result == "record",
-                 "unit_name": application.organisation.name if application.organisation else "",
+                {**common, "recipient_unit": application.organisation.name if application.organisation else "",
+                 "person_name": application.subject_name, "id_number": _mask(application.subject_id_number),
                  "legal_provision": application.data.get("legal_provision", ""),
-                 "subject_id_number_masked": _mask(application.subject_id_number)},
+                 "purpose": application.data.get("query_reason") or common["purpose"],
+                 "has_record": event.payload.get("result") == "record"},
             )]
-        id_type = "护照" if application.data.get("applicant_type") == "foreigner" else "公民身份号码"
         return [OutcomeDocument(
             "certificate.html", "无犯罪记录证明",
-            {**base, "id_type": id_type, "id_number": application.subject_id_number or "",
-             "wording": rules.certificate_wording(application.subject_name, id_type,
-                                                  application.subject_id_number or "", as_of_text)},
+            {**common, "name": application.subject_name, "id_number": application.subject_id_number or "",
+             "validity_note": CERTIFICATE_VALIDITY_NOTE},
             certificate_kind="criminal_record",
             holder_name=application.subject_name,
         )]

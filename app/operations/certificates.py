@@ -1,0 +1,63 @@
+"""Certificate verification from the QR code: genuine, revoked, or not genuine. Logged."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app import timeutil
+from app.domain.identifiers import mask_name
+from app.extensions import db
+from app.models.applications import Certificate
+from app.operations.audit import log_access
+from app.operations.documents import certificate_facts_hash, signing_keys
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str  # genuine | revoked | not_genuine
+    number: str
+    kind: str = ""
+    holder: str = ""
+    issued_at: str = ""
+    issuer: str = ""
+    revoked_at: str = ""
+
+    @property
+    def message(self) -> str:
+        return {
+            "genuine": "该证明真实有效。",
+            "revoked": "该证明已被撤销，不再有效。",
+            "not_genuine": "未能核验：该证明不是本平台出具的真实证明，或内容已被篡改。",
+        }[self.status]
+
+    def as_dict(self) -> dict:
+        return {"status": self.status, "message": self.message, "number": self.number, "kind": self.kind,
+                "holder": self.holder, "issued_at": self.issued_at, "issuer": self.issuer,
+                "revoked_at": self.revoked_at}
+
+
+def verify(number: str, signature: str) -> Verdict:
+    """One changed character in the number, the signature or the stored facts fails."""
+    certificate = db.session.scalar(select(Certificate).where(Certificate.number == number[:40]))
+    genuine = (
+        certificate is not None
+        and signing_keys().verify(certificate.kind, certificate.number, certificate.content_sha256, signature)
+        and certificate_facts_hash(certificate) == certificate.content_sha256
+    )
+    if not genuine:
+        verdict = Verdict("not_genuine", number[:40])
+    else:
+        verdict = Verdict(
+            "revoked" if certificate.revoked_at else "genuine",
+            certificate.number,
+            kind=certificate.kind,
+            holder=mask_name(certificate.holder_name),
+            issued_at=timeutil.local(certificate.issued_at).strftime("%Y-%m-%d"),
+            issuer=certificate.application.unit.name,
+            revoked_at=timeutil.local(certificate.revoked_at).strftime("%Y-%m-%d") if certificate.revoked_at else "",
+        )
+    log_access(actor=None, action=f"certificate.verify.{verdict.status}", subject_kind="certificate",
+               subject_id=number[:40])
+    db.session.commit()
+    return verdict

@@ -1,0 +1,84 @@
+"""The unit's work queue: open items ordered by the deadline the unit works against, and
+claiming that is safe under concurrency (a conditional UPDATE: exactly one clerk wins)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select, update
+
+from app.domain.workflow import OPEN_STATES
+from app.extensions import db
+from app.models.accounts import User
+from app.models.applications import Application
+from app.operations import OperationError
+from app.operations.applications import get_visible
+
+CLAIM_IDLE = timedelta(minutes=30)
+
+
+@dataclass
+class QueueFilters:
+    service: str | None = None
+    state: str | None = None
+    light: str | None = None  # green | yellow | red
+    mine: bool = False
+    number: str | None = None
+
+
+def queue(user: User, filters: QueueFilters, *, now: datetime, page: int, per_page: int):
+    condition = [Application.unit_id == user.unit_id,
+                 Application.state.in_([s.value for s in OPEN_STATES])]
+    if filters.service:
+        condition.append(Application.service_code == filters.service)
+    if filters.state:
+        condition.append(Application.state == filters.state)
+    if filters.mine:
+        condition.append(Application.claimed_by_id == user.id)
+    if filters.number:
+        condition.append(Application.number == filters.number.strip().upper())
+    if filters.light == "red":
+        condition.append(or_(Application.statutory_due_at < now, Application.escalated_at.is_not(None)))
+    elif filters.light == "yellow":
+        condition.append(Application.yellow_from_at <= now)
+        condition.append(or_(Application.statutory_due_at.is_(None), Application.statutory_due_at >= now))
+    elif filters.light == "green":
+        condition.append(or_(Application.yellow_from_at.is_(None), Application.yellow_from_at > now))
+        condition.append(Application.escalated_at.is_(None))
+    total = db.session.scalar(select(func.count(Application.id)).where(*condition)) or 0
+    items = db.session.scalars(
+        select(Application).where(*condition)
+        .order_by(Application.work_due_at.is_(None), Application.work_due_at, Application.id)
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return list(items), total
+
+
+def claim(user: User, application_id: int, *, now: datetime, idle: timedelta = CLAIM_IDLE) -> None:
+    """Take an item. One statement decides between concurrent clerks; an idle claim expires."""
+    get_visible(user, application_id)
+    result = db.session.execute(
+        update(Application)
+        .where(
+            Application.id == application_id,
+            Application.unit_id == user.unit_id,
+            or_(Application.claimed_by_id.is_(None), Application.claimed_by_id == user.id,
+                Application.claimed_at < now - idle),
+        )
+        .values(claimed_by_id=user.id, claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if result.rowcount != 1:
+        raise OperationError("claim.taken", "该办件已被其他工作人员认领。", status=409)
+
+
+def release(user: User, application_id: int) -> None:
+    get_visible(user, application_id)
+    db.session.execute(
+        update(Application)
+        .where(Application.id == application_id, Application.claimed_by_id == user.id)
+        .values(claimed_by_id=None, claimed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()

@@ -1,0 +1,154 @@
+"""What an application looks like to each audience: its owner and the unit's staff (full),
+or anyone holding the tracking QR code (masked, no reasons that may hold personal data)."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import url_for
+
+from app import timeutil
+from app.domain.catalogue import get_service
+from app.domain.clock import CLOCK_NAMES, Clocks, light
+from app.domain.identifiers import mask_id_number, mask_name
+from app.domain.workflow import (
+    ACTION_NAMES,
+    STATE_NAMES,
+    STATE_NAMES_EN,
+    SUSPENSION_REASON_NAMES,
+    Action,
+    State,
+    SuspensionReason,
+)
+from app.models.applications import Application
+from app.operations.applications import clocks_for
+from app.operations.calendar import load_calendar
+
+CLOCK_LABELS = {
+    "acceptance_due_at": "受理期限",
+    "correction_reply_due_at": "补正期限",
+    "promised_due_at": "承诺办结期限",
+    "statutory_due_at": "法定办结期限",
+    "delivery_due_at": "送达期限",
+    "commitment_due_at": "容缺补齐期限",
+}
+LIGHT_NAMES = {"green": "正常", "yellow": "临期预警", "red": "已超期"}
+
+
+def iso(value: datetime | None) -> str | None:
+    return timeutil.local(value).isoformat() if value is not None else None
+
+
+def running_clocks(application: Application, clocks: Clocks, now: datetime) -> list[dict[str, Any]]:
+    """The clocks that matter now, with working days left and why."""
+    calendar = load_calendar()
+    state = State(application.state)
+    decided = state not in (State.SUBMITTED, State.CORRECTION_REQUESTED, State.ACCEPTED, State.SUSPENDED)
+    result = []
+    for name in CLOCK_NAMES:
+        due = getattr(clocks, name)
+        if due is None or (decided and name in ("promised_due_at", "statutory_due_at")):
+            continue
+        reference = clocks.paused_since or now
+        result.append({
+            "name": name,
+            "label": CLOCK_LABELS[name],
+            "due_at": iso(due),
+            "due_text": timeutil.local(due).strftime("%Y-%m-%d %H:%M"),
+            "working_days_left": calendar.working_days_left(reference, due),
+            "overdue": reference > due,
+            "due_today": reference <= due and timeutil.local(reference).date() == timeutil.local(due).date(),
+            "paused": clocks.paused_since is not None and name in ("promised_due_at", "statutory_due_at"),
+            "provisional": calendar.is_provisional(timeutil.local(due).year),
+            "derivation": clocks.derivation.get(name, []),
+        })
+    return result
+
+
+def timeline(application: Application, *, public: bool) -> list[dict[str, Any]]:
+    items = []
+    for event in application.events:
+        entry = {
+            "seq": event.seq,
+            "action": event.action,
+            "action_name": ACTION_NAMES[Action(event.action)],
+            "state": event.to_state,
+            "state_name": STATE_NAMES[State(event.to_state)],
+            "at": iso(event.occurred_at),
+            "at_text": timeutil.local(event.occurred_at).strftime("%Y-%m-%d %H:%M"),
+        }
+        if event.action == Action.REQUEST_CORRECTION:
+            entry["items"] = list(event.payload.get("items", []))
+        if event.action == Action.SUSPEND:
+            code = event.payload.get("reason_code")
+            entry["suspension_reason"] = SUSPENSION_REASON_NAMES.get(SuspensionReason(code), code)
+        if not public:
+            entry["reason"] = event.reason
+            entry["actor_kind"] = event.actor_kind
+        items.append(entry)
+    return items
+
+
+def paused_banner(application: Application, clocks: Clocks) -> str | None:
+    if clocks.paused_since is None:
+        return None
+    code = clocks.paused_reason_code
+    reason = SUSPENSION_REASON_NAMES.get(SuspensionReason(code), code) if code else "法定事由"
+    since = timeutil.local(clocks.paused_since).strftime("%Y-%m-%d")
+    return f"计时已暂停：自{since}起等待{reason}，该期间不计入办理时限，恢复办理后期限顺延。"
+
+
+def application_json(application: Application, *, now: datetime, allowed: list[Action] | None = None) -> dict:
+    """For the owner and the unit's staff."""
+    clocks = clocks_for(application)
+    current_light = light(State(application.state), clocks, now)
+    return {
+        "id": application.id,
+        "number": application.number,
+        "service": application.service_code,
+        "service_name": get_service(application.service_code).name_zh,
+        "status": application.state,
+        "status_name": STATE_NAMES[State(application.state)],
+        "unit": application.unit.name,
+        "subject_name": application.subject_name,
+        "subject_id_number": mask_id_number(application.subject_id_number),
+        "data": application.data,
+        "tracking_token": application.tracking_token,
+        "tracking_url": url_for("track.page", token=application.tracking_token, _external=True),
+        "clocks": {name: iso(getattr(clocks, name)) for name in CLOCK_NAMES},
+        "running_clocks": running_clocks(application, clocks, now),
+        "paused": paused_banner(application, clocks),
+        "light": current_light.value if current_light else None,
+        "timeline": timeline(application, public=False),
+        "documents": [
+            {"id": d.id, "kind": d.kind, "title": d.title,
+             "url": url_for("api.document", application_id=application.id, document_id=d.id, _external=True)}
+            for d in application.documents
+        ],
+        "allowed_actions": [a.value for a in allowed] if allowed is not None else None,
+        "created_at": iso(application.created_at),
+    }
+
+
+def tracking_json(application: Application, *, now: datetime) -> dict:
+    """For anyone holding the QR code: masked, no reasons or data."""
+    clocks = clocks_for(application)
+    current_light = light(State(application.state), clocks, now)
+    service = get_service(application.service_code)
+    return {
+        "number": application.number,
+        "service": service.code,
+        "service_name": service.name_zh,
+        "service_name_en": service.name_en,
+        "applicant": mask_name(application.subject_name or application.applicant.real_name),
+        "applicant_id_number": mask_id_number(application.subject_id_number),
+        "unit": application.unit.name,
+        "status": application.state,
+        "status_name": STATE_NAMES[State(application.state)],
+        "status_name_en": STATE_NAMES_EN[State(application.state)],
+        "light": current_light.value if current_light else None,
+        "light_name": LIGHT_NAMES.get(current_light.value) if current_light else None,
+        "paused": paused_banner(application, clocks),
+        "clocks": running_clocks(application, clocks, now),
+        "timeline": timeline(application, public=True),
+    }

@@ -1,0 +1,545 @@
+"""PDF documents: every kind renders, says what it must, escapes user text, fetches nothing
+outside static/, embeds HarfBuzz-subsetted CJK fonts, and the certificate's QR code is real."""
+from __future__ import annotations
+
+import re
+import shutil
+import statistics
+import subprocess
+import threading
+import time
+from datetime import UTC, date, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from app.documents.pdf import (
+    StaticUrlFetcher,
+    chinese_date,
+    harfbuzz_subsetting_active,
+    html_to_pdf,
+    render_html,
+    render_pdf,
+)
+from app.documents.qr import qr_matrix, qr_svg
+
+REPO = Path(__file__).resolve().parents[2]
+STATIC_DIR = REPO / "static"
+
+ORGAN = "许昌市公安局魏都分局西大街派出所"
+BASE = {
+    "organ_name": ORGAN,
+    "issue_date": date(2026, 11, 22),
+    "doc_number": "许公（西大街）受字〔2026〕第00012号",
+    "tracking_number": "XC2026112000012",
+}
+VERIFY_URL = "http://localhost/verify/WCR-2026-000123?s=test2.Ab-_c0dEfGhIjKlMnOpQrStUvWxYz0123456789ab"
+TRACK_URL = "http://localhost/track/Qm9vbGVhbi10cmFja2luZy10b2tlbg"
+CORRECTION_ITEMS = [
+    {"material": "居民身份证", "problem": "复印件模糊，无法辨认", "requirement": "提交清晰的正反面复印件"},
+    {"material": "户口簿", "problem": "缺少本人页", "requirement": "补充户口簿本人页复印件"},
+    {"material": "申请表", "problem": "未签名", "requirement": "申请人本人签名"},
+    {"material": "委托书", "problem": "未注明委托权限", "requirement": "载明委托事项和权限"},
+    "用途证明材料：本年度第4次申请，需提交用途证明",
+]
+
+SAMPLES: dict[str, dict] = {
+    "receipt.html": {
+        **BASE,
+        "doc_number": "许公（西大街）收字〔2026〕第00012号",
+        "application_number": "XC2026112000012",
+        "service_name": "无犯罪记录证明",
+        "applicant_name": "张三",
+        "applicant_id_masked": "411002********1234",
+        "received_at": datetime(2026, 11, 20, 2, 15, tzinfo=UTC),
+        "materials": [
+            {"name": "居民身份证", "form": "原件", "copies": 1},
+            {"name": "户口簿", "form": "复印件", "copies": 1},
+            "申请表",
+        ],
+        "next_steps": [
+            "本机关将在5个工作日内审查材料并决定是否受理。",
+            "材料齐全的，3个工作日内出具证明；可扫描下方二维码查询进度。",
+        ],
+        "tracking_url": TRACK_URL,
+        "promised_limit": "3个工作日",
+        "received_by": "警号 012345",
+    },
+    "acceptance_notice.html": {
+        **BASE,
+        "applicant_name": "许昌市某某保安服务有限公司",
+        "application_number": "XC2026112000013",
+        "service_name": "保安服务公司设立许可",
+        "received_date": date(2026, 11, 18),
+        "accepted_date": date(2026, 11, 20),
+        "promised_limit": "10个工作日",
+        "promised_due": date(2026, 12, 4),
+        "statutory_limit": "15个工作日",
+        "statutory_due": date(2026, 12, 11),
+    },
+    "correction_notice.html": {
+        **BASE,
+        "doc_number": "许公（西大街）补字〔2026〕第00007号",
+        "applicant_name": "李四",
+        "application_number": "XC2026112000014",
+        "service_name": "无犯罪记录证明",
+        "received_date": date(2026, 11, 20),
+        "items": CORRECTION_ITEMS,
+        "reply_deadline": date(2026, 12, 18),
+    },
+    "non_acceptance_decision.html": {
+        **BASE,
+        "applicant_name": "王五",
+        "application_number": "XC2026112000015",
+        "service_name": "城市配送货车电子通行证",
+        "received_date": date(2026, 11, 20),
+        "reasons": ["申请事项不属于本机关职权范围。"],
+        "legal_basis": "《中华人民共和国行政许可法》第三十二条第一款第（二）项",
+        "redirect_agency": "许昌市公安局交通管理支队",
+        "reconsideration_organ": "许昌市魏都区人民政府",
+    },
+    "refusal_decision.html": {
+        **BASE,
+        "title": "不予许可决定书",
+        "applicant_name": "许昌市某某保安服务有限公司",
+        "application_number": "XC2026112000016",
+        "service_name": "保安服务公司设立许可",
+        "accepted_date": date(2026, 11, 2),
+        "reasons": [
+            "注册资本为人民币50万元，低于《保安服务管理条例》规定的人民币100万元。",
+            "拟任总经理从事相关工作不满5年。",
+        ],
+        "legal_basis": "《保安服务管理条例》第八条",
+        "reconsideration_organ": "许昌市人民政府",
+    },
+    "suspension_notice.html": {
+        **BASE,
+        "applicant_name": "赵六",
+        "application_number": "XC2026112000017",
+        "service_name": "保安服务公司设立许可",
+        "accepted_date": date(2026, 11, 2),
+        "procedure": "专家评审",
+        "reason": "申请人提交的武装守护押运方案涉及专业技术问题",
+        "legal_basis": "《中华人民共和国行政许可法》第四十五条",
+        "suspended_from": date(2026, 11, 10),
+        "expected_resume": date(2026, 11, 30),
+    },
+    "extension_notice.html": {
+        **BASE,
+        "applicant_name": "孙七",
+        "application_number": "XC2026112000018",
+        "service_name": "保安服务公司设立许可",
+        "accepted_date": date(2026, 11, 2),
+        "reason": "需要对申请人的经营场所进行实地核查",
+        "approver_title": "本机关负责人",
+        "extension_limit": "10个工作日",
+        "original_due": date(2026, 11, 30),
+        "new_due": date(2026, 12, 14),
+    },
+    "certificate.html": {
+        **BASE,
+        "doc_number": None,
+        "certificate_number": "WCR-2026-000123",
+        "name": "张三",
+        "id_type": "居民身份证",
+        "id_number": "11010519491231002X",
+        "query_date": date(2026, 11, 22),
+        "purpose": "出国留学",
+        "validity_note": "本证明自开具之日起3个月内有效",
+        "verification_url": VERIFY_URL,
+        "verify_site": "警务通办网站",
+    },
+    "unit_result_letter.html": {
+        **BASE,
+        "recipient_unit": "许昌市某某校车服务有限公司",
+        "application_number": "XC2026112000019",
+        "received_date": date(2026, 11, 20),
+        "person_name": "周八",
+        "id_type": "居民身份证",
+        "id_number": "11010519491231002X",
+        "legal_provision": "《校车安全管理条例》第二十三条",
+        "purpose": "拟录用校车驾驶人",
+        "query_date": date(2026, 11, 22),
+        "has_record": False,
+    },
+    "generic_notice.html": {
+        **BASE,
+        "title": "容缺受理通知书",
+        "recipient": "许昌市某某保安服务有限公司",
+        "paragraphs": ["你单位申请的保安服务公司设立许可，主审要件齐全，现予容缺受理。"],
+        "items": ["消防验收意见书复印件，2026年12月1日前提交。"],
+        "closing": ["逾期未补齐的，将撤销许可决定并记入信用记录。"],
+    },
+}
+
+# Strings each PDF's text must contain (compared with all whitespace removed).
+EXPECTED: dict[str, list[str]] = {
+    "receipt.html": ["收件回执", "XC2026112000012", "无犯罪记录证明", "411002********1234",
+                     "2026年11月20日10:15", "居民身份证", "户口簿", "申请表", "5个工作日内", TRACK_URL],
+    "acceptance_notice.html": ["受理通知书", "予以受理", "2026年11月20日", "10个工作日",
+                               "2026年12月4日", "15个工作日", "2026年12月11日"],
+    "correction_notice.html": ["补正告知书", "一次性告知", "2026年12月18日", "收到你补正的全部材料"]
+    + [part for item in CORRECTION_ITEMS
+       for part in (item.values() if isinstance(item, dict) else [item])],
+    "non_acceptance_decision.html": ["不予受理决定书", "申请事项不属于本机关职权范围",
+                                     "许昌市公安局交通管理支队"],
+    "refusal_decision.html": ["不予许可决定书", "注册资本为人民币50万元", "不满5年", "本机关决定不予许可"],
+    "suspension_notice.html": ["中止办理告知书", "专家评审", "第四十五条", "不计算在办理期限内",
+                               "2026年11月10日"],
+    "extension_notice.html": ["延长办理期限告知书", "本机关负责人", "10个工作日", "2026年12月14日",
+                              "第四十二条"],
+    "certificate.html": ["无犯罪记录证明", "经查询，截至2026年11月22日，未发现张三（居民身份证：11010519491231002X）有犯罪记录。",
+                         "WCR-2026-000123", "出国留学", "本证明自开具之日起3个月内有效",
+                         "扫描二维码或登录警务通办网站核验真伪", VERIFY_URL],
+    "unit_result_letter.html": ["查询告知函", "许昌市某某校车服务有限公司", "《校车安全管理条例》第二十三条",
+                                "未发现周八（居民身份证：11010519491231002X）有犯罪记录"],
+    "generic_notice.html": ["容缺受理通知书", "主审要件齐全", "消防验收意见书", "撤销许可决定"],
+}
+COMMON = [ORGAN, "二〇二六年十一月二十二日", "办件编号：XC2026112000012"]
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _pdftotext(pdf: bytes, tmp_path: Path, name: str = "doc") -> str:
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def _pdfinfo_pages(pdf_path: Path) -> int:
+    out = subprocess.run(["pdfinfo", str(pdf_path)], check=True, capture_output=True, text=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", out, re.M).group(1))
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, bytes]:
+    return {name: render_pdf(name, ctx, static_dir=STATIC_DIR) for name, ctx in SAMPLES.items()}
+
+
+def test_poppler_tools_present():
+    for tool in ("pdftotext", "pdffonts", "pdftoppm", "pdfinfo"):
+        assert shutil.which(tool), f"{tool} (poppler-utils) is required by these tests"
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_each_kind_renders_with_its_content(name, rendered, tmp_path):
+    pdf = rendered[name]
+    assert pdf.startswith(b"%PDF-")
+    assert pdf.rstrip().endswith(b"%%EOF")
+    text = _squash(_pdftotext(pdf, tmp_path))
+    for needle in EXPECTED[name] + COMMON:
+        assert _squash(needle) in text, f"{name}: {needle!r} missing from the PDF text"
+    assert "�" not in text
+
+
+def test_every_document_template_has_a_sample():
+    templates = {p.name for p in (REPO / "templates" / "documents").glob("*.html")}
+    assert templates - {"_base.html", "_macros.html"} == set(SAMPLES)
+
+
+@pytest.mark.parametrize("name", ["non_acceptance_decision.html", "refusal_decision.html"])
+def test_decisions_state_the_remedy(name, rendered, tmp_path):
+    organ = SAMPLES[name]["reconsideration_organ"]
+    clause = (f"如不服本决定，可以自收到本决定书之日起六十日内向{organ}申请行政复议，"
+              "或者在六个月内依法向人民法院提起行政诉讼。")
+    assert _squash(clause) in _squash(_pdftotext(rendered[name], tmp_path))
+
+
+def test_refusal_title_comes_from_context(tmp_path):
+    ctx = {**SAMPLES["refusal_decision.html"], "title": "不予出具无犯罪记录证明通知书",
+           "decision": "本机关决定不予出具无犯罪记录证明。"}
+    text = _squash(_pdftotext(render_pdf("refusal_decision.html", ctx, static_dir=STATIC_DIR), tmp_path))
+    assert "不予出具无犯罪记录证明通知书" in text
+    assert "本机关决定不予出具无犯罪记录证明。" in text
+    assert "不予许可决定书" not in text
+
+
+def test_deemed_acceptance_wording(tmp_path):
+    ctx = {**SAMPLES["acceptance_notice.html"], "deemed": True, "accepted_date": date(2026, 11, 18)}
+    text = _squash(_pdftotext(render_pdf("acceptance_notice.html", ctx, static_dir=STATIC_DIR), tmp_path))
+    assert "视为受理" in text
+    assert "第三十二条第一款第（四）项" in text
+    assert "受理日期为收到申请材料之日，即2026年11月18日" in text
+
+
+def test_unit_letter_with_record_is_neutral(tmp_path):
+    ctx = {**SAMPLES["unit_result_letter.html"], "has_record": True}
+    text = _squash(_pdftotext(render_pdf("unit_result_letter.html", ctx, static_dir=STATIC_DIR), tmp_path))
+    assert "周八（居民身份证：11010519491231002X）有犯罪记录" in text
+    assert "未发现" not in text
+
+
+def test_missing_required_key_fails_loudly():
+    ctx = dict(SAMPLES["certificate.html"])
+    del ctx["id_number"]
+    with pytest.raises(jinja2.UndefinedError):
+        render_html("certificate.html", ctx)
+
+
+@pytest.mark.parametrize("bad", ["_base.html", "_macros.html", "../base.html", "documents/../x.html",
+                                 "certificate.txt"])
+def test_only_document_templates_render(bad):
+    with pytest.raises((ValueError, jinja2.TemplateNotFound)):
+        render_html(bad, {})
+
+
+def test_chinese_date():
+    assert chinese_date(date(2026, 11, 22)) == "二〇二六年十一月二十二日"
+    assert chinese_date(date(2026, 1, 1)) == "二〇二六年一月一日"
+    assert chinese_date(date(2030, 10, 10)) == "二〇三〇年十月十日"
+    assert chinese_date(date(2026, 12, 31)) == "二〇二六年十二月三十一日"
+    assert chinese_date(date(2026, 2, 20)) == "二〇二六年二月二十日"
+    # aware datetimes are read in Asia/Shanghai
+    assert chinese_date(datetime(2026, 11, 21, 17, 0, tzinfo=UTC)) == "二〇二六年十一月二十二日"
+
+
+# --------------------------------------------------------------------- escaping, fetching
+
+class _Recorder(BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self):  # noqa: N802 - http.server API
+        type(self).hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def canary_url():
+    """A real local HTTP server: if WeasyPrint fetched anything, it would show up here."""
+    _Recorder.hits = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", _Recorder.hits
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_user_text_is_escaped_and_nothing_is_fetched(canary_url, tmp_path):
+    base, hits = canary_url
+    evil = (f'<script>alert(1)</script><img src="{base}/user.png">'
+            '<img src="http://example.invalid/x.png"><img src="file:///etc/passwd">')
+    ctx = {**SAMPLES["correction_notice.html"], "applicant_name": evil,
+           "items": [{"material": f'<i>{base}/cell.png</i>', "problem": "<b>x</b>", "requirement": "&amp;"}]}
+    html = render_html("correction_notice.html", ctx)
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    text = _squash(_pdftotext(render_pdf("correction_notice.html", ctx, static_dir=STATIC_DIR), tmp_path))
+    assert _squash("<script>alert(1)</script>") in text  # shown as text, not run or dropped
+    assert "<b>x</b>" in text and "&amp;" in text and "<i>" in text
+    assert hits == []
+
+
+def test_fetcher_refuses_everything_outside_static_even_from_templates(canary_url, tmp_path):
+    base, hits = canary_url
+    html = f"""<html><head>
+      <link rel="stylesheet" href="{base}/style.css">
+      <link rel="stylesheet" href="file:///etc/passwd">
+      <link rel="stylesheet" href="static:documents/print.css">
+      <style>@import url("{base}/import.css"); body {{ background: url("{base}/bg.png"); }}</style>
+      </head><body>
+      <img src="{base}/a.png"><img src="https://example.invalid/x.png">
+      <img src="file:///etc/passwd"><img src="../../../../etc/passwd"><img src="static:../../etc/passwd">
+      <svg><image href="{base}/svg.png" width="10" height="10"/></svg>
+      <p>正文</p></body></html>"""
+    pdf = html_to_pdf(html, static_dir=STATIC_DIR)
+    assert pdf.startswith(b"%PDF-")
+    assert hits == []
+    assert "正文" in _pdftotext(pdf, tmp_path)
+
+
+def test_static_url_fetcher_rules(tmp_path):
+    static = tmp_path / "static"
+    (static / "documents").mkdir(parents=True)
+    (static / "documents" / "a.css").write_text("p{}", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    (static / "documents" / "link.txt").symlink_to(tmp_path / "secret.txt")
+    fetch = StaticUrlFetcher(static)
+
+    assert fetch("static:documents/a.css")["string"] == b"p{}"
+    assert fetch("static:/documents/a.css")["mime_type"] == "text/css"
+    assert fetch((static / "documents" / "a.css").as_uri())["string"] == b"p{}"
+    assert fetch("data:text/plain;base64,aGk=")["string"] == b"hi"
+    assert fetch("data:,a%20b")["string"] == b"a b"
+    for url in [
+        "http://example.invalid/x.png",
+        "https://example.invalid/x.png",
+        "ftp://example.invalid/x",
+        "file:///etc/passwd",
+        (tmp_path / "secret.txt").as_uri(),
+        (static / "documents" / ".." / ".." / "secret.txt").as_uri(),
+        "static:../secret.txt",
+        "static:documents/link.txt",  # symlink pointing outside
+        "static:documents/missing.css",
+        "file://otherhost" + str(static / "documents" / "a.css"),
+        "javascript:alert(1)",
+        "x.png",
+    ]:
+        with pytest.raises(ValueError):
+            fetch(url)
+    assert len(fetch.refused) == 12
+
+
+# --------------------------------------------------------------------- fonts
+
+def test_harfbuzz_subsetting_active():
+    # Must FAIL (not skip) when libharfbuzz-subset is missing: fontTools subsetting of
+    # the CJK fonts is an order of magnitude slower.
+    assert harfbuzz_subsetting_active() is True
+
+
+def test_render_really_uses_harfbuzz_subsetting(monkeypatch):
+    from weasyprint.pdf.fonts import Font
+
+    calls = []
+    original = Font._harfbuzz_subset
+
+    def spy(self, cmap, hinting):
+        calls.append(self.family)
+        return original(self, cmap, hinting)
+
+    def no_fonttools(self, cmap, hinting):
+        raise AssertionError("fontTools subsetting was used")
+
+    monkeypatch.setattr(Font, "_harfbuzz_subset", spy)
+    monkeypatch.setattr(Font, "_fonttools_subset", no_fonttools)
+    render_pdf("certificate.html", SAMPLES["certificate.html"], static_dir=STATIC_DIR)
+    assert calls, "HarfBuzz subsetting was never called"
+    assert any(b"CJK" in family for family in calls)
+
+
+def test_pdf_embeds_cjk_font_subsets(rendered, tmp_path):
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(rendered["certificate.html"])
+    out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
+    rows = out.splitlines()[2:]
+    cjk = [row for row in rows if "CJK" in row.split()[0]]
+    assert cjk, out
+    for row in rows:
+        name, *_rest = row.split()
+        cols = row.split()
+        assert re.match(r"^[A-Z]{6}\+", name), f"not a subset font name: {row}"
+        assert cols[-5:-3] == ["yes", "yes"], f"font not embedded as a subset: {row}"
+    # a subset is small: a full Noto CJK face is ~20 MB
+    assert len(rendered["certificate.html"]) < 400_000
+
+
+def test_certificate_renders_fast():
+    ctx = SAMPLES["certificate.html"]
+    render_pdf("certificate.html", ctx, static_dir=STATIC_DIR)  # warm caches
+    timings = []
+    for _ in range(3):
+        start = time.perf_counter()
+        pdf = render_pdf("certificate.html", ctx, static_dir=STATIC_DIR)
+        timings.append(time.perf_counter() - start)
+    assert pdf.startswith(b"%PDF-")
+    # ~0.1 s on the reference machine; the bound is loose so a busy CI box passes.
+    assert statistics.median(timings) < 1.0, timings
+
+
+def test_every_one_page_document_fits_one_page(rendered, tmp_path):
+    for name in ("certificate.html", "acceptance_notice.html", "refusal_decision.html",
+                 "correction_notice.html", "receipt.html"):
+        path = tmp_path / name.replace(".html", ".pdf")
+        path.write_bytes(rendered[name])
+        assert _pdfinfo_pages(path) == 1, name
+
+
+# --------------------------------------------------------------------- QR code
+
+def _dark(pixel) -> bool:
+    r, g, b = pixel
+    return r + g + b < 300 and max(pixel) - min(pixel) < 60  # black or grey, not seal red
+
+
+def _finder_candidates(img):
+    """Rows where a 1:1:3:1:1 dark/light/dark/light/dark run sequence occurs."""
+    width, height = img.size
+    px = img.load()
+    found = []
+    for y in range(height):
+        runs, start, state = [], 0, _dark(px[0, y])
+        for x in range(1, width + 1):
+            cur = _dark(px[x, y]) if x < width else not state
+            if cur != state:
+                runs.append((state, start, x - start))
+                start, state = x, cur
+        for i in range(len(runs) - 4):
+            window = runs[i:i + 5]
+            if not window[0][0]:
+                continue
+            widths = [w for _, _, w in window]
+            unit = sum(widths) / 7
+            if unit < 2:
+                continue
+            want = [1, 1, 3, 1, 1]
+            if all(abs(w - k * unit) <= 0.6 * unit for w, k in zip(widths, want, strict=True)):
+                found.append((window[0][1], sum(widths), y))
+    return found
+
+
+def _sample_qr(png_path: Path, n: int, border: int) -> list[list[bool]]:
+    from PIL import Image
+
+    img = Image.open(png_path).convert("RGB")
+    groups: list[list[tuple[int, int, int]]] = []  # same x and width, consecutive rows
+    for x, total, y in _finder_candidates(img):
+        for group in groups:
+            gx, gtotal, gy = group[-1]
+            if abs(gx - x) <= 2 and abs(gtotal - total) <= 3 and 0 < y - gy <= 2:
+                group.append((x, total, y))
+                break
+        else:
+            groups.append([(x, total, y)])
+    finders = []
+    for group in groups:
+        x, total = group[0][0], group[0][1]
+        if len(group) >= 2 * total / 7:  # the 3-module core band, seen on many pixel rows
+            finders.append((x, total, (group[0][2] + group[-1][2]) / 2))
+    for ax, atotal, ay in finders:  # top-left finder: one to its right, one below, same size
+        right = [f for f in finders if abs(f[2] - ay) < 3 and f[0] > ax and abs(f[1] - atotal) <= 3]
+        below = [f for f in finders if abs(f[0] - ax) <= 3 and f[2] > ay and abs(f[1] - atotal) <= 3]
+        for bx, _, _ in right:
+            for _, _, cy in below:
+                if abs((bx - ax) - (cy - ay)) > 3:
+                    continue
+                unit = (bx + atotal - ax) / (n - 2 * border)
+                top = ay - 3.5 * unit
+                size = n - 2 * border
+                px = img.load()
+                return [[_dark(px[int(ax + (c + 0.5) * unit), int(top + (r + 0.5) * unit)])
+                         for c in range(size)] for r in range(size)]
+    raise AssertionError("no QR code found on the page")
+
+
+def test_certificate_carries_the_verification_qr(rendered, tmp_path):
+    html = render_html("certificate.html", SAMPLES["certificate.html"])
+    assert qr_svg(VERIFY_URL) in html  # the inline vector QR of exactly this URL
+
+    pdf_path = tmp_path / "certificate.pdf"
+    pdf_path.write_bytes(rendered["certificate.html"])
+    subprocess.run(["pdftoppm", "-r", "300", "-png", "-singlefile", str(pdf_path),
+                    str(tmp_path / "cert")], check=True)
+    matrix = qr_matrix(VERIFY_URL)
+    border = 2
+    expected = [row[border:-border] for row in matrix[border:-border]]
+    sampled = _sample_qr(tmp_path / "cert.png", len(matrix), border)
+    assert sampled == expected  # every module of the printed code matches the signed URL
+
+
+def test_receipt_carries_the_tracking_qr():
+    html = render_html("receipt.html", SAMPLES["receipt.html"])
+    assert qr_svg(TRACK_URL) in html
