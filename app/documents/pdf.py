@@ -97,39 +97,47 @@ def ymd_hm(d: datetime) -> str:
 _SEAL_RED = "#d7000f"
 
 
+_SEAL_OPEN = Markup(
+    '<svg class="seal-svg" viewBox="0 0 200 200" xmlns="http://www.w3.org/2000/svg">'
+    '<circle cx="100" cy="100" r="94" fill="none" stroke="{red}" stroke-width="6"/>'
+    '<polygon points="{star}" fill="{red}"/>'
+)
+_SEAL_CHAR = Markup(
+    '<text x="100" y="{y}" transform="rotate({angle} 100 100)" text-anchor="middle" '
+    'font-size="{size}" fill="{red}" font-family="Noto Serif CJK SC" font-weight="bold">{char}</text>'
+)
+_SEAL_SUBTITLE = Markup(
+    '<text x="100" y="158" text-anchor="middle" font-size="18" fill="{red}" '
+    'font-family="Noto Serif CJK SC" font-weight="bold">{text}</text>'
+)
+_SEAL_CLOSE = Markup("</svg>")
+
+
 def _seal_svg(name: str, subtitle: str = "") -> Markup:
-    """A round red seal drawing (a rendering, not a real seal): name on the upper arc,
-    a five-pointed star in the middle and an optional horizontal subtitle below it."""
+    """A round red seal drawing (a rendering, not a real seal): the unit name on the
+    upper arc, a five-pointed star in the middle and an optional subtitle below it.
+    Text goes through ``Markup.format``, which escapes it."""
     chars = [c for c in str(name) if not c.isspace()] or ["印"]
     n = len(chars)
     span = min(250.0, 24.0 * (n - 1)) if n > 1 else 0.0
     step = span / (n - 1) if n > 1 else 0.0
     baseline_r = 62.0
     font_size = 27.0 if n <= 1 else min(27.0, 0.92 * baseline_r * math.radians(step))
-    parts = [
-        '<svg class="seal-svg" viewBox="0 0 200 200" xmlns="http://www.w3.org/2000/svg">',
-        f'<circle cx="100" cy="100" r="94" fill="none" stroke="{_SEAL_RED}" stroke-width="6"/>',
-    ]
-    points = []
+    star = []
     for i in range(10):
         radius = 30.0 if i % 2 == 0 else 12.0
         angle = math.radians(-90 + 36 * i)
-        points.append(f"{100 + radius * math.cos(angle):.2f},{102 + radius * math.sin(angle):.2f}")
-    parts.append(f'<polygon points="{" ".join(points)}" fill="{_SEAL_RED}"/>')
+        star.append(f"{100 + radius * math.cos(angle):.2f},{102 + radius * math.sin(angle):.2f}")
+    parts = [_SEAL_OPEN.format(red=_SEAL_RED, star=" ".join(star))]
     for i, char in enumerate(chars):
-        angle = -span / 2 + i * step
-        parts.append(
-            f'<text x="100" y="{100 - baseline_r:.2f}" transform="rotate({angle:.2f} 100 100)" '
-            f'text-anchor="middle" font-size="{font_size:.2f}" fill="{_SEAL_RED}" '
-            f'font-family="Noto Serif CJK SC" font-weight="bold">{Markup.escape(char)}</text>'
-        )
+        parts.append(_SEAL_CHAR.format(
+            y=f"{100 - baseline_r:.2f}", angle=f"{-span / 2 + i * step:.2f}",
+            size=f"{font_size:.2f}", red=_SEAL_RED, char=char,
+        ))
     if subtitle:
-        parts.append(
-            f'<text x="100" y="158" text-anchor="middle" font-size="18" fill="{_SEAL_RED}" '
-            f'font-family="Noto Serif CJK SC" font-weight="bold">{Markup.escape(subtitle)}</text>'
-        )
-    parts.append("</svg>")
-    return Markup("".join(parts))
+        parts.append(_SEAL_SUBTITLE.format(red=_SEAL_RED, text=subtitle))
+    parts.append(_SEAL_CLOSE)
+    return Markup("").join(parts)
 
 
 # --------------------------------------------------------------------------- jinja
@@ -143,7 +151,8 @@ class _Undefined(jinja2.StrictUndefined):
 
 
 def _inline_qr(data: str) -> Markup:
-    return Markup(qr_svg(str(data)))  # only path geometry; no text from `data` is emitted
+    # Safe: ElementTree-built SVG of the QR geometry only; no text from `data` is emitted.
+    return Markup(qr_svg(str(data)))  # noqa: S704
 
 
 @lru_cache(maxsize=4)

@@ -343,6 +343,14 @@ def test_user_text_is_escaped_and_nothing_is_fetched(canary_url, tmp_path):
     assert hits == []
 
 
+def test_organ_and_seal_text_are_escaped():
+    ctx = {**SAMPLES["generic_notice.html"], "organ_name": '<img src="http://example.invalid/o.png">',
+           "seal_subtitle": "<script>x</script>"}
+    html = render_html("generic_notice.html", ctx)
+    assert "<img" not in html and "<script>" not in html
+    assert "&lt;script&gt;" in html
+
+
 def test_fetcher_refuses_everything_outside_static_even_from_templates(canary_url, tmp_path):
     base, hits = canary_url
     html = f"""<html><head>
