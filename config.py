@@ -3,6 +3,7 @@
 `create_app(config_name)` picks one of these by name: development, testing, production.
 """
 import os
+import secrets
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -58,18 +59,30 @@ class Config:
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 
 
+def instance_secret(name: str, make) -> str:
+    """A development secret kept in instance/ (never in the repository), made on first use."""
+    path = INSTANCE_DIR / name
+    if not path.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 class DevelopmentConfig(Config):
     DEBUG = False
-    SECRET_KEY = Config.SECRET_KEY or "development-only-secret-key-not-for-production"
-    SIGNING_KEYS = Config.SIGNING_KEYS or (
-        "dev1:8f1c0f5a2b7e4d39a6c1e0b9d8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9"
-    )
+
+    @classmethod
+    def load_secrets(cls) -> None:
+        cls.SECRET_KEY = cls.SECRET_KEY or instance_secret("secret_key", lambda: secrets.token_hex(32))
+        cls.SIGNING_KEYS = cls.SIGNING_KEYS or instance_secret(
+            "signing_keys", lambda: f"dev{secrets.token_hex(2)}:{secrets.token_hex(32)}")
 
 
 class TestingConfig(Config):
     TESTING = True
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite://")
-    SECRET_KEY = "testing-secret-key"
+    SECRET_KEY = "testing-secret-key"  # noqa: S105 (tests only)
     SIGNING_KEYS = (
         "test2:2b7e151628aed2a6abf7158809cf4f3c2b7e151628aed2a6abf7158809cf4f3c,"
         "test1:00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"

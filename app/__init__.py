@@ -6,7 +6,7 @@ import os
 
 from flask import Flask
 
-from config import CONFIGS, INSTANCE_DIR, ProductionConfig
+from config import CONFIGS, INSTANCE_DIR, DevelopmentConfig, ProductionConfig
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
@@ -14,6 +14,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     config_class = CONFIGS[config_name]
     if config_class is ProductionConfig:
         ProductionConfig.check()
+    if config_class is DevelopmentConfig:
+        DevelopmentConfig.load_secrets()
 
     app = Flask(
         __name__,

@@ -271,15 +271,21 @@ def pending_timers(state: State, clocks: Clocks, events: Sequence[EventRecord]) 
         timers.append(Timer(Action.DEEM_ACCEPTED, clocks.acceptance_due_at, {}))
     if state == State.CORRECTION_REQUESTED and clocks.correction_reply_due_at:
         timers.append(Timer(Action.CLOSE_UNANSWERED, clocks.correction_reply_due_at, {}))
-    if state == State.ACCEPTED and clocks.statutory_due_at:
-        if not _escalated_for(events, "statutory_due_at", clocks.statutory_due_at):
-            timers.append(
+    if (
+        state == State.ACCEPTED
+        and clocks.statutory_due_at
+        and not _escalated_for(events, "statutory_due_at", clocks.statutory_due_at)
+    ):
+        timers.append(
                 Timer(Action.ESCALATE, clocks.statutory_due_at,
                       {"clock": "statutory_due_at", "due": clocks.statutory_due_at.isoformat()})
             )
-    if state == State.APPROVED and clocks.delivery_due_at:
-        if not _escalated_for(events, "delivery_due_at", clocks.delivery_due_at):
-            timers.append(
+    if (
+        state == State.APPROVED
+        and clocks.delivery_due_at
+        and not _escalated_for(events, "delivery_due_at", clocks.delivery_due_at)
+    ):
+        timers.append(
                 Timer(Action.ESCALATE, clocks.delivery_due_at,
                       {"clock": "delivery_due_at", "due": clocks.delivery_due_at.isoformat()})
             )

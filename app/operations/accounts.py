@@ -19,7 +19,7 @@ from app.domain.identifiers import (
     validate_uscc,
 )
 from app.extensions import db
-from app.models.accounts import ApiToken, Organisation, Role, User, UsccWhitelist
+from app.models.accounts import ApiToken, Organisation, Role, UsccWhitelist, User
 from app.operations import OperationError
 from app.registries import get_registries
 

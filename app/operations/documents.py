@@ -141,9 +141,9 @@ def _context(application: Application, event: ApplicationEvent, kind: str) -> di
 
 
 def _due_before(application: Application, events: list[ApplicationEvent]):
+    from app.domain.clock import derive_clocks
     from app.operations.applications import event_records
     from app.operations.calendar import load_calendar
-    from app.domain.clock import derive_clocks
 
     records = [r for r in event_records(application) if r.seq <= len(events)]
     return derive_clocks(get_service(application.service_code), records, calendar=load_calendar()).statutory_due_at

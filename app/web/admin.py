@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models.accounts import STAFF_ROLES, Unit, User, UsccWhitelist
+from app.models.accounts import STAFF_ROLES, Unit, UsccWhitelist, User
 from app.operations import OperationError
 from app.operations import accounts as account_ops
 from app.web.forms import StaffAccountForm, WhitelistForm

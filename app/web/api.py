@@ -70,7 +70,7 @@ def issue_token():
     )
     hours = current_app.config["API_TOKEN_HOURS"]
     token = account_ops.issue_api_token(user, now=timeutil.now(), hours=hours)
-    return jsonify(access_token=token, token_type="Bearer", expires_in=hours * 3600, role=user.role)
+    return jsonify(access_token=token, token_type="Bearer", expires_in=hours * 3600, role=user.role)  # noqa: S106
 
 
 def limit_json(limit) -> dict | None:

@@ -1,11 +1,12 @@
 """Serving a stored document to those entitled: the applicant and the unit's staff."""
-from flask import send_file
 from io import BytesIO
 
+from flask import send_file
+
+from app.extensions import db
 from app.models.applications import Document
 from app.operations import NotFound
 from app.operations.applications import get_visible, log_staff_access
-from app.extensions import db
 
 
 def send_document(user, application_id: int, document_id: int):

@@ -149,8 +149,8 @@ def test_foreigner_needs_180_days_and_goes_to_exit_entry(client):
 
 
 def test_deemed_acceptance_by_a_late_sweep_is_dated_at_the_due_time(app, client, clock):
-    from app.operations.sla import sweep
     from app import timeutil
+    from app.operations.sla import sweep
 
     citizen = api_token(client, "citizen")
     application_id = client.post("/api/v1/applications", json=FILE, headers=citizen).get_json()["id"]

@@ -1,6 +1,12 @@
 """交通事故证据材料查询码 — evidence query codes (道路交通事故处理程序规定第65条; seed 002 item 6)."""
 from app.domain.catalogue.base import (
-    ApplicantKind, Material, Service, ServiceLimits, Step, days, workdays,
+    ApplicantKind,
+    Material,
+    Service,
+    ServiceLimits,
+    Step,
+    days,
+    workdays,
 )
 
 SERVICE = Service(

@@ -1,6 +1,12 @@
 """无犯罪记录证明 — no-criminal-record certificate (公安机关办理犯罪记录查询工作规定, 2021)."""
 from app.domain.catalogue.base import (
-    ApplicantKind, Material, Service, ServiceLimits, Step, days, workdays,
+    ApplicantKind,
+    Material,
+    Service,
+    ServiceLimits,
+    Step,
+    days,
+    workdays,
 )
 
 SERVICE = Service(

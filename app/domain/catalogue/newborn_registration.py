@@ -1,6 +1,12 @@
 """新生儿出生登记"全省通办" — province-wide newborn registration (户口登记条例第7条; seed 002 item 1)."""
 from app.domain.catalogue.base import (
-    ApplicantKind, Material, Service, ServiceLimits, Step, days, workdays,
+    ApplicantKind,
+    Material,
+    Service,
+    ServiceLimits,
+    Step,
+    days,
+    workdays,
 )
 
 SERVICE = Service(

@@ -1,6 +1,12 @@
 """公章刻制 — seals for a new enterprise (印铸刻字业暂行管理规则, 2024; seed 004 item 4)."""
 from app.domain.catalogue.base import (
-    ApplicantKind, Material, Service, ServiceLimits, Step, days, workdays,
+    ApplicantKind,
+    Material,
+    Service,
+    ServiceLimits,
+    Step,
+    days,
+    workdays,
 )
 
 SERVICE = Service(

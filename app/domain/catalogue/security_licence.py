@@ -1,6 +1,12 @@
 """保安服务许可 — security service licence, with 容缺受理 (保安服务管理条例; seed 002 item 4)."""
 from app.domain.catalogue.base import (
-    ApplicantKind, Material, Service, ServiceLimits, Step, days, workdays,
+    ApplicantKind,
+    Material,
+    Service,
+    ServiceLimits,
+    Step,
+    days,
+    workdays,
 )
 
 SERVICE = Service(

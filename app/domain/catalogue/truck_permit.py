@@ -1,6 +1,13 @@
 """城市配送货车电子通行证 — city-entry truck permits (seed 002 items 8 and 10; MPS guideline 2021)."""
 from app.domain.catalogue.base import (
-    ApplicantKind, Material, Service, ServiceLimits, Step, days, hours, workdays,
+    ApplicantKind,
+    Material,
+    Service,
+    ServiceLimits,
+    Step,
+    days,
+    hours,
+    workdays,
 )
 
 SERVICE = Service(
