@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from app import timeutil
 
@@ -20,6 +21,7 @@ def register_cli(app: Flask) -> None:
 @click.command("seed-demo")
 @click.option("--scale", default=1, show_default=True, type=click.IntRange(1, 1000),
               help="Multiplies the bulk synthetic population.")
+@with_appcontext
 def seed_demo_command(scale: int) -> None:
     """Fill the simulated registries and create the demo accounts (idempotent)."""
     from app.extensions import db
@@ -43,6 +45,7 @@ def calendar_group() -> None:
 @click.argument("start")
 @click.argument("amount")
 @click.argument("unit", type=click.Choice(["workdays", "workhours", "days", "hours"]))
+@with_appcontext
 def calendar_due(start: str, amount: str, unit: str) -> None:
     """Print the due instant of a limit of AMOUNT UNIT starting at START (ISO 8601)."""
     from app.domain.calendar import Limit, LimitUnit, due_at
@@ -67,6 +70,7 @@ def sla_group() -> None:
 
 @sla_group.command("sweep")
 @click.option("--as-of", "as_of", default=None, help="ISO 8601 instant; timers due by then fire (default: now).")
+@with_appcontext
 def sla_sweep(as_of: str | None) -> None:
     """Fire every timer that is due: deemed acceptance, unanswered corrections, escalations,
     breached commitments. Safe to run twice and from several servers at once."""
@@ -93,6 +97,7 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
+@with_appcontext
 def audit_verify() -> None:
     """Check every hash link of the event log; report the first broken one."""
     from app.operations.audit import verify_event_chain

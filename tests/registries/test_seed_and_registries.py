@@ -3,18 +3,17 @@ hand-made case looks as intended through the Registries interface."""
 from __future__ import annotations
 
 import struct
+import uuid
 import zlib
 from datetime import date, timedelta
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-import app.models  # noqa: F401  (every table on the metadata)
 from app.domain.identifiers import parse_citizen_id, validate_uscc
 from app.domain.records import EVIDENCE_KINDS, PersonRecord
-from app.extensions import Base
 from app.models.accounts import Organisation, Unit, User
 from app.models.registries import (
     RegEngravingShop,
@@ -41,21 +40,15 @@ from app.seed import (
     build_dataset,
     seed_demo,
 )
+from tests.conftest import ON_POSTGRES, _pg_execute, _pg_url_for, build_database  # noqa: E402
 
 TODAY = date(2026, 11, 16)  # the suite's fixed "today" (tests/conftest.py TEST_NOW)
 
 
-# TODO(conftest): switch to the migrated db fixture. Until the migrations exist, these
-# tests build the schema with create_all on a temporary SQLite file — only here.
-def _fresh_engine(path):
-    engine = create_engine(f"sqlite:///{path}")
-
-    @event.listens_for(engine, "connect")
-    def _enforce_foreign_keys(connection, _record):  # as PostgreSQL does
-        connection.execute("PRAGMA foreign_keys=ON")
-
-    Base.metadata.create_all(engine)
-    return engine
+def _fresh_engine(uri: str):
+    """A database built by the real migrations, not yet seeded."""
+    build_database(uri, seed=False)
+    return create_engine(uri)
 
 
 def _counts(summary: dict) -> dict:
@@ -64,11 +57,19 @@ def _counts(summary: dict) -> dict:
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
-    engine = _fresh_engine(tmp_path_factory.mktemp("seed") / "registries.sqlite3")
+    if ON_POSTGRES:
+        name = f"seed_{uuid.uuid4().hex[:10]}"
+        _pg_execute(f'CREATE DATABASE "{name}"')
+        uri = _pg_url_for(name)
+    else:
+        uri = f"sqlite:///{tmp_path_factory.mktemp('seed') / 'registries.sqlite3'}"
+    engine = _fresh_engine(uri)
     with Session(engine) as session:
         first = seed_demo(session, today=TODAY)
     yield engine, first
     engine.dispose()
+    if ON_POSTGRES:
+        _pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
@@ -110,7 +111,7 @@ def test_bulk_size_and_scale():
 
 
 def test_scale_two_on_a_seeded_database_adds_the_second_half(tmp_path):
-    engine = _fresh_engine(tmp_path / "scale.sqlite3")
+    engine = _fresh_engine(f"sqlite:///{tmp_path / 'scale.sqlite3'}")
     with Session(engine) as session:
         first = seed_demo(session, today=TODAY)
         second = seed_demo(session, today=TODAY, scale=2)
