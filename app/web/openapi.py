@@ -105,7 +105,141 @@ PATHS: dict = {
     },
 }
 
+def _json(schema: dict) -> dict:
+    return {"application/json": {"schema": schema}}
+
+
+APPLICATION = {"$ref": "#/components/schemas/Application"}
+ID_PARAM = {"name": "application_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+ACTIONS = ["accept", "request_correction", "resubmit", "not_accept", "suspend", "resume", "extend", "approve",
+           "reject", "issue", "withdraw", "revoke", "fulfil_commitment"]
+
+PATHS.update({
+    "/applications": {
+        "post": {
+            "summary": "File an application (submit)",
+            "requestBody": {"required": True, "content": _json({
+                "type": "object", "required": ["service", "data"],
+                "properties": {
+                    "service": {"type": "string", "example": "criminal_record"},
+                    "data": {"oneOf": [{"$ref": "#/components/schemas/CriminalRecordData"}]},
+                },
+            })},
+            "responses": {"201": {"description": "Filed", "content": _json(APPLICATION)},
+                          **_error_responses(401, 403, 404, 409, 422)},
+        },
+        "get": {
+            "summary": "The caller's own applications, or the staff member's unit's, newest first",
+            "parameters": [
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+            ],
+            "responses": {"200": {"description": "A page", "content": _json({
+                "type": "object",
+                "properties": {"page": {"type": "integer"}, "per_page": {"type": "integer"},
+                               "total": {"type": "integer"}, "items": {"type": "array", "items": {"type": "object"}}},
+            })}, **_error_responses(401, 422)},
+        },
+    },
+    "/applications/{application_id}": {
+        "get": {
+            "summary": "One application with its clocks, light, timeline, documents and allowed actions",
+            "parameters": [ID_PARAM],
+            "responses": {"200": {"description": "The application", "content": _json(APPLICATION)},
+                          **_error_responses(401, 404)},
+        }
+    },
+    "/applications/{application_id}/actions/{action}": {
+        "post": {
+            "summary": "Fire a lifecycle action",
+            "description": "403 when the caller may not, 409 when the state does not allow it, 422 when a "
+            "required field is missing or bad. `request_correction` needs `items` (every correction, once); "
+            "`not_accept`, `reject`, `extend`, `revoke` need `reason`; `suspend` needs `reason_code` "
+            "(investigation, hearing, testing, inspection, appraisal, expert_review) and `reason`.",
+            "parameters": [ID_PARAM, {"name": "action", "in": "path", "required": True,
+                                      "schema": {"type": "string", "enum": ACTIONS}}],
+            "requestBody": {"required": False, "content": _json({
+                "type": "object",
+                "properties": {"reason": {"type": "string"}, "items": {"type": "array", "items": {"type": "string"}},
+                               "reason_code": {"type": "string"}},
+            })},
+            "responses": {"200": {"description": "The new state", "content": _json(APPLICATION)},
+                          **_error_responses(401, 403, 404, 409, 422)},
+        }
+    },
+    "/applications/{application_id}/documents/{document_id}": {
+        "get": {
+            "summary": "Download a document (PDF) of the application",
+            "parameters": [ID_PARAM, {"name": "document_id", "in": "path", "required": True,
+                                      "schema": {"type": "integer"}}],
+            "responses": {"200": {"description": "PDF", "content": {"application/pdf": {}}},
+                          **_error_responses(401, 404)},
+        }
+    },
+    "/track/{token}": {
+        "get": {
+            "summary": "Public tracking by the QR token (masked)",
+            "security": [],
+            "parameters": [{"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "Progress", "content": _json({"type": "object"})},
+                          **_error_responses(404, 429)},
+        }
+    },
+    "/verify/{number}": {
+        "get": {
+            "summary": "Verify a certificate: genuine, revoked or not genuine",
+            "security": [],
+            "parameters": [{"name": "number", "in": "path", "required": True, "schema": {"type": "string"}},
+                           {"name": "s", "in": "query", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "The verdict", "content": _json({
+                "type": "object", "properties": {
+                    "status": {"type": "string", "enum": ["genuine", "revoked", "not_genuine"]},
+                    "message": {"type": "string"}}})}, **_error_responses(429)},
+        }
+    },
+})
+
+CLOCK_PROPERTIES = {name: {"type": ["string", "null"], "format": "date-time"} for name in (
+    "acceptance_due_at", "correction_reply_due_at", "promised_due_at", "statutory_due_at",
+    "delivery_due_at", "commitment_due_at")}
+
 SCHEMAS: dict = {
+    "Application": {
+        "type": "object",
+        "required": ["id", "number", "status", "tracking_token", "tracking_url", "clocks"],
+        "properties": {
+            "id": {"type": "integer"},
+            "number": {"type": "string"},
+            "service": {"type": "string"},
+            "status": {"type": "string", "enum": [
+                "draft", "submitted", "correction_requested", "accepted", "suspended", "approved", "rejected",
+                "not_accepted", "issued", "withdrawn", "closed", "revoked"]},
+            "tracking_token": {"type": "string"},
+            "tracking_url": {"type": "string"},
+            "clocks": {"type": "object", "properties": CLOCK_PROPERTIES},
+            "light": {"type": ["string", "null"], "enum": ["green", "yellow", "red", None]},
+            "timeline": {"type": "array", "items": {"type": "object"}},
+            "documents": {"type": "array", "items": {"type": "object"}},
+            "allowed_actions": {"type": ["array", "null"], "items": {"type": "string"}},
+        },
+    },
+    "CriminalRecordData": {
+        "type": "object",
+        "required": ["applicant_type", "purpose"],
+        "properties": {
+            "applicant_type": {"type": "string", "enum": ["individual", "agent", "unit", "foreigner"]},
+            "purpose": {"type": "string"},
+            "route": {"type": "string", "enum": ["hukou", "residence"]},
+            "subject_name": {"type": "string", "description": "agent or unit: the person queried"},
+            "subject_id_number": {"type": "string"},
+            "power_of_attorney": {"type": "boolean", "description": "agent: a signed power of attorney"},
+            "relation": {"type": "string", "enum": ["staff", "planned_hire"], "description": "unit only"},
+            "legal_provision": {"type": "string", "description": "unit: the law barring people with records"},
+            "query_reason": {"type": "string"},
+            "purpose_detail": {"type": "string", "description": "required from the 4th request in a year"},
+            "channel": {"type": "string", "enum": ["online", "terminal"]},
+        },
+    },
     "Error": {
         "type": "object",
         "required": ["error", "message"],
