@@ -1,11 +1,10 @@
 """Real-name registration, enterprise registration, login throttling, masking, headers."""
 import logging
-from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models.accounts import Organisation, User, UsccWhitelist
+from app.models.accounts import Organisation, UsccWhitelist, User
 from app.seed import DEMO_IDS, USCCS
 from tests.conftest import csrf_from, login
 
@@ -153,8 +152,7 @@ def test_security_headers(client):
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert response.headers["Cache-Control"] == "no-store"
     login(client, "citizen")
-    cookie = [h for h in client.get("/").headers.getlist("Set-Cookie")] + \
-        [h for h in login(client, "citizen").headers.getlist("Set-Cookie")]
+    cookie = client.get("/").headers.getlist("Set-Cookie") + login(client, "citizen").headers.getlist("Set-Cookie")
     session_cookies = [c for c in cookie if c.startswith("session=")]
     assert session_cookies and all("HttpOnly" in c and "SameSite=Lax" in c for c in session_cookies)
 
