@@ -104,11 +104,12 @@ _SEAL_OPEN = Markup(
 )
 _SEAL_CHAR = Markup(
     '<text x="100" y="{y}" transform="rotate({angle} 100 100)" text-anchor="middle" '
-    'font-size="{size}" fill="{red}" font-family="Noto Serif CJK SC" font-weight="bold">{char}</text>'
+    'font-size="{size}" fill="{red}" stroke="{red}" stroke-width="0.8" '
+    'font-family="Noto Serif CJK SC">{char}</text>'
 )
 _SEAL_SUBTITLE = Markup(
-    '<text x="100" y="158" text-anchor="middle" font-size="18" fill="{red}" '
-    'font-family="Noto Serif CJK SC" font-weight="bold">{text}</text>'
+    '<text x="100" y="158" text-anchor="middle" font-size="18" fill="{red}" stroke="{red}" '
+    'stroke-width="0.6" font-family="Noto Serif CJK SC">{text}</text>'
 )
 _SEAL_CLOSE = Markup("</svg>")
 

@@ -551,3 +551,16 @@ def test_certificate_carries_the_verification_qr(rendered, tmp_path):
 def test_receipt_carries_the_tracking_qr():
     html = render_html("receipt.html", SAMPLES["receipt.html"])
     assert qr_svg(TRACK_URL) in html
+
+
+def test_qr_data_uri_renders_through_the_fetcher(tmp_path):
+    from app.documents.qr import qr_data_uri_svg
+
+    html = f'<html><body><img style="width:40mm;height:40mm" src="{qr_data_uri_svg(VERIFY_URL)}"></body></html>'
+    pdf_path = tmp_path / "img.pdf"
+    pdf_path.write_bytes(html_to_pdf(html, static_dir=STATIC_DIR))
+    subprocess.run(["pdftoppm", "-r", "200", "-png", "-singlefile", str(pdf_path), str(tmp_path / "img")],
+                   check=True)
+    matrix = qr_matrix(VERIFY_URL)
+    expected = [row[2:-2] for row in matrix[2:-2]]
+    assert _sample_qr(tmp_path / "img.png", len(matrix), 2) == expected
