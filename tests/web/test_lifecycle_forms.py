@@ -1,0 +1,102 @@
+"""The same lifecycle through the HTML forms people click, CSRF on, time controlled."""
+import re
+
+from tests.conftest import csrf_from, local, login
+
+
+def _post(client, url, data):
+    page = client.get(url)
+    assert page.status_code == 200, (url, page.status_code)
+    return client.post(url, data={**data, "csrf_token": csrf_from(page.get_data(as_text=True))})
+
+
+def _switch(client, username):
+    page = client.get("/").get_data(as_text=True)
+    client.post("/auth/logout", data={"csrf_token": csrf_from(page)})
+    response = login(client, username)
+    assert response.status_code == 302
+    return client
+
+
+def test_file_and_process_through_the_forms(client, clock):
+    login(client, "citizen")
+    filed = _post(client, "/my/apply/criminal_record", {"applicant_type": "individual", "purpose": "入职体检",
+                                                          "route": "hukou"})
+    assert filed.status_code == 302
+    confirmation = client.get(filed.headers["Location"]).get_data(as_text=True)
+    number = re.search(r"(FZ\d{14})", confirmation).group(1)
+    assert "<svg" in confirmation and "/t/" in confirmation  # the QR code and the tracking link
+    assert "视为受理" in confirmation  # what happens next
+    application_id = int(re.search(r"/my/applications/(\d+)", confirmation).group(1))
+    tracking_url = re.search(r'href="(http://localhost/t/[^"]+)"', confirmation).group(1)
+
+    _switch(client, "clerk")
+    queue = client.get("/desk/").get_data(as_text=True)
+    assert number in queue
+    detail_url = f"/desk/applications/{application_id}"
+    detail = client.get(detail_url).get_data(as_text=True)
+    client.post(f"{detail_url}/claim", data={"csrf_token": csrf_from(detail)})
+    assert "周晓燕" in client.get(detail_url).get_data(as_text=True)  # claimed by the clerk
+    corrected = _post(client, f"{detail_url}/actions/request_correction", {"items": "户口簿首页\n\n近期照片\n"})
+    assert corrected.status_code == 302
+
+    _switch(client, "citizen")
+    mine = client.get(f"/my/applications/{application_id}").get_data(as_text=True)
+    assert "户口簿首页" in mine and "近期照片" in mine
+    clock.set(local(2026, 11, 17, 9))
+    client.post(f"/my/applications/{application_id}/resubmit",
+                data={"note": "已补齐", "csrf_token": csrf_from(mine)})
+
+    _switch(client, "clerk")
+    again = _post(client, f"{detail_url}/actions/request_correction", {"items": "另一项"})
+    assert again.status_code == 409 and "一次性" in again.get_data(as_text=True)
+    assert _post(client, f"{detail_url}/actions/accept", {}).status_code == 302
+    assert _post(client, f"{detail_url}/actions/suspend", {"reason_code": "testing", "reason": "笔迹检验"}).status_code == 302
+    assert "计时已暂停" in client.get(tracking_url.replace("http://localhost", "")).get_data(as_text=True)
+    clock.set(local(2026, 11, 19, 10))
+    assert _post(client, f"{detail_url}/actions/resume", {}).status_code == 302
+    refused = _post(client, f"{detail_url}/actions/extend", {"reason": "复杂"})
+    assert refused.status_code == 403 and "负责人" in refused.get_data(as_text=True)
+
+    _switch(client, "supervisor")
+    assert _post(client, f"{detail_url}/actions/extend", {"reason": "需补充核查"}).status_code == 302
+
+    _switch(client, "clerk")
+    assert _post(client, f"{detail_url}/actions/approve", {}).status_code == 302
+    assert _post(client, f"{detail_url}/actions/issue", {}).status_code == 302
+
+    _switch(client, "citizen")
+    final = client.get(f"/my/applications/{application_id}").get_data(as_text=True)
+    assert "已发证" in final
+    links = re.findall(rf'href="(/my/applications/{application_id}/documents/\d+)">([^<]+)', final)
+    titles = [title for _, title in links]
+    for expected in ("收件回执", "补正告知书", "受理通知书", "中止办理告知书", "延长办理期限告知书", "无犯罪记录证明"):
+        assert any(expected in title for title in titles), (expected, titles)
+    for url, _ in links:
+        pdf = client.get(url)
+        assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+    track = client.get(tracking_url.replace("http://localhost", "")).get_data(as_text=True)
+    assert "已发证" in track and "李明" not in track and "李*" in track
+
+
+def test_not_accept_needs_a_reason_and_produces_the_decision(client):
+    login(client, "citizen")
+    filed = _post(client, "/my/apply/criminal_record", {"applicant_type": "individual", "purpose": "留学"})
+    application_id = int(filed.headers["Location"].split("/")[-2])
+    _switch(client, "clerk")
+    url = f"/desk/applications/{application_id}/actions/not_accept"
+    missing = _post(client, url, {"reason": ""})
+    assert missing.status_code == 422
+    assert _post(client, url, {"reason": "不属于本机关职权范围，请向户籍地派出所申请"}).status_code == 302
+    detail = client.get(f"/desk/applications/{application_id}").get_data(as_text=True)
+    assert "不予受理决定书" in detail
+
+
+def test_filing_errors_are_shown_on_the_field_and_nothing_is_filed(client):
+    login(client, "citizen")
+    response = _post(client, "/my/apply/criminal_record", {"applicant_type": "agent", "purpose": "入职",
+                                                            "subject_name": "钱勇", "subject_id_number": "123"})
+    assert response.status_code == 422
+    assert "授权委托书" in response.get_data(as_text=True)
+    assert "您还没有办件" in client.get("/my/").get_data(as_text=True)
