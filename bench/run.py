@@ -1,0 +1,240 @@
+"""Run every benchmark, print a table, write the results as JSON (see BENCHMARKS.md).
+
+    make bench                      # = python -m bench.run
+    python -m bench.run --quick     # tiny sizes, SQLite only (what the smoke test runs)
+    python -m bench.run --database-url sqlite --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+Without ``--database-url`` the sweep runs on SQLite (a file under /tmp) and, when a server
+answers there, on PostgreSQL at $BENCH_DATABASE_URL, else $DATABASE_URL if it is a
+PostgreSQL URL, else postgresql+psycopg://postgres@127.0.0.1:5432/test. On PostgreSQL a
+dedicated database is created for the run and dropped afterwards.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:  # allow `python bench/run.py`
+    sys.path.insert(0, str(REPO))
+
+from bench import bench_documents, bench_engine, bench_sweep  # noqa: E402
+
+RESULTS_DIR = REPO / "bench" / "results"
+LATEST = RESULTS_DIR / "latest.json"
+QUICK = RESULTS_DIR / "quick.json.tmp"  # ignored by git (bench/results/*.tmp)
+FULL_SIZES = {"renders": 20, "total": 100_000, "due": 1_000}
+QUICK_SIZES = {"renders": 3, "total": 200, "due": 20}
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- where to run ---------------------------------------------------------------------------
+
+
+def postgres_url() -> str:
+    for name in ("BENCH_DATABASE_URL", "DATABASE_URL"):
+        value = os.environ.get(name) or ""
+        if value.startswith("postgresql"):
+            return value
+    return bench_sweep.DEFAULT_PG_URL
+
+
+def postgres_reachable(url: str) -> bool:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        psycopg.connect(conninfo, connect_timeout=3).close()
+    except psycopg.Error:
+        return False
+    return True
+
+
+def database_label(url: str) -> str:
+    return "postgresql" if url.startswith("postgresql") else "sqlite"
+
+
+# --- the machine ------------------------------------------------------------------------------
+
+
+def _cpu_model() -> str:
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=False, timeout=10).stdout
+        for line in out.splitlines():
+            if line.startswith("Model name:"):
+                return line.split(":", 1)[1].strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return platform.processor() or "unknown"
+
+
+def _memory_gib() -> float | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
+def machine_info() -> dict:
+    import sqlite3
+
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": _cpu_model(),
+        "memory_gib": _memory_gib(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "platform": platform.platform(),
+    }
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+
+def _fmt_rate(value: float) -> str:
+    return f"{value:,.0f}/s"
+
+
+def render_table(results: dict) -> str:
+    lines: list[str] = []
+    machine = results["machine"]
+    lines.append(f"警务通办 benchmarks — {results['date']}{'  (QUICK: tiny sizes)' if results['quick'] else ''}")
+    lines.append(f"{machine['cpus']} × {machine['cpu_model']}, {machine['memory_gib']} GiB, "
+                 f"Python {machine['python']}, SQLite {machine['sqlite']}")
+    lines.append("")
+    documents = results["documents"]
+    lines.append(f"1. Certificate render ({documents['renders']} renders)")
+    lines.append(f"   median {documents['median_s'] * 1000:8.1f} ms   p95 {documents['p95_s'] * 1000:8.1f} ms   "
+                 f"HarfBuzz subsetting: {'active' if documents['harfbuzz'] else 'NOT active (fontTools, slow)'}")
+    lines.append("")
+    engine = results["engine"]
+    lines.append("2. Deadline engine (no database)")
+    for name, rate in engine["due_at"].items():
+        lines.append(f"   due_at {name:<13} {_fmt_rate(rate['per_s']):>14}   {rate['us_per_op']:8.2f} µs each")
+    clocks = engine["derive_clocks"]
+    lines.append(f"   derive_clocks ({clocks['events']} events) {_fmt_rate(clocks['per_s']):>9}   "
+                 f"{clocks['us_per_op']:8.2f} µs each")
+    lines.append("")
+    sweeps = results["sweep"]
+    ran = {label: value for label, value in sweeps.items() if "sweep" in value}
+    lines.append("3. Sweep over open applications")
+    for label, value in sweeps.items():
+        if label not in ran:
+            lines.append(f"   {label}: skipped — {value.get('skipped', '')}")
+    if ran:
+        labels = list(ran)
+        rows = [
+            ("database", lambda r: r["database"]),
+            ("open applications", lambda r: f"{r['population']['total']:,}"),
+            ("  of which due", lambda r: f"{r['population']['due']:,}"),
+            ("bulk insert (apps+events)", lambda r: f"{r['population']['insert_s']:.1f} s"),
+            ("candidate query, due rows", lambda r: f"{r['candidates_before']['ms']:.2f} ms "
+                                                    f"({r['candidates_before']['rows']} rows)"),
+            ("uses " + bench_sweep.INDEX_NAME, lambda r: "yes" if r["uses_index"] else "NO"),
+            ("sweep: total", lambda r: f"{r['sweep']['s']:.1f} s"),
+            ("  applications deemed accepted", lambda r: f"{r['sweep']['applications']:,}"),
+            ("  timers fired", lambda r: f"{r['sweep']['timers_fired']:,} "
+                                         + "(" + ", ".join(f"{k} {v}" for k, v in r["sweep"]["by_action"].items()) + ")"),
+            ("  ms per fired timer", lambda r: f"{r['sweep']['ms_per_timer']:.1f} ms"),
+            ("  ms per application", lambda r: f"{r['sweep']['ms_per_application']:.1f} ms"),
+            ("  of which PDF rendering", lambda r: f"{r['sweep']['pdf_s']:.1f} s, {r['sweep']['pdf_renders']} PDFs "
+                                                   f"({r['sweep']['pdf_share']:.0%})"),
+            ("second sweep", lambda r: f"{r['second_sweep']['s'] * 1000:.1f} ms, "
+                                       f"{r['second_sweep']['timers_fired']} fired"),
+            ("candidate query, after", lambda r: f"{r['candidates_after']['ms']:.2f} ms "
+                                                 f"({r['candidates_after']['rows']} rows)"),
+        ]
+        width = max(len(name) for name, _ in rows)
+        cell = max(28, *(len(str(get(ran[label]))) for label in labels for _, get in rows))
+        lines.append("   " + " " * width + "  " + "  ".join(f"{label:<{cell}}" for label in labels))
+        for name, get in rows:
+            lines.append("   " + f"{name:<{width}}" + "  " + "  ".join(f"{get(ran[label])!s:<{cell}}" for label in labels))
+        for label in labels:
+            lines.append("")
+            lines.append(f"   Plan of the candidate query on {label}:")
+            lines.extend("     " + line for line in ran[label]["plan"])
+    return "\n".join(line.rstrip() for line in lines)
+
+
+# --- main --------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="tiny sizes (3 renders, 200 applications of which 20 due); SQLite only "
+                             "unless --database-url is given")
+    parser.add_argument("--database-url", action="append", dest="databases", metavar="URL",
+                        help="'sqlite' (a new file under /tmp) or a PostgreSQL server URL; repeatable")
+    parser.add_argument("--output", type=Path, help=f"JSON file (default {LATEST.relative_to(REPO)}, "
+                                                    f"with --quick {QUICK.relative_to(REPO)})")
+    parser.add_argument("--total", type=int, help="open applications in the sweep benchmark")
+    parser.add_argument("--due", type=int, help="of which due at the sweep's as_of")
+    parser.add_argument("--renders", type=int, help="certificate renders timed")
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark databases")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    args = parse_args(argv)
+    sizes = dict(QUICK_SIZES if args.quick else FULL_SIZES)
+    for name in sizes:
+        if getattr(args, name) is not None:
+            sizes[name] = getattr(args, name)
+    results: dict = {
+        "date": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
+        "quick": args.quick,
+        "sizes": sizes,
+        "machine": machine_info(),
+    }
+    started = time.perf_counter()
+
+    _log(f"· certificate render × {sizes['renders']} …")
+    results["documents"] = {**bench_documents.bench_certificate_render(sizes["renders"]),
+                            "renders": sizes["renders"]}
+    _log("· deadline engine …")
+    results["engine"] = bench_engine.bench_engine(quick=args.quick)
+
+    sweeps: dict = {}
+    databases = args.databases
+    if not databases:
+        databases = ["sqlite"]
+        if not args.quick:
+            url = postgres_url()
+            if postgres_reachable(url):
+                databases.append(url)
+            else:
+                sweeps["postgresql"] = {"skipped": f"no PostgreSQL server reachable at {url}"}
+    for url in databases:
+        label = database_label(url)
+        _log(f"· sweep on {label}: {sizes['total']:,} open applications, {sizes['due']:,} due "
+             "(building, populating, sweeping) …")
+        sweeps[label] = bench_sweep.bench_sweep(url, total=sizes["total"], due=sizes["due"], keep=args.keep)
+        _log(f"  done: sweep {sweeps[label]['sweep']['s']:.1f} s")
+    results["sweep"] = sweeps
+    results["elapsed_s"] = round(time.perf_counter() - started, 1)
+
+    print(render_table(results))
+    output = args.output or (QUICK if args.quick else LATEST)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    _log(f"· results written to {output} ({results['elapsed_s']} s)")
+    return results
+
+
+if __name__ == "__main__":
+    main()
