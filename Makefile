@@ -36,7 +36,7 @@ test-system-deps:
 
 db-upgrade: venv
 	@mkdir -p instance
-	$(FLASK) db upgrade
+	$(FLASK) db upgrade heads
 
 seed: db-upgrade
 	$(FLASK) seed-demo

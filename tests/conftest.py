@@ -49,7 +49,7 @@ def build_database(uri: str, *, seed: bool = True) -> None:
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=uri)
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         if seed:
             from app.seed import seed_demo
 

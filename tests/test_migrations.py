@@ -28,7 +28,7 @@ def empty_uri(tmp_path):
 def test_upgrade_matches_models_and_downgrade_to_base(empty_uri):
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=empty_uri)
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         with db.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             differences = compare_metadata(context, db.metadata)

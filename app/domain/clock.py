@@ -91,6 +91,7 @@ class _Walk:
     extended_at: datetime | None = None
     approved_at: datetime | None = None
     commitment_limit_days: int | None = None
+    forwarded: bool = False
 
 
 def _walk(events: Sequence[EventRecord]) -> _Walk:
@@ -116,6 +117,10 @@ def _walk(events: Sequence[EventRecord]) -> _Walk:
             w.extended_at = e.at
         elif e.action == Action.APPROVE:
             w.approved_at = e.at
+        elif e.action == Action.FORWARD:
+            # The higher office's own limit runs from receiving the review opinion.
+            w.decision_start, w.decision_label = e.at, "上级机关收到审查意见"
+            w.pauses, w.extended_at, w.forwarded = [], None, True
         if e.action in (Action.ACCEPT, Action.DEEM_ACCEPTED) and e.payload.get("tolerance"):
             w.commitment_limit_days = e.payload.get("commitment_days")
         w.state = e.to_state
@@ -208,12 +213,15 @@ def derive_clocks(
             "补正期间审查时限不起算",
         ]
     if w.decision_start is not None:
-        promised, why["promised_due_at"] = _decision_due(counter, w, limits.promised, limits.extension, "承诺时限")
-        statutory, why["statutory_due_at"] = _decision_due(counter, w, limits.statutory, limits.extension, "法定时限")
+        promised_limit, statutory_limit = limits.promised, limits.statutory
+        if w.forwarded and limits.higher_review is not None:
+            promised_limit = statutory_limit = limits.higher_review
+        promised, why["promised_due_at"] = _decision_due(counter, w, promised_limit, limits.extension, "承诺时限")
+        statutory, why["statutory_due_at"] = _decision_due(counter, w, statutory_limit, limits.extension, "法定时限")
         values["promised_due_at"] = promised
         values["statutory_due_at"] = statutory
         values["accepted_as_of"] = w.decision_start
-        values["yellow_from_at"] = _yellow_from(counter, w.decision_start, promised, limits.promised)
+        values["yellow_from_at"] = _yellow_from(counter, w.decision_start, promised, promised_limit)
         if w.commitment_limit_days is not None and commitment_open(events):
             original_promise = counter.add(w.decision_start, limits.promised)
             agreed = counter.add(w.decision_start, Limit(Decimal(w.commitment_limit_days), LimitUnit.WORKDAYS))

@@ -47,6 +47,7 @@ class Action(StrEnum):
     WITHDRAW = "withdraw"
     REVOKE = "revoke"
     FULFIL_COMMITMENT = "fulfil_commitment"  # 容缺材料补齐
+    FORWARD = "forward"  # 审查完毕，报上级机关决定
     # Timer actions, fired only by the sweep.
     DEEM_ACCEPTED = "deem_accepted"
     CLOSE_UNANSWERED = "close_unanswered"
@@ -118,7 +119,9 @@ BEFORE_DECISION = _states(
 )
 
 TRANSITIONS: Mapping[Action, Transition] = {
-    Action.SUBMIT: Transition(_states(State.DRAFT), State.SUBMITTED, APPLICANT, documents=("receipt",)),
+    Action.SUBMIT: Transition(
+        _states(State.DRAFT), State.SUBMITTED, APPLICANT | STAFF, documents=("receipt",)
+    ),
     Action.ACCEPT: Transition(
         _states(State.SUBMITTED), State.ACCEPTED, STAFF_OR_SYSTEM, documents=("acceptance_notice",)
     ),
@@ -158,6 +161,9 @@ TRANSITIONS: Mapping[Action, Transition] = {
     Action.FULFIL_COMMITMENT: Transition(
         _states(State.ACCEPTED, State.SUSPENDED, State.APPROVED, State.ISSUED), None, STAFF,
         step=Step.TOLERANCE,
+    ),
+    Action.FORWARD: Transition(
+        _states(State.ACCEPTED), None, STAFF, ("opinion",), Step.TWO_TIER, ("forwarding_notice",)
     ),
     Action.DEEM_ACCEPTED: Transition(
         _states(State.SUBMITTED), State.ACCEPTED, SYSTEM, documents=("acceptance_notice",)
@@ -257,6 +263,8 @@ def _check_structure(
         and not any(service.has(step) for step in AUTOMATION_STEPS)
     ):
         raise TransitionRefused("forbidden", "该事项须由工作人员办理。", 403)
+    if action == Action.SUBMIT and actor.kind in STAFF and not service.filed_by_staff:
+        raise TransitionRefused("forbidden", "该事项须由申请人本人提交。", 403)
     if actor.kind in STAFF and actor.unit_id != unit_id:
         raise TransitionRefused("forbidden", "只有承办单位的工作人员可以办理此件。", 403)
     if state not in transition.sources:
@@ -268,6 +276,8 @@ def _check_structure(
         )
     if action == Action.EXTEND and count(history, Action.EXTEND):
         raise TransitionRefused("already_extended", "办理期限只能延长一次，本件已延长过。", 409)
+    if action == Action.FORWARD and count(history, Action.FORWARD):
+        raise TransitionRefused("already_forwarded", "本件已报送上级机关决定。", 409)
     if action in (Action.FULFIL_COMMITMENT, Action.BREACH_COMMITMENT) and not commitment_open(history):
         raise TransitionRefused("no_open_commitment", "本件没有待履行的容缺承诺。", 409)
     return transition
@@ -275,6 +285,7 @@ def _check_structure(
 
 _WHO = {
     APPLICANT: "只有申请人本人可以进行此项操作。",
+    APPLICANT | STAFF: "只有申请人本人可以进行此项操作。",
     STAFF: "只有承办单位的工作人员可以进行此项操作。",
     frozenset({ActorKind.SUPERVISOR}): "此项操作须由单位负责人审批。",
     SYSTEM: "此项操作由系统按时限自动执行。",
@@ -342,10 +353,10 @@ def _validated_fields(
 
 # Optional fields recorded in the event payload as given (checked by the service's rules).
 PASS_THROUGH_FIELDS = ("tolerance", "commitment_days", "missing_materials", "outcome", "decision_note",
-                       "clock", "due", "channel", "result")
+                       "clock", "due", "channel", "result", "opinion", "to_unit_id", "from_unit_id")
 
 
-FIELD_NAMES = {"items": "补正事项", "reason": "理由", "reason_code": "中止事由"}
+FIELD_NAMES = {"items": "补正事项", "reason": "理由", "reason_code": "中止事由", "opinion": "审查意见"}
 
 STATE_NAMES = {
     State.DRAFT: "草稿",
@@ -390,6 +401,7 @@ ACTION_NAMES = {
     Action.WITHDRAW: "撤回申请",
     Action.REVOKE: "撤销决定",
     Action.FULFIL_COMMITMENT: "确认容缺材料已补齐",
+    Action.FORWARD: "审查完毕，报上级机关决定",
     Action.DEEM_ACCEPTED: "逾期未作受理决定，视为受理",
     Action.CLOSE_UNANSWERED: "逾期未补正，终止办理",
     Action.BREACH_COMMITMENT: "逾期未履行容缺承诺",

@@ -56,15 +56,16 @@ def get_visible(user: User, application_id: int, *, for_update: bool = False) ->
 
 
 def actor_for(user: User, application: Application) -> Actor:
+    """Staff always act as staff (even on an application they recorded at the window)."""
+    if user.role_enum == Role.SUPERVISOR:
+        return Actor(ActorKind.SUPERVISOR, user.id, user.unit_id)
+    if user.role_enum in (Role.CLERK, Role.OFFICER):
+        return Actor(ActorKind.CLERK, user.id, user.unit_id)
     own = application.applicant_user_id == user.id or (
         user.role_enum == Role.ENTERPRISE and application.organisation_id == user.organisation_id
     )
     if own:
         return Actor(ActorKind.APPLICANT, user.id, user.unit_id)
-    if user.role_enum == Role.SUPERVISOR:
-        return Actor(ActorKind.SUPERVISOR, user.id, user.unit_id)
-    if user.role_enum in (Role.CLERK, Role.OFFICER):
-        return Actor(ActorKind.CLERK, user.id, user.unit_id)
     raise NotFound("未找到该办件。")
 
 
@@ -201,8 +202,10 @@ def file_application(*, applicant: User, service_code: str, data: Mapping[str, A
         raise NotFound("未找到该服务事项。")
     if not service.workflow_built:
         raise OperationError("service.not_open", "该事项暂未开通网上申请。", status=409)
-    if not applicant.role_enum.is_applicant:
-        raise OperationError("forbidden", "工作人员账号不能以申请人身份提交申请。", status=403)
+    if service.filed_by_staff != applicant.is_staff:
+        message = ("该事项由窗口工作人员核验身份后代为录入。" if service.filed_by_staff
+                   else "工作人员账号不能以申请人身份提交申请。")
+        raise OperationError("forbidden", message, status=403)
     handler = handler_for(service_code)
     filing = handler.prepare(applicant, dict(data), now=now)
     application = Application(
@@ -221,7 +224,7 @@ def file_application(*, applicant: User, service_code: str, data: Mapping[str, A
     db.session.add(application)
     db.session.flush()
     application.number = f"{service.number_prefix}{now.astimezone(_local_tz()).strftime('%Y%m%d')}{application.id:06d}"
-    actor = Actor(ActorKind.APPLICANT, applicant.id)
+    actor = actor_for(applicant, application)
     decision = workflow.decide(service, State.DRAFT, Action.SUBMIT, actor, {}, unit_id=filing.unit_id, history=[])
     _record(application, decision, actor, at=now, recorded_at=now)
     handler.after_submit(application, now=now)
@@ -263,6 +266,8 @@ def apply_decision(application: Application, action: str, actor: Actor, fields: 
                    now: datetime, handler, at: datetime | None = None) -> ApplicationEvent:
     service = get_service(application.service_code)
     extra = handler.check_action(application, action, dict(fields), now=now) or {}
+    if action == Action.FORWARD:
+        extra |= {"from_unit_id": application.unit_id, "to_unit_id": _higher_unit(service, application).id}
     decision = workflow.decide(
         service, State(application.state), action, actor, {**fields, **extra},
         unit_id=application.unit_id, history=event_records(application),
@@ -271,9 +276,27 @@ def apply_decision(application: Application, action: str, actor: Actor, fields: 
         decision = Decision(decision.action, decision.from_state, decision.to_state, decision.reason,
                             {**decision.payload, **{k: v for k, v in extra.items() if k != "reason"}},
                             decision.documents)
+    if decision.action == Action.FORWARD:
+        application.unit_id = decision.payload["to_unit_id"]
+        application.claimed_by_id = application.claimed_at = None
+        db.session.flush()
+        db.session.expire(application, ["unit"])
     event = _record(application, decision, actor, at=at or now, recorded_at=now)
     handler.after_action(application, event, now=now)
     return event
+
+
+def _higher_unit(service, application: Application):
+    """The nearest ancestor of the kind that decides (两级审查), else any unit of that kind."""
+    from app.models.accounts import Unit
+
+    for unit in application.unit.ancestors():
+        if unit.kind == service.higher_unit_kind:
+            return unit
+    unit = db.session.scalar(select(Unit).where(Unit.kind == service.higher_unit_kind).order_by(Unit.id))
+    if unit is None:
+        raise OperationError("unit.no_higher", "未找到作出决定的上级机关。", status=409)
+    return unit
 
 
 def allowed_actions_for(user: User, application: Application) -> list[Action]:

@@ -32,8 +32,9 @@ TITLES = {
     "revocation_decision": "撤销决定书",
     "refusal_decision": "不予许可决定书",
     "termination_notice": "终止办理告知书",
+    "forwarding_notice": "审查意见转报告知书",
 }
-KIND_CODES = {"receipt": "收", "acceptance_notice": "受", "correction_notice": "补", "non_acceptance_decision": "不受",
+KIND_CODES = {"forwarding_notice": "转", "receipt": "收", "acceptance_notice": "受", "correction_notice": "补", "non_acceptance_decision": "不受",
               "suspension_notice": "止", "extension_notice": "延", "refusal_decision": "不许",
               "revocation_decision": "撤", "termination_notice": "终", "outcome": "证"}
 
@@ -59,18 +60,28 @@ def _local_date(moment):
     return timeutil.local(moment).date() if moment is not None else None
 
 
+def _issuing_unit(application: Application, event: ApplicationEvent):
+    """The unit that writes the document: for a forwarding notice, the lower office."""
+    from app.models.accounts import Unit
+
+    if event.action == Action.FORWARD.value:
+        return db.session.get(Unit, event.payload["from_unit_id"])
+    return application.unit
+
+
 def _common(application: Application, event: ApplicationEvent, kind: str) -> dict[str, Any]:
     """Keys every document template uses (see templates/documents/_base.html)."""
     service = get_service(application.service_code)
     issued = timeutil.local(event.occurred_at)
     received = application.submitted_at or event.occurred_at
+    unit = _issuing_unit(application, event)
     return {
-        "organ_name": application.unit.name,
+        "organ_name": unit.name,
         "issue_date": issued.date(),
-        "doc_number": f"许公（{application.unit.name}）{KIND_CODES.get(kind, '')}字〔{issued.year}〕"
+        "doc_number": f"许公（{unit.name}）{KIND_CODES.get(kind, '')}字〔{issued.year}〕"
         f"第{application.id:06d}-{event.seq:02d}号",
         "tracking_number": application.number,
-        "contact": " ".join(filter(None, [application.unit.address, application.unit.phone])),
+        "contact": " ".join(filter(None, [unit.address, unit.phone])),
         "application_number": application.number,
         "service_name": service.name_zh,
         "applicant_name": application.subject_name or application.applicant.real_name,
@@ -137,6 +148,13 @@ def _context(application: Application, event: ApplicationEvent, kind: str) -> di
         context["reasons"] = [event.reason] if event.reason else []
     elif kind == "termination_notice":
         context.update(paragraphs=[event.reason])
+    elif kind == "forwarding_notice":
+        higher = application.unit.name
+        context.update(recipient=context["applicant_name"], paragraphs=[
+            f"你（单位）申请的{context['service_name']}（申请编号：{application.number}），本机关已审查完毕，"
+            f"现将审查意见和全部申请材料报送{higher}作出决定。",
+            f"{higher}将自收到审查意见之日起在法定期限内作出决定，可扫描办件二维码查询进度。",
+        ])
     return context
 
 
@@ -170,6 +188,7 @@ def produce_documents(application: Application, event: ApplicationEvent, kinds: 
 TEMPLATES = {
     "revocation_decision": "refusal_decision.html",
     "termination_notice": "generic_notice.html",
+    "forwarding_notice": "generic_notice.html",
 }
 
 

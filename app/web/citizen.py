@@ -12,7 +12,8 @@ from app.operations import applications as application_ops
 from app.web.downloads import send_document
 from app.web.guards import require_applicant
 from app.web.presenters import application_json
-from app.web.service_forms import SERVICE_FORMS, ResubmitForm, WithdrawForm
+from app.web.service_forms import service_data, service_forms
+from app.web.service_forms.applicant import ResubmitForm, WithdrawForm
 
 bp = Blueprint("citizen", __name__, url_prefix="/my")
 bp.before_request(require_applicant)
@@ -27,7 +28,7 @@ def dashboard():
 @bp.route("/apply/<service_code>", methods=["GET", "POST"])
 def new_application(service_code: str):
     service = CATALOGUE.get(service_code)
-    form_class = SERVICE_FORMS.get(service_code)
+    form_class = service_forms().get(service_code)
     if service is None:
         abort(404)
     if form_class is None or not service.workflow_built:
@@ -38,7 +39,7 @@ def new_application(service_code: str):
     if form.validate_on_submit():
         try:
             application = application_ops.file_application(
-                applicant=current_user, service_code=service_code, data=form.service_data(), now=timeutil.now())
+                applicant=current_user, service_code=service_code, data=service_data(form), now=timeutil.now())
         except OperationError as exc:
             field = getattr(form, exc.field, None) if exc.field else None
             (field.errors if field is not None else form.form_errors).append(exc.message)

@@ -25,7 +25,7 @@ UNIT = 1
 SERVICE = replace(CATALOGUE["criminal_record"], steps=frozenset(set(Step) - {Step.IMMEDIATE, Step.AUTOMATIC}))
 ACTORS = [Actor(ActorKind.APPLICANT, 1), Actor(ActorKind.CLERK, 2, UNIT), Actor(ActorKind.SUPERVISOR, 3, UNIT),
           Actor(ActorKind.SYSTEM)]
-FIELDS = {"reason": "理由", "items": ["照片不清晰"], "reason_code": "testing"}
+FIELDS = {"reason": "理由", "items": ["照片不清晰"], "reason_code": "testing", "opinion": "同意"}
 
 
 def at(y, m, d, hh=10, mm=0):
@@ -119,7 +119,7 @@ def histories(draw):
     for _ in range(draw(st.integers(0, 12))):
         options = [(a, actor) for actor in ACTORS
                    for a in allowed_actions(SERVICE, h.state, actor, unit_id=UNIT, history=h.events)
-                   if a not in (Action.ESCALATE, Action.WITHDRAW)]
+                   if a not in (Action.ESCALATE, Action.WITHDRAW, Action.FORWARD)]
         if not options:
             break
         action, actor = draw(st.sampled_from(options))
@@ -163,3 +163,17 @@ def _pauses(events):
         elif e.action == Action.RESUME:
             pauses.append((since, e.at))
     return pauses
+
+
+def test_two_tier_review_restarts_the_decision_clock_at_the_higher_office():
+    from decimal import Decimal
+
+    from app.domain.calendar import Limit, LimitUnit
+
+    service = replace(SERVICE, limits=replace(SERVICE.limits, higher_review=Limit(Decimal(15), LimitUnit.WORKDAYS)))
+    h = History().do(Action.SUBMIT, at(2026, 11, 16)).do(Action.ACCEPT, at(2026, 11, 16, 11))
+    h.do(Action.FORWARD, at(2026, 11, 18, 9), opinion="审查同意")
+    clocks = derive_clocks(service, h.events, calendar=CAL)
+    assert clocks.accepted_as_of == at(2026, 11, 18, 9)
+    assert clocks.statutory_due_at == CAL.add_working_days(at(2026, 11, 18), 15)
+    assert any("上级机关" in step for step in clocks.derivation["statutory_due_at"])

@@ -52,6 +52,7 @@ EXPECTED = {
     (S.ACCEPTED, A.REJECT): ("clerk", S.REJECTED),
     (S.ACCEPTED, A.WITHDRAW): ("applicant", S.WITHDRAWN),
     (S.ACCEPTED, A.ESCALATE): ("system", S.ACCEPTED),
+    (S.ACCEPTED, A.FORWARD): ("clerk", S.ACCEPTED),
     (S.SUSPENDED, A.RESUME): ("clerk", S.ACCEPTED),
     (S.SUSPENDED, A.WITHDRAW): ("applicant", S.WITHDRAWN),
     (S.SUSPENDED, A.ESCALATE): ("system", S.SUSPENDED),
@@ -63,7 +64,7 @@ EXPECTED = {
 # Fired only while a tolerance commitment is open (tested separately below).
 COMMITMENT_ACTIONS = {A.FULFIL_COMMITMENT, A.BREACH_COMMITMENT}
 ACTORS = {"applicant": APPLICANT, "clerk": CLERK, "supervisor": SUPERVISOR, "system": SYSTEM}
-FIELDS = {"reason": "理由", "items": ["身份证复印件不清晰"], "reason_code": "testing"}
+FIELDS = {"reason": "理由", "items": ["身份证复印件不清晰"], "reason_code": "testing", "opinion": "同意"}
 
 
 def _may(kind: str, actor_name: str) -> bool:
@@ -213,6 +214,23 @@ def test_allowed_actions_are_the_buttons():
     assert set(allowed_actions(SERVICE, S.SUBMITTED, CLERK, unit_id=UNIT)) == {
         A.ACCEPT, A.REQUEST_CORRECTION, A.NOT_ACCEPT}
     assert set(allowed_actions(SERVICE, S.ACCEPTED, SUPERVISOR, unit_id=UNIT)) == {
-        A.SUSPEND, A.EXTEND, A.APPROVE, A.REJECT}
+        A.SUSPEND, A.EXTEND, A.APPROVE, A.REJECT, A.FORWARD}
     assert set(allowed_actions(SERVICE, S.ACCEPTED, APPLICANT, unit_id=UNIT)) == {A.WITHDRAW}
     assert allowed_actions(SERVICE, S.ACCEPTED, OTHER_UNIT_CLERK, unit_id=UNIT) == []
+
+
+def test_staff_submit_only_for_services_filed_at_the_window():
+    with pytest.raises(TransitionRefused):
+        decide(SERVICE, S.DRAFT, A.SUBMIT, CLERK, {}, unit_id=UNIT, history=[])
+    window = replace(SERVICE, filed_by_staff=True)
+    assert decide(window, S.DRAFT, A.SUBMIT, CLERK, {}, unit_id=UNIT, history=[]).to_state == S.SUBMITTED
+
+
+def test_forward_once_with_an_opinion():
+    with pytest.raises(TransitionRefused) as no_opinion:
+        decide(SERVICE, S.ACCEPTED, A.FORWARD, CLERK, {}, unit_id=UNIT, history=[])
+    assert no_opinion.value.status == 422
+    history = [_event(1, A.FORWARD, S.ACCEPTED, S.ACCEPTED)]
+    with pytest.raises(TransitionRefused) as twice:
+        decide(SERVICE, S.ACCEPTED, A.FORWARD, CLERK, {"opinion": "同意"}, unit_id=UNIT, history=history)
+    assert twice.value.status == 409

@@ -42,6 +42,7 @@ class Step(StrEnum):
     TOLERANCE = "tolerance"  # 容缺受理
     IMMEDIATE = "immediate"  # 即办：受理时当场办结
     AUTOMATIC = "automatic"  # 系统自动审核（自动审批）
+    TWO_TIER = "two_tier"  # 下级审查后报上级决定（行政许可法第43条）
 
 
 @dataclass(frozen=True)
@@ -69,11 +70,12 @@ class ServiceLimits:
     extension: Limit | None = None  # 延长时限（一次）
     delivery: Limit | None = None  # 送达时限 (第44条)
     commitment: Limit | None = None  # 容缺补齐期限 (never beyond the promised limit)
+    higher_review: Limit | None = None  # 两级审查：上级机关自收到审查意见起的决定时限
     sources: dict[str, str] = field(default_factory=dict)
 
     def items(self) -> list[tuple[str, Limit]]:
         names = ("acceptance", "correction_reply", "promised", "statutory", "extension",
-                 "delivery", "commitment")
+                 "delivery", "commitment", "higher_review")
         return [(name, getattr(self, name)) for name in names if getattr(self, name) is not None]
 
 
@@ -93,6 +95,10 @@ class Service:
     legal_basis_zh: str
     number_prefix: str  # 办件编号前缀
     workflow_built: bool = True  # False: listed in the catalogue, filing not yet open
+    # The officer records the written application at the window on the party's behalf.
+    filed_by_staff: bool = False
+    # TWO_TIER: the kind of the higher unit that decides after the lower unit's review.
+    higher_unit_kind: str | None = None
 
     def has(self, step: Step) -> bool:
         return step in self.steps

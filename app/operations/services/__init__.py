@@ -86,7 +86,16 @@ def register(handler: ServiceHandler) -> ServiceHandler:
     return handler
 
 
+def _load_all() -> None:
+    """Each module of this package registers its handler when imported."""
+    import importlib
+    import pkgutil
+
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+
+
 def handler_for(code: str) -> ServiceHandler:
     if not _HANDLERS:
-        from app.operations.services import criminal_record  # noqa: F401
+        _load_all()
     return _HANDLERS[code]

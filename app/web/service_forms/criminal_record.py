@@ -1,9 +1,10 @@
-"""Filing forms, one per service. The service's rules (in the handler) have the last word;
-these only shape the input and give the first, field-by-field messages."""
+"""无犯罪记录证明 filing form, and the applicant's correction and withdrawal forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+
+from app.web.service_forms import service_data
 
 REQUIRED = _l("此项为必填项。")
 
@@ -31,19 +32,8 @@ class CriminalRecordForm(FlaskForm):
                                    description=_l("同一年度内申请超过3次的须填写，并在窗口核验时提供用途证明。"))
     submit = SubmitField(_l("提交申请"))
 
-    def service_data(self) -> dict:
-        return {name: field.data for name, field in self._fields.items() if name not in ("csrf_token", "submit")}
+    service_data = service_data
 
 
-class ResubmitForm(FlaskForm):
-    note = TextAreaField(_l("补正说明"), validators=[DataRequired(REQUIRED), Length(max=1000)],
-                         description=_l("逐项说明已补正的内容；需提交纸质材料的，请同时送交窗口。"))
-    submit = SubmitField(_l("提交补正"))
-
-
-class WithdrawForm(FlaskForm):
-    reason = TextAreaField(_l("撤回原因（可不填）"), validators=[Optional(), Length(max=500)])
-    submit = SubmitField(_l("撤回申请"))
-
-
-SERVICE_FORMS = {"criminal_record": CriminalRecordForm}
+SERVICE_CODE = "criminal_record"
+FORM = CriminalRecordForm

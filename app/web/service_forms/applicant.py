@@ -1,0 +1,18 @@
+"""The applicant's forms shared by every service: answering a correction, withdrawing."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+REQUIRED = _l("此项为必填项。")
+
+
+class ResubmitForm(FlaskForm):
+    note = TextAreaField(_l("补正说明"), validators=[DataRequired(REQUIRED), Length(max=1000)],
+                         description=_l("逐项说明已补正的内容；需提交纸质材料的，请同时送交窗口。"))
+    submit = SubmitField(_l("提交补正"))
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(_l("撤回原因（可不填）"), validators=[Optional(), Length(max=500)])
+    submit = SubmitField(_l("撤回申请"))
