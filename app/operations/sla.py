@@ -46,6 +46,15 @@ class SweepResult:
 
 
 def sweep(*, as_of: datetime, now: datetime, batch_size: int = 500) -> SweepResult:
+    from app.operations.services import all_handlers
+
+    result = _sweep_timers(as_of=as_of, now=now, batch_size=batch_size)
+    for handler in all_handlers():
+        result.fired += handler.periodic_sweep(as_of=as_of, now=now)
+    return result
+
+
+def _sweep_timers(*, as_of: datetime, now: datetime, batch_size: int) -> SweepResult:
     result = SweepResult()
     seen: set[int] = set()
     while True:

@@ -57,6 +57,12 @@ class ServiceHandler:
     def outcome_documents(self, application: Application, event: ApplicationEvent) -> list[OutcomeDocument]:
         return []
 
+    def periodic_sweep(self, *, as_of: datetime, now: datetime) -> list[tuple[int, str]]:
+        """Checks a service runs with every `flask sla sweep` besides the lifecycle timers
+        (e.g. revoking a truck permit when a new violation appears). Must be idempotent and
+        commit its own work. Returns (application id, what was done) pairs."""
+        return []
+
     def refusal_title(self, application: Application) -> str:
         return "不予许可决定书"
 
@@ -93,6 +99,12 @@ def _load_all() -> None:
 
     for module in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{module.name}")
+
+
+def all_handlers() -> list[ServiceHandler]:
+    if not _HANDLERS:
+        _load_all()
+    return list(_HANDLERS.values())
 
 
 def handler_for(code: str) -> ServiceHandler:
