@@ -63,6 +63,15 @@ def calendar_due(start: str, amount: str, unit: str) -> None:
     click.echo(due.isoformat())
 
 
+@calendar_group.command("recompute")
+@with_appcontext
+def calendar_recompute() -> None:
+    """Recompute every open deadline (after the holidays package brings a new year's schedule)."""
+    from app.operations.calendar import recompute
+
+    click.echo(f"{recompute()} open applications recomputed")
+
+
 @click.group("sla")
 def sla_group() -> None:
     """Statutory time limits."""

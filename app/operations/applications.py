@@ -153,14 +153,19 @@ def _as_stored(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+def calendar_for(application: Application):
+    """Working days where the handling unit is: regional overrides apply there only."""
+    return load_calendar(application.unit.region_code if application.unit else None)
+
+
 def clocks_for(application: Application) -> Clocks:
     return derive_clocks(get_service(application.service_code), event_records(application),
-                         calendar=load_calendar())
+                         calendar=calendar_for(application))
 
 
 def refresh_clocks(application: Application) -> Clocks:
     """Store the clocks recomputed from the event log (the stored values are only a cache)."""
-    calendar = load_calendar()
+    calendar = calendar_for(application)
     records = event_records(application)
     clocks = derive_clocks(get_service(application.service_code), records, calendar=calendar)
     for name in CLOCK_NAMES:

@@ -5,12 +5,13 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from app.domain.calendar import CalendarOverride, WorkCalendar
+from app.domain.calendar import CalendarOverride, WorkCalendar, official_schedule_years
 from app.extensions import db
-from app.models.applications import CalendarOverrideRow
+from app.models.applications import CalendarOverrideRow, CalendarYearRow
 from app.operations import OperationError
 
-_cache: dict[tuple, WorkCalendar] = {}
+# Calendars per region, valid while the stamp (overrides and loaded years) is unchanged.
+_cache: dict = {}
 
 
 def _overrides() -> list[CalendarOverride]:
@@ -18,17 +19,68 @@ def _overrides() -> list[CalendarOverride]:
     return [CalendarOverride(r.day, r.is_working_day, r.reason, r.region) for r in rows]
 
 
+def loaded_years() -> set[int]:
+    return set(db.session.scalars(select(CalendarYearRow.year)))
+
+
 def load_calendar(region: str | None = None) -> WorkCalendar:
-    """The calendar with every override; rebuilt only when the overrides change."""
-    stamp = db.session.execute(
+    """The calendar with every override; rebuilt only when the overrides or loaded years change.
+
+    A year is official when the holidays package carries the State Council's schedule or an
+    admin has loaded it; otherwise it is provisional (weekends and statutory holidays only).
+    """
+    overrides = db.session.execute(
         select(func.count(CalendarOverrideRow.id), func.max(CalendarOverrideRow.created_at))
     ).one()
-    key = (str(db.engine.url), region, stamp[0], stamp[1])
-    calendar = _cache.get(key)
-    if calendar is None:
+    years = db.session.execute(select(func.count(CalendarYearRow.year), func.max(CalendarYearRow.created_at))).one()
+    stamp = (str(db.engine.url), tuple(overrides), tuple(years))
+    if _cache.get("stamp") != stamp:
         _cache.clear()
-        calendar = _cache[key] = WorkCalendar(_overrides(), region=region)
+        _cache["stamp"] = stamp
+    calendar = _cache.get(region)
+    if calendar is None:
+        calendar = _cache[region] = WorkCalendar(
+            _overrides(), region=region, official_years=official_schedule_years() | loaded_years())
     return calendar
+
+
+def remove_override(override_id: int) -> None:
+    from app.operations.applications import recompute_open_clocks
+
+    row = db.session.get(CalendarOverrideRow, override_id)
+    if row is None:
+        raise OperationError("not_found", "未找到该调整记录。", status=404)
+    db.session.delete(row)
+    db.session.flush()
+    _cache.clear()
+    recompute_open_clocks()
+    db.session.commit()
+
+
+def mark_year_loaded(*, year: int, note: str, user_id: int | None) -> int:
+    """The year's official schedule has been entered: it stops being provisional, and every
+    open deadline is recomputed. Returns how many open applications were recomputed."""
+    from app.operations.applications import recompute_open_clocks
+
+    if year < 2000 or year > 2100:
+        raise OperationError("year.invalid", "年份无效。", field="year")
+    if db.session.get(CalendarYearRow, year) is None:
+        db.session.add(CalendarYearRow(year=year, note=note.strip(), created_by_id=user_id))
+        db.session.flush()
+    _cache.clear()
+    count = recompute_open_clocks()
+    db.session.commit()
+    return count
+
+
+def recompute() -> int:
+    """After the holidays package is upgraded with a new schedule: recompute open deadlines."""
+    from app.operations.applications import recompute_open_clocks
+
+    _cache.clear()
+    count = recompute_open_clocks()
+    db.session.commit()
+    return count
 
 
 def add_override(*, day: date, is_working_day: bool, reason: str, region: str | None, user_id: int) -> None:

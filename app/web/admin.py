@@ -1,17 +1,22 @@
 """Administration: staff accounts, units, the credit-code whitelist (the calendar comes later)."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models.accounts import STAFF_ROLES, Unit, UsccWhitelist, User
 from app.operations import OperationError
 from app.operations import accounts as account_ops
-from app.web.forms import StaffAccountForm, WhitelistForm
+from app.web.forms import CalendarOverrideForm, CalendarYearForm, StaffAccountForm, WhitelistForm
 from app.web.guards import require_admin
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+class ConfirmDeleteForm(FlaskForm):
+    """A bare form: only its CSRF token matters."""
 bp.before_request(require_admin)
 
 
@@ -73,3 +78,58 @@ def uscc_whitelist():
         status = 422
     entries = db.session.scalars(select(UsccWhitelist).order_by(UsccWhitelist.code)).all()
     return render_template("admin/whitelist.html", form=form, entries=entries), status
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+def calendar():
+    """Local overrides (extra holidays / working days), loading a year's schedule, recomputing."""
+    from app import timeutil
+    from app.domain.calendar import official_schedule_years
+    from app.models.applications import Application, CalendarOverrideRow
+    from app.operations import calendar as calendar_ops
+
+    form, year_form = CalendarOverrideForm(prefix="o"), CalendarYearForm(prefix="y")
+    status = 200
+    if form.submit.data and form.validate_on_submit():
+        try:
+            calendar_ops.add_override(day=form.day.data, is_working_day=form.is_working_day.data == "1",
+                                      reason=form.reason.data, region=form.region.data or None,
+                                      user_id=current_user.id)
+        except OperationError as exc:
+            getattr(form, exc.field or "day").errors.append(exc.message)
+            status = 422
+        else:
+            flash(_("已保存，在办件期限已重新计算。"), "success")
+            return redirect(url_for("admin.calendar"))
+    elif year_form.submit.data and year_form.validate_on_submit():
+        count = calendar_ops.mark_year_loaded(year=year_form.year.data, note=year_form.note.data,
+                                              user_id=current_user.id)
+        flash(_("%(year)s年度安排已确认，已重新计算%(count)s件在办件的期限。", year=year_form.year.data, count=count),
+              "success")
+        return redirect(url_for("admin.calendar"))
+    elif form.is_submitted():
+        status = 422
+    this_year = timeutil.today().year
+    calendar_now = calendar_ops.load_calendar()
+    package_years = sorted(official_schedule_years())
+    provisional_open = db.session.scalar(
+        select(db.func.count(Application.id)).where(Application.provisional_calendar.is_(True))) or 0
+    overrides = db.session.scalars(select(CalendarOverrideRow).order_by(CalendarOverrideRow.day.desc())).all()
+    return render_template(
+        "admin/calendar.html", form=form, year_form=year_form, overrides=overrides,
+        package_range=(package_years[0], package_years[-1]) if package_years else None,
+        loaded_years=sorted(calendar_ops.loaded_years()),
+        provisional=calendar_now.provisional_years(this_year, this_year + 1),
+        provisional_open=provisional_open, delete_form=ConfirmDeleteForm(),
+    ), status
+
+
+@bp.route("/calendar/<int:override_id>/delete", methods=["POST"])
+def delete_override(override_id: int):
+    from app.operations import calendar as calendar_ops
+
+    if not ConfirmDeleteForm().validate_on_submit():
+        abort(400)
+    calendar_ops.remove_override(override_id)
+    flash(_("已删除，在办件期限已重新计算。"), "success")
+    return redirect(url_for("admin.calendar"))

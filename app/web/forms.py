@@ -1,8 +1,8 @@
 """WTForms forms. Messages are Chinese first (lazy, translated to English on request)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+from wtforms import DateField, IntegerField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
 
 REQUIRED = _l("此项为必填项。")
 USERNAME = [DataRequired(REQUIRED), Length(3, 32, _l("用户名长度为3至32位。")),
@@ -67,3 +67,18 @@ class WhitelistForm(FlaskForm):
     note = StringField(_l("说明"), validators=[DataRequired(REQUIRED), Length(max=200)],
                        description=_l("例如：早期试点赋码，经核实合法有效。"))
     submit = SubmitField(_l("加入白名单"))
+
+
+class CalendarOverrideForm(FlaskForm):
+    day = DateField(_l("日期"), validators=[DataRequired(REQUIRED)])
+    is_working_day = SelectField(_l("调整为"), choices=[("0", _l("休息日（增加假日）")), ("1", _l("工作日（调休上班）"))])
+    region = StringField(_l("适用地区（6位行政区划代码，留空为全部地区）"),
+                         validators=[Optional(), Regexp(r"^\d{6}$", message=_l("行政区划代码为6位数字。"))])
+    reason = StringField(_l("调整原因"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    submit = SubmitField(_l("保存并重算在办件期限"))
+
+
+class CalendarYearForm(FlaskForm):
+    year = IntegerField(_l("年份"), validators=[DataRequired(REQUIRED), NumberRange(2000, 2100)])
+    note = StringField(_l("依据（如国务院办公厅通知文号）"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    submit = SubmitField(_l("确认该年度安排已录入"))

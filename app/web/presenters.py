@@ -21,8 +21,7 @@ from app.domain.workflow import (
     SuspensionReason,
 )
 from app.models.applications import Application
-from app.operations.applications import clocks_for
-from app.operations.calendar import load_calendar
+from app.operations.applications import calendar_for, clocks_for
 
 CLOCK_LABELS = {
     "acceptance_due_at": "受理期限",
@@ -41,7 +40,7 @@ def iso(value: datetime | None) -> str | None:
 
 def running_clocks(application: Application, clocks: Clocks, now: datetime) -> list[dict[str, Any]]:
     """The clocks that matter now, with working days left and why."""
-    calendar = load_calendar()
+    calendar = calendar_for(application)
     state = State(application.state)
     decided = state not in (State.SUBMITTED, State.CORRECTION_REQUESTED, State.ACCEPTED, State.SUSPENDED)
     result = []
