@@ -1,5 +1,4 @@
 """Admin calendar overrides and loading a provisional year's schedule: open deadlines follow."""
-from datetime import date
 
 from sqlalchemy import select
 
