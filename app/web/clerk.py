@@ -19,6 +19,7 @@ from app.operations import queue as queue_ops
 from app.web.downloads import send_document
 from app.web.guards import require_staff
 from app.web.presenters import application_json
+from app.web.service_forms import action_forms, service_data
 
 bp = Blueprint("clerk", __name__, url_prefix="/desk")
 bp.before_request(require_staff)
@@ -59,6 +60,8 @@ ACTION_FORMS = {
 
 
 def _fields(action: Action, form) -> dict:
+    if not isinstance(form, (ItemsForm, ReasonForm, SuspendForm, ConfirmForm)):
+        return service_data(form)  # a service's own action form
     if action == Action.REQUEST_CORRECTION:
         return {"items": [line.strip() for line in form.items.data.splitlines() if line.strip()]}
     data = {"reason": form.reason.data or ""}
@@ -128,7 +131,8 @@ def act(application_id: int, action: str):
     except ValueError:
         abort(404)
     application = application_ops.get_visible(current_user, application_id)
-    form = ACTION_FORMS.get(action, ConfirmForm)()
+    service_forms = action_forms(application.service_code)
+    form = (service_forms.get(action) or ACTION_FORMS.get(action, ConfirmForm))()
     status = 200
     if form.validate_on_submit():
         try:

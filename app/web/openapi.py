@@ -122,7 +122,8 @@ PATHS.update({
                 "type": "object", "required": ["service", "data"],
                 "properties": {
                     "service": {"type": "string", "example": "criminal_record"},
-                    "data": {"oneOf": [{"$ref": "#/components/schemas/CriminalRecordData"}]},
+                    "data": {"oneOf": [{"$ref": "#/components/schemas/CriminalRecordData"},
+                                       {"$ref": "#/components/schemas/CriminalRecordObjectionData"}]},
                 },
             })},
             "responses": {"201": {"description": "Filed", "content": _json(APPLICATION)},
@@ -221,6 +222,14 @@ SCHEMAS: dict = {
             "timeline": {"type": "array", "items": {"type": "object"}},
             "documents": {"type": "array", "items": {"type": "object"}},
             "allowed_actions": {"type": ["array", "null"], "items": {"type": "string"}},
+        },
+    },
+    "CriminalRecordObjectionData": {
+        "type": "object",
+        "required": ["original_number", "reason"],
+        "properties": {
+            "original_number": {"type": "string", "description": "the decided criminal_record application"},
+            "reason": {"type": "string"},
         },
     },
     "CriminalRecordData": {

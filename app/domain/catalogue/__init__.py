@@ -2,6 +2,7 @@
 from app.domain.catalogue import (
     accident_evidence,
     criminal_record,
+    criminal_record_objection,
     newborn_registration,
     seal_engraving,
     security_licence,
@@ -13,6 +14,7 @@ CATALOGUE: dict[str, Service] = {
     module.SERVICE.code: module.SERVICE
     for module in (
         criminal_record,
+        criminal_record_objection,
         newborn_registration,
         seal_engraving,
         accident_evidence,

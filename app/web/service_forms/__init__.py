@@ -20,3 +20,12 @@ def service_forms() -> dict:
         if hasattr(loaded, "FORM"):
             forms[loaded.SERVICE_CODE] = loaded.FORM
     return forms
+
+
+def action_forms(service_code: str) -> dict:
+    """A service's own forms for staff actions (e.g. the review opinion), by action."""
+    for module in pkgutil.iter_modules(__path__):
+        loaded = importlib.import_module(f"{__name__}.{module.name}")
+        if getattr(loaded, "SERVICE_CODE", None) == service_code:
+            return getattr(loaded, "ACTION_FORMS", {})
+    return {}

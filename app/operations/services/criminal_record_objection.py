@@ -1,0 +1,73 @@
+"""异议复核: an objection to one's own decided criminal-record query, answered in writing."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from app import timeutil
+from app.domain.catalogue import criminal_record_objection as rules
+from app.domain.workflow import Action
+from app.extensions import db
+from app.models.accounts import User
+from app.models.applications import Application, ApplicationEvent
+from app.operations import OperationError
+from app.operations.services import Filing, OutcomeDocument, ServiceHandler, register
+
+
+def _refuse(violation: rules.RuleViolation):
+    raise OperationError(violation.code, violation.message, field=violation.field)
+
+
+def objectable_applications(user: User) -> list[Application]:
+    return list(db.session.scalars(
+        select(Application).where(
+            Application.applicant_user_id == user.id,
+            Application.service_code == "criminal_record",
+            Application.state.in_(rules.OBJECTABLE_STATES),
+        ).order_by(Application.created_at.desc())
+    ))
+
+
+class ObjectionHandler(ServiceHandler):
+    code = "criminal_record_objection"
+
+    def prepare(self, applicant: User, data: dict[str, Any], *, now: datetime) -> Filing:
+        number = str(data.get("original_number") or "").strip().upper()
+        reason = str(data.get("reason") or "")
+        original = db.session.scalar(select(Application).where(
+            Application.number == number, Application.applicant_user_id == applicant.id,
+            Application.service_code == "criminal_record"))
+        try:
+            rules.check_objection(original.state if original else None, reason)
+        except rules.RuleViolation as violation:
+            _refuse(violation)
+        return Filing(unit_id=original.unit_id, data={"original_number": original.number, "reason": reason.strip()},
+                      subject_name=original.subject_name, subject_id_number=original.subject_id_number)
+
+    def check_action(self, application: Application, action: str, fields: dict[str, Any], *,
+                     now: datetime) -> dict[str, Any] | None:
+        if action != Action.APPROVE:
+            return None
+        try:
+            rules.check_review(fields.get("outcome"), fields.get("opinion"))
+        except rules.RuleViolation as violation:
+            _refuse(violation)
+        return {"outcome": fields["outcome"], "opinion": fields["opinion"].strip()}
+
+    def outcome_documents(self, application: Application, event: ApplicationEvent) -> list[OutcomeDocument]:
+        outcome = rules.REVIEW_OUTCOMES[event.payload["outcome"]]
+        paragraphs = [
+            f"你于{timeutil.local(application.submitted_at).strftime('%Y年%m月%d日')}对无犯罪记录证明办件"
+            f"（编号：{application.data['original_number']}）的查询结果提出异议。本机关依法进行了复核。",
+            f"复核意见：{event.payload['opinion']}",
+            f"复核结论：{outcome}。",
+        ]
+        if event.payload["outcome"] == "corrected":
+            paragraphs.append("原查询结果已更正，你可以重新申请开具无犯罪记录证明。")
+        return [OutcomeDocument("generic_notice.html", "复核意见书",
+                                {"recipient": application.subject_name, "paragraphs": paragraphs})]
+
+
+register(ObjectionHandler())
