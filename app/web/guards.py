@@ -35,6 +35,14 @@ def require_admin():
     return _require(frozenset({Role.ADMIN}))
 
 
+def require_shop():
+    """Engraving-shop operators bound to a shop (seal engraving queue)."""
+    refused = _require(frozenset({Role.SHOP}))
+    if refused is None and current_user.shop_id is None:
+        abort(403)
+    return refused
+
+
 def require_login():
     """Any logged-in account (account page, logout, documents checked per item)."""
     if not current_user.is_authenticated:
@@ -42,4 +50,4 @@ def require_login():
     return None
 
 
-GUARDS = (allow_public, require_applicant, require_staff, require_admin, require_login)
+GUARDS = (allow_public, require_applicant, require_staff, require_admin, require_login, require_shop)
