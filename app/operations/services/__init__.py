@@ -92,22 +92,28 @@ def register(handler: ServiceHandler) -> ServiceHandler:
     return handler
 
 
+_loaded = False
+
+
 def _load_all() -> None:
-    """Each module of this package registers its handler when imported."""
+    """Each module of this package registers its handler when imported (a module imported
+    on its own earlier registers only itself, so load them all once, explicitly)."""
+    global _loaded
+    if _loaded:
+        return
     import importlib
     import pkgutil
 
     for module in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{module.name}")
+    _loaded = True
 
 
 def all_handlers() -> list[ServiceHandler]:
-    if not _HANDLERS:
-        _load_all()
+    _load_all()
     return list(_HANDLERS.values())
 
 
 def handler_for(code: str) -> ServiceHandler:
-    if not _HANDLERS:
-        _load_all()
+    _load_all()
     return _HANDLERS[code]
