@@ -90,13 +90,14 @@ def scratch_database(database_url: str | None = None, *, keep: bool = False) -> 
 
 
 def build_database(today) -> None:
-    """In an app context: the real migrations to head, then the demo seed."""
+    """In an app context: the real migrations to every head (the project keeps independent
+    migration branches, as `make db-upgrade` and the tests do), then the demo seed."""
     from flask_migrate import upgrade
 
     from app.extensions import db
     from app.seed import seed_demo
 
-    upgrade()
+    upgrade(revision="heads")
     seed_demo(db.session, today=today)
     db.session.commit()
 
@@ -144,7 +145,7 @@ def populate(*, total: int, due: int, as_of: datetime = AS_OF, seed: int = 1116)
     from app.domain.clock import CLOCK_NAMES, derive_clocks, next_timer_at, work_due_at
     from app.domain.workflow import Action, Actor, ActorKind, EventRecord, State, decide
     from app.extensions import db
-    from app.models.accounts import User
+    from app.models.accounts import Unit, User
     from app.models.applications import Application, ApplicationEvent
     from app.operations.applications import GENESIS_HASH, event_hash
     from app.operations.calendar import load_calendar
@@ -160,7 +161,8 @@ def populate(*, total: int, due: int, as_of: datetime = AS_OF, seed: int = 1116)
         applicant, {"applicant_type": "individual", "purpose": "入职"}, now=as_of)
     actor = Actor(ActorKind.APPLICANT, applicant.id)
     decision = decide(service, State.DRAFT, Action.SUBMIT, actor, {}, unit_id=filing.unit_id, history=[])
-    calendar = load_calendar()
+    unit = db.session.get(Unit, filing.unit_id)
+    calendar = load_calendar(unit.region_code if unit else None)  # as `calendar_for` picks it
     db.session.rollback()
 
     clock_cache: dict[datetime, dict] = {}

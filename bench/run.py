@@ -89,6 +89,18 @@ def _memory_gib() -> float | None:
     return None
 
 
+def code_version() -> str:
+    """The commit the benchmark ran on, with "+dirty" when the tree has local changes."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
+                                text=True, check=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO,
+                               capture_output=True, text=True, check=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return commit + ("+dirty" if dirty else "")
+
+
 def machine_info() -> dict:
     import sqlite3
 
@@ -112,7 +124,8 @@ def _fmt_rate(value: float) -> str:
 def render_table(results: dict) -> str:
     lines: list[str] = []
     machine = results["machine"]
-    lines.append(f"警务通办 benchmarks — {results['date']}{'  (QUICK: tiny sizes)' if results['quick'] else ''}")
+    lines.append(f"警务通办 benchmarks — {results['date']}, code {results.get('code', '?')}"
+                 f"{'  (QUICK: tiny sizes)' if results['quick'] else ''}")
     lines.append(f"{machine['cpus']} × {machine['cpu_model']}, {machine['memory_gib']} GiB, "
                  f"Python {machine['python']}, SQLite {machine['sqlite']}")
     lines.append("")
@@ -198,6 +211,7 @@ def main(argv: list[str] | None = None) -> dict:
     results: dict = {
         "date": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
         "quick": args.quick,
+        "code": code_version(),
         "sizes": sizes,
         "machine": machine_info(),
     }
