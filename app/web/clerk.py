@@ -99,8 +99,11 @@ def detail(application_id: int):
     application_ops.log_staff_access(current_user, application, "view")
     allowed = application_ops.allowed_actions_for(current_user, application)
     view = application_json(application, now=timeutil.now(), allowed=allowed)
+    from app.operations.services import handler_for
+
     return render_template("clerk/detail.html", a=view, application=application, allowed=allowed,
-                           action_names=ACTION_NAMES, claim_form=ConfirmForm())
+                           action_names=ACTION_NAMES, claim_form=ConfirmForm(),
+                           data_rows=handler_for(application.service_code).display_data(application))
 
 
 @bp.route("/applications/<int:application_id>/claim", methods=["POST"])

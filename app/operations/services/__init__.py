@@ -66,6 +66,22 @@ class ServiceHandler:
     def refusal_title(self, application: Application) -> str:
         return "不予许可决定书"
 
+    # Readable names for coded values in an application's data, by key (e.g. route: hukou → 户籍地).
+    value_labels: dict[str, dict[str, str]] = {}
+
+    def display_data(self, application: Application) -> list[tuple[str, str]]:
+        """The application's data as (key, readable value) pairs for the clerk's page."""
+        rows = []
+        for key, value in (application.data or {}).items():
+            if isinstance(value, bool):
+                text = "是" if value else "否"
+            elif isinstance(value, list | tuple):
+                text = "、".join(self.value_labels.get(key, {}).get(str(v), str(v)) for v in value)
+            else:
+                text = self.value_labels.get(key, {}).get(str(value), "" if value is None else str(value))
+            rows.append((key, text))
+        return rows
+
 
 def unit_by_code(code: str) -> Unit:
     unit = db.session.scalar(select(Unit).where(Unit.code == code))

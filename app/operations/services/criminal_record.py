@@ -40,6 +40,12 @@ def _text(data: dict[str, Any], name: str) -> str:
 
 class CriminalRecordHandler(ServiceHandler):
     code = "criminal_record"
+    value_labels = {
+        "applicant_type": rules.APPLICANT_TYPES,
+        "route": {"hukou": "户籍地派出所", "residence": "居住地派出所", "exit_entry": "出入境管理部门"},
+        "channel": {"online": "网上申请", "terminal": "自助终端"},
+        "relation": rules.UNIT_QUERY_RELATIONS,
+    }
 
     def prepare(self, applicant: User, data: dict[str, Any], *, now: datetime) -> Filing:
         registries = get_registries()
