@@ -48,6 +48,8 @@ class Action(StrEnum):
     REVOKE = "revoke"
     FULFIL_COMMITMENT = "fulfil_commitment"  # 容缺材料补齐
     FORWARD = "forward"  # 审查完毕，报上级机关决定
+    REQUEST_EXTENSION = "request_extension"  # 承办人申请延期，待负责人审批
+    REFUSE_EXTENSION = "refuse_extension"  # 负责人不批准延期
     # Timer actions, fired only by the sweep.
     DEEM_ACCEPTED = "deem_accepted"
     CLOSE_UNANSWERED = "close_unanswered"
@@ -165,6 +167,12 @@ TRANSITIONS: Mapping[Action, Transition] = {
     Action.FORWARD: Transition(
         _states(State.ACCEPTED), None, STAFF, ("opinion",), Step.TWO_TIER, ("forwarding_notice",)
     ),
+    Action.REQUEST_EXTENSION: Transition(
+        _states(State.ACCEPTED), None, frozenset({ActorKind.CLERK}), ("reason",), Step.EXTENSION
+    ),
+    Action.REFUSE_EXTENSION: Transition(
+        _states(State.ACCEPTED), None, frozenset({ActorKind.SUPERVISOR}), ("reason",), Step.EXTENSION
+    ),
     Action.DEEM_ACCEPTED: Transition(
         _states(State.SUBMITTED), State.ACCEPTED, SYSTEM, documents=("acceptance_notice",)
     ),
@@ -231,6 +239,17 @@ def commitment_open(history: Sequence[EventRecord]) -> bool:
 _ACCEPTING = (Action.ACCEPT, Action.DEEM_ACCEPTED)
 
 
+def extension_requested(history: Sequence[EventRecord]) -> bool:
+    """A clerk asked for the one extension and the head has not yet decided."""
+    pending = False
+    for event in history:
+        if event.action == Action.REQUEST_EXTENSION:
+            pending = True
+        elif event.action in (Action.EXTEND, Action.REFUSE_EXTENSION):
+            pending = False
+    return pending
+
+
 def allowed_actions(
     service: Service, state: State, actor: Actor, *, unit_id: int | None,
     history: Sequence[EventRecord] = (),
@@ -274,8 +293,12 @@ def _check_structure(
             "correction_already_requested",
             "补正告知只能一次性发出，本件已发出过补正告知，不能再次要求补正。", 409,
         )
-    if action == Action.EXTEND and count(history, Action.EXTEND):
+    if action in (Action.EXTEND, Action.REQUEST_EXTENSION) and count(history, Action.EXTEND):
         raise TransitionRefused("already_extended", "办理期限只能延长一次，本件已延长过。", 409)
+    if action == Action.REQUEST_EXTENSION and extension_requested(history):
+        raise TransitionRefused("extension_pending", "延期申请已提交，正等待负责人审批。", 409)
+    if action == Action.REFUSE_EXTENSION and not extension_requested(history):
+        raise TransitionRefused("no_extension_request", "本件没有待审批的延期申请。", 409)
     if action == Action.FORWARD and count(history, Action.FORWARD):
         raise TransitionRefused("already_forwarded", "本件已报送上级机关决定。", 409)
     if action in (Action.FULFIL_COMMITMENT, Action.BREACH_COMMITMENT) and not commitment_open(history):
@@ -288,6 +311,7 @@ _WHO = {
     APPLICANT | STAFF: "只有申请人本人可以进行此项操作。",
     STAFF: "只有承办单位的工作人员可以进行此项操作。",
     frozenset({ActorKind.SUPERVISOR}): "此项操作须由单位负责人审批。",
+    frozenset({ActorKind.CLERK}): "此项操作由承办人提出，负责人请直接审批。",
     SYSTEM: "此项操作由系统按时限自动执行。",
     STAFF_OR_SYSTEM: "只有承办单位的工作人员可以进行此项操作。",
 }
@@ -402,6 +426,8 @@ ACTION_NAMES = {
     Action.REVOKE: "撤销决定",
     Action.FULFIL_COMMITMENT: "确认容缺材料已补齐",
     Action.FORWARD: "审查完毕，报上级机关决定",
+    Action.REQUEST_EXTENSION: "申请延长办理期限（报负责人审批）",
+    Action.REFUSE_EXTENSION: "不批准延期",
     Action.DEEM_ACCEPTED: "逾期未作受理决定，视为受理",
     Action.CLOSE_UNANSWERED: "逾期未补正，终止办理",
     Action.BREACH_COMMITMENT: "逾期未履行容缺承诺",

@@ -55,6 +55,8 @@ ACTION_FORMS = {
     Action.REJECT: ReasonForm,
     Action.EXTEND: ReasonForm,
     Action.REVOKE: ReasonForm,
+    Action.REQUEST_EXTENSION: ReasonForm,
+    Action.REFUSE_EXTENSION: ReasonForm,
     Action.SUSPEND: SuspendForm,
 }
 

@@ -53,6 +53,7 @@ EXPECTED = {
     (S.ACCEPTED, A.WITHDRAW): ("applicant", S.WITHDRAWN),
     (S.ACCEPTED, A.ESCALATE): ("system", S.ACCEPTED),
     (S.ACCEPTED, A.FORWARD): ("clerk", S.ACCEPTED),
+    (S.ACCEPTED, A.REQUEST_EXTENSION): ("clerk_only", S.ACCEPTED),
     (S.SUSPENDED, A.RESUME): ("clerk", S.ACCEPTED),
     (S.SUSPENDED, A.WITHDRAW): ("applicant", S.WITHDRAWN),
     (S.SUSPENDED, A.ESCALATE): ("system", S.SUSPENDED),
@@ -61,13 +62,15 @@ EXPECTED = {
     (S.APPROVED, A.ESCALATE): ("system", S.APPROVED),
     (S.ISSUED, A.REVOKE): ("supervisor", S.REVOKED),
 }
-# Fired only while a tolerance commitment is open (tested separately below).
-COMMITMENT_ACTIONS = {A.FULFIL_COMMITMENT, A.BREACH_COMMITMENT}
+# Fired only while a tolerance commitment is open, or an extension request pending (tested below).
+COMMITMENT_ACTIONS = {A.FULFIL_COMMITMENT, A.BREACH_COMMITMENT, A.REFUSE_EXTENSION}
 ACTORS = {"applicant": APPLICANT, "clerk": CLERK, "supervisor": SUPERVISOR, "system": SYSTEM}
 FIELDS = {"reason": "理由", "items": ["身份证复印件不清晰"], "reason_code": "testing", "opinion": "同意"}
 
 
 def _may(kind: str, actor_name: str) -> bool:
+    if kind == "clerk_only":
+        return actor_name == "clerk"
     return actor_name == kind or (kind == "clerk" and actor_name == "supervisor")
 
 
@@ -215,6 +218,7 @@ def test_allowed_actions_are_the_buttons():
         A.ACCEPT, A.REQUEST_CORRECTION, A.NOT_ACCEPT}
     assert set(allowed_actions(SERVICE, S.ACCEPTED, SUPERVISOR, unit_id=UNIT)) == {
         A.SUSPEND, A.EXTEND, A.APPROVE, A.REJECT, A.FORWARD}
+    assert A.REQUEST_EXTENSION in allowed_actions(SERVICE, S.ACCEPTED, CLERK, unit_id=UNIT)
     assert set(allowed_actions(SERVICE, S.ACCEPTED, APPLICANT, unit_id=UNIT)) == {A.WITHDRAW}
     assert allowed_actions(SERVICE, S.ACCEPTED, OTHER_UNIT_CLERK, unit_id=UNIT) == []
 
@@ -234,3 +238,20 @@ def test_forward_once_with_an_opinion():
     with pytest.raises(TransitionRefused) as twice:
         decide(SERVICE, S.ACCEPTED, A.FORWARD, CLERK, {"opinion": "同意"}, unit_id=UNIT, history=history)
     assert twice.value.status == 409
+
+
+def test_extension_requested_by_the_clerk_and_decided_by_the_head():
+    requested = [_event(1, A.REQUEST_EXTENSION, S.ACCEPTED, S.ACCEPTED)]
+    with pytest.raises(TransitionRefused) as twice:
+        decide(SERVICE, S.ACCEPTED, A.REQUEST_EXTENSION, CLERK, {"reason": "再申请"}, unit_id=UNIT, history=requested)
+    assert twice.value.code == "extension_pending"
+    refused = decide(SERVICE, S.ACCEPTED, A.REFUSE_EXTENSION, SUPERVISOR, {"reason": "可按期办结"}, unit_id=UNIT,
+                     history=requested)
+    assert refused.to_state == S.ACCEPTED
+    with pytest.raises(TransitionRefused) as nothing_pending:
+        decide(SERVICE, S.ACCEPTED, A.REFUSE_EXTENSION, SUPERVISOR, {"reason": "x"}, unit_id=UNIT, history=[])
+    assert nothing_pending.value.code == "no_extension_request"
+    extended = [*requested, _event(2, A.EXTEND, S.ACCEPTED, S.ACCEPTED)]
+    with pytest.raises(TransitionRefused) as after:
+        decide(SERVICE, S.ACCEPTED, A.REQUEST_EXTENSION, CLERK, {"reason": "x"}, unit_id=UNIT, history=extended)
+    assert after.value.code == "already_extended"
