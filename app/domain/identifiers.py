@@ -22,6 +22,8 @@ from functools import lru_cache
 from stdnum import numdb
 from stdnum.cn import uscc as stdnum_uscc
 
+from app.domain.text import N_
+
 
 class InvalidIdentifier(ValueError):
     """An identifier failed validation.
@@ -59,10 +61,10 @@ _ID_PATTERN = re.compile(r"\d{17}[\dX]")
 _EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 
 _ID_MESSAGES = {
-    "id_number.format": "身份证号码应为18位，由17位数字和1位数字或字母X组成，请核对后重新输入",
-    "id_number.checksum": "身份证号码校验位不正确，请核对后重新输入",
-    "id_number.birth_date": "身份证号码中的出生日期无效，请核对后重新输入",
-    "id_number.region": "身份证号码中的地区代码无效，请核对后重新输入",
+    "id_number.format": N_("身份证号码应为18位，由17位数字和1位数字或字母X组成，请核对后重新输入"),
+    "id_number.checksum": N_("身份证号码校验位不正确，请核对后重新输入"),
+    "id_number.birth_date": N_("身份证号码中的出生日期无效，请核对后重新输入"),
+    "id_number.region": N_("身份证号码中的地区代码无效，请核对后重新输入"),
 }
 
 # Residence permits for Hong Kong, Macao and Taiwan residents (港澳台居民居住证,
@@ -178,8 +180,8 @@ _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_PATTERN = re.compile(rf"[{_USCC_ALPHABET}]{{2}}\d{{6}}[{_USCC_ALPHABET}]{{10}}")
 
 _USCC_MESSAGES = {
-    "uscc.format": "统一社会信用代码应为18位数字或大写字母（不含I、O、S、V、Z），请核对后重新输入",
-    "uscc.checksum": "统一社会信用代码校验位不正确，请核对后重新输入",
+    "uscc.format": N_("统一社会信用代码应为18位数字或大写字母（不含I、O、S、V、Z），请核对后重新输入"),
+    "uscc.checksum": N_("统一社会信用代码校验位不正确，请核对后重新输入"),
 }
 
 
@@ -231,7 +233,7 @@ def validate_mobile(value: str) -> str:
     if len(number) == 13 and number.startswith("86"):
         number = number[2:]
     if not _MOBILE_PATTERN.fullmatch(number):
-        raise InvalidIdentifier("mobile.format", "请输入正确的11位手机号码")
+        raise InvalidIdentifier("mobile.format", N_("请输入正确的11位手机号码"))
     return number
 
 
@@ -256,7 +258,7 @@ def validate_plate(value: str) -> str:
     """A mainland vehicle plate number (号牌号码) without separators: 豫A12345."""
     plate = _normalise(value, drop=" -·•.")
     if not _PLATE_PATTERN.fullmatch(plate):
-        raise InvalidIdentifier("plate.format", "车牌号码格式不正确，请核对后重新输入")
+        raise InvalidIdentifier("plate.format", N_("车牌号码格式不正确，请核对后重新输入"))
     return plate
 
 

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from app.domain.catalogue.base import Service, Step
+from app.domain.text import N_
 
 
 class State(StrEnum):
@@ -90,12 +91,12 @@ class SuspensionReason(StrEnum):
 
 
 SUSPENSION_REASON_NAMES = {
-    SuspensionReason.INVESTIGATION: "调查核实",
-    SuspensionReason.HEARING: "听证",
-    SuspensionReason.TESTING: "检验、检测",
-    SuspensionReason.INSPECTION: "检疫、现场核查",
-    SuspensionReason.APPRAISAL: "鉴定",
-    SuspensionReason.EXPERT_REVIEW: "专家评审",
+    SuspensionReason.INVESTIGATION: N_("调查核实"),
+    SuspensionReason.HEARING: N_("听证"),
+    SuspensionReason.TESTING: N_("检验、检测"),
+    SuspensionReason.INSPECTION: N_("检疫、现场核查"),
+    SuspensionReason.APPRAISAL: N_("鉴定"),
+    SuspensionReason.EXPERT_REVIEW: N_("专家评审"),
 }
 # Reasons that need the head of the unit's approval, so only a supervisor may fire them.
 HEAD_APPROVAL_REASONS = frozenset({SuspensionReason.INVESTIGATION})
@@ -216,13 +217,18 @@ class Decision:
 
 
 class TransitionRefused(Exception):
-    """A refused action changes nothing. `status`: 403 who, 409 state, 422 fields."""
+    """A refused action changes nothing. `status`: 403 who, 409 state, 422 fields.
 
-    def __init__(self, code: str, message: str, status: int):
-        super().__init__(message)
+    `template` is a marked Chinese message with %(name)s placeholders filled from `params`;
+    `message` is the Chinese text as is."""
+
+    def __init__(self, code: str, template: str, status: int, **params):
         self.code = code
-        self.message = message
+        self.template = template
+        self.params = params
+        self.message = template % params if params else template
         self.status = status
+        super().__init__(self.message)
 
 
 def count(history: Sequence[EventRecord], action: Action) -> int:
@@ -271,9 +277,9 @@ def _check_structure(
 ) -> Transition:
     transition = TRANSITIONS.get(action)
     if transition is None:
-        raise TransitionRefused("unknown_action", "未知的操作。", 404)
+        raise TransitionRefused("unknown_action", N_("未知的操作。"), 404)
     if transition.step is not None and not service.has(transition.step):
-        raise TransitionRefused("step_not_offered", "该事项不适用此项操作。", 409)
+        raise TransitionRefused("step_not_offered", N_("该事项不适用此项操作。"), 409)
     if actor.kind not in transition.actors:
         raise TransitionRefused("forbidden", _WHO[transition.actors], 403)
     if (
@@ -281,39 +287,38 @@ def _check_structure(
         and transition.actors != SYSTEM
         and not any(service.has(step) for step in AUTOMATION_STEPS)
     ):
-        raise TransitionRefused("forbidden", "该事项须由工作人员办理。", 403)
+        raise TransitionRefused("forbidden", N_("该事项须由工作人员办理。"), 403)
     if action == Action.SUBMIT and actor.kind in STAFF and not service.filed_by_staff:
-        raise TransitionRefused("forbidden", "该事项须由申请人本人提交。", 403)
+        raise TransitionRefused("forbidden", N_("该事项须由申请人本人提交。"), 403)
     if actor.kind in STAFF and actor.unit_id != unit_id:
-        raise TransitionRefused("forbidden", "只有承办单位的工作人员可以办理此件。", 403)
+        raise TransitionRefused("forbidden", N_("只有承办单位的工作人员可以办理此件。"), 403)
     if state not in transition.sources:
-        raise TransitionRefused("invalid_state", f"当前状态（{STATE_NAMES[state]}）下不能进行此项操作。", 409)
+        raise TransitionRefused("invalid_state", N_("当前状态（%(state)s）下不能进行此项操作。"), 409,
+                                state=STATE_NAMES[state])
     if action == Action.REQUEST_CORRECTION and count(history, Action.REQUEST_CORRECTION):
-        raise TransitionRefused(
-            "correction_already_requested",
-            "补正告知只能一次性发出，本件已发出过补正告知，不能再次要求补正。", 409,
+        raise TransitionRefused("correction_already_requested", N_("补正告知只能一次性发出，本件已发出过补正告知，不能再次要求补正。"), 409,
         )
     if action in (Action.EXTEND, Action.REQUEST_EXTENSION) and count(history, Action.EXTEND):
-        raise TransitionRefused("already_extended", "办理期限只能延长一次，本件已延长过。", 409)
+        raise TransitionRefused("already_extended", N_("办理期限只能延长一次，本件已延长过。"), 409)
     if action == Action.REQUEST_EXTENSION and extension_requested(history):
-        raise TransitionRefused("extension_pending", "延期申请已提交，正等待负责人审批。", 409)
+        raise TransitionRefused("extension_pending", N_("延期申请已提交，正等待负责人审批。"), 409)
     if action == Action.REFUSE_EXTENSION and not extension_requested(history):
-        raise TransitionRefused("no_extension_request", "本件没有待审批的延期申请。", 409)
+        raise TransitionRefused("no_extension_request", N_("本件没有待审批的延期申请。"), 409)
     if action == Action.FORWARD and count(history, Action.FORWARD):
-        raise TransitionRefused("already_forwarded", "本件已报送上级机关决定。", 409)
+        raise TransitionRefused("already_forwarded", N_("本件已报送上级机关决定。"), 409)
     if action in (Action.FULFIL_COMMITMENT, Action.BREACH_COMMITMENT) and not commitment_open(history):
-        raise TransitionRefused("no_open_commitment", "本件没有待履行的容缺承诺。", 409)
+        raise TransitionRefused("no_open_commitment", N_("本件没有待履行的容缺承诺。"), 409)
     return transition
 
 
 _WHO = {
-    APPLICANT: "只有申请人本人可以进行此项操作。",
-    APPLICANT | STAFF: "只有申请人本人可以进行此项操作。",
-    STAFF: "只有承办单位的工作人员可以进行此项操作。",
-    frozenset({ActorKind.SUPERVISOR}): "此项操作须由单位负责人审批。",
-    frozenset({ActorKind.CLERK}): "此项操作由承办人提出，负责人请直接审批。",
-    SYSTEM: "此项操作由系统按时限自动执行。",
-    STAFF_OR_SYSTEM: "只有承办单位的工作人员可以进行此项操作。",
+    APPLICANT: N_("只有申请人本人可以进行此项操作。"),
+    APPLICANT | STAFF: N_("只有申请人本人可以进行此项操作。"),
+    STAFF: N_("只有承办单位的工作人员可以进行此项操作。"),
+    frozenset({ActorKind.SUPERVISOR}): N_("此项操作须由单位负责人审批。"),
+    frozenset({ActorKind.CLERK}): N_("此项操作由承办人提出，负责人请直接审批。"),
+    SYSTEM: N_("此项操作由系统按时限自动执行。"),
+    STAFF_OR_SYSTEM: N_("只有承办单位的工作人员可以进行此项操作。"),
 }
 
 
@@ -331,7 +336,7 @@ def decide(
     try:
         action = Action(action)
     except ValueError:
-        raise TransitionRefused("unknown_action", "未知的操作。", 404) from None
+        raise TransitionRefused("unknown_action", N_("未知的操作。"), 404) from None
     transition = _check_structure(service, state, actor, action, unit_id=unit_id, history=history)
     payload = _validated_fields(action, transition, actor, fields)
     reason = str(fields.get("reason") or "").strip()
@@ -352,22 +357,23 @@ def _validated_fields(
     for name in transition.required:
         value = fields.get(name)
         if value is None or (isinstance(value, str) and not value.strip()) or value == []:
-            raise TransitionRefused("missing_field", f"缺少必填项：{FIELD_NAMES.get(name, name)}。", 422)
+            raise TransitionRefused("missing_field", N_("缺少必填项：%(field)s。"), 422,
+                                    field=FIELD_NAMES.get(name, name))
     if action == Action.REQUEST_CORRECTION:
         items = fields["items"]
         if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
-            raise TransitionRefused("invalid_field", "补正事项须逐项列明。", 422)
+            raise TransitionRefused("invalid_field", N_("补正事项须逐项列明。"), 422)
         items = [i.strip() for i in items if i.strip()]
         if not items:
-            raise TransitionRefused("missing_field", "补正告知须一次性列明全部需补正的材料。", 422)
+            raise TransitionRefused("missing_field", N_("补正告知须一次性列明全部需补正的材料。"), 422)
         payload["items"] = items
     if action == Action.SUSPEND:
         try:
             code = SuspensionReason(fields["reason_code"])
         except ValueError:
-            raise TransitionRefused("invalid_field", "中止理由不属于法定不计入办理时限的情形。", 422) from None
+            raise TransitionRefused("invalid_field", N_("中止理由不属于法定不计入办理时限的情形。"), 422) from None
         if code in HEAD_APPROVAL_REASONS and actor.kind != ActorKind.SUPERVISOR:
-            raise TransitionRefused("forbidden", "因调查核实中止办理须经负责人批准。", 403)
+            raise TransitionRefused("forbidden", N_("因调查核实中止办理须经负责人批准。"), 403)
         payload["reason_code"] = code.value
     for key in PASS_THROUGH_FIELDS:
         if key in fields:
@@ -380,21 +386,21 @@ PASS_THROUGH_FIELDS = ("tolerance", "commitment_days", "missing_materials", "out
                        "clock", "due", "channel", "result", "opinion", "to_unit_id", "from_unit_id")
 
 
-FIELD_NAMES = {"items": "补正事项", "reason": "理由", "reason_code": "中止事由", "opinion": "审查意见"}
+FIELD_NAMES = {"items": N_("补正事项"), "reason": N_("理由"), "reason_code": N_("中止事由"), "opinion": N_("审查意见")}
 
 STATE_NAMES = {
-    State.DRAFT: "草稿",
-    State.SUBMITTED: "待受理",
-    State.CORRECTION_REQUESTED: "待补正",
-    State.ACCEPTED: "审查中",
-    State.SUSPENDED: "中止办理",
-    State.APPROVED: "已办结（准予）",
-    State.REJECTED: "不予许可",
-    State.NOT_ACCEPTED: "不予受理",
-    State.ISSUED: "已发证",
-    State.WITHDRAWN: "已撤回",
-    State.CLOSED: "已终止",
-    State.REVOKED: "已撤销",
+    State.DRAFT: N_("草稿"),
+    State.SUBMITTED: N_("待受理"),
+    State.CORRECTION_REQUESTED: N_("待补正"),
+    State.ACCEPTED: N_("审查中"),
+    State.SUSPENDED: N_("中止办理"),
+    State.APPROVED: N_("已办结（准予）"),
+    State.REJECTED: N_("不予许可"),
+    State.NOT_ACCEPTED: N_("不予受理"),
+    State.ISSUED: N_("已发证"),
+    State.WITHDRAWN: N_("已撤回"),
+    State.CLOSED: N_("已终止"),
+    State.REVOKED: N_("已撤销"),
 }
 STATE_NAMES_EN = {
     State.DRAFT: "Draft",
@@ -411,25 +417,25 @@ STATE_NAMES_EN = {
     State.REVOKED: "Revoked",
 }
 ACTION_NAMES = {
-    Action.SUBMIT: "提交申请",
-    Action.ACCEPT: "受理",
-    Action.REQUEST_CORRECTION: "一次性告知补正",
-    Action.RESUBMIT: "补正后重新提交",
-    Action.NOT_ACCEPT: "不予受理",
-    Action.SUSPEND: "中止办理",
-    Action.RESUME: "恢复办理",
-    Action.EXTEND: "延长办理期限",
-    Action.APPROVE: "审批通过/办结",
-    Action.REJECT: "不予许可",
-    Action.ISSUE: "发证/送达",
-    Action.WITHDRAW: "撤回申请",
-    Action.REVOKE: "撤销决定",
-    Action.FULFIL_COMMITMENT: "确认容缺材料已补齐",
-    Action.FORWARD: "审查完毕，报上级机关决定",
-    Action.REQUEST_EXTENSION: "申请延长办理期限（报负责人审批）",
-    Action.REFUSE_EXTENSION: "不批准延期",
-    Action.DEEM_ACCEPTED: "逾期未作受理决定，视为受理",
-    Action.CLOSE_UNANSWERED: "逾期未补正，终止办理",
-    Action.BREACH_COMMITMENT: "逾期未履行容缺承诺",
-    Action.ESCALATE: "超期预警，升级至负责人",
+    Action.SUBMIT: N_("提交申请"),
+    Action.ACCEPT: N_("受理"),
+    Action.REQUEST_CORRECTION: N_("一次性告知补正"),
+    Action.RESUBMIT: N_("补正后重新提交"),
+    Action.NOT_ACCEPT: N_("不予受理"),
+    Action.SUSPEND: N_("中止办理"),
+    Action.RESUME: N_("恢复办理"),
+    Action.EXTEND: N_("延长办理期限"),
+    Action.APPROVE: N_("审批通过/办结"),
+    Action.REJECT: N_("不予许可"),
+    Action.ISSUE: N_("发证/送达"),
+    Action.WITHDRAW: N_("撤回申请"),
+    Action.REVOKE: N_("撤销决定"),
+    Action.FULFIL_COMMITMENT: N_("确认容缺材料已补齐"),
+    Action.FORWARD: N_("审查完毕，报上级机关决定"),
+    Action.REQUEST_EXTENSION: N_("申请延长办理期限（报负责人审批）"),
+    Action.REFUSE_EXTENSION: N_("不批准延期"),
+    Action.DEEM_ACCEPTED: N_("逾期未作受理决定，视为受理"),
+    Action.CLOSE_UNANSWERED: N_("逾期未补正，终止办理"),
+    Action.BREACH_COMMITMENT: N_("逾期未履行容缺承诺"),
+    Action.ESCALATE: N_("超期预警，升级至负责人"),
 }

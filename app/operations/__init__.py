@@ -2,17 +2,40 @@
 
 This is the only layer that commits.
 """
+from __future__ import annotations
+
+
+def localize(template: str, params: dict | None = None) -> str:
+    """The message in the request's language: Chinese msgids are translated when a request
+    is being served in another language; placeholders are filled after translation."""
+    try:
+        from flask import has_request_context
+        from flask_babel import gettext
+    except ImportError:  # pragma: no cover - the domain never calls this
+        has_request_context = None
+    params = params or {}
+    if has_request_context is None or not has_request_context():
+        return template % params if params else template
+    translated = {key: gettext(value) if isinstance(value, str) else value for key, value in params.items()}
+    return gettext(template, **translated) if translated else gettext(template)
 
 
 class OperationError(Exception):
-    """A refusal meant for the user: a stable `code` and a Chinese `message`."""
+    """A refusal meant for the user: a stable `code` and a Chinese message template (marked
+    for translation), shown in the request's language through `message`."""
 
-    def __init__(self, code: str, message: str, *, field: str | None = None, status: int = 422):
-        super().__init__(message)
+    def __init__(self, code: str, message: str, *, field: str | None = None, status: int = 422,
+                 params: dict | None = None):
+        super().__init__(message % params if params else message)
         self.code = code
-        self.message = message
+        self.template = message
+        self.params = params or {}
         self.field = field
         self.status = status
+
+    @property
+    def message(self) -> str:
+        return localize(self.template, self.params)
 
 
 class NotFound(OperationError):

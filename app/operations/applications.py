@@ -256,7 +256,7 @@ def perform_action(*, application_id: int, action: str, user: User, fields: Mapp
         db.session.commit()
     except TransitionRefused as exc:
         db.session.rollback()
-        raise OperationError(exc.code, exc.message, status=exc.status) from exc
+        raise OperationError(exc.code, exc.template, status=exc.status, params=exc.params) from exc
     except OperationError:
         db.session.rollback()
         raise

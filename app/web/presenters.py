@@ -11,6 +11,7 @@ from app import timeutil
 from app.domain.catalogue import get_service
 from app.domain.clock import CLOCK_NAMES, Clocks, light
 from app.domain.identifiers import mask_id_number, mask_name
+from app.domain.text import N_
 from app.domain.workflow import (
     ACTION_NAMES,
     STATE_NAMES,
@@ -21,17 +22,18 @@ from app.domain.workflow import (
     SuspensionReason,
 )
 from app.models.applications import Application
+from app.operations import localize
 from app.operations.applications import calendar_for, clocks_for
 
 CLOCK_LABELS = {
-    "acceptance_due_at": "受理期限",
-    "correction_reply_due_at": "补正期限",
-    "promised_due_at": "承诺办结期限",
-    "statutory_due_at": "法定办结期限",
-    "delivery_due_at": "送达期限",
-    "commitment_due_at": "容缺补齐期限",
+    "acceptance_due_at": N_("受理期限"),
+    "correction_reply_due_at": N_("补正期限"),
+    "promised_due_at": N_("承诺办结期限"),
+    "statutory_due_at": N_("法定办结期限"),
+    "delivery_due_at": N_("送达期限"),
+    "commitment_due_at": N_("容缺补齐期限"),
 }
-LIGHT_NAMES = {"green": "正常", "yellow": "临期预警", "red": "已超期"}
+LIGHT_NAMES = {"green": N_("正常"), "yellow": N_("临期预警"), "red": N_("已超期")}
 
 
 def iso(value: datetime | None) -> str | None:
@@ -92,9 +94,10 @@ def paused_banner(application: Application, clocks: Clocks) -> str | None:
     if clocks.paused_since is None:
         return None
     code = clocks.paused_reason_code
-    reason = SUSPENSION_REASON_NAMES.get(SuspensionReason(code), code) if code else "法定事由"
+    reason = SUSPENSION_REASON_NAMES.get(SuspensionReason(code), code) if code else N_("法定事由")
     since = timeutil.local(clocks.paused_since).strftime("%Y-%m-%d")
-    return f"计时已暂停：自{since}起等待{reason}，该期间不计入办理时限，恢复办理后期限顺延。"
+    return localize(N_("计时已暂停：自%(since)s起等待%(reason)s，该期间不计入办理时限，恢复办理后期限顺延。"),
+                    {"since": since, "reason": reason})
 
 
 def application_json(application: Application, *, now: datetime, allowed: list[Action] | None = None) -> dict:

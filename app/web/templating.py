@@ -23,7 +23,43 @@ DATA_LABELS = {
     "applicant_type": _l("申请类型"), "purpose": _l("证明用途"), "channel": _l("申请渠道"), "route": _l("受理地"),
     "relation": _l("与单位关系"), "legal_provision": _l("法律依据"), "query_reason": _l("查询理由"),
     "power_of_attorney": _l("授权委托书"), "purpose_detail": _l("用途说明"), "requests_this_year": _l("本年度第几次申请"),
+    # newborn_registration
+    "birth_certificate_number": _l("出生医学证明编号"), "receiving_parent": _l("落户方式（father随父/mother随母）"),
+    "child_name": _l("新生儿姓名"), "child_sex": _l("新生儿性别（M男/F女）"), "child_birth_date": _l("出生日期"),
+    "household_number": _l("落户户号"), "station": _l("受理派出所代码"), "late_registration": _l("逾期申报（出生超过一个月）"),
+    "late_registration_note": _l("逾期申报说明"), "name_differs_from_certificate": _l("姓名核对"),
+    # seal_engraving
+    "enterprise_name": _l("企业名称"), "uscc": _l("统一社会信用代码"), "address": _l("住所"),
+    "legal_rep_name": _l("法定代表人"), "legal_rep_phone": _l("法定代表人手机号码"), "shop_name": _l("刻章单位"),
+    "shop_record_number": _l("刻章单位备案编号"), "seals": _l("刻制印章"), "engraving_started_at": _l("开始刻制时间"),
 }
+
+
+class TranslatedNames:
+    """A name table whose values are marked Chinese msgids, translated when looked up."""
+
+    def __init__(self, names):
+        self.names = names
+
+    def __getitem__(self, key):
+        from flask_babel import gettext
+
+        return gettext(self.names[key])
+
+    def get(self, key, default=None):
+        return self[key] if key in self.names else default
+
+
+def service_name(code: str) -> str:
+    from app.domain.catalogue import CATALOGUE
+
+    service = CATALOGUE[code]
+    return service.name_en if str(get_locale()) == "en" else service.name_zh
+
+
+class TranslatedServiceNames:
+    def __getitem__(self, code):
+        return service_name(code)
 
 
 def limit_text(limit) -> str:
@@ -46,14 +82,13 @@ def init_app(app: Flask) -> None:
         reject_page=lambda args: {k: v for k, v in args.items() if k != "page"},
         local_time=local_time,
     )
-    from app.domain.catalogue import CATALOGUE
     from app.domain.workflow import STATE_NAMES
     from app.web.public import LIMIT_NAMES
 
     app.jinja_env.globals.update(
         role_names=ROLE_NAMES,
-        service_names={code: service.name_zh for code, service in CATALOGUE.items()},
-        state_names={state.value: name for state, name in STATE_NAMES.items()},
+        service_names=TranslatedServiceNames(),
+        state_names=TranslatedNames({state.value: name for state, name in STATE_NAMES.items()}),
         limit_names=LIMIT_NAMES,
         data_labels=DATA_LABELS,
     )
