@@ -5,8 +5,8 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.web import account, admin, api, auth, citizen, clerk, errors, public, track, verify
+    from app.web import account, admin, api, auth, citizen, clerk, errors, public, seals, shop, track, verify
 
-    for module in (public, auth, account, citizen, clerk, admin, track, verify, api):
+    for module in (public, auth, account, citizen, clerk, admin, track, verify, api, shop, seals):
         app.register_blueprint(module.bp)
     errors.init_app(app)

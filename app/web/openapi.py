@@ -123,7 +123,8 @@ PATHS.update({
                 "properties": {
                     "service": {"type": "string", "example": "criminal_record"},
                     "data": {"oneOf": [{"$ref": "#/components/schemas/CriminalRecordData"},
-                                       {"$ref": "#/components/schemas/CriminalRecordObjectionData"}]},
+                                       {"$ref": "#/components/schemas/CriminalRecordObjectionData"},
+                                       {"$ref": "#/components/schemas/SealEngravingData"}]},
                 },
             })},
             "responses": {"201": {"description": "Filed", "content": _json(APPLICATION)},
@@ -247,6 +248,23 @@ SCHEMAS: dict = {
             "query_reason": {"type": "string"},
             "purpose_detail": {"type": "string", "description": "required from the 4th request in a year"},
             "channel": {"type": "string", "enum": ["online", "terminal"]},
+        },
+    },
+    "SealEngravingData": {
+        "type": "object",
+        "description": "seal_engraving (新办企业公章刻制), enterprise accounts only. The enterprise's name, credit "
+        "code, address and legal representative's name come from the enterprise registry; the ID number is "
+        "checked against it and not kept. The system accepts at once; the engraving shop reports completion.",
+        "required": ["legal_rep_id_number", "legal_rep_phone", "shop_id", "seals"],
+        "properties": {
+            "legal_rep_id_number": {"type": "string", "description": "the legal representative's 18-character "
+                                    "citizen ID number, as on the enterprise registry"},
+            "legal_rep_phone": {"type": "string", "description": "the legal representative's mobile number"},
+            "shop_id": {"type": "integer", "description": "a recorded (已备案) engraving shop of the enterprise's "
+                        "area; suspended shops are refused"},
+            "seals": {"type": "array", "minItems": 1, "uniqueItems": True, "description": "seals to engrave; "
+                      "none the enterprise holds and has not reported lost",
+                      "items": {"type": "string", "enum": ["company", "finance", "invoice", "contract", "legal_rep"]}},
         },
     },
     "Error": {

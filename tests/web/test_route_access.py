@@ -12,7 +12,7 @@ PUBLIC_ENDPOINTS = {
     "track.page", "track.qr_png_download",
     "verify.certificate",
 } | set(api.PUBLIC_ENDPOINTS)
-STAFF_BLUEPRINTS = {"clerk", "admin"}
+STAFF_BLUEPRINTS = {"clerk", "admin", "shop"}
 KNOWN_GUARDS = set(guards.GUARDS) | {api.api_guard}
 
 

@@ -5,7 +5,6 @@ from app.domain.catalogue.base import (
     Service,
     ServiceLimits,
     Step,
-    days,
     workdays,
 )
 
@@ -25,19 +24,22 @@ SERVICE = Service(
     ),
     limits=ServiceLimits(
         acceptance=workdays(5),
-        correction_reply=days(30),
+        correction_reply=None,  # accepted at once: there is no correction step
         promised=workdays("0.5"),
         statutory=workdays(1),
         sources={
-            "promised": "优化营商环境措施（seed 004第4条）：0.5个工作日",
+            "acceptance": "行政许可法第32条（信息共享核验通过后由系统即时受理）",
+            "promised": "优化营商环境措施第4条：新设立企业0.5个工作日完成公章刻制（按工作时间计算）",
             "statutory": "本系统设置（可调整）",
         },
     ),
-    steps=frozenset({Step.CORRECTION}),
+    # The registry checks run at filing, so the system accepts at once; the engraving shop
+    # (not police staff) reports completion and the system approves and records the seals.
+    steps=frozenset({Step.AUTOMATIC}),
     outcome_documents=("印章备案信息（含防伪码）",),
     legal_basis_zh="《印铸刻字业暂行管理规则》（2024年12月6日修订）",
     number_prefix="KZ",
-    workflow_built=False,
+    workflow_built=True,
 )
 
 SEAL_KINDS = {
@@ -47,3 +49,119 @@ SEAL_KINDS = {
     "contract": "合同专用章",
     "legal_rep": "法定代表人名章",
 }
+SEAL_KINDS_EN = {
+    "company": "Company seal",
+    "finance": "Finance seal",
+    "invoice": "Invoice seal",
+    "contract": "Contract seal",
+    "legal_rep": "Legal representative's name seal",
+}
+# Each recorded seal gets a 13-digit anti-counterfeit code (防伪码) (RULES.md, R).
+CODE_LENGTH = 13
+SEAL_ACTIVE = "active"
+SEAL_CANCELLED = "cancelled"
+SEAL_STATUS_NAMES = {SEAL_ACTIVE: "备案有效", SEAL_CANCELLED: "已挂失注销"}
+SHOP_RECORDED = "recorded"
+
+
+class RuleViolation(ValueError):
+    """A filing that the rules refuse, with the reason for the applicant and the field."""
+
+    def __init__(self, code: str, message: str, field: str | None = None):
+        super().__init__(message)
+        self.code, self.message, self.field = code, message, field
+
+
+def check_enterprise(enterprise) -> None:
+    """Only an enterprise that exists (存续) in the enterprise registry may have seals made."""
+    if enterprise is None:
+        raise RuleViolation(
+            "enterprise.unknown",
+            "未在市场主体登记信息中查询到本企业，请核对统一社会信用代码或到窗口办理。",
+        )
+    if enterprise.status != "active":
+        raise RuleViolation(
+            "enterprise.cancelled",
+            f"{enterprise.name}在市场主体登记信息中的状态为已注销，已注销的企业不能申请刻制印章。",
+        )
+
+
+def check_legal_rep(enterprise, legal_rep_id_number: str) -> None:
+    """The ID number given must be that of the legal representative on the registry."""
+    if legal_rep_id_number != enterprise.legal_rep_id_number:
+        raise RuleViolation(
+            "legal_rep.mismatch",
+            "填写的法定代表人身份证号码与市场主体登记信息不一致，请核对；"
+            "如法定代表人已变更，请先办理变更登记。",
+            "legal_rep_id_number",
+        )
+
+
+def _region_rank(shop, region_code: str) -> int | None:
+    """0: same county, 1: same city, None: elsewhere."""
+    if shop.region_code == region_code:
+        return 0
+    if shop.region_code[:4] == region_code[:4]:
+        return 1
+    return None
+
+
+def shops_offered(shops, region_code: str) -> list:
+    """Recorded (已备案) shops in the enterprise's city, those of its own county first.
+    Suspended shops are never offered."""
+    offered = [s for s in shops if s.status == SHOP_RECORDED and _region_rank(s, region_code) is not None]
+    return sorted(offered, key=lambda s: (_region_rank(s, region_code), s.name, s.id))
+
+
+def check_shop(shop, region_code: str) -> None:
+    if shop is None:
+        raise RuleViolation("shop.unknown", "请选择一家已备案的刻章单位。", "shop_id")
+    if shop.status != SHOP_RECORDED:
+        raise RuleViolation(
+            "shop.suspended",
+            f"{shop.name}的备案已暂停，暂不能承接印章刻制，请选择其他已备案的刻章单位。",
+            "shop_id",
+        )
+    if _region_rank(shop, region_code) is None:
+        raise RuleViolation("shop.out_of_region", "请选择本企业所在地已备案的刻章单位。", "shop_id")
+
+
+def choose_seals(kinds, *, held: set[str], pending: set[str]) -> tuple[str, ...]:
+    """The seals asked for, in catalogue order. At least one; none that the enterprise holds
+    and has not cancelled (挂失注销), nor one already in an application being handled."""
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    if not isinstance(kinds, list | tuple) or not kinds:
+        raise RuleViolation("seals.none", "请至少选择一枚需要刻制的印章。", "seals")
+    unknown = [k for k in kinds if k not in SEAL_KINDS]
+    if unknown:
+        raise RuleViolation("seals.unknown", "印章种类有误，请从公章、财务专用章、发票专用章、合同专用章、"
+                            "法定代表人名章中选择。", "seals")
+    chosen = tuple(k for k in SEAL_KINDS if k in kinds)
+    duplicate = [k for k in chosen if k in held]
+    if duplicate:
+        names = "、".join(SEAL_KINDS[k] for k in duplicate)
+        raise RuleViolation(
+            "seals.duplicate",
+            f"本企业已持有{names}（备案有效，未挂失注销），不能重复刻制；如印章遗失，请先在“我的印章”中挂失。",
+            "seals",
+        )
+    in_progress = [k for k in chosen if k in pending]
+    if in_progress:
+        names = "、".join(SEAL_KINDS[k] for k in in_progress)
+        raise RuleViolation(
+            "seals.pending",
+            f"本企业已有正在办理的{names}刻制申请，请勿重复申请。",
+            "seals",
+        )
+    return chosen
+
+
+def anti_counterfeit_code(randbelow) -> str:
+    """A 13-digit code with no leading zero, drawn from `randbelow` (use `secrets.randbelow`)."""
+    low = 10 ** (CODE_LENGTH - 1)
+    return str(low + randbelow(9 * low))
+
+
+def is_anti_counterfeit_code(value: object) -> bool:
+    return isinstance(value, str) and len(value) == CODE_LENGTH and value.isascii() and value.isdigit()
