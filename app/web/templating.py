@@ -32,6 +32,10 @@ DATA_LABELS = {
     "enterprise_name": _l("企业名称"), "uscc": _l("统一社会信用代码"), "address": _l("住所"),
     "legal_rep_name": _l("法定代表人"), "legal_rep_phone": _l("法定代表人手机号码"), "shop_name": _l("刻章单位"),
     "shop_record_number": _l("刻章单位备案编号"), "seals": _l("刻制印章"), "engraving_started_at": _l("开始刻制时间"),
+    # accident_evidence
+    "case_number": _l("事故案件编号"), "person_type": _l("人员类型"), "person_relation": _l("与事故的关系"),
+    "id_type": _l("身份证明类型"), "phone_masked": _l("联系电话"), "identity_verified": _l("已核验身份证件并收取书面申请"),
+    "principal_name": _l("委托人"), "principal_id_masked": _l("委托人证件号码"), "request_note": _l("申请查阅的内容"),
 }
 
 
