@@ -124,7 +124,8 @@ PATHS.update({
                     "service": {"type": "string", "example": "criminal_record"},
                     "data": {"oneOf": [{"$ref": "#/components/schemas/CriminalRecordData"},
                                        {"$ref": "#/components/schemas/CriminalRecordObjectionData"},
-                                       {"$ref": "#/components/schemas/SealEngravingData"}]},
+                                       {"$ref": "#/components/schemas/SealEngravingData"},
+                                       {"$ref": "#/components/schemas/AccidentEvidenceData"}]},
                 },
             })},
             "responses": {"201": {"description": "Filed", "content": _json(APPLICATION)},
@@ -223,6 +224,26 @@ SCHEMAS: dict = {
             "timeline": {"type": "array", "items": {"type": "object"}},
             "documents": {"type": "array", "items": {"type": "object"}},
             "allowed_actions": {"type": ["array", "null"], "items": {"type": "string"}},
+        },
+    },
+    "AccidentEvidenceData": {
+        "type": "object",
+        "description": "accident_evidence: recorded by the handling traffic unit's officer (staff token) after a "
+                       "written request; the person's identity was checked at the window",
+        "required": ["case_number", "person_type", "name", "id_number", "phone", "identity_verified"],
+        "properties": {
+            "case_number": {"type": "string", "example": "WD-SG-0001"},
+            "person_type": {"type": "string", "enum": ["party", "agent", "relative", "relative_agent"]},
+            "name": {"type": "string"},
+            "id_type": {"type": "string", "enum": ["resident_id", "passport", "hk_macao_permit", "taiwan_permit",
+                                                   "foreign_permanent_id"], "default": "resident_id"},
+            "id_number": {"type": "string", "description": "the code holder's document number (bound to the code)"},
+            "phone": {"type": "string", "description": "11-digit mobile number"},
+            "principal_id_number": {"type": "string", "description": "agents: the party or close relative they act for"},
+            "power_of_attorney": {"type": "boolean", "description": "agents: a signed power of attorney was checked"},
+            "identity_verified": {"type": "boolean", "description": "the officer checked the ID document and took the "
+                                                                    "written request"},
+            "request_note": {"type": "string", "description": "what the written request asks to see"},
         },
     },
     "CriminalRecordObjectionData": {
