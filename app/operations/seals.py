@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import timeutil
 from app.domain.catalogue import seal_engraving as rules
+from app.domain.text import N_
 from app.domain.workflow import Action, Actor, ActorKind, State, TransitionRefused
 from app.extensions import db
 from app.models.accounts import Role, User
@@ -71,7 +72,7 @@ def draw_codes(count: int) -> list[str]:
                 codes.append(code)
                 break
         else:  # pragma: no cover - 20 collisions in a space of 9×10^12 codes
-            raise OperationError("seal.code_unavailable", "防伪码生成失败，请稍后重试。", status=503)
+            raise OperationError("seal.code_unavailable", N_("防伪码生成失败，请稍后重试。"), status=503)
     return codes
 
 
@@ -115,7 +116,7 @@ def shops_for(user: User) -> list:
 
 def _require_shop(user: User) -> int:
     if user.role_enum != Role.SHOP or user.shop_id is None:
-        raise NotFound("未找到该办件。")
+        raise NotFound(N_("未找到该办件。"))
     return user.shop_id
 
 
@@ -146,7 +147,7 @@ def shop_application(user: User, application_id: int, *, for_update: bool = Fals
         query = query.with_for_update()
     application = db.session.scalar(query)
     if application is None:
-        raise NotFound("未找到该办件。")
+        raise NotFound(N_("未找到该办件。"))
     return application
 
 
@@ -159,7 +160,7 @@ def log_shop_view(user: User, application: Application) -> None:
 def _shop_still_recorded(user: User) -> None:
     shop = get_registries().engraving_shop(user.shop_id)
     if shop is None or shop.status != rules.SHOP_RECORDED:
-        raise OperationError("shop.suspended", "本刻章单位的备案已暂停，不能承接印章刻制，请联系公安机关。", status=409)
+        raise OperationError("shop.suspended", N_("本刻章单位的备案已暂停，不能承接印章刻制，请联系公安机关。"), status=409)
 
 
 def start_engraving(user: User, application_id: int, *, now: datetime) -> Application:
@@ -167,10 +168,10 @@ def start_engraving(user: User, application_id: int, *, now: datetime) -> Applic
     application = shop_application(user, application_id, for_update=True)
     if application.state != State.ACCEPTED.value:
         db.session.rollback()
-        raise OperationError("invalid_state", "该申请当前不在待刻制状态。", status=409)
+        raise OperationError("invalid_state", N_("该申请当前不在待刻制状态。"), status=409)
     if application.data.get("engraving_started_at"):
         db.session.rollback()
-        raise OperationError("already_started", "该申请已开始刻制。", status=409)
+        raise OperationError("already_started", N_("该申请已开始刻制。"), status=409)
     _shop_still_recorded(user)
     application.data = {**application.data, "engraving_started_at": timeutil.local(now).isoformat()}
     log_access(actor=user, action="application.shop_start", subject_kind="application",
@@ -200,14 +201,15 @@ def complete_engraving(user: User, application_id: int, *, now: datetime) -> App
             db.session.commit()
         except TransitionRefused as exc:
             db.session.rollback()
-            raise OperationError(exc.code, "该申请当前不能确认刻制完成（" + exc.message + "）", status=exc.status) from exc
+            raise OperationError(exc.code, N_("该申请当前不能确认刻制完成：%(reason)s"), status=exc.status,
+                                 params={"reason": exc.message}) from exc
         except OperationError:
             db.session.rollback()
             raise
         except IntegrityError as exc:
             db.session.rollback()
             if attempt + 1 == COMPLETE_ATTEMPTS:
-                raise OperationError("conflict", "备案时发生冲突，请刷新后重试。", status=409) from exc
+                raise OperationError("conflict", N_("备案时发生冲突，请刷新后重试。"), status=409) from exc
             continue
         log.info("seal engraving completed application=%s shop=%s", application.id, user.shop_id)
         return application
@@ -236,13 +238,13 @@ def seals_of_application(application: Application) -> list[SealRecord]:
 def seal_of(user: User, seal_id: int, *, for_update: bool = False) -> SealRecord:
     """One seal of the user's enterprise; another enterprise's is a 404."""
     if user.role_enum != Role.ENTERPRISE or user.organisation is None:
-        raise NotFound("未找到该印章。")
+        raise NotFound(N_("未找到该印章。"))
     query = select(SealRecord).where(SealRecord.id == seal_id, SealRecord.uscc == user.organisation.uscc)
     if for_update:
         query = query.with_for_update()
     seal = db.session.scalar(query)
     if seal is None:
-        raise NotFound("未找到该印章。")
+        raise NotFound(N_("未找到该印章。"))
     return seal
 
 
@@ -256,13 +258,14 @@ def report_lost(user: User, seal_id: int, reason: str, *, now: datetime) -> Seal
     reason = (reason or "").strip()
     if not reason:
         db.session.rollback()
-        raise OperationError("reason.missing", "请填写挂失原因。", field="reason")
+        raise OperationError("reason.missing", N_("请填写挂失原因。"), field="reason")
     if len(reason) > MAX_REASON:
         db.session.rollback()
-        raise OperationError("reason.too_long", f"挂失原因请控制在{MAX_REASON}字以内。", field="reason")
+        raise OperationError("reason.too_long", N_("挂失原因请控制在%(n)s字以内。"), field="reason",
+                             params={"n": MAX_REASON})
     if seal.status != rules.SEAL_ACTIVE:
         db.session.rollback()
-        raise OperationError("seal.already_cancelled", "该印章已挂失注销。", status=409)
+        raise OperationError("seal.already_cancelled", N_("该印章已挂失注销。"), status=409)
     seal.status = rules.SEAL_CANCELLED
     seal.cancelled_at = now
     seal.cancel_reason = reason

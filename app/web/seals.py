@@ -56,7 +56,7 @@ def report_lost(seal_id: int):
             (form.reason.errors if exc.field == "reason" else form.form_errors).append(exc.message)
             status = exc.status
         else:
-            flash(_("%(kind)s已挂失注销。如需重新刻制，可再次申请。", kind=view["kind_name"]), "success")
+            flash(_("%(kind)s已挂失注销。如需重新刻制，可再次申请。", kind=_(view["kind_name"])), "success")
             return redirect(url_for("seals.index"))
     elif form.is_submitted():
         status = 422

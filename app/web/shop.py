@@ -30,7 +30,7 @@ class ConfirmForm(FlaskForm):
 
 
 def _seal_names(application) -> list[str]:
-    return [SEAL_KINDS.get(kind, kind) for kind in application.data.get("seals", [])]
+    return [_(SEAL_KINDS[kind]) if kind in SEAL_KINDS else kind for kind in application.data.get("seals", [])]
 
 
 @bp.route("/")

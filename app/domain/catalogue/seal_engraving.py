@@ -7,6 +7,7 @@ from app.domain.catalogue.base import (
     Step,
     workdays,
 )
+from app.domain.text import N_
 
 SERVICE = Service(
     code="seal_engraving",
@@ -43,11 +44,11 @@ SERVICE = Service(
 )
 
 SEAL_KINDS = {
-    "company": "公章",
-    "finance": "财务专用章",
-    "invoice": "发票专用章",
-    "contract": "合同专用章",
-    "legal_rep": "法定代表人名章",
+    "company": N_("公章"),
+    "finance": N_("财务专用章"),
+    "invoice": N_("发票专用章"),
+    "contract": N_("合同专用章"),
+    "legal_rep": N_("法定代表人名章"),
 }
 SEAL_KINDS_EN = {
     "company": "Company seal",
@@ -60,16 +61,16 @@ SEAL_KINDS_EN = {
 CODE_LENGTH = 13
 SEAL_ACTIVE = "active"
 SEAL_CANCELLED = "cancelled"
-SEAL_STATUS_NAMES = {SEAL_ACTIVE: "备案有效", SEAL_CANCELLED: "已挂失注销"}
+SEAL_STATUS_NAMES = {SEAL_ACTIVE: N_("备案有效"), SEAL_CANCELLED: N_("已挂失注销")}
 SHOP_RECORDED = "recorded"
 
 
 class RuleViolation(ValueError):
     """A filing that the rules refuse, with the reason for the applicant and the field."""
 
-    def __init__(self, code: str, message: str, field: str | None = None):
-        super().__init__(message)
-        self.code, self.message, self.field = code, message, field
+    def __init__(self, code: str, message: str, field: str | None = None, params: dict | None = None):
+        super().__init__(message % params if params else message)
+        self.code, self.message, self.field, self.params = code, message, field, params or {}
 
 
 def check_enterprise(enterprise) -> None:
@@ -77,12 +78,13 @@ def check_enterprise(enterprise) -> None:
     if enterprise is None:
         raise RuleViolation(
             "enterprise.unknown",
-            "未在市场主体登记信息中查询到本企业，请核对统一社会信用代码或到窗口办理。",
+            N_("未在市场主体登记信息中查询到本企业，请核对统一社会信用代码或到窗口办理。"),
         )
     if enterprise.status != "active":
         raise RuleViolation(
             "enterprise.cancelled",
-            f"{enterprise.name}在市场主体登记信息中的状态为已注销，已注销的企业不能申请刻制印章。",
+            N_("%(name)s在市场主体登记信息中的状态为已注销，已注销的企业不能申请刻制印章。"),
+            params={"name": enterprise.name},
         )
 
 
@@ -91,8 +93,7 @@ def check_legal_rep(enterprise, legal_rep_id_number: str) -> None:
     if legal_rep_id_number != enterprise.legal_rep_id_number:
         raise RuleViolation(
             "legal_rep.mismatch",
-            "填写的法定代表人身份证号码与市场主体登记信息不一致，请核对；"
-            "如法定代表人已变更，请先办理变更登记。",
+            N_("填写的法定代表人身份证号码与市场主体登记信息不一致，请核对；如法定代表人已变更，请先办理变更登记。"),
             "legal_rep_id_number",
         )
 
@@ -115,15 +116,16 @@ def shops_offered(shops, region_code: str) -> list:
 
 def check_shop(shop, region_code: str) -> None:
     if shop is None:
-        raise RuleViolation("shop.unknown", "请选择一家已备案的刻章单位。", "shop_id")
+        raise RuleViolation("shop.unknown", N_("请选择一家已备案的刻章单位。"), "shop_id")
     if shop.status != SHOP_RECORDED:
         raise RuleViolation(
             "shop.suspended",
-            f"{shop.name}的备案已暂停，暂不能承接印章刻制，请选择其他已备案的刻章单位。",
+            N_("%(shop)s的备案已暂停，暂不能承接印章刻制，请选择其他已备案的刻章单位。"),
             "shop_id",
+            {"shop": shop.name},
         )
     if _region_rank(shop, region_code) is None:
-        raise RuleViolation("shop.out_of_region", "请选择本企业所在地已备案的刻章单位。", "shop_id")
+        raise RuleViolation("shop.out_of_region", N_("请选择本企业所在地已备案的刻章单位。"), "shop_id")
 
 
 def choose_seals(kinds, *, held: set[str], pending: set[str]) -> tuple[str, ...]:
@@ -132,27 +134,29 @@ def choose_seals(kinds, *, held: set[str], pending: set[str]) -> tuple[str, ...]
     if isinstance(kinds, str):
         kinds = [kinds]
     if not isinstance(kinds, list | tuple) or not kinds:
-        raise RuleViolation("seals.none", "请至少选择一枚需要刻制的印章。", "seals")
+        raise RuleViolation("seals.none", N_("请至少选择一枚需要刻制的印章。"), "seals")
     unknown = [k for k in kinds if k not in SEAL_KINDS]
     if unknown:
-        raise RuleViolation("seals.unknown", "印章种类有误，请从公章、财务专用章、发票专用章、合同专用章、"
-                            "法定代表人名章中选择。", "seals")
+        raise RuleViolation("seals.unknown", N_("印章种类有误，请从公章、财务专用章、发票专用章、合同专用章、法定代表人名章中选择。"),
+                            "seals")
     chosen = tuple(k for k in SEAL_KINDS if k in kinds)
     duplicate = [k for k in chosen if k in held]
     if duplicate:
         names = "、".join(SEAL_KINDS[k] for k in duplicate)
         raise RuleViolation(
             "seals.duplicate",
-            f"本企业已持有{names}（备案有效，未挂失注销），不能重复刻制；如印章遗失，请先在“我的印章”中挂失。",
+            N_("本企业已持有%(names)s（备案有效，未挂失注销），不能重复刻制；如印章遗失，请先在“我的印章”中挂失。"),
             "seals",
+            {"names": names},
         )
     in_progress = [k for k in chosen if k in pending]
     if in_progress:
         names = "、".join(SEAL_KINDS[k] for k in in_progress)
         raise RuleViolation(
             "seals.pending",
-            f"本企业已有正在办理的{names}刻制申请，请勿重复申请。",
+            N_("本企业已有正在办理的%(names)s刻制申请，请勿重复申请。"),
             "seals",
+            {"names": names},
         )
     return chosen
 

@@ -10,6 +10,7 @@ from typing import Any
 from app import timeutil
 from app.domain.catalogue import seal_engraving as rules
 from app.domain.identifiers import InvalidIdentifier, mask_phone, parse_citizen_id, validate_mobile
+from app.domain.text import N_
 from app.domain.workflow import Action, Actor, ActorKind
 from app.models.accounts import Role, User
 from app.models.applications import Application, ApplicationEvent
@@ -22,7 +23,7 @@ SYSTEM = Actor(ActorKind.SYSTEM)
 
 
 def _refuse(violation: rules.RuleViolation):
-    raise OperationError(violation.code, violation.message, field=violation.field)
+    raise OperationError(violation.code, violation.message, field=violation.field, params=violation.params)
 
 
 def _text(data: dict[str, Any], name: str) -> str:
@@ -59,7 +60,7 @@ class SealEngravingHandler(ServiceHandler):
 
     def prepare(self, applicant: User, data: dict[str, Any], *, now: datetime) -> Filing:
         if applicant.role_enum != Role.ENTERPRISE or applicant.organisation is None:
-            raise OperationError("applicant.not_enterprise", "新办企业公章刻制须使用企业账号申请。", status=403)
+            raise OperationError("applicant.not_enterprise", N_("新办企业公章刻制须使用企业账号申请。"), status=403)
         registries = get_registries()
         enterprise = registries.enterprise(applicant.organisation.uscc)
         try:
@@ -69,11 +70,11 @@ class SealEngravingHandler(ServiceHandler):
 
         id_text = _text(data, "legal_rep_id_number")
         if not id_text:
-            raise OperationError("legal_rep.missing", "请填写法定代表人的公民身份号码。", field="legal_rep_id_number")
+            raise OperationError("legal_rep.missing", N_("请填写法定代表人的公民身份号码。"), field="legal_rep_id_number")
         try:
             id_number = parse_citizen_id(id_text, today=timeutil.local(now).date()).number
         except InvalidIdentifier as exc:
-            raise OperationError(exc.code, exc.message + "。", field="legal_rep_id_number") from None
+            raise OperationError(exc.code, exc.message, field="legal_rep_id_number") from None
         try:
             rules.check_legal_rep(enterprise, id_number)
         except rules.RuleViolation as violation:
@@ -81,7 +82,7 @@ class SealEngravingHandler(ServiceHandler):
         try:
             phone = validate_mobile(_text(data, "legal_rep_phone"))
         except InvalidIdentifier as exc:
-            raise OperationError(exc.code, "请填写法定代表人正确的11位手机号码。", field="legal_rep_phone") from None
+            raise OperationError(exc.code, N_("请填写法定代表人正确的11位手机号码。"), field="legal_rep_phone") from None
 
         shop_id = _shop_id(data.get("shop_id"))
         shop = registries.engraving_shop(shop_id) if shop_id is not None else None
@@ -94,7 +95,7 @@ class SealEngravingHandler(ServiceHandler):
 
         unit = unit_for_region("police_station", enterprise.region_code)
         if unit is None:
-            raise OperationError("route.no_station", "未找到企业住所地的公安派出所，请到窗口办理。", status=409)
+            raise OperationError("route.no_station", N_("未找到企业住所地的公安派出所，请到窗口办理。"), status=409)
         clean = {
             "enterprise_name": enterprise.name,
             "uscc": enterprise.uscc,
@@ -125,7 +126,8 @@ class SealEngravingHandler(ServiceHandler):
         held = seal_ops.held_kinds(application.data["uscc"]) & set(kinds)
         if held:
             names = "、".join(rules.SEAL_KINDS[k] for k in rules.SEAL_KINDS if k in held)
-            raise OperationError("seals.duplicate", f"该企业已持有{names}（备案有效），不能重复备案。", status=409)
+            raise OperationError("seals.duplicate", N_("该企业已持有%(names)s（备案有效），不能重复备案。"),
+                                 status=409, params={"names": names})
         codes = seal_ops.draw_codes(len(kinds))
         return {"seals": [{"kind": kind, "name": rules.SEAL_KINDS[kind], "code": code}
                           for kind, code in zip(kinds, codes, strict=True)]}
@@ -153,7 +155,7 @@ class SealEngravingHandler(ServiceHandler):
         )]
 
     def refusal_title(self, application: Application) -> str:
-        return "印章刻制不予办理决定书"
+        return N_("印章刻制不予办理决定书")
 
 
 register(SealEngravingHandler())

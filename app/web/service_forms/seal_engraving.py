@@ -40,6 +40,7 @@ class SealEngravingForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.seals.choices = [(kind, _(name)) for kind, name in SEAL_KINDS.items()]
         self.shop_id.choices = [
             (str(shop.id), f"{shop.name}（{shop.address}；备案编号{shop.record_number}）")
             for shop in seal_ops.shops_for(current_user)
