@@ -312,6 +312,7 @@ DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
     ("province_clerk", "窗口民警", "河南省公安厅"),
     ("foreigner", "外国人", "在许昌居住满400日的外国人（可申请无犯罪记录证明）"),
     ("foreigner2", "外国人", "在许昌居住仅90日的外国人（未满180日，不能申请）"),
+    ("security", "企业", "许昌安泰保安服务有限公司：注册资本200万元、信用良好（保安服务许可，可申请容缺受理）"),
 ]
 
 
@@ -344,6 +345,7 @@ _ACCOUNTS: tuple[_Account, ...] = (
     _Account("province_clerk", Role.CLERK, "黄晓", "13903741009", unit="410000-PB"),
     _Account("foreigner", Role.CITIZEN, "KIM MINJUN 金敏俊", "13803740005", foreigner="resident_400_days"),
     _Account("foreigner2", Role.CITIZEN, "SATO YUKI 佐藤优希", "13803740006", foreigner="resident_90_days"),
+    _Account("security", Role.ENTERPRISE, "姚建", "13803740007", organisation="security_2m"),
 )
 
 _PHONES = {account.person: account.phone for account in _ACCOUNTS if account.person}
