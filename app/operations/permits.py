@@ -1,0 +1,248 @@
+"""Truck permits (城市配送货车电子通行证) outside the application lifecycle: the roadside check
+from the QR code, the holder's and the traffic brigade's views, and revocation (by the sweep
+when a new unhandled violation appears, or by staff).
+
+Revocation and the engine: the `revoke` transition (app.domain.workflow) is for a
+supervisor only, so a revocation by the system (the sweep) or by a clerk is recorded on the
+permit and on its certificate (which /verify and the roadside page read) while the
+application keeps its `issued` state; a supervisor's revocation goes through the engine
+(application → `revoked`, with the written revocation decision).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import quote
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from app import timeutil
+from app.domain.catalogue import truck_permit as rules
+from app.domain.identifiers import mask_name
+from app.domain.workflow import Action
+from app.extensions import db
+from app.models.accounts import Role, User
+from app.models.applications import Application, Certificate
+from app.models.permits import PermitState, TruckPermit
+from app.operations import NotFound, OperationError
+from app.operations.applications import visibility_filter
+from app.operations.audit import log_access
+from app.operations.documents import certificate_facts_hash, signing_keys
+from app.registries import get_registries
+
+log = logging.getLogger(__name__)
+CERTIFICATE_KIND = "truck_permit"
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def certificate_of(permit: TruckPermit) -> Certificate | None:
+    if permit.number is None:
+        return None
+    return db.session.scalar(select(Certificate).where(Certificate.number == permit.number))
+
+
+def roadside_url(certificate: Certificate) -> str:
+    """The signed link the QR code carries: {PUBLIC_BASE_URL}/permit/<number>?s=<signature>."""
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return f"{base}/permit/{quote(certificate.number, safe='')}?s={quote(certificate.signature, safe='')}"
+
+
+def zones_of(permit: TruckPermit) -> list[rules.Zone]:
+    return [rules.ZONES[code] for code in permit.zones if code in rules.ZONES]
+
+
+def windows_of(permit: TruckPermit) -> list[rules.Window]:
+    return [rules.Window.of(text) for text in permit.windows]
+
+
+def status_of(permit: TruckPermit, now: datetime) -> rules.PermitStatus:
+    return rules.permit_status(permit.valid_from, permit.valid_until, permit.revoked_at, now)
+
+
+@dataclass(frozen=True)
+class RoadsideView:
+    """What a roadside officer sees for one permit, now. No personal data beyond the plate
+    and the masked driver name."""
+
+    genuine: bool
+    number: str
+    checked_at: str = ""
+    plate: str = ""
+    vehicle_type: str = ""
+    driver: str = ""
+    status: str = ""
+    status_name: str = ""
+    valid_from: str = ""
+    valid_until: str = ""
+    revoked_on: str = ""
+    zones: tuple[rules.Zone, ...] = ()
+    windows: tuple[str, ...] = ()
+    restricted: bool = True
+    inside_window: bool = False
+    next_window: str | None = None
+    may_pass_now: bool = False
+    issuer: str = ""
+
+
+def roadside_check(number: str, signature: str, *, now: datetime) -> RoadsideView:
+    """Verify the signed link, then say for that plate now: valid / not yet valid / expired /
+    revoked, the zones and windows, and whether now is inside a window. Logged."""
+    number = (number or "")[:40]
+    certificate = db.session.scalar(select(Certificate).where(Certificate.number == number))
+    permit = db.session.scalar(select(TruckPermit).where(TruckPermit.number == number)) if certificate else None
+    genuine = (
+        certificate is not None and permit is not None and certificate.kind == CERTIFICATE_KIND
+        and signing_keys().verify(certificate.kind, certificate.number, certificate.content_sha256, signature or "")
+        and certificate_facts_hash(certificate) == certificate.content_sha256
+    )
+    if not genuine:
+        log_access(actor=None, action="permit.roadside.not_genuine", subject_kind="truck_permit", subject_id=number)
+        db.session.commit()
+        return RoadsideView(False, number)
+    revoked_at = min(filter(None, (permit.revoked_at, certificate.revoked_at)), default=None)
+    status = rules.permit_status(permit.valid_from, permit.valid_until, revoked_at, now)
+    windows = windows_of(permit)
+    zones = tuple(zones_of(permit))
+    current = rules.window_now(windows, now)
+    view = RoadsideView(
+        True, number,
+        checked_at=timeutil.local(now).strftime("%Y-%m-%d %H:%M"),
+        plate=permit.plate, vehicle_type=permit.vehicle_type, driver=mask_name(permit.driver_name),
+        status=status.value, status_name=rules.PERMIT_STATUS_NAMES[status],
+        valid_from=f"{permit.valid_from:%Y-%m-%d}", valid_until=f"{permit.valid_until:%Y-%m-%d}",
+        revoked_on=timeutil.local(revoked_at).strftime("%Y-%m-%d %H:%M") if revoked_at else "",
+        zones=zones, windows=tuple(w.text for w in windows),
+        restricted=any(zone.restricted for zone in zones),
+        inside_window=current.inside, next_window=current.next_start,
+        may_pass_now=status == rules.PermitStatus.VALID and current.inside,
+        issuer=certificate.application.unit.name,
+    )
+    log_access(actor=None, action=f"permit.roadside.{status.value}", subject_kind="truck_permit", subject_id=number)
+    db.session.commit()
+    return view
+
+
+def _holder_query(user: User):
+    return (select(TruckPermit).join(Application, TruckPermit.application_id == Application.id)
+            .where(visibility_filter(user)))
+
+
+def permits_of(user: User) -> list[TruckPermit]:
+    """The applicant's own (or their enterprise's) truck-permit requests and permits, newest first."""
+    if not user.role_enum.is_applicant:
+        return []
+    return list(db.session.scalars(_holder_query(user).order_by(TruckPermit.id.desc()).limit(200)))
+
+
+def permit_for_holder(user: User, permit_id: int) -> TruckPermit:
+    permit = db.session.scalar(_holder_query(user).where(TruckPermit.id == permit_id)) \
+        if user.role_enum.is_applicant else None
+    if permit is None:
+        raise NotFound("未找到该通行证。")
+    return permit
+
+
+def _unit_query(user: User):
+    return (select(TruckPermit).join(Application, TruckPermit.application_id == Application.id)
+            .where(Application.unit_id == user.unit_id))
+
+
+def unit_permits(user: User, *, plate: str | None = None, limit: int = 100) -> list[TruckPermit]:
+    """The traffic brigade's issued and revoked permits (a plate filter finds one truck's)."""
+    query = _unit_query(user).where(TruckPermit.status.in_([PermitState.ISSUED, PermitState.REVOKED]))
+    if plate:
+        query = query.where(TruckPermit.plate == plate.strip().upper())
+    return list(db.session.scalars(query.order_by(TruckPermit.id.desc()).limit(limit)))
+
+
+def permit_for_staff(user: User, permit_id: int) -> TruckPermit:
+    permit = db.session.scalar(_unit_query(user).where(TruckPermit.id == permit_id))
+    if permit is None:
+        raise NotFound("未找到该通行证。")
+    log_access(actor=user, action="permit.view", subject_kind="truck_permit", subject_id=str(permit.id))
+    db.session.commit()
+    return permit
+
+
+# --- revocation ------------------------------------------------------------------------------
+
+
+def mark_revoked(permit: TruckPermit, *, reason: str, by: str, at: datetime, user_id: int | None = None) -> bool:
+    """Record a revocation on the permit and its certificate; False if already revoked."""
+    if permit.status == PermitState.REVOKED:
+        return False
+    permit.status = PermitState.REVOKED
+    permit.revoked_at = at
+    permit.revoked_reason = reason[:300]
+    permit.revoked_by = by
+    permit.revoked_by_user_id = user_id
+    certificate = certificate_of(permit)
+    if certificate is not None and certificate.revoked_at is None:
+        certificate.revoked_at = at
+        certificate.revoked_reason = reason[:200]
+    return True
+
+
+def revoke_by_staff(user: User, permit_id: int, reason: str, *, now: datetime) -> TruckPermit:
+    """A supervisor revokes through the engine (the application becomes `revoked`, with a
+    written revocation decision); a clerk revokes the permit itself (as the sweep does)."""
+    from app.operations.applications import perform_action
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise OperationError("missing_field", "请填写撤销理由。", field="reason")
+    permit = permit_for_staff(user, permit_id)
+    if permit.status != PermitState.ISSUED:
+        raise OperationError("permit.not_issued", "该通行证不是有效的已核发通行证，无需撤销。", status=409)
+    if user.role_enum == Role.SUPERVISOR:
+        perform_action(application_id=permit.application_id, action=Action.REVOKE, user=user,
+                       fields={"reason": reason}, now=now)  # after_action marks the permit
+        db.session.refresh(permit)
+        return permit
+    if user.role_enum not in (Role.CLERK, Role.OFFICER):
+        raise OperationError("forbidden", "只有承办交警大队的工作人员可以撤销通行证。", status=403)
+    locked = db.session.scalar(select(TruckPermit).where(TruckPermit.id == permit.id).with_for_update())
+    mark_revoked(locked, reason=reason, by="clerk", at=now, user_id=user.id)
+    log_access(actor=user, action="permit.revoke", subject_kind="truck_permit", subject_id=str(permit.id))
+    db.session.commit()
+    log.info("truck permit revoked id=%s by=clerk", permit.id)
+    return locked
+
+
+def sweep_revocations(*, as_of: datetime, now: datetime) -> list[tuple[int, str]]:
+    """Revoke every permit still in force whose vehicle or driver now has an unhandled
+    violation (none had one when it was issued). Each permit in its own transaction under a
+    row lock, re-checked inside it: safe to run twice and from several servers."""
+    today = timeutil.local(as_of).date()
+    candidates = list(db.session.scalars(
+        select(TruckPermit.id).where(TruckPermit.status == PermitState.ISSUED, TruckPermit.valid_until >= today)
+        .order_by(TruckPermit.id)
+    ))
+    db.session.rollback()
+    done: list[tuple[int, str]] = []
+    registries = get_registries()
+    for permit_id in candidates:
+        try:
+            permit = db.session.scalar(
+                select(TruckPermit).where(TruckPermit.id == permit_id, TruckPermit.status == PermitState.ISSUED)
+                .with_for_update(skip_locked=True))
+            if permit is None:
+                db.session.rollback()
+                continue
+            vehicle = registries.violations(plate=permit.plate)
+            driver = registries.violations(driver_id_number=permit.driver_id_number)
+            if not vehicle and not driver:
+                db.session.rollback()
+                continue
+            mark_revoked(permit, reason=rules.revocation_text(len(vehicle), len(driver)), by="system", at=now)
+            db.session.commit()
+            log.info("truck permit revoked id=%s by=sweep", permit_id)
+            done.append((permit.application_id, "revoke_permit"))
+        except OperationalError:
+            db.session.rollback()  # held by another sweep (SQLite has no SKIP LOCKED)
+    return done
