@@ -36,6 +36,12 @@ DATA_LABELS = {
     "case_number": _l("事故案件编号"), "person_type": _l("人员类型"), "person_relation": _l("与事故的关系"),
     "id_type": _l("身份证明类型"), "phone_masked": _l("联系电话"), "identity_verified": _l("已核验身份证件并收取书面申请"),
     "principal_name": _l("委托人"), "principal_id_masked": _l("委托人证件号码"), "request_note": _l("申请查阅的内容"),
+    # truck_permit
+    "applicant_kind": _l("申请人类型"), "plate": _l("号牌号码"), "vehicle_type": _l("车辆类型"),
+    "driver_name": _l("驾驶人"), "driver_id_number": _l("驾驶人公民身份号码"), "zones": _l("通行区域"),
+    "windows": _l("每日通行时段"), "valid_from": _l("有效期起始日"), "valid_until": _l("有效期截止日"),
+    "validity_days": _l("有效期天数"), "check_outcome": _l("系统核验结果"), "check_reasons": _l("不符合核发条件的情形"),
+    "review_reasons": _l("转人工审核的原因"),
 }
 
 
