@@ -5,8 +5,21 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.web import (account, admin, api, auth, citizen, clerk, errors, permits, public, seals, shop, track,
-                         verify)
+    from app.web import (
+        account,
+        admin,
+        api,
+        auth,
+        citizen,
+        clerk,
+        errors,
+        permits,
+        public,
+        seals,
+        shop,
+        track,
+        verify,
+    )
 
     for module in (public, auth, account, citizen, clerk, admin, track, verify, api, shop, seals, permits):
         app.register_blueprint(module.bp)
