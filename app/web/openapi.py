@@ -125,7 +125,8 @@ PATHS.update({
                     "data": {"oneOf": [{"$ref": "#/components/schemas/CriminalRecordData"},
                                        {"$ref": "#/components/schemas/CriminalRecordObjectionData"},
                                        {"$ref": "#/components/schemas/SealEngravingData"},
-                                       {"$ref": "#/components/schemas/AccidentEvidenceData"}]},
+                                       {"$ref": "#/components/schemas/AccidentEvidenceData"},
+                                       {"$ref": "#/components/schemas/NewbornRegistrationData"}]},
                 },
             })},
             "responses": {"201": {"description": "Filed", "content": _json(APPLICATION)},
@@ -269,6 +270,22 @@ SCHEMAS: dict = {
             "query_reason": {"type": "string"},
             "purpose_detail": {"type": "string", "description": "required from the 4th request in a year"},
             "channel": {"type": "string", "enum": ["online", "terminal"]},
+        },
+    },
+    "NewbornRegistrationData": {
+        "type": "object",
+        "description": "newborn_registration (新生儿出生登记，全省通办), filed by the father or mother named on the "
+        "medical birth certificate (a real-name citizen account). Birth, marriage, hukou and household are checked "
+        "against the registries; a failing condition is refused with error newborn.<condition>.",
+        "required": ["birth_certificate_number", "receiving_parent", "child_name"],
+        "properties": {
+            "birth_certificate_number": {"type": "string", "description": "出生医学证明编号", "example": "Q411000101"},
+            "receiving_parent": {"type": "string", "enum": ["father", "mother"],
+                                 "description": "whose family household receives the child (随父/随母)"},
+            "child_name": {"type": "string", "pattern": "^[\\u3400-\\u4dbf\\u4e00-\\u9fff]{2,4}$",
+                           "description": "2 to 4 Chinese characters"},
+            "station": {"type": "string", "description": "unit code of any hukou police station in the province; "
+                        "default: the receiving household's station", "example": "411002-PS-XDJ"},
         },
     },
     "SealEngravingData": {
