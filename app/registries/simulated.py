@@ -7,12 +7,13 @@ them owns the transaction.
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, undefer
 
-from app.domain.identifiers import make_citizen_id
+from app.domain.newborn_ids import NoFreeSequence, allocate_citizen_id, id_prefix
 from app.domain.records import (
     AccidentCaseRecord,
     BirthCertificateRecord,
@@ -226,21 +227,22 @@ class SimulatedRegistries:
 
     # --- write side (simulated registries only) -----------------------------------------
 
-    def allocate_citizen_id(self, region_code: str, birth_date: date, sex: str) -> str:
-        """A free citizen ID number for a newborn: the lowest unused sequence (顺序码)
-        of the right parity (odd for males, even for females)."""
-        prefix = f"{region_code}{birth_date:%Y%m%d}"
+    def allocate_citizen_id(
+        self, region_code: str, birth_date: date, sex: str, *, also_taken: Collection[str] = ()
+    ) -> str:
+        """A free citizen ID number for a newborn: the numbers of that region and birth date
+        already in the population registry (plus ``also_taken``, e.g. one a concurrent
+        registration has just claimed) go to the pure rule in ``app.domain.newborn_ids``."""
+        prefix = id_prefix(region_code, birth_date)
         taken = set(
             self.session.scalars(
                 select(RegPerson.id_number).where(RegPerson.id_number.startswith(prefix))
             )
         )
-        start = 1 if sex == "M" else 2
-        for sequence in range(start, 1000, 2):
-            candidate = make_citizen_id(region_code, birth_date, sequence)
-            if candidate not in taken:
-                return candidate
-        raise RegistryWriteError(f"no free ID sequence for {prefix}")
+        try:
+            return allocate_citizen_id(region_code, birth_date, sex, taken | set(also_taken))
+        except NoFreeSequence as exc:
+            raise RegistryWriteError(f"no free ID sequence for {prefix}") from exc
 
     def add_household_member(
         self, household_number: str, person: PersonRecord, relation: str

@@ -13,6 +13,7 @@ def register_blueprints(app: Flask) -> None:
         citizen,
         clerk,
         errors,
+        newborn,
         permits,
         public,
         seals,
@@ -21,6 +22,7 @@ def register_blueprints(app: Flask) -> None:
         verify,
     )
 
-    for module in (public, auth, account, citizen, clerk, admin, track, verify, api, shop, seals, permits):
+    for module in (public, auth, account, citizen, clerk, admin, track, verify, api, shop, seals, permits,
+                   newborn):
         app.register_blueprint(module.bp)
     errors.init_app(app)

@@ -1,4 +1,13 @@
 """新生儿出生登记"全省通办" — province-wide newborn registration (户口登记条例第7条; seed 002 item 1)."""
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
 from app.domain.catalogue.base import (
     ApplicantKind,
     Material,
@@ -39,12 +48,270 @@ SERVICE = Service(
         },
     ),
     steps=frozenset({Step.CORRECTION, Step.ISSUE}),
-    outcome_documents=("户口登记（新生儿入户）",),
+    outcome_documents=("新生儿入户登记证明", "不予办理户口登记决定书"),
     legal_basis_zh="《中华人民共和国户口登记条例》第七条；河南省新生儿出生登记“全省通办”",
     number_prefix="XS",
-    workflow_built=False,
+    workflow_built=True,
 )
 
+PROVINCE_CODE = "41"  # 河南省 (GB/T 2260)
+PROVINCE_NAME = "河南省"
 MAX_AGE_YEARS = 6
 # 户口登记条例第7条: register within one month of birth; later registrations are still accepted.
 TIMELY_REGISTRATION_MONTHS = 1
+
+RECEIVING_PARENTS = {"father": "随父落户", "mother": "随母落户"}
+PARENT_NAMES = {"father": "父亲", "mother": "母亲"}
+DOCUMENTS_TO_BRING = "《出生医学证明》、父母双方居民身份证、父母结婚证和落户方居民户口簿"
+AT_HUKOU_STATION = "到落户方户籍所在地公安派出所申报出生登记"
+
+
+class ConditionCode(StrEnum):
+    """The five conditions of province-wide handling (seed 002 item 1), in their order."""
+
+    BORN_IN_PROVINCE = "born_in_province"
+    IN_WEDLOCK = "in_wedlock"
+    PARENTS_HUKOU = "parents_hukou"
+    FAMILY_HOUSEHOLD = "family_household"
+    AGE = "age"
+
+
+CONDITION_TITLES = {
+    ConditionCode.BORN_IN_PROVINCE: "新生儿在河南省内出生并取得《出生医学证明》",
+    ConditionCode.IN_WEDLOCK: "新生儿属婚内生育",
+    ConditionCode.PARENTS_HUKOU: "父母双方户籍均在河南省内且同民族",
+    ConditionCode.FAMILY_HOUSEHOLD: "随父或随母在河南省内家庭户申报出生登记",
+    ConditionCode.AGE: f"新生儿年龄不超过{MAX_AGE_YEARS}周岁",
+}
+# The form field a failing condition belongs to (the receiving household is the family's
+# choice; everything else follows from the birth certificate).
+CONDITION_FIELDS = {
+    ConditionCode.BORN_IN_PROVINCE: "birth_certificate_number",
+    ConditionCode.IN_WEDLOCK: "birth_certificate_number",
+    ConditionCode.PARENTS_HUKOU: "birth_certificate_number",
+    ConditionCode.FAMILY_HOUSEHOLD: "receiving_parent",
+    ConditionCode.AGE: "birth_certificate_number",
+}
+
+
+class RuleViolation(ValueError):
+    """A filing that the rules refuse, with the reason for the applicant."""
+
+    def __init__(self, code: str, message: str, field: str | None = None):
+        super().__init__(message)
+        self.code, self.message, self.field = code, message, field
+
+
+@dataclass(frozen=True)
+class Condition:
+    code: str
+    ok: bool
+    message_zh: str  # what was found: passing — what was verified; failing — why it fails
+    advice_zh: str = ""  # failing only: what to do instead
+
+    @property
+    def title_zh(self) -> str:
+        return CONDITION_TITLES[ConditionCode(self.code)]
+
+    @property
+    def field(self) -> str:
+        return CONDITION_FIELDS[ConditionCode(self.code)]
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    conditions: tuple[Condition, ...]
+    late: bool  # born more than one month before `today` (逾期申报)
+    age_years: int
+
+    @property
+    def eligible(self) -> bool:
+        return all(condition.ok for condition in self.conditions)
+
+    @property
+    def failing(self) -> tuple[Condition, ...]:
+        return tuple(condition for condition in self.conditions if not condition.ok)
+
+    def condition(self, code: str) -> Condition:
+        return next(c for c in self.conditions if c.code == code)
+
+
+# --- small date rules -------------------------------------------------------------------
+
+
+def cn_date(day: date) -> str:
+    """``2026年8月16日``."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day when it has no such day)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def age_in_years(birth_date: date, today: date) -> int:
+    """Full years (周岁) on ``today``; a child born on 29 February has its birthday on 1 March."""
+    had_birthday = (today.month, today.day) >= (birth_date.month, birth_date.day)
+    return today.year - birth_date.year - (0 if had_birthday else 1)
+
+
+def is_late(birth_date: date, today: date) -> bool:
+    """Registered more than one month after the birth (户口登记条例第7条)."""
+    return today > add_months(birth_date, TIMELY_REGISTRATION_MONTHS)
+
+
+def in_province(region_code: str | None) -> bool:
+    return bool(region_code) and region_code[:2] == PROVINCE_CODE
+
+
+def late_note(birth_date: date, today: date) -> str:
+    return (f"新生儿于{cn_date(birth_date)}出生，至{cn_date(today)}申报时已超过出生后一个月，属于逾期申报出生登记"
+            "（《户口登记条例》第七条：婴儿出生后一个月以内申报）。逾期申报仍予受理，承办民警将予以注明。")
+
+
+# --- the five conditions ------------------------------------------------------------------
+
+
+def _born_in_province(certificate) -> Condition:
+    code = ConditionCode.BORN_IN_PROVINCE
+    if certificate.birth_province_code == PROVINCE_CODE:
+        return Condition(code, True, f"新生儿在{PROVINCE_NAME}内出生，已取得《出生医学证明》（{certificate.hospital}）。")
+    return Condition(
+        code, False,
+        "新生儿不是在河南省内出生（《出生医学证明》由省外医疗机构签发），不符合“全省通办”条件。",
+        f"请携带{DOCUMENTS_TO_BRING}，{AT_HUKOU_STATION}，不能在省内其他派出所异地办理。",
+    )
+
+
+def _in_wedlock(certificate, father, mother, marriage) -> Condition:
+    code = ConditionCode.IN_WEDLOCK
+    advice = (f"非婚生育的新生儿，请{AT_HUKOU_STATION}，携带《出生医学证明》、父母双方居民身份证和落户方居民户口簿；"
+              "随父落户的还须提供亲子鉴定证明。已登记结婚但未查询到的，请同时携带结婚证，由派出所核实。")
+    if not certificate.father_id_number or father is None or mother is None:
+        return Condition(code, False, "《出生医学证明》上未登记父亲信息，无法确认属于婚内生育。", advice)
+    if marriage is None:
+        return Condition(code, False, "未查询到父母双方的结婚登记信息，新生儿不属于婚内生育。", advice)
+    if not marriage.in_force_on(certificate.birth_date):
+        return Condition(code, False, "新生儿出生时父母的婚姻关系不在存续期内，不属于婚内生育。", advice)
+    return Condition(code, True, f"父母于{cn_date(marriage.registered_on)}登记结婚，新生儿属婚内生育。")
+
+
+def _parents_hukou(father, mother) -> Condition:
+    code = ConditionCode.PARENTS_HUKOU
+    problems, advice = [], []
+    for role, person in (("father", father), ("mother", mother)):
+        name = PARENT_NAMES[role]
+        if person is None:
+            problems.append(f"未查询到{name}的户籍信息")
+        elif not in_province(person.hukou_region_code):
+            problems.append(f"{name}户籍不在{PROVINCE_NAME}")
+    if problems:
+        advice.append(f"父母一方户籍不在本省的，请携带{DOCUMENTS_TO_BRING}，{AT_HUKOU_STATION}。")
+    elif father.ethnicity != mother.ethnicity:
+        problems.append("父母双方民族不同")
+        advice.append(f"父母民族不同的，新生儿民族成分须由父母双方协商确定，请父母双方共同携带{DOCUMENTS_TO_BRING}，"
+                      f"{AT_HUKOU_STATION}，并当场签字确认新生儿民族。")
+    if problems:
+        return Condition(code, False, "、".join(problems) + "，不符合“父母双方户籍均在本省且同民族”的条件。",
+                         "".join(advice))
+    return Condition(code, True, f"父母双方户籍均在{PROVINCE_NAME}内，均为{father.ethnicity}。")
+
+
+def _family_household(household, receiving: str, parent) -> Condition:
+    code = ConditionCode.FAMILY_HOUSEHOLD
+    name = PARENT_NAMES.get(receiving, "落户方")
+    other = PARENT_NAMES["mother" if receiving == "father" else "father"]
+    if receiving not in RECEIVING_PARENTS:
+        return Condition(code, False, "请选择随父落户或随母落户。", "")
+    if parent is None or household is None or household.member(parent.id_number) is None:
+        return Condition(code, False, f"未查询到{name}所在的户籍户，无法在其户内申报出生登记。",
+                         f"请核对后重新选择，或{AT_HUKOU_STATION}咨询办理。")
+    if not in_province(household.region_code):
+        return Condition(code, False, f"{name}的户籍户不在{PROVINCE_NAME}内，不能通过“全省通办”落户。",
+                         f"可以改为随{other}在其省内家庭户申报；或携带{DOCUMENTS_TO_BRING}，"
+                         f"到{name}户籍所在地公安机关申报出生登记。")
+    if household.kind != "family":
+        return Condition(code, False, f"{name}的户口在集体户，集体户不能通过“全省通办”申报新生儿入户。",
+                         f"可以改为随{other}在其家庭户内申报；确需落入集体户的，请携带{DOCUMENTS_TO_BRING}"
+                         "及集体户管理单位同意落户的证明，到集体户所在地公安派出所办理。")
+    return Condition(code, True, f"{RECEIVING_PARENTS[receiving]}，落入{name}在{PROVINCE_NAME}内的家庭户。")
+
+
+def _age(certificate, today: date) -> Condition:
+    code = ConditionCode.AGE
+    years = age_in_years(certificate.birth_date, today)
+    if years <= MAX_AGE_YEARS:
+        return Condition(code, True, f"新生儿于{cn_date(certificate.birth_date)}出生，未超过{MAX_AGE_YEARS}周岁。")
+    return Condition(
+        code, False, f"新生儿已满{years}周岁，超过{MAX_AGE_YEARS}周岁，不能通过“全省通办”办理。",
+        f"请携带{DOCUMENTS_TO_BRING}，{AT_HUKOU_STATION}；超过{MAX_AGE_YEARS}周岁未落户的，"
+        "派出所将核实未及时申报的原因后办理。",
+    )
+
+
+def check_eligibility(birth_certificate, father, mother, marriage, household, today: date, *,
+                      receiving: str = "father") -> Eligibility:
+    """Evaluate all five conditions (never stopping at the first failure) for the child of
+    ``birth_certificate``: ``father`` / ``mother`` are the parents' population records (None
+    when not found), ``marriage`` the couple's marriage record (None: none), ``household``
+    the household of the ``receiving`` parent ("father" / "mother"), ``today`` the day the
+    family checks or files."""
+    parent = father if receiving == "father" else mother if receiving == "mother" else None
+    conditions = (
+        _born_in_province(birth_certificate),
+        _in_wedlock(birth_certificate, father, mother, marriage),
+        _parents_hukou(father, mother),
+        _family_household(household, receiving, parent),
+        _age(birth_certificate, today),
+    )
+    return Eligibility(conditions=conditions, late=is_late(birth_certificate.birth_date, today),
+                       age_years=age_in_years(birth_certificate.birth_date, today))
+
+
+def refusal(eligibility: Eligibility) -> RuleViolation:
+    """The refusal of a filing that is not eligible: every failing condition with what to do
+    instead, on the field of the first one."""
+    failing = eligibility.failing
+    if not failing:
+        raise ValueError("an eligible child is not refused")
+    first = failing[0]
+    reasons = "".join(f"{c.message_zh}{c.advice_zh}" for c in failing)
+    return RuleViolation(f"newborn.{first.code}", f"不符合新生儿出生登记“全省通办”条件：{reasons}", first.field)
+
+
+# --- the filing's own fields ----------------------------------------------------------------
+
+_CHILD_NAME = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,4}")
+_CERTIFICATE_NUMBER = re.compile(r"[A-Z0-9]{6,20}")
+
+
+def normalise_child_name(value: object) -> str:
+    """新生儿姓名: 2 to 4 Chinese characters (spaces from an input method are dropped)."""
+    name = unicodedata.normalize("NFKC", str(value or "")).replace(" ", "").strip()
+    if not _CHILD_NAME.fullmatch(name):
+        raise RuleViolation("child_name.format", "新生儿姓名须为2至4个汉字，请核对后重新填写。", "child_name")
+    return name
+
+
+def normalise_certificate_number(value: object) -> str:
+    """出生医学证明编号: letters and digits, upper case; full-width input accepted."""
+    number = unicodedata.normalize("NFKC", str(value or "")).replace(" ", "").strip().upper()
+    if not _CERTIFICATE_NUMBER.fullmatch(number):
+        raise RuleViolation("birth_certificate_number.format",
+                            "请填写《出生医学证明》右上角的编号（字母和数字）。", "birth_certificate_number")
+    return number
+
+
+def relation_to_head(parent_relation: str, child_sex: str) -> str:
+    """The child's relation to the head of the receiving household (与户主关系)."""
+    son = child_sex == "M"
+    if parent_relation in ("户主", "配偶"):
+        return "子" if son else "女"
+    if parent_relation in ("子", "儿子"):
+        return "孙子" if son else "孙女"
+    if parent_relation in ("女", "女儿"):
+        return "外孙子" if son else "外孙女"
+    return "其他"
