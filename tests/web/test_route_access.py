@@ -11,6 +11,7 @@ PUBLIC_ENDPOINTS = {
     "auth.login", "auth.logout", "auth.register_citizen", "auth.register_enterprise",
     "track.page", "track.qr_png_download",
     "verify.certificate",
+    "permits.roadside",
 } | set(api.PUBLIC_ENDPOINTS)
 STAFF_BLUEPRINTS = {"clerk", "admin", "shop"}
 KNOWN_GUARDS = set(guards.GUARDS) | {api.api_guard}
