@@ -126,7 +126,8 @@ PATHS.update({
                                        {"$ref": "#/components/schemas/CriminalRecordObjectionData"},
                                        {"$ref": "#/components/schemas/SealEngravingData"},
                                        {"$ref": "#/components/schemas/AccidentEvidenceData"},
-                                       {"$ref": "#/components/schemas/NewbornRegistrationData"}]},
+                                       {"$ref": "#/components/schemas/NewbornRegistrationData"},
+                                       {"$ref": "#/components/schemas/TruckPermitData"}]},
                 },
             })},
             "responses": {"201": {"description": "Filed", "content": _json(APPLICATION)},
@@ -303,6 +304,30 @@ SCHEMAS: dict = {
             "seals": {"type": "array", "minItems": 1, "uniqueItems": True, "description": "seals to engrave; "
                       "none the enterprise holds and has not reported lost",
                       "items": {"type": "string", "enum": ["company", "finance", "invoice", "contract", "legal_rep"]}},
+        },
+    },
+    "TruckPermitData": {
+        "type": "object",
+        "description": "truck_permit (城市配送货车电子通行证), enterprise or individual accounts; the vehicle must be "
+        "registered to the applicant. Checked at once against the vehicle, driver, violation and accident "
+        "registries: all pass → approved and issued by the system (any day, any hour); any fail → refused with "
+        "every reason; a validity over 90 days, a refrigerated truck asking for peak hours, or a pending accident "
+        "of the driver → stays `submitted` for a clerk of the traffic brigade (data.review_reasons).",
+        "required": ["plate", "driver_name", "driver_id_number", "zones", "windows", "valid_from", "valid_until"],
+        "properties": {
+            "plate": {"type": "string", "example": "豫K8A001"},
+            "driver_name": {"type": "string"},
+            "driver_id_number": {"type": "string", "description": "the driver's 18-character citizen ID number "
+                                 "(kept on the permit, shown masked)"},
+            "zones": {"type": "array", "minItems": 1, "uniqueItems": True,
+                      "items": {"type": "string", "enum": ["weidu_centre", "dongcheng", "jianan_urban",
+                                                           "demonstration_zone"]}},
+            "windows": {"oneOf": [{"type": "string", "example": "06:00-07:00, 09:00-17:00"},
+                                  {"type": "array", "items": {"type": "string", "example": "09:00-17:00"}}],
+                        "description": "daily windows HH:MM-HH:MM (22:00-06:00 crosses midnight), at most 4, "
+                        "not overlapping, together at least 6 hours"},
+            "valid_from": {"type": "string", "format": "date", "description": "today to 30 days ahead"},
+            "valid_until": {"type": "string", "format": "date", "description": "1 to 365 days in all"},
         },
     },
     "Error": {
