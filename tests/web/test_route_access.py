@@ -12,8 +12,9 @@ PUBLIC_ENDPOINTS = {
     "track.page", "track.qr_png_download",
     "verify.certificate",
     "permits.roadside",
+    "evidence.enter", "evidence.materials", "evidence.view", "evidence.download", "evidence.leave",
 } | set(api.PUBLIC_ENDPOINTS)
-STAFF_BLUEPRINTS = {"clerk", "admin", "shop"}
+STAFF_BLUEPRINTS = {"clerk", "admin", "shop", "officer"}
 KNOWN_GUARDS = set(guards.GUARDS) | {api.api_guard}
 
 
