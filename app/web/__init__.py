@@ -13,7 +13,9 @@ def register_blueprints(app: Flask) -> None:
         citizen,
         clerk,
         errors,
+        evidence,
         newborn,
+        officer,
         permits,
         public,
         seals,
@@ -23,6 +25,6 @@ def register_blueprints(app: Flask) -> None:
     )
 
     for module in (public, auth, account, citizen, clerk, admin, track, verify, api, shop, seals, permits,
-                   newborn):
+                   newborn, evidence, officer):
         app.register_blueprint(module.bp)
     errors.init_app(app)
