@@ -111,6 +111,8 @@ def machine_info() -> dict:
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
         "platform": platform.platform(),
+        # Other work on the machine skews the timings: the 1-minute load when the run starts.
+        "load_avg_1min": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
     }
 
 
@@ -127,7 +129,8 @@ def render_table(results: dict) -> str:
     lines.append(f"警务通办 benchmarks — {results['date']}, code {results.get('code', '?')}"
                  f"{'  (QUICK: tiny sizes)' if results['quick'] else ''}")
     lines.append(f"{machine['cpus']} × {machine['cpu_model']}, {machine['memory_gib']} GiB, "
-                 f"Python {machine['python']}, SQLite {machine['sqlite']}")
+                 f"Python {machine['python']}, SQLite {machine['sqlite']}, "
+                 f"load average at start {machine.get('load_avg_1min')}")
     lines.append("")
     documents = results["documents"]
     lines.append(f"1. Certificate render ({documents['renders']} renders)")
