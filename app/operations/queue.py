@@ -11,7 +11,7 @@ from app.domain.workflow import OPEN_STATES
 from app.extensions import db
 from app.models.accounts import User
 from app.models.applications import Application
-from app.operations import OperationError
+from app.operations import OperationError, lights
 from app.operations.applications import get_visible
 
 CLAIM_IDLE = timedelta(minutes=30)
@@ -37,14 +37,8 @@ def queue(user: User, filters: QueueFilters, *, now: datetime, page: int, per_pa
         condition.append(Application.claimed_by_id == user.id)
     if filters.number:
         condition.append(Application.number == filters.number.strip().upper())
-    if filters.light == "red":
-        condition.append(or_(Application.statutory_due_at < now, Application.escalated_at.is_not(None)))
-    elif filters.light == "yellow":
-        condition.append(Application.yellow_from_at <= now)
-        condition.append(or_(Application.statutory_due_at.is_(None), Application.statutory_due_at >= now))
-    elif filters.light == "green":
-        condition.append(or_(Application.yellow_from_at.is_(None), Application.yellow_from_at > now))
-        condition.append(Application.escalated_at.is_(None))
+    if filters.light in ("red", "yellow", "green"):
+        condition.append(getattr(lights, filters.light)(now))
     total = db.session.scalar(select(func.count(Application.id)).where(*condition)) or 0
     items = db.session.scalars(
         select(Application).where(*condition)

@@ -9,22 +9,26 @@ def register_blueprints(app: Flask) -> None:
         account,
         admin,
         api,
+        appointments,
         auth,
         citizen,
         clerk,
         errors,
         evidence,
+        kiosk,
         newborn,
         officer,
         permits,
         public,
         seals,
         shop,
+        supervisor,
         track,
         verify,
+        window,
     )
 
-    for module in (public, auth, account, citizen, clerk, admin, track, verify, api, shop, seals, permits,
-                   newborn, evidence, officer):
+    for module in (public, auth, account, citizen, clerk, admin, track, verify, api, shop, seals, newborn,
+                   evidence, officer, permits, supervisor, appointments, kiosk, window):
         app.register_blueprint(module.bp)
     errors.init_app(app)

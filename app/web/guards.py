@@ -35,6 +35,11 @@ def require_admin():
     return _require(frozenset({Role.ADMIN}))
 
 
+def require_supervisor():
+    """The head of a unit (负责人): the unit's red items, extension approvals, figures."""
+    return _require(frozenset({Role.SUPERVISOR}))
+
+
 def require_shop():
     """Engraving-shop operators bound to a shop (seal engraving queue)."""
     refused = _require(frozenset({Role.SHOP}))
@@ -50,4 +55,4 @@ def require_login():
     return None
 
 
-GUARDS = (allow_public, require_applicant, require_staff, require_admin, require_login, require_shop)
+GUARDS = (allow_public, require_applicant, require_staff, require_admin, require_supervisor, require_login, require_shop)

@@ -14,7 +14,7 @@ PUBLIC_ENDPOINTS = {
     "permits.roadside",
     "evidence.enter", "evidence.materials", "evidence.view", "evidence.download", "evidence.leave",
 } | set(api.PUBLIC_ENDPOINTS)
-STAFF_BLUEPRINTS = {"clerk", "admin", "shop", "officer"}
+STAFF_BLUEPRINTS = {"clerk", "admin", "shop", "supervisor", "officer"}
 KNOWN_GUARDS = set(guards.GUARDS) | {api.api_guard}
 
 
