@@ -220,13 +220,16 @@ def complete_engraving(user: User, application_id: int, *, now: datetime) -> App
 
 
 def seals_of(user: User) -> list[SealRecord]:
-    """The seals recorded for the user's enterprise, active ones first, newest first."""
+    """The seals recorded for the user's enterprise: active ones first, in the catalogue's
+    order (公章 first); then the cancelled ones, latest first."""
     if user.role_enum != Role.ENTERPRISE or user.organisation is None:
         return []
-    return list(db.session.scalars(
-        select(SealRecord).where(SealRecord.uscc == user.organisation.uscc)
-        .order_by(SealRecord.status, SealRecord.recorded_at.desc(), SealRecord.id.desc())
-    ))
+    seals = db.session.scalars(select(SealRecord).where(SealRecord.uscc == user.organisation.uscc)).all()
+    order = {kind: index for index, kind in enumerate(rules.SEAL_KINDS)}
+    active = sorted((s for s in seals if s.status == rules.SEAL_ACTIVE), key=lambda s: (order.get(s.kind, 99), s.id))
+    cancelled = sorted((s for s in seals if s.status != rules.SEAL_ACTIVE),
+                       key=lambda s: (s.cancelled_at or s.recorded_at, s.id), reverse=True)
+    return active + cancelled
 
 
 def seals_of_application(application: Application) -> list[SealRecord]:

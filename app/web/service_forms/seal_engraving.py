@@ -5,9 +5,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import RadioField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, html_params
 
 from app.domain.catalogue.seal_engraving import SEAL_KINDS
 from app.operations import seals as seal_ops
@@ -16,8 +17,19 @@ from app.web.service_forms import service_data
 REQUIRED = _l("此项为必填项。")
 
 
+class CheckboxGroup:
+    """The options as one group of checkboxes, each with its name beside it."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        label = Markup('<label for="{}">{} {}</label>')
+        options = Markup("").join(label.format(option.id, option(), option.label.text) for option in field)
+        attributes = Markup(html_params(role="group", **kwargs))  # noqa: S704 - html_params escapes every value
+        return Markup("<div {}>{}</div>").format(attributes, options)
+
+
 class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
+    widget = CheckboxGroup()
     option_widget = CheckboxInput()
 
 
