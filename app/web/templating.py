@@ -24,9 +24,9 @@ DATA_LABELS = {
     "relation": _l("与单位关系"), "legal_provision": _l("法律依据"), "query_reason": _l("查询理由"),
     "power_of_attorney": _l("授权委托书"), "purpose_detail": _l("用途说明"), "requests_this_year": _l("本年度第几次申请"),
     # newborn_registration
-    "birth_certificate_number": _l("出生医学证明编号"), "receiving_parent": _l("落户方式（father随父/mother随母）"),
-    "child_name": _l("新生儿姓名"), "child_sex": _l("新生儿性别（M男/F女）"), "child_birth_date": _l("出生日期"),
-    "household_number": _l("落户户号"), "station": _l("受理派出所代码"), "late_registration": _l("逾期申报（出生超过一个月）"),
+    "birth_certificate_number": _l("出生医学证明编号"), "receiving_parent": _l("落户方式"),
+    "child_name": _l("新生儿姓名"), "child_sex": _l("新生儿性别"), "child_birth_date": _l("出生日期"),
+    "household_number": _l("落户户号"), "station": _l("受理派出所"), "late_registration": _l("逾期申报（出生超过一个月）"),
     "late_registration_note": _l("逾期申报说明"), "name_differs_from_certificate": _l("姓名核对"),
     # seal_engraving
     "enterprise_name": _l("企业名称"), "uscc": _l("统一社会信用代码"), "address": _l("住所"),
