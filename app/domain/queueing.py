@@ -37,7 +37,7 @@ import math
 import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from enum import IntEnum, StrEnum
 from zoneinfo import ZoneInfo
 
@@ -339,7 +339,3 @@ def cooldown_left(last_called_at: datetime | None, *, now: datetime, rules: Hall
 
 def local_day(moment: datetime) -> date:
     return _aware(moment).date()
-
-
-def minutes_of(moment: time) -> int:
-    return moment.hour * 60 + moment.minute

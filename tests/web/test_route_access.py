@@ -13,8 +13,10 @@ PUBLIC_ENDPOINTS = {
     "verify.certificate",
     "permits.roadside",
     "evidence.enter", "evidence.materials", "evidence.view", "evidence.download", "evidence.leave",
+    "kiosk.home", "kiosk.walk_in", "kiosk.check_in", "kiosk.ticket", "kiosk.display", "kiosk.display_calls",
+    "kiosk.manage",
 } | set(api.PUBLIC_ENDPOINTS)
-STAFF_BLUEPRINTS = {"clerk", "admin", "shop", "supervisor", "officer"}
+STAFF_BLUEPRINTS = {"clerk", "admin", "shop", "supervisor", "officer", "window"}
 KNOWN_GUARDS = set(guards.GUARDS) | {api.api_guard}
 
 
