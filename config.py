@@ -52,6 +52,8 @@ class Config:
     LOGIN_LOCK_MINUTES = env_int("LOGIN_LOCK_MINUTES", 15)
     LOGIN_RATE_LIMIT_PER_IP = os.environ.get("LOGIN_RATE_LIMIT_PER_IP", "20 per minute")
     API_TOKEN_HOURS = env_int("API_TOKEN_HOURS", 8)
+    # A clerk's claim on a queue item that has seen no action for this long lapses.
+    CLAIM_IDLE_MINUTES = env_int("CLAIM_IDLE_MINUTES", 30)
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     # Legal legacy credit codes that fail the GB 32100 checksum (admin-maintained too).
     USCC_WHITELIST = tuple(filter(None, os.environ.get("USCC_WHITELIST", "").split(",")))

@@ -14,8 +14,6 @@ from app.models.applications import Application
 from app.operations import OperationError, lights
 from app.operations.applications import get_visible
 
-CLAIM_IDLE = timedelta(minutes=30)
-
 
 @dataclass
 class QueueFilters:
@@ -48,7 +46,7 @@ def queue(user: User, filters: QueueFilters, *, now: datetime, page: int, per_pa
     return list(items), total
 
 
-def claim(user: User, application_id: int, *, now: datetime, idle: timedelta = CLAIM_IDLE) -> None:
+def claim(user: User, application_id: int, *, now: datetime, idle: timedelta) -> None:
     """Take an item. One statement decides between concurrent clerks; an idle claim expires."""
     get_visible(user, application_id)
     result = db.session.execute(

@@ -1,7 +1,9 @@
 """The window clerk's workbench: the unit's queue, claiming, and each action as a form."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -113,7 +115,8 @@ def claim(application_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        queue_ops.claim(current_user, application_id, now=timeutil.now())
+        queue_ops.claim(current_user, application_id, now=timeutil.now(),
+                        idle=timedelta(minutes=current_app.config["CLAIM_IDLE_MINUTES"]))
         flash(_("已认领该办件。"), "success")
     except OperationError as exc:
         flash(exc.message, "error")
