@@ -40,7 +40,7 @@ def queue(user: User, filters: QueueFilters, *, now: datetime, page: int, per_pa
     total = db.session.scalar(select(func.count(Application.id)).where(*condition)) or 0
     items = db.session.scalars(
         select(Application).where(*condition)
-        .order_by(Application.work_due_at.is_(None), Application.work_due_at, Application.id)
+        .order_by(Application.work_due_at.asc().nulls_last(), Application.id)
         .limit(per_page).offset((page - 1) * per_page)
     ).all()
     return list(items), total
