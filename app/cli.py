@@ -16,6 +16,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(calendar_group)
     app.cli.add_command(sla_group)
     app.cli.add_command(audit_group)
+    app.cli.add_command(notify_group)
 
 
 @click.command("seed-demo")
@@ -120,3 +121,21 @@ def audit_verify() -> None:
         f"{broken.problem}; {checked} events before it verified"
     )
     raise SystemExit(1)
+
+
+@click.group("notify")
+def notify_group() -> None:
+    """Messages to applicants (the outbox)."""
+
+
+@notify_group.command("send")
+@with_appcontext
+def notify_send() -> None:
+    """Deliver pending messages through the configured sender (NOTIFY_SENDER). Safe to run
+    again and from several servers: a sent message is never sent again; a failed one is retried
+    later, up to NOTIFY_MAX_ATTEMPTS."""
+    from app.operations.notifications import deliver_pending
+
+    result = deliver_pending(now=timeutil.now())
+    click.echo(f"{result.sent} sent, {result.retrying} to retry later, {result.failed} failed for good, "
+               f"{result.skipped_locked} held by another sender")

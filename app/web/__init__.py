@@ -20,6 +20,8 @@ def register_blueprints(app: Flask) -> None:
         officer,
         permits,
         public,
+        ratings,
+        ratings_unit,
         seals,
         shop,
         supervisor,
@@ -29,6 +31,7 @@ def register_blueprints(app: Flask) -> None:
     )
 
     for module in (public, auth, account, citizen, clerk, admin, track, verify, api, shop, seals, newborn,
-                   evidence, officer, permits, supervisor, appointments, kiosk, window):
+                   evidence, officer, permits, supervisor, appointments, kiosk, window,
+                   ratings, ratings_unit):
         app.register_blueprint(module.bp)
     errors.init_app(app)

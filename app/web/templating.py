@@ -42,6 +42,9 @@ DATA_LABELS = {
     "windows": _l("每日通行时段"), "valid_from": _l("有效期起始日"), "valid_until": _l("有效期截止日"),
     "validity_days": _l("有效期天数"), "check_outcome": _l("系统核验结果"), "check_reasons": _l("不符合核发条件的情形"),
     "review_reasons": _l("转人工审核的原因"),
+    # rating_rectification
+    "rating_id": _l("评价编号"), "rated_number": _l("被评办件编号"), "rated_service": _l("被评事项"),
+    "level": _l("评价等级"), "comment": _l("评价内容"),
 }
 
 

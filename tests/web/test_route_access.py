@@ -16,7 +16,7 @@ PUBLIC_ENDPOINTS = {
     "kiosk.home", "kiosk.walk_in", "kiosk.check_in", "kiosk.ticket", "kiosk.display", "kiosk.display_calls",
     "kiosk.manage",
 } | set(api.PUBLIC_ENDPOINTS)
-STAFF_BLUEPRINTS = {"clerk", "admin", "shop", "supervisor", "officer", "window"}
+STAFF_BLUEPRINTS = {"clerk", "admin", "shop", "supervisor", "officer", "window", "ratings_unit"}
 KNOWN_GUARDS = set(guards.GUARDS) | {api.api_guard}
 
 

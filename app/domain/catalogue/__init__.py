@@ -4,6 +4,7 @@ from app.domain.catalogue import (
     criminal_record,
     criminal_record_objection,
     newborn_registration,
+    rating_rectification,
     seal_engraving,
     security_licence,
     truck_permit,
@@ -20,6 +21,7 @@ CATALOGUE: dict[str, Service] = {
         accident_evidence,
         truck_permit,
         security_licence,
+        rating_rectification,
     )
 }
 

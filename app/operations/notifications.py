@@ -1,0 +1,366 @@
+"""Telling applicants what happened: the outbox and its delivery.
+
+`notify_event` runs inside `_record` for every event of every application, so a message is
+written in the same transaction as the change it reports (the outbox pattern): a rolled-back
+action leaves no message, a committed one always has its message. `remind_commitments` is the
+periodic check for 容缺 supplements falling due; it runs with every `flask sla sweep` (through
+the `rating_rectification` handler's `periodic_sweep`, the sweep's per-service hook, since the
+sweep itself has no hook for cross-service checks). `deliver_pending` (`flask notify send`)
+hands pending messages to the configured sender.
+
+Messages go to the applicant's own account (phone: SMS; e-mail if given), in the account's
+language, from templates/notify/. A full ID number never appears in one: no template uses one,
+and every text typed by staff (reasons, correction items) is passed through
+`redact_id_numbers` with the rest. Application logs carry message ids only.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from jinja2 import TemplateNotFound
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from app import timeutil
+from app.domain.catalogue import get_service
+from app.domain.catalogue.base import Step
+from app.domain.ratings import LEVEL_NAMES, LEVEL_NAMES_EN, ratable
+from app.domain.workflow import SUSPENSION_REASON_NAMES, State, SuspensionReason
+from app.extensions import db
+from app.models.accounts import User
+from app.models.applications import Application, ApplicationEvent
+from app.models.notifications import Channel, DeliveryStatus, Notification
+from app.notify import OutgoingMessage, Sender, rules, sender_from_config
+from app.notify.rules import Kind
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("zh", "en")
+DEFAULT_MAX_ATTEMPTS = 5
+SMS_SIGN = {"zh": "警务通办", "en": "Police e-Services"}
+EMAIL_FOOTER = {"zh": "此邮件由警务通办系统自动发送，请勿直接回复。",
+                "en": "This message was sent automatically by the police e-services portal; please do not reply."}
+SUSPENSION_REASONS_EN = {
+    SuspensionReason.INVESTIGATION: "investigation", SuspensionReason.HEARING: "a hearing",
+    SuspensionReason.TESTING: "testing", SuspensionReason.INSPECTION: "an inspection",
+    SuspensionReason.APPRAISAL: "an expert appraisal", SuspensionReason.EXPERT_REVIEW: "an expert review",
+}
+COMMITMENT_STATES = (State.ACCEPTED, State.SUSPENDED, State.APPROVED, State.ISSUED)
+
+
+# --- composing ---------------------------------------------------------------------------------
+
+
+def _language(user: User) -> str:
+    return user.language if user.language in LANGUAGES else "zh"
+
+
+def _due_text(moment: datetime | None, lang: str) -> str:
+    """A whole-day deadline (23:59:59) reads as a date; a working-hours one keeps its time."""
+    if moment is None:
+        return ""
+    local = timeutil.local(moment)
+    end_of_day = (local.hour, local.minute) == (23, 59)
+    if lang == "en":
+        return local.strftime("%Y-%m-%d") + ("" if end_of_day else local.strftime(" %H:%M"))
+    return f"{local.year}年{local.month}月{local.day}日" + ("24时" if end_of_day else local.strftime(" %H:%M"))
+
+
+def _date_text(moment: datetime | None, lang: str) -> str:
+    if moment is None:
+        return ""
+    local = timeutil.local(moment)
+    return local.strftime("%Y-%m-%d") if lang == "en" else f"{local.year}年{local.month}月{local.day}日"
+
+
+def _base_url() -> str:
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+
+
+def _common(application: Application, lang: str) -> dict[str, Any]:
+    service = get_service(application.service_code)
+    unit = application.unit
+    parent = unit.parent
+    return {
+        "number": application.number,
+        "service": service.name_en if lang == "en" else service.name_zh,
+        "unit": (unit.name_en or unit.name) if lang == "en" else unit.name,
+        "review_organ": ((parent.name_en or parent.name) if lang == "en" else parent.name) if parent is not None
+        else ("the police authority one level up" if lang == "en" else "上一级公安机关"),
+        "url": f"{_base_url()}/t/{application.tracking_token}",
+        "my_url": f"{_base_url()}/my/applications/{application.id}",
+        "promised_due": _due_text(application.promised_due_at, lang),
+        "statutory_due": _due_text(application.statutory_due_at, lang),
+        "accepted_date": _date_text(application.accepted_as_of, lang),
+        "rating_url": None,
+    }
+
+
+def _materials(application: Application, lang: str) -> list[str]:
+    service = get_service(application.service_code)
+    codes: list[str] = []
+    for event in application.events:
+        if event.payload.get("tolerance"):
+            codes = list(event.payload.get("missing_materials") or [])
+    names = []
+    for code in codes:
+        try:
+            material = service.material(code)
+        except KeyError:
+            names.append(str(code))
+            continue
+        names.append(material.name_en if lang == "en" else material.name_zh)
+    return names
+
+
+def _event_context(application: Application, event: ApplicationEvent, kind: Kind, lang: str) -> dict[str, Any]:
+    context = _common(application, lang)
+    service = get_service(application.service_code)
+    context["reason"] = event.reason
+    if kind == Kind.CORRECTION:
+        context["items"] = list(event.payload.get("items") or [])
+        context["reply_due"] = _due_text(application.correction_reply_due_at, lang)
+    elif kind == Kind.SUSPENDED:
+        code = SuspensionReason(event.payload["reason_code"])
+        context["procedure"] = SUSPENSION_REASONS_EN[code] if lang == "en" else SUSPENSION_REASON_NAMES[code]
+    elif kind == Kind.APPROVED:
+        context["issue_follows"] = service.has(Step.ISSUE)
+        context["delivery_due"] = _due_text(application.delivery_due_at, lang)
+    elif kind == Kind.COMMITMENT_BREACHED:
+        context["revoked"] = event.to_state == State.REVOKED.value
+    if ratable(service, event.to_state) and event.from_state != event.to_state:
+        context["rating_url"] = f"{_base_url()}/ratings/applications/{application.id}"
+    if application.service_code == "rating_rectification":
+        context.update(_work_order_context(application, event, lang))
+    return context
+
+
+def _work_order_context(application: Application, event: ApplicationEvent, lang: str) -> dict[str, Any]:
+    from app.domain.ratings import Level
+
+    data = application.data or {}
+    rated = get_service(data["rated_service"]) if data.get("rated_service") else None
+    level = Level(data["level"]) if data.get("level") else None
+    return {
+        "rated_number": data.get("rated_number", ""),
+        "rated_service": (rated.name_en if lang == "en" else rated.name_zh) if rated else "",
+        "level": (LEVEL_NAMES_EN[level] if lang == "en" else LEVEL_NAMES[level]) if level else "",
+        "measures": event.payload.get("measures", ""),
+    }
+
+
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def render_message(kind: str, service_code: str, lang: str, context: dict[str, Any]) -> tuple[str, str]:
+    """(subject, body) from templates/notify/[<service>.]<kind>.<lang>.txt; the first line is
+    the subject. Every ID number is masked."""
+    env = current_app.jinja_env
+    try:
+        template = env.select_template([f"notify/{service_code}.{kind}.{lang}.txt", f"notify/{kind}.{lang}.txt"])
+    except TemplateNotFound:
+        template = env.get_template(f"notify/{kind}.zh.txt")
+    text = template.render(**context).strip()
+    subject, _, body = text.partition("\n")
+    body = _BLANK_LINES.sub("\n", body.strip())
+    return rules.redact_id_numbers(subject.strip()), rules.redact_id_numbers(body)
+
+
+def _channels(user: User) -> list[tuple[Channel, str]]:
+    channels = []
+    if user.phone:
+        channels.append((Channel.SMS, user.phone))
+    if user.email:
+        channels.append((Channel.EMAIL, user.email))
+    return channels
+
+
+def _recipient(application: Application) -> User | None:
+    """The applicant's own account. Matters filed by staff at the window (the applicant has no
+    account here) are told in writing at the window instead."""
+    user = application.applicant
+    if user is None or not user.role_enum.is_applicant or not user.active:
+        return None
+    return user
+
+
+def _messages(application: Application, user: User, kind: Kind, context: dict[str, Any], *, key: str,
+              event_id: int | None, at: datetime) -> list[Notification]:
+    lang = _language(user)
+    subject, body = render_message(kind.value, application.service_code, lang, context)
+    rows = []
+    for channel, address in _channels(user):
+        text = rules.sms_text(body, sign=SMS_SIGN[lang]) if channel == Channel.SMS else f"{body}\n\n{EMAIL_FOOTER[lang]}"
+        rows.append(Notification(
+            application_id=application.id, event_id=event_id, user_id=user.id, kind=kind.value,
+            channel=channel.value, recipient=address, language=lang, subject=subject, body=text,
+            dedupe_key=f"{key}:{channel.value}", status=DeliveryStatus.PENDING.value, attempts=0,
+            created_at=at, next_attempt_at=at,
+        ))
+    return rows
+
+
+# --- queuing -----------------------------------------------------------------------------------
+
+
+def notify_event(application: Application, event: ApplicationEvent) -> list[Notification]:
+    """Queue the message an event calls for (called by `_record`, inside its transaction)."""
+    kind = rules.kind_for_event(event.action, event.from_state, event.to_state)
+    if kind is None:
+        return []
+    user = _recipient(application)
+    if user is None:
+        return []
+    _supersede_interim(application, event.recorded_at)
+    context = _event_context(application, event, kind, _language(user))
+    rows = _messages(application, user, kind, context, key=f"event:{event.id}", event_id=event.id,
+                     at=event.recorded_at)
+    db.session.add_all(rows)
+    return rows
+
+
+def _supersede_interim(application: Application, at: datetime) -> None:
+    """A progress message still waiting from this same moment says less than the new one."""
+    waiting = db.session.scalars(select(Notification).where(
+        Notification.application_id == application.id,
+        Notification.status == DeliveryStatus.PENDING.value,
+        Notification.created_at == at,
+        Notification.kind.in_([k.value for k in rules.INTERIM]),
+    ))
+    for row in waiting:
+        row.status = DeliveryStatus.SUPERSEDED.value
+
+
+def remind_commitments(*, as_of: datetime, now: datetime) -> list[tuple[int, str]]:
+    """Remind applicants whose 容缺 supplement falls due within a working day. Once per
+    commitment deadline and channel, however often and from however many servers it runs."""
+    from app.operations.applications import calendar_for
+
+    candidates = list(db.session.scalars(
+        select(Application.id).where(
+            Application.commitment_due_at.is_not(None),
+            Application.commitment_due_at > as_of,
+            Application.commitment_due_at <= as_of + rules.REMINDER_SCAN,
+            Application.state.in_([s.value for s in COMMITMENT_STATES]),
+        ).order_by(Application.commitment_due_at)
+    ))
+    db.session.rollback()
+    done = []
+    for application_id in candidates:
+        application = db.session.get(Application, application_id)
+        due = application.commitment_due_at
+        user = _recipient(application)
+        if user is None or not rules.commitment_reminder_due(as_of, due, calendar_for(application)):
+            continue
+        key = f"commitment:{application.id}:{due.astimezone(timeutil.UTC).isoformat()}"
+        lang = _language(user)
+        context = _common(application, lang) | {
+            "commitment_due": _due_text(due, lang), "materials": _materials(application, lang)}
+        queued = 0
+        for row in _messages(application, user, Kind.COMMITMENT_DUE, context, key=key, event_id=None, at=now):
+            if db.session.scalar(select(Notification.id).where(Notification.dedupe_key == row.dedupe_key)):
+                continue
+            try:
+                with db.session.begin_nested():
+                    db.session.add(row)
+                queued += 1
+            except IntegrityError:
+                pass  # another sweep queued it a moment ago
+        db.session.commit()
+        if queued:
+            done.append((application.id, "notify_commitment_due"))
+    return done
+
+
+# --- delivering --------------------------------------------------------------------------------
+
+
+@dataclass
+class DeliveryResult:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    skipped_locked: int = 0
+
+
+def configured_sender() -> Sender:
+    return sender_from_config(current_app.config, instance_path=current_app.instance_path)
+
+
+def _backoff(attempts: int) -> timedelta:
+    return min(timedelta(minutes=5) * 2 ** max(attempts - 1, 0), timedelta(hours=6))
+
+
+def deliver_pending(*, now: datetime, sender: Sender | None = None, max_attempts: int | None = None,
+                    batch_size: int = 200) -> DeliveryResult:
+    """Send every pending message that is due. Each message is sent at most once per run and
+    never again once sent: the row is locked while it is sent (PostgreSQL `SKIP LOCKED` lets
+    several senders share the work) and marked sent in the same transaction. A failure counts
+    an attempt and waits longer each time; after `max_attempts` the message is marked failed."""
+    sender = sender or configured_sender()
+    limit = max_attempts or int(current_app.config.get("NOTIFY_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
+    result = DeliveryResult()
+    seen: set[int] = set()
+    while True:
+        query = (select(Notification.id)
+                 .where(Notification.status == DeliveryStatus.PENDING.value, Notification.next_attempt_at <= now)
+                 .order_by(Notification.id).limit(batch_size))
+        if seen:
+            query = query.where(Notification.id.not_in(seen))
+        ids = list(db.session.scalars(query))
+        db.session.rollback()
+        if not ids:
+            return result
+        for notification_id in ids:
+            seen.add(notification_id)
+            _deliver_one(notification_id, sender, now=now, limit=limit, result=result)
+
+
+def _deliver_one(notification_id: int, sender: Sender, *, now: datetime, limit: int,
+                 result: DeliveryResult) -> None:
+    try:
+        row = db.session.scalar(
+            select(Notification)
+            .where(Notification.id == notification_id, Notification.status == DeliveryStatus.PENDING.value,
+                   Notification.next_attempt_at <= now)
+            .with_for_update(skip_locked=True))
+    except OperationalError:
+        db.session.rollback()
+        result.skipped_locked += 1
+        return
+    if row is None:
+        db.session.rollback()
+        result.skipped_locked += 1
+        return
+    message = OutgoingMessage(id=row.id, channel=row.channel, recipient=row.recipient, subject=row.subject,
+                              body=row.body, language=row.language)
+    row.attempts += 1
+    try:
+        sender.send(message)
+    except Exception as exc:  # any gateway failure is an attempt; the name only (no PII in logs)
+        row.last_error = type(exc).__name__[:200]
+        if row.attempts >= limit:
+            row.status = DeliveryStatus.FAILED.value
+            result.failed += 1
+        else:
+            row.next_attempt_at = now + _backoff(row.attempts)
+            result.retrying += 1
+        log.warning("notification not sent id=%s channel=%s attempt=%s error=%s",
+                    row.id, row.channel, row.attempts, row.last_error)
+    else:
+        row.status = DeliveryStatus.SENT.value
+        row.sent_at = now
+        row.last_error = ""
+        result.sent += 1
+        log.info("notification sent id=%s channel=%s kind=%s", row.id, row.channel, row.kind)
+    db.session.commit()
+
+
+def outbox_for(application: Application) -> list[Notification]:
+    return list(db.session.scalars(select(Notification).where(Notification.application_id == application.id)
+                                   .order_by(Notification.id)))

@@ -1,0 +1,128 @@
+"""差评整改: the work order a bad rating opens, on the same engine as every service.
+
+Filed by `app.operations.ratings.rate` in the rater's name (`file_application`, same
+transaction as the rating); accepted at once by the system (即办), so its 15-working-day clock
+starts with the rating; closed by the unit's supervisor with `approve`, which must carry the
+call-back record and the measures (`app.domain.ratings.check_callback`). It cannot be refused,
+withdrawn or revoked.
+
+`periodic_sweep` also runs the notification outbox's periodic check (容缺 supplements falling
+due, `app.operations.notifications.remind_commitments`): the sweep calls every handler's hook,
+and this is the handler that belongs to the applicant-follow-up side of the portal.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from app import timeutil
+from app.domain import ratings as rules
+from app.domain.catalogue import CATALOGUE
+from app.domain.catalogue import rating_rectification as catalogue
+from app.domain.text import N_
+from app.domain.workflow import Action, Actor, ActorKind
+from app.extensions import db
+from app.models.accounts import User
+from app.models.applications import Application, ApplicationEvent
+from app.models.ratings import Rating
+from app.operations import OperationError
+from app.operations.services import Filing, OutcomeDocument, ServiceHandler, register
+
+SYSTEM = Actor(ActorKind.SYSTEM)
+
+
+def _refuse(refusal: rules.RatingRefused):
+    raise OperationError(refusal.code, refusal.message, field=refusal.field, status=refusal.status)
+
+
+def rating_of(application: Application) -> Rating | None:
+    return db.session.scalar(select(Rating).where(Rating.work_order_id == application.id))
+
+
+class RatingRectificationHandler(ServiceHandler):
+    code = catalogue.CODE
+    value_labels = {"level": {level.value: name for level, name in rules.LEVEL_NAMES.items()},
+                    "rated_service": {code: service.name_zh for code, service in CATALOGUE.items()}}
+
+    def prepare(self, applicant: User, data: dict[str, Any], *, now: datetime) -> Filing:
+        """Only for a bad rating of the applicant's own that has no work order yet."""
+        try:
+            rating_id = int(data.get("rating_id"))
+        except (TypeError, ValueError):
+            rating_id = None
+        rating = db.session.get(Rating, rating_id) if rating_id else None
+        if rating is None or rating.rater_user_id != applicant.id or not rules.is_bad(rating.level):
+            raise OperationError("rectification.no_rating",
+                                 N_("差评整改工单在您作出“不满意”或“非常不满意”评价时自动生成，无需单独申请。"),
+                                 field="rating_id", status=409)
+        if rating.work_order_id is not None:
+            raise OperationError("rectification.exists", N_("该评价已生成差评整改工单。"), field="rating_id",
+                                 status=409)
+        rated = rating.application
+        return Filing(
+            unit_id=rating.unit_id,
+            data={"rating_id": rating.id, "rated_number": rated.number, "rated_service": rating.service_code,
+                  "level": rating.level, "comment": rating.comment},
+            subject_name=applicant.real_name,
+        )
+
+    def after_submit(self, application: Application, *, now: datetime) -> None:
+        """The system accepts the work order at once; its clock starts now."""
+        from app.operations.applications import apply_decision
+
+        rating = db.session.get(Rating, application.data["rating_id"])
+        rating.work_order_id = application.id
+        apply_decision(application, Action.ACCEPT, SYSTEM, {"decision_note": "差评自动生成整改工单"}, now=now,
+                       handler=self)
+
+    def check_action(self, application: Application, action: str, fields: dict[str, Any], *,
+                     now: datetime) -> dict[str, Any] | None:
+        if action in catalogue.REFUSED_ACTIONS:
+            raise OperationError("rectification.action", catalogue.REFUSED_ACTIONS[action], status=409)
+        if action != Action.APPROVE:
+            return None
+        rating = rating_of(application)
+        try:
+            callback = rules.check_callback(fields, rated_on=timeutil.local(rating.created_at).date(),
+                                            today=timeutil.local(now).date())
+        except rules.RatingRefused as refusal:
+            _refuse(refusal)
+        return callback.as_payload()
+
+    def after_action(self, application: Application, event: ApplicationEvent, *, now: datetime) -> None:
+        # The head of the unit answers for bad ratings (DESIGN.md §1): the engine lets any staff
+        # member of the unit approve, so a clerk's attempt is refused here (rolled back whole).
+        if event.action == Action.APPROVE.value and event.actor_kind != ActorKind.SUPERVISOR.value:
+            raise OperationError("forbidden", N_("差评整改工单须由单位负责人回访登记后办结。"), status=403)
+
+    def outcome_documents(self, application: Application, event: ApplicationEvent) -> list[OutcomeDocument]:
+        from app.domain.catalogue import get_service
+
+        data = application.data
+        rated = get_service(data["rated_service"])
+        day = datetime.fromisoformat(event.payload["callback_date"]).date()
+        callback_day = f"{day.year}年{day.month}月{day.day}日"
+        paragraphs = [
+            f"你于{timeutil.local(application.submitted_at).strftime('%Y年%m月%d日')}对{rated.name_zh}"
+            f"（办件编号：{data['rated_number']}）作出“{rules.LEVEL_NAMES[rules.Level(data['level'])]}”评价。"
+            "本单位已按政务服务“好差评”制度进行核实整改，现将情况告知如下。",
+            f"回访情况：本单位于{callback_day}"
+            + ("与你取得联系。" if event.payload["callback_contact_made"] else "回访，未能与你取得联系。"),
+            f"整改措施：{event.payload['measures']}",
+            "如对整改情况仍不满意，可拨打12345政务服务便民热线反映。",
+        ]
+        return [OutcomeDocument("generic_notice.html", "差评整改情况告知书",
+                                {"recipient": application.subject_name, "paragraphs": paragraphs})]
+
+    def refusal_title(self, application: Application) -> str:
+        return "差评整改情况告知书"
+
+    def periodic_sweep(self, *, as_of: datetime, now: datetime) -> list[tuple[int, str]]:
+        from app.operations.notifications import remind_commitments
+
+        return remind_commitments(as_of=as_of, now=now)
+
+
+register(RatingRectificationHandler())
