@@ -133,8 +133,10 @@ def _record(application: Application, decision: Decision, actor: Actor, *, at: d
     db.session.flush()
     refresh_clocks(application)
     from app.operations.documents import produce_documents
+    from app.operations.notifications import notify_event
 
     produce_documents(application, event, decision.documents)
+    notify_event(application, event)
     return event
 
 
