@@ -175,6 +175,18 @@ def test_every_failing_condition_is_listed_with_advice(ctx):
     assert "父亲户籍不在河南省" in refusal.message and "随母" in refusal.message
 
 
+def test_switching_parents_is_suggested_only_when_the_other_household_qualifies(ctx):
+    registries = get_registries()
+    collective = registries.birth_certificate(BIRTH_CERTIFICATES["collective_household"])
+    advice = newborn_ops.gather(collective, "mother", registries).eligibility(TODAY).condition(
+        "family_household").advice_zh
+    assert "改为随" not in advice and "集体户管理单位同意落户的证明" in advice  # both parents are in it
+    outside = registries.birth_certificate(BIRTH_CERTIFICATES["father_hukou_outside_henan"])
+    advice = newborn_ops.gather(outside, "father", registries).eligibility(TODAY).condition(
+        "family_household").advice_zh
+    assert "可以改为随母亲在其省内家庭户内申报" in advice
+
+
 # --- the happy path -------------------------------------------------------------------------------
 
 
@@ -204,6 +216,7 @@ def test_happy_path_through_the_forms(app, client, clock, tmp_path):
     assert number in client.get("/desk/").get_data(as_text=True)
     detail = client.get(f"/desk/applications/{application_id}").get_data(as_text=True)
     assert "出生医学证明编号" in detail and "Q411000101" in detail and "李沐阳" in detail
+    assert "随父落户" in detail and "西大街派出所" in detail and ">否<" in detail  # readable values, not late
     assert post_form(client, f"/desk/applications/{application_id}/actions/accept", {}).status_code == 302
     clock.advance(hours=2)
     approved = post_form(client, f"/desk/applications/{application_id}/actions/approve", {})
@@ -230,9 +243,13 @@ def test_happy_path_through_the_forms(app, client, clock, tmp_path):
     pdf = client.get(link)
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     text = pdf_text(pdf.data, tmp_path)
+    info = subprocess.run(["pdfinfo", str(tmp_path / "doc.pdf")], check=True, capture_output=True, text=True).stdout
+    assert re.search(r"Pages:\s+1\n", info)  # one page, QR and seal included
     for expected in ("新生儿入户登记证明", "李沐阳", new_id, "411002900001", "李明", "王芳", "随父落户",
                      "出生登记（出生后一个月内申报）", "西大街派出所"):
         assert expected in text, expected
+    again = check_page(client, ELIGIBLE).get_data(as_text=True)
+    assert "已办理出生登记入户" in again and number in again and "现在申报出生登记" not in again
     # Someone else cannot download it.
     switch(client, "citizen2")
     assert client.get(link).status_code == 404
@@ -432,7 +449,7 @@ def test_late_registration_is_accepted_and_flagged(app, client, tmp_path):
     pdf = client.get(doc["url"].replace("http://localhost", ""), headers=api_token(client, "liu_yang"))
     assert pdf.status_code == 200
     text = pdf_text(pdf.data, tmp_path)
-    assert "逾期申报出生登记（出生已超过一个月）" in text and new_id in text
+    assert "逾期申报出生登记（出生已超过一个月，仍予登记）" in text and new_id in text
 
 
 # --- who may check and file ----------------------------------------------------------------------------

@@ -220,22 +220,26 @@ def _parents_hukou(father, mother) -> Condition:
     return Condition(code, True, f"父母双方户籍均在{PROVINCE_NAME}内，均为{father.ethnicity}。")
 
 
-def _family_household(household, receiving: str, parent) -> Condition:
+def _family_household(household, receiving: str, parent, other_household=None) -> Condition:
     code = ConditionCode.FAMILY_HOUSEHOLD
     name = PARENT_NAMES.get(receiving, "落户方")
     other = PARENT_NAMES["mother" if receiving == "father" else "father"]
+    # Suggest the other parent's household only when it would itself qualify.
+    switch = (f"可以改为随{other}在其省内家庭户内申报；"
+              if other_household is not None and other_household.kind == "family"
+              and in_province(other_household.region_code) else "")
     if receiving not in RECEIVING_PARENTS:
         return Condition(code, False, "请选择随父落户或随母落户。", "")
     if parent is None or household is None or household.member(parent.id_number) is None:
         return Condition(code, False, f"未查询到{name}所在的户籍户，无法在其户内申报出生登记。",
-                         f"请核对后重新选择，或{AT_HUKOU_STATION}咨询办理。")
+                         f"{switch}请核对后重新选择，或{AT_HUKOU_STATION}咨询办理。")
     if not in_province(household.region_code):
         return Condition(code, False, f"{name}的户籍户不在{PROVINCE_NAME}内，不能通过“全省通办”落户。",
-                         f"可以改为随{other}在其省内家庭户申报；或携带{DOCUMENTS_TO_BRING}，"
+                         f"{switch}确需随{name}落户的，请携带{DOCUMENTS_TO_BRING}，"
                          f"到{name}户籍所在地公安机关申报出生登记。")
     if household.kind != "family":
         return Condition(code, False, f"{name}的户口在集体户，集体户不能通过“全省通办”申报新生儿入户。",
-                         f"可以改为随{other}在其家庭户内申报；确需落入集体户的，请携带{DOCUMENTS_TO_BRING}"
+                         f"{switch}确需落入集体户的，请携带{DOCUMENTS_TO_BRING}"
                          "及集体户管理单位同意落户的证明，到集体户所在地公安派出所办理。")
     return Condition(code, True, f"{RECEIVING_PARENTS[receiving]}，落入{name}在{PROVINCE_NAME}内的家庭户。")
 
@@ -253,18 +257,19 @@ def _age(certificate, today: date) -> Condition:
 
 
 def check_eligibility(birth_certificate, father, mother, marriage, household, today: date, *,
-                      receiving: str = "father") -> Eligibility:
+                      receiving: str = "father", other_household=None) -> Eligibility:
     """Evaluate all five conditions (never stopping at the first failure) for the child of
     ``birth_certificate``: ``father`` / ``mother`` are the parents' population records (None
     when not found), ``marriage`` the couple's marriage record (None: none), ``household``
     the household of the ``receiving`` parent ("father" / "mother"), ``today`` the day the
-    family checks or files."""
+    family checks or files. ``other_household`` (the other parent's, if known) only shapes
+    the advice: switching to it is suggested when it would qualify."""
     parent = father if receiving == "father" else mother if receiving == "mother" else None
     conditions = (
         _born_in_province(birth_certificate),
         _in_wedlock(birth_certificate, father, mother, marriage),
         _parents_hukou(father, mother),
-        _family_household(household, receiving, parent),
+        _family_household(household, receiving, parent, other_household),
         _age(birth_certificate, today),
     )
     return Eligibility(conditions=conditions, late=is_late(birth_certificate.birth_date, today),

@@ -75,10 +75,12 @@ class Facts:
     marriage: MarriageRecord | None
     household: HouseholdRecord | None  # the receiving parent's household
     receiving: str
+    other_household: HouseholdRecord | None = None  # the other parent's (for the advice)
 
     def eligibility(self, today: date) -> rules.Eligibility:
         return rules.check_eligibility(self.certificate, self.father, self.mother, self.marriage,
-                                       self.household, today, receiving=self.receiving)
+                                       self.household, today, receiving=self.receiving,
+                                       other_household=self.other_household)
 
     @property
     def receiving_person(self) -> PersonRecord | None:
@@ -95,6 +97,7 @@ class CheckResult:
     eligibility: rules.Eligibility
     late_note: str
     existing_number: str | None  # an application for this child already stands
+    existing_registered: bool  # … and the child is already registered under it
     default_station: str | None
 
     @property
@@ -137,9 +140,10 @@ def gather(certificate: BirthCertificateRecord, receiving: str, registries) -> F
     father = registries.person(certificate.father_id_number) if certificate.father_id_number else None
     mother = registries.person(certificate.mother_id_number) if certificate.mother_id_number else None
     marriage = registries.marriage_between(father.id_number, mother.id_number) if father and mother else None
-    parent = father if receiving == "father" else mother
+    parent, other = (father, mother) if receiving == "father" else (mother, father)
     household = registries.household_of(parent.id_number) if parent else None
-    return Facts(certificate, father, mother, marriage, household, receiving)
+    other_household = registries.household_of(other.id_number) if other else None
+    return Facts(certificate, father, mother, marriage, household, receiving, other_household)
 
 
 def standing_application(number: str, *, exclude_id: int | None = None,
@@ -195,6 +199,7 @@ def check(applicant: User, certificate_number: object, receiving: object, *, now
         child_sex=certificate.sex, birth_date=certificate.birth_date, eligibility=eligibility,
         late_note=rules.late_note(certificate.birth_date, today) if eligibility.late else "",
         existing_number=existing.number if existing else None,
+        existing_registered=existing is not None and existing.state in _REGISTERED_STATES,
         default_station=station.code if station else None,
     )
 
@@ -279,6 +284,12 @@ def enter_child(registries, household: HouseholdRecord, child: PersonRecord, rel
 
 class NewbornRegistrationHandler(ServiceHandler):
     code = CODE
+    value_labels = {"receiving_parent": rules.RECEIVING_PARENTS, "child_sex": SEX_NAMES}
+
+    def display_data(self, application: Application) -> list[tuple[str, str]]:
+        stations = {unit.code: unit.name for unit in police_stations()}
+        return [(key, stations.get(value, value) if key == "station" else value)
+                for key, value in super().display_data(application)]
 
     def prepare(self, applicant: User, data: dict[str, Any], *, now: datetime) -> Filing:
         today = timeutil.local(now).date()
@@ -401,8 +412,6 @@ class NewbornRegistrationHandler(ServiceHandler):
             "birth_certificate_number": data["birth_certificate_number"],
             "hospital": certificate.hospital if certificate else "",
             "late": bool(data.get("late_registration")),
-            "late_note": data.get("late_registration_note", ""),
-            "legal_basis": rules.SERVICE.legal_basis_zh,
         }
         return [OutcomeDocument("newborn_registration_result.html", "新生儿入户登记证明", context,
                                 certificate_kind=CODE, holder_name=data["child_name"])]
