@@ -84,9 +84,11 @@ def request_of(permit: TruckPermit) -> rules.PermitRequest:
 
 
 def _applicant(user: User) -> tuple[str, str, frozenset[str], str | None]:
-    """(kind, name, the owner ids a vehicle of theirs is registered to, subject id number)."""
+    """(kind, name, the owner ids a vehicle of theirs is registered to, the subject's number:
+    the person's ID number or the enterprise's credit code, shown masked)."""
     if user.role_enum == Role.ENTERPRISE and user.organisation is not None:
-        return "enterprise", user.organisation.name, frozenset({user.organisation.uscc}), None
+        uscc = user.organisation.uscc
+        return "enterprise", user.organisation.name, frozenset({uscc}), uscc
     if user.role_enum == Role.CITIZEN and user.id_number:
         return "individual", user.real_name, frozenset({user.id_number}), user.id_number
     raise OperationError("applicant.account", N_("请使用企业账号或个人实名账号申请货车通行证。"), status=403)

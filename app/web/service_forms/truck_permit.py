@@ -5,9 +5,10 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import DateField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, html_params
 
 from app import timeutil
 from app.domain.catalogue import truck_permit as rules
@@ -18,8 +19,19 @@ from app.web.service_forms import service_data
 REQUIRED = _l("此项为必填项。")
 
 
+class CheckboxList:
+    """Each checkbox inside its own label, one per line: the label is the click target on a
+    phone, and the page's block, bold labels keep box and text together."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        kwargs.pop("aria-invalid", None)
+        rows = "".join(f"<div><label>{option()} {escape(option.label.text)}</label></div>" for option in field)
+        return Markup(f"<div {html_params(**kwargs)}>{rows}</div>")  # noqa: S704 — parts escaped above
+
+
 class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
+    widget = CheckboxList()
     option_widget = CheckboxInput()
 
 
