@@ -343,10 +343,18 @@ def _time_pdf_rendering() -> Iterator[dict]:
         documents.render_pdf = original
 
 
+# Below this many rows a planner may rightly prefer a sequential scan (PostgreSQL does for a
+# few dozen rows), so the index is required only from here on.
+INDEX_REQUIRED_FROM = 10_000
+
+
 def run_on(uri: str, *, total: int, due: int, build: bool = True, as_of: datetime = AS_OF,
            now: datetime | None = None) -> dict:
     """The whole benchmark on the database at `uri` (built here unless `build` is False,
-    e.g. a test's already migrated and seeded copy). Returns the measurements."""
+    e.g. a test's already migrated and seeded copy). Returns the measurements.
+
+    Fails unless exactly the due applications are deemed accepted, the second sweep fires
+    nothing, and (from `INDEX_REQUIRED_FROM` rows) the candidate query uses the index."""
     from app import create_app
     from app.extensions import db
     from app.operations.sla import sweep
@@ -369,7 +377,7 @@ def run_on(uri: str, *, total: int, due: int, build: bool = True, as_of: datetim
             plan = explain(candidate_query(as_of))
             result["plan"] = plan
             result["uses_index"] = any(INDEX_NAME in line for line in plan)
-            if not result["uses_index"]:
+            if not result["uses_index"] and total >= INDEX_REQUIRED_FROM:
                 raise AssertionError(f"the candidate query does not use {INDEX_NAME}:\n" + "\n".join(plan))
             result["candidates_before"] = time_candidates(as_of)
 
