@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from app.domain.calendar import CalendarOverride, WorkCalendar, official_schedule_years
 from app.extensions import db
@@ -12,6 +13,11 @@ from app.operations import OperationError
 
 # Calendars per region, valid while the stamp (overrides and loaded years) is unchanged.
 _cache: dict = {}
+
+
+def _forget() -> None:
+    _cache.clear()
+    db.session.info.pop(_STAMP_KEY, None)
 
 
 def _overrides() -> list[CalendarOverride]:
@@ -23,17 +29,36 @@ def loaded_years() -> set[int]:
     return set(db.session.scalars(select(CalendarYearRow.year)))
 
 
+def _stamp() -> tuple:
+    """What the calendar depends on, checked once per transaction (not per deadline)."""
+    stamp = db.session.info.get(_STAMP_KEY)
+    if stamp is None:
+        overrides = db.session.execute(
+            select(func.count(CalendarOverrideRow.id), func.max(CalendarOverrideRow.created_at))
+        ).one()
+        years = db.session.execute(
+            select(func.count(CalendarYearRow.year), func.max(CalendarYearRow.created_at))).one()
+        stamp = db.session.info[_STAMP_KEY] = (str(db.engine.url), tuple(overrides), tuple(years))
+    return stamp
+
+
+_STAMP_KEY = "calendar_stamp"
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_stamp(session, *args) -> None:
+    session.info.pop(_STAMP_KEY, None)
+
+
 def load_calendar(region: str | None = None) -> WorkCalendar:
     """The calendar with every override; rebuilt only when the overrides or loaded years change.
 
     A year is official when the holidays package carries the State Council's schedule or an
     admin has loaded it; otherwise it is provisional (weekends and statutory holidays only).
     """
-    overrides = db.session.execute(
-        select(func.count(CalendarOverrideRow.id), func.max(CalendarOverrideRow.created_at))
-    ).one()
-    years = db.session.execute(select(func.count(CalendarYearRow.year), func.max(CalendarYearRow.created_at))).one()
-    stamp = (str(db.engine.url), tuple(overrides), tuple(years))
+    stamp = _stamp()
     if _cache.get("stamp") != stamp:
         _cache.clear()
         _cache["stamp"] = stamp
@@ -52,7 +77,7 @@ def remove_override(override_id: int) -> None:
         raise OperationError("not_found", "未找到该调整记录。", status=404)
     db.session.delete(row)
     db.session.flush()
-    _cache.clear()
+    _forget()
     recompute_open_clocks()
     db.session.commit()
 
@@ -67,7 +92,7 @@ def mark_year_loaded(*, year: int, note: str, user_id: int | None) -> int:
     if db.session.get(CalendarYearRow, year) is None:
         db.session.add(CalendarYearRow(year=year, note=note.strip(), created_by_id=user_id))
         db.session.flush()
-    _cache.clear()
+    _forget()
     count = recompute_open_clocks()
     db.session.commit()
     return count
@@ -77,7 +102,7 @@ def recompute() -> int:
     """After the holidays package is upgraded with a new schedule: recompute open deadlines."""
     from app.operations.applications import recompute_open_clocks
 
-    _cache.clear()
+    _forget()
     count = recompute_open_clocks()
     db.session.commit()
     return count
@@ -97,6 +122,6 @@ def add_override(*, day: date, is_working_day: bool, reason: str, region: str | 
     db.session.add(CalendarOverrideRow(day=day, is_working_day=is_working_day, reason=reason.strip(),
                                        region=region, created_by_id=user_id))
     db.session.flush()
-    _cache.clear()
+    _forget()
     recompute_open_clocks()
     db.session.commit()

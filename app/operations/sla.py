@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.domain import workflow
@@ -55,24 +55,22 @@ def sweep(*, as_of: datetime, now: datetime, batch_size: int = 500) -> SweepResu
 
 
 def _sweep_timers(*, as_of: datetime, now: datetime, batch_size: int) -> SweepResult:
+    """Walk the due rows in (next_timer_at, id) order, a batch at a time (keyset paging:
+    each query stays small however large the backlog)."""
     result = SweepResult()
-    seen: set[int] = set()
+    after: tuple[datetime, int] | None = None
     while True:
-        query = (
-            select(Application.id)
-            .where(Application.next_timer_at <= as_of)
-            .order_by(Application.next_timer_at)
-            .limit(batch_size)
-        )
-        if seen:
-            query = query.where(Application.id.not_in(seen))
-        candidates = list(db.session.scalars(query))
+        query = select(Application.id, Application.next_timer_at).where(Application.next_timer_at <= as_of)
+        if after is not None:
+            query = query.where(tuple_(Application.next_timer_at, Application.id) > after)
+        candidates = db.session.execute(
+            query.order_by(Application.next_timer_at, Application.id).limit(batch_size)).all()
         db.session.rollback()
         if not candidates:
             return result
-        for application_id in candidates:
-            seen.add(application_id)
+        for application_id, _ in candidates:
             _sweep_one(application_id, as_of=as_of, now=now, result=result)
+        after = (candidates[-1].next_timer_at, candidates[-1].id)
 
 
 def _sweep_one(application_id: int, *, as_of: datetime, now: datetime, result: SweepResult) -> None:
