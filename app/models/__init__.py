@@ -1,2 +1,13 @@
 """All models, imported here so that Alembic and the app see one metadata."""
-from app.models import accounts, applications, evidence, notifications, permits, ratings, registries, seals, tickets, tolerance  # noqa: F401
+from app.models import (  # noqa: F401
+    accounts,
+    applications,
+    evidence,
+    notifications,
+    permits,
+    ratings,
+    registries,
+    seals,
+    tickets,
+    tolerance,
+)
