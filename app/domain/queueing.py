@@ -26,8 +26,9 @@ Seed 002 asks for "排号系统" and "网上预约" at the police service window
   an elderly person) by its check-in time — it never overtakes anyone who arrived before it.
 - **Recall** of the ticket at the window: not within ``recall_cooldown_seconds`` of the last
   call; the same cooldown must pass after a call before a no-show can be recorded.
-- **Estimated wait**: the service minutes of everyone ahead, shared by the open windows
-  (and, for an appointment that is early, never less than the time left to its slot).
+- **Estimated wait**: the service minutes of everyone ahead, shared by the open windows, plus
+  the appointments whose slot comes before that (they will overtake); for an appointment that
+  is early, never less than the time left to its slot.
 
 Nothing here reads the clock: callers pass ``now`` (aware datetimes).
 """
@@ -261,14 +262,6 @@ class Group(IntEnum):
     APPOINTMENT_EARLY = 3  # on time, slot still ahead: only an otherwise idle window calls it
 
 
-GROUP_NAMES = {
-    Group.APPOINTMENT_DUE: "预约（已到预约时间）",
-    Group.PRIORITY: "老年人优先",
-    Group.WALK_IN: "现场取号",
-    Group.APPOINTMENT_EARLY: "预约（未到预约时间）",
-}
-
-
 @dataclass(frozen=True)
 class QueueEntry:
     """A waiting ticket as the ordering sees it."""
@@ -315,13 +308,24 @@ def ahead_of(entries: Sequence[QueueEntry], entry_id: int, *, now: datetime,
 
 
 def estimate_wait_minutes(ahead: Iterable[QueueEntry], *, open_windows: int, now: datetime,
-                          slot_start: datetime | None = None) -> int:
+                          slot_start: datetime | None = None,
+                          upcoming: Iterable[tuple[datetime, int]] = ()) -> int:
     """Minutes until this ticket is likely called: the work ahead shared by the open windows;
-    an early appointment also waits for its slot. Rounded up to whole minutes."""
+    an early appointment also waits for its slot. ``upcoming`` are appointments that will
+    overtake once their slot comes (early check-ins, bookings not yet checked in), as
+    (slot start, service minutes): each whose slot comes before the estimated call adds its
+    work. Rounded up to whole minutes."""
+    now = _aware(now)
+    windows = max(1, open_windows)
     work = sum(entry.service_minutes for entry in ahead)
-    minutes = math.ceil(work / max(1, open_windows))
+    minutes = math.ceil(work / windows)
+    for start, extra in sorted(upcoming, key=lambda item: _aware(item[0])):
+        if _aware(start) > now + timedelta(minutes=minutes):
+            break
+        work += extra
+        minutes = math.ceil(work / windows)
     if slot_start is not None:
-        until_slot = (_aware(slot_start) - _aware(now)).total_seconds() / 60
+        until_slot = (_aware(slot_start) - now).total_seconds() / 60
         minutes = max(minutes, math.ceil(until_slot))
     return max(0, minutes)
 

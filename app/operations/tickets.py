@@ -15,7 +15,7 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -147,6 +147,7 @@ class SlotView:
     start: datetime
     free: int
     bookable: bool
+    past: bool
 
 
 def slots_of_day(unit: Unit, day: date, *, now: datetime) -> list[SlotView]:
@@ -164,7 +165,7 @@ def slots_of_day(unit: Unit, day: date, *, now: datetime) -> list[SlotView]:
     for start in starts:
         free = max(0, rules.slot_capacity - taken.get(start, 0))
         ok = free > 0 and queueing.booking_refusal(start, now=now, is_working_day=working, rules=rules) is None
-        views.append(SlotView(start, free, ok))
+        views.append(SlotView(start, free, ok, start <= now))
     return views
 
 
@@ -436,8 +437,18 @@ def ticket_status(ticket: Ticket, *, now: datetime) -> TicketStatus:
     ahead = queueing.ahead_of(entries, ticket.id, now=now, rules=rules) or []
     mine = _entry(ticket, rules)
     group = queueing.group_of(mine, now=now, rules=rules)
+    # Appointments that will overtake this ticket when their slot comes: early check-ins not
+    # ahead yet, and today's bookings not checked in (an appointment only yields to earlier slots).
+    counted = {entry.id for entry in ahead} | {ticket.id}
+    upcoming = [(e.slot_start, e.service_minutes) for e in entries if e.id not in counted
+                and queueing.group_of(e, now=now, rules=rules) == Group.APPOINTMENT_EARLY]
+    upcoming += [(a.slot_start, rules.minutes_for(a.service_code)) for a in db.session.scalars(select(Appointment).where(
+        Appointment.unit_id == ticket.unit_id, Appointment.status == BOOKED, Appointment.slot_start > now,
+        Appointment.slot_start < _day_start(now) + timedelta(days=1)))]
+    if ticket.slot_start is not None:
+        upcoming = [item for item in upcoming if item[0] < ticket.slot_start]
     wait = queueing.estimate_wait_minutes(
-        ahead, open_windows=windows or rules.windows, now=now,
+        ahead, open_windows=windows or rules.windows, now=now, upcoming=upcoming,
         slot_start=ticket.slot_start if group == Group.APPOINTMENT_EARLY else None)
     return TicketStatus(ticket, len(ahead), wait, windows, group)
 

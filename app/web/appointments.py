@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -21,10 +22,10 @@ bp = Blueprint("appointments", __name__, url_prefix="/appointments")
 bp.before_request(require_applicant)
 
 STATE_NAMES = {
-    "booked": "已预约",
-    "cancelled": "已取消",
-    "checked_in": "已签到取号",
-    "missed": "已过期未签到",
+    "booked": _l("已预约"),
+    "cancelled": _l("已取消"),
+    "checked_in": _l("已签到取号"),
+    "missed": _l("已过期未签到"),
 }
 
 

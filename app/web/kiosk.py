@@ -130,7 +130,7 @@ def ticket(token: str):
     return render_template(
         "kiosk/ticket.html", t=ticket, s=status, kiosk=kiosk, qr=qr_svg(url), finished=finished,
         service_name=ticket_ops.service_name(ticket.service_code), refresh=TICKET_REFRESH_SECONDS,
-        kiosk_return=KIOSK_RETURN_SECONDS, group_names=queueing.GROUP_NAMES, Group=queueing.Group,
+        kiosk_return=KIOSK_RETURN_SECONDS, Group=queueing.Group,
         now=now, rules=ticket_ops.rules_for(ticket.unit_id),
     )
 

@@ -3,6 +3,8 @@ served or a no-show, link it to an application, check an elderly-priority claim;
 settings of the unit for its supervisor."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -23,6 +25,12 @@ bp = Blueprint("window", __name__, url_prefix="/window")
 bp.before_request(require_staff)
 
 KIND_NAMES = {"appointment": _l("预约"), "walk_in": _l("现场"), "priority": _l("老年人优先")}
+GROUP_NAMES = {
+    queueing.Group.APPOINTMENT_DUE: _l("预约（已到预约时间）"),
+    queueing.Group.PRIORITY: _l("老年人优先"),
+    queueing.Group.WALK_IN: _l("现场取号"),
+    queueing.Group.APPOINTMENT_EARLY: _l("预约（未到预约时间）"),
+}
 STATUS_NAMES = {"waiting": _l("等候中"), "called": _l("已呼叫"), "served": _l("已办结"), "no_show": _l("未到")}
 
 
@@ -97,9 +105,10 @@ def index():
     return render_template(
         "window/index.html", window=window, current=current, rules=rules, waiting=waiting,
         windows=ticket_ops.windows_overview(current_user, now=now), served=ticket_ops.served_today(current_user, now=now),
-        form=ActionForm(), finish_form=FinishForm(), link_form=LinkForm(), group_names=queueing.GROUP_NAMES,
+        form=ActionForm(), finish_form=FinishForm(), link_form=LinkForm(), group_names=GROUP_NAMES,
         kind_names=KIND_NAMES, status_names=STATUS_NAMES, service_name=ticket_ops.service_name,
         recall_left=queueing.cooldown_left(current.last_called_at, now=now, rules=rules) if current else 0,
+        recall_at=current.last_called_at + timedelta(seconds=rules.recall_cooldown_seconds) if current else None,
         calls=ticket_ops.recent_calls(current_user.unit_id, now=now, limit=5),
         can_configure=current_user.role_enum in (Role.SUPERVISOR, Role.ADMIN),
     )

@@ -249,13 +249,18 @@ def test_order_properties(entries, minutes_later, rnd):
         assert queueing.next_ticket(entries, now=now) == ordered[0]
 
 
-@given(entries_strategy, st.integers(1, 6))
-def test_wait_estimate_grows_with_the_queue(entries, windows):
+@given(entries_strategy, st.integers(1, 6), st.lists(st.tuples(st.integers(0, 240), st.integers(1, 30)), max_size=6))
+def test_wait_estimate_grows_with_the_queue(entries, windows, coming):
     ordered = queueing.order_queue(entries, now=NOW)
+    upcoming = [(NOW + timedelta(minutes=m), work) for m, work in coming]
     waits = [queueing.estimate_wait_minutes(ordered[:i], open_windows=windows, now=NOW) for i in range(len(ordered))]
     assert waits == sorted(waits)
     if ordered:
         assert waits[0] == 0
+    for i in range(len(ordered)):
+        with_upcoming = queueing.estimate_wait_minutes(ordered[:i], open_windows=windows, now=NOW, upcoming=upcoming)
+        assert with_upcoming >= waits[i]
+        assert with_upcoming <= waits[i] + sum(work for _m, work in coming)
 
 
 def test_wait_estimate_example():
@@ -263,6 +268,10 @@ def test_wait_estimate_example():
     assert queueing.estimate_wait_minutes(ahead, open_windows=2, now=NOW) == 30
     assert queueing.estimate_wait_minutes(ahead, open_windows=3, now=NOW) == 20
     assert queueing.estimate_wait_minutes(ahead, open_windows=0, now=NOW) == 60  # never divides by zero
+    # appointments whose slot comes before the estimated call will overtake: their work counts
+    soon, later = (NOW + timedelta(minutes=20), 15), (NOW + timedelta(minutes=50), 15)
+    assert queueing.estimate_wait_minutes(ahead, open_windows=2, now=NOW, upcoming=[later, soon]) == 38
+    assert queueing.estimate_wait_minutes(ahead, open_windows=4, now=NOW, upcoming=[later, soon]) == 15
     # an early appointment waits at least until its slot
     assert queueing.estimate_wait_minutes([], open_windows=2, now=NOW, slot_start=NOW + timedelta(minutes=25)) == 25
 

@@ -369,7 +369,8 @@ def test_calling_order_appointments_on_time_then_priority_then_walk_ins(ctx, clo
     status = ticket_ops.ticket_status(b002, now=timeutil.now())
     assert status.ahead == 3 and status.wait_minutes == 12  # 3 × 15 min shared by the 4 configured windows
     ticket_ops.open_window(user("clerk"), 1, now=timeutil.now())
-    assert ticket_ops.ticket_status(b002, now=timeutil.now()).wait_minutes == 45  # one window open
+    # one window open: 45 minutes of work ahead, and A003's 11:00 slot comes before that (+15)
+    assert ticket_ops.ticket_status(b002, now=timeutil.now()).wait_minutes == 60
     assert serve_all() == ordered
 
 
