@@ -140,8 +140,7 @@ def enter():
             return redirect(url_for("evidence.materials"))
     elif form.is_submitted():
         status = 422
-    form.code.data = ""  # never echo a code back into the page
-    form.id_tail.data = ""
+    form.id_tail.data = ""  # the typed code stays (easier to correct); the ID digits never come back
     return render_template("evidence/enter.html", form=form, message=None, **_page_context()), status
 
 

@@ -444,7 +444,8 @@ def test_the_officer_revokes_a_code_and_it_stops_at_once(app, client, officer, g
     assert public.get(link).status_code == 410
     refused = open_evidence(app.test_client(), generated[0], LI_MING[-4:])
     assert refused.status_code == 410 and "作废" in refused.get_data(as_text=True)
-    # A new written request may then be recorded for the same person.
+    # The void voucher is not handed over; a new written request may be recorded instead.
+    assert act_api(client, officer, decided["id"], "issue").status_code == 409
     assert file_api(client, officer, party_data()).status_code == 201
 
 
@@ -543,11 +544,10 @@ def test_officer_pages_are_for_traffic_units_only(client):
     assert client.get("/officer/evidence/new").status_code == 403
 
 
-def test_the_public_page_explains_and_never_echoes_the_code(app):
+def test_the_public_page_explains_and_never_echoes_the_id_digits(app):
     public = app.test_client()
     page = public.get("/evidence/").get_data(as_text=True)
     assert "查询码" in page and "后4位" in page and "锁定30分钟" in page
-    code = rules.new_query_code()
-    response = open_evidence(public, code, "1234")
-    assert response.status_code == 422 and code not in response.get_data(as_text=True)
-    assert "查询码不正确" in response.get_data(as_text=True)
+    response = open_evidence(public, rules.new_query_code(), "7391")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "查询码不正确" in html and 'value="7391"' not in html

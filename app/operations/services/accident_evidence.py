@@ -135,6 +135,11 @@ class AccidentEvidenceHandler(ServiceHandler):
 
     def check_action(self, application: Application, action: str, fields: dict[str, Any], *,
                      now: datetime) -> dict[str, Any] | None:
+        if action == Action.ISSUE:
+            row = evidence_ops.code_of(application.id)
+            if row is not None and row.revoked_at is not None:
+                raise OperationError("evidence.revoked", "该查询码已作废，查询凭证不能再送交查阅人。", status=409)
+            return None
         if action != Action.APPROVE or application.state != State.ACCEPTED.value:
             return None
         registries = get_registries()
