@@ -45,6 +45,14 @@ DATA_LABELS = {
     # rating_rectification
     "rating_id": _l("评价编号"), "rated_number": _l("被评办件编号"), "rated_service": _l("被评事项"),
     "level": _l("评价等级"), "comment": _l("评价内容"),
+    # security_licence
+    "company_name": _l("公司名称"), "registered_capital_yuan": _l("注册资本（企业登记信息）"),
+    "armed_escort": _l("经营武装守护押运业务"), "state_controlled": _l("国有独资或国有控股"),
+    "premises_address": _l("住所和服务场所"), "managers": _l("拟任法定代表人和主要管理人员"),
+    # 容缺受理 (any service with the tolerance step)
+    "materials_provided": _l("已提交材料"), "tolerance_requested": _l("申请容缺受理"),
+    "materials_missing": _l("容缺材料（承诺补齐补正）"), "commitment_days": _l("承诺补齐期限（工作日）"),
+    "signatory": _l("承诺书签署人"), "agent_name": _l("受托人"), "agent_id_number": _l("受托人公民身份号码"),
 }
 
 
