@@ -127,7 +127,8 @@ PATHS.update({
                                        {"$ref": "#/components/schemas/SealEngravingData"},
                                        {"$ref": "#/components/schemas/AccidentEvidenceData"},
                                        {"$ref": "#/components/schemas/NewbornRegistrationData"},
-                                       {"$ref": "#/components/schemas/TruckPermitData"}]},
+                                       {"$ref": "#/components/schemas/TruckPermitData"},
+                                       {"$ref": "#/components/schemas/SecurityLicenceData"}]},
                 },
             })},
             "responses": {"201": {"description": "Filed", "content": _json(APPLICATION)},
@@ -304,6 +305,35 @@ SCHEMAS: dict = {
             "seals": {"type": "array", "minItems": 1, "uniqueItems": True, "description": "seals to engrave; "
                       "none the enterprise holds and has not reported lost",
                       "items": {"type": "string", "enum": ["company", "finance", "invoice", "contract", "legal_rep"]}},
+        },
+    },
+    "SecurityLicenceData": {
+        "type": "object",
+        "description": "security_licence (保安服务许可), enterprise accounts only; capital comes from the enterprise "
+        "registry, managers' records from the court registry. Services with the tolerance step (容缺受理) also take "
+        "the materials declaration and tolerance fields (`materials_provided` … `power_of_attorney`).",
+        "required": ["premises_address", "managers"],
+        "properties": {
+            "premises_address": {"type": "string"},
+            "armed_escort": {"type": "boolean", "description": "business scope includes 武装守护押运"},
+            "state_controlled": {"type": "boolean", "description": "state-owned or ≥51% state capital"},
+            "managers": {"type": "array", "minItems": 1, "maxItems": 10, "items": {
+                "type": "object", "required": ["name", "id_number", "experience_years"],
+                "properties": {"name": {"type": "string"}, "id_number": {"type": "string"},
+                               "position": {"type": "string"},
+                               "experience_years": {"type": "integer", "minimum": 0, "maximum": 60}}},
+                "description": "must include the legal representative; each ≥ 5 years' relevant experience"},
+            "materials_provided": {"type": "array", "items": {"type": "string"},
+                                   "description": "codes of the attached materials (GET /services)"},
+            "tolerance_requested": {"type": "boolean", "description": "容缺受理: only non-core materials missing"},
+            "materials_to_follow": {"type": "array", "items": {"type": "string"},
+                                    "description": "non-core materials to supply or put right later"},
+            "commitment_days": {"type": "integer", "minimum": 1,
+                                "description": "agreed working days, at most the catalogue's commitment limit"},
+            "signatory": {"type": "string", "enum": ["legal_rep", "agent", "self"]},
+            "agent_name": {"type": "string"},
+            "agent_id_number": {"type": "string"},
+            "power_of_attorney": {"type": "boolean"},
         },
     },
     "TruckPermitData": {
