@@ -172,6 +172,25 @@ SAMPLES: dict[str, dict] = {
         "items": ["消防验收意见书复印件，2026年12月1日前提交。"],
         "closing": ["逾期未补齐的，将撤销许可决定并记入信用记录。"],
     },
+    "truck_permit.html": {
+        **BASE,
+        "doc_number": "许公（魏都交警大队）证字〔2026〕第000001-03号",
+        "certificate_number": "TXZ20261122000001",
+        "plate": "豫K8A001",
+        "vehicle_type": "轻型厢式货车",
+        "vehicle_class": "",
+        "holder": "许昌瑞丰物流有限公司",
+        "driver_name": "刘建军",
+        "driver_id_number": "4110**********9390",
+        "zones": [("魏都区中心城区", "限行，高峰禁行07:00–09:00、17:00–19:30；允许国VI及新能源货车"),
+                  ("东城区", "限行，高峰禁行07:30–09:00、17:30–19:00；允许国V、国VI及新能源货车")],
+        "restricted": True,
+        "windows": "06:00–07:00、09:00–17:00",
+        "daily_hours": "9小时",
+        "valid_from": date(2026, 11, 22),
+        "valid_until": date(2026, 12, 21),
+        "verification_url": VERIFY_URL,
+    },
 }
 
 # Strings each PDF's text must contain (compared with all whitespace removed).
@@ -196,6 +215,10 @@ EXPECTED: dict[str, list[str]] = {
     "unit_result_letter.html": ["查询告知函", "许昌市某某校车服务有限公司", "《校车安全管理条例》第二十三条",
                                 "未发现周八（居民身份证：11010519491231002X）有犯罪记录"],
     "generic_notice.html": ["容缺受理通知书", "主审要件齐全", "消防验收意见书", "撤销许可决定"],
+    "truck_permit.html": ["城市配送货车电子通行证", "TXZ20261122000001", "豫K8A001（轻型厢式货车）",
+                          "刘建军（4110**********9390）", "2026年11月22日至2026年12月21日",
+                          "06:00–07:00、09:00–17:00（每日合计9小时）", "东城区：限行", "交通警察扫码核查通行证状态",
+                          VERIFY_URL.replace("/verify/", "/permit/")],
 }
 COMMON = [ORGAN, "二〇二六年十一月二十二日", "办件编号：XC2026112000012"]
 
@@ -460,7 +483,7 @@ def test_certificate_renders_fast():
 
 def test_every_one_page_document_fits_one_page(rendered, tmp_path):
     for name in ("certificate.html", "acceptance_notice.html", "refusal_decision.html",
-                 "correction_notice.html", "receipt.html"):
+                 "correction_notice.html", "receipt.html", "truck_permit.html"):
         path = tmp_path / name.replace(".html", ".pdf")
         path.write_bytes(rendered[name])
         assert _pdfinfo_pages(path) == 1, name
