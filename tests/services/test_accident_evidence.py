@@ -162,6 +162,9 @@ def test_officer_files_for_a_party_approves_and_the_party_views_only_disclosable
                    "2026年12月16日10:00", "http://localhost/evidence/", "后4位", "锁定30分钟"):
         assert needle in voucher_text, needle
     assert LI_MING not in voucher_text
+    (tmp_path / "one.pdf").write_bytes(voucher.data)
+    pages = subprocess.run(["pdfinfo", str(tmp_path / "one.pdf")], capture_output=True, check=True, text=True).stdout
+    assert re.search(r"^Pages:\s+1$", pages, re.M)  # one sheet to hand over
 
     # Only the hash is stored: the plain code is in no column, no event, no data.
     with app.app_context():
