@@ -63,7 +63,7 @@ def _summary(permit, now):
         "windows": "、".join(permit.windows),
         "daily_hours": rules.duration_text(rules.daily_minutes(permit_ops.windows_of(permit))),
         "status": status.value if status else permit.status,
-        "status_name": rules.PERMIT_STATUS_NAMES[status] if status else {
+        "status_name": _(rules.PERMIT_STATUS_NAMES[status]) if status else {
             PermitState.PENDING: _("待交警大队审核"), PermitState.NOT_ISSUED: _("未核发")}.get(permit.status, ""),
         "reasons": check.get("reasons", []),
         "review": check.get("review", []),

@@ -523,8 +523,8 @@ class PermitStatus(StrEnum):
     REVOKED = "revoked"
 
 
-PERMIT_STATUS_NAMES = {PermitStatus.VALID: "有效", PermitStatus.NOT_YET_VALID: "尚未生效",
-                       PermitStatus.EXPIRED: "已过期", PermitStatus.REVOKED: "已撤销"}
+PERMIT_STATUS_NAMES = {PermitStatus.VALID: N_("有效"), PermitStatus.NOT_YET_VALID: N_("尚未生效"),
+                       PermitStatus.EXPIRED: N_("已过期"), PermitStatus.REVOKED: N_("已撤销")}
 
 
 def permit_status(valid_from: date, valid_until: date, revoked_at: datetime | None, now: datetime) -> PermitStatus:

@@ -140,6 +140,7 @@ class TruckPermitHandler(ServiceHandler):
         kind, name, owner_ids, subject_id = _applicant(applicant)
         request = parse_request(data, today=timeutil.local(now).date())
         vehicle, evaluation = check_registries(request, owner_ids)
+        unit = _unit(request.zones)
         owned = vehicle.owner_id in owner_ids
         permit = TruckPermit(
             plate=request.plate, vehicle_type=vehicle.vehicle_type if owned else "",
@@ -168,7 +169,7 @@ class TruckPermitHandler(ServiceHandler):
             "review_reasons": [f.message for f in evaluation.review],
             "permit_request": permit.id,
         }
-        return Filing(unit_id=_unit(request.zones).id, data=clean, subject_name=name, subject_id_number=subject_id)
+        return Filing(unit_id=unit.id, data=clean, subject_name=name, subject_id_number=subject_id)
 
     def after_submit(self, application: Application, *, now: datetime) -> None:
         """All checks pass → accepted and approved by the system at once (then issued);
