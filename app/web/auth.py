@@ -13,6 +13,7 @@ from app.operations import OperationError
 from app.operations import accounts as account_ops
 from app.web.forms import CitizenRegistrationForm, EnterpriseRegistrationForm, LoginForm
 from app.web.guards import allow_public
+from app.web.navigation import home_url
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 bp.before_request(allow_public)
@@ -29,9 +30,7 @@ def safe_next(target: str | None) -> str | None:
 
 
 def home_for(user) -> str:
-    if user.is_staff or user.role == "shop":
-        return url_for("clerk.queue")
-    return url_for("citizen.dashboard")
+    return home_url(user)
 
 
 def _login_rate_limit() -> str:

@@ -104,9 +104,11 @@ def init_app(app: Flask) -> None:
         local_time=local_time,
     )
     from app.domain.workflow import STATE_NAMES
+    from app.web.navigation import nav_items
     from app.web.public import LIMIT_NAMES
 
     app.jinja_env.globals.update(
+        nav_items=nav_items,
         role_names=ROLE_NAMES,
         service_names=TranslatedServiceNames(),
         state_names=TranslatedNames({state.value: name for state, name in STATE_NAMES.items()}),

@@ -77,7 +77,7 @@ def _enterprise_form(client, **overrides):
     with client.application.app_context():
         from app.registries import get_registries
 
-        enterprise = get_registries().enterprise(USCCS["security_2m"])
+        enterprise = get_registries().enterprise(USCCS["security_500k"])
     data = {"uscc": enterprise.uscc, "legal_rep_name": enterprise.legal_rep_name,
             "legal_rep_id_number": enterprise.legal_rep_id_number, "contact_name": "经办人",
             "phone": "13912345670", "username": "security_co", "password": GOOD_PASSWORD,
@@ -90,11 +90,11 @@ def test_enterprise_registers_bound_to_its_credit_code(app, client):
     assert response.status_code == 302, response.get_data(as_text=True)[:400]
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == "security_co"))
-        assert user.role == "enterprise" and user.organisation.uscc == USCCS["security_2m"]
+        assert user.role == "enterprise" and user.organisation.uscc == USCCS["security_500k"]
 
 
 def test_enterprise_credit_code_checks_and_whitelist(app, client):
-    bad = USCCS["security_2m"][:-1] + ("0" if USCCS["security_2m"][-1] != "0" else "1")
+    bad = USCCS["security_500k"][:-1] + ("0" if USCCS["security_500k"][-1] != "0" else "1")
     response = _enterprise_form(client, uscc=bad)
     assert response.status_code == 422 and "校验" in response.get_data(as_text=True)
     with app.app_context():
@@ -107,7 +107,7 @@ def test_enterprise_credit_code_checks_and_whitelist(app, client):
     assert mismatch.status_code == 422 and "法定代表人" in mismatch.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count(Organisation.id)).where(
-            Organisation.uscc == USCCS["security_2m"])) == 0
+            Organisation.uscc == USCCS["security_500k"])) == 0
 
 
 def test_login_locks_the_account_after_repeated_failures(app, client, clock):
@@ -166,14 +166,14 @@ def test_admin_creates_staff_bound_to_a_unit(app, client):
         unit = db.session.scalar(select(Unit).where(Unit.code == "411002-PS-WYL"))
         unit_id = unit.id
     response = client.post("/admin/staff", data={
-        "username": "clerk_wyl", "real_name": "王警官", "role": "clerk", "unit_id": unit_id,
+        "username": "clerk_wyl_new", "real_name": "王警官", "role": "clerk", "unit_id": unit_id,
         "phone": "13912340000", "password": GOOD_PASSWORD, "csrf_token": csrf_from(page)})
     assert response.status_code == 302
     with app.app_context():
-        user = db.session.scalar(select(User).where(User.username == "clerk_wyl"))
+        user = db.session.scalar(select(User).where(User.username == "clerk_wyl_new"))
         assert user.unit_id == unit_id and user.role == "clerk"
     duplicate = client.post("/admin/staff", data={
-        "username": "clerk_wyl", "real_name": "王警官", "role": "clerk", "unit_id": unit_id,
+        "username": "clerk_wyl_new", "real_name": "王警官", "role": "clerk", "unit_id": unit_id,
         "phone": "13912340000", "password": GOOD_PASSWORD, "csrf_token": csrf_from(page)})
     assert duplicate.status_code == 422 and "已被使用" in duplicate.get_data(as_text=True)
 

@@ -1,0 +1,36 @@
+"""The main navigation: which pages each role works from, in order. The first one is where
+a user lands after logging in."""
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+APPLICANT = ("citizen", "enterprise")
+DESK = ("clerk", "supervisor", "officer", "admin")
+
+NAV: tuple[tuple[tuple[str, ...], str, object], ...] = (
+    (APPLICANT, "citizen.dashboard", _l("我的办件")),
+    (("citizen",), "newborn.check", _l("新生儿登记自查")),
+    (("enterprise",), "seals.index", _l("我的印章")),
+    (APPLICANT, "permits.holder.mine", _l("我的通行证")),
+    (APPLICANT, "appointments.index", _l("网上预约")),
+    (APPLICANT, "ratings.index", _l("好差评")),
+    (("shop",), "shop.queue", _l("刻章工作台")),
+    (DESK, "clerk.queue", _l("工作台")),
+    (("officer",), "officer.index", _l("事故查询码")),
+    (("clerk", "supervisor", "officer"), "window.index", _l("窗口叫号")),
+    (("supervisor",), "supervisor.dashboard", _l("负责人视图")),
+    (("supervisor",), "ratings_unit.index", _l("差评整改")),
+    (("admin",), "admin.index", _l("系统管理")),
+)
+
+
+def nav_items(user) -> list[tuple[str, object]]:
+    if not user.is_authenticated:
+        return []
+    return [(url_for(endpoint), label) for roles, endpoint, label in NAV if user.role in roles]
+
+
+def home_url(user) -> str:
+    items = nav_items(user)
+    return items[0][0] if items else url_for("public.home")
