@@ -251,6 +251,8 @@ def light(state: State, clocks: Clocks, now: datetime) -> Light | None:
     statutory limit (or the delivery limit) has passed. None for a closed matter."""
     if state not in (State.SUBMITTED, State.CORRECTION_REQUESTED, State.ACCEPTED, State.SUSPENDED, State.APPROVED):
         return None
+    if state == State.APPROVED and clocks.delivery_due_at is None:
+        return None  # nothing left to deliver: the matter is done
     at = clocks.paused_since or now
     if state in (State.ACCEPTED, State.SUSPENDED):
         if clocks.statutory_due_at and at > clocks.statutory_due_at:

@@ -12,6 +12,20 @@ from app.models.applications import Application
 DECIDING = (State.ACCEPTED.value, State.SUSPENDED.value)
 
 
+def open_matters():
+    """Still being handled: the open states, except an approval that ends the matter (a
+    service without a separate issue/delivery step is done once approved)."""
+    from app.domain.catalogue import CATALOGUE
+    from app.domain.catalogue.base import Step
+    from app.domain.workflow import OPEN_STATES
+
+    done_when_approved = [code for code, service in CATALOGUE.items() if not service.has(Step.ISSUE)]
+    return and_(
+        Application.state.in_([s.value for s in OPEN_STATES]),
+        not_(and_(Application.state == State.APPROVED.value, Application.service_code.in_(done_when_approved))),
+    )
+
+
 def _clock_time(now: datetime):
     """While suspended, time stands still at the suspension (as in the domain's light())."""
     return func.coalesce(Application.paused_since, now)

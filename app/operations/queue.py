@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
 
-from app.domain.workflow import OPEN_STATES
 from app.extensions import db
 from app.models.accounts import User
 from app.models.applications import Application
@@ -25,8 +24,7 @@ class QueueFilters:
 
 
 def queue(user: User, filters: QueueFilters, *, now: datetime, page: int, per_page: int):
-    condition = [Application.unit_id == user.unit_id,
-                 Application.state.in_([s.value for s in OPEN_STATES])]
+    condition = [Application.unit_id == user.unit_id, lights.open_matters()]
     if filters.service:
         condition.append(Application.service_code == filters.service)
     if filters.state:

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import and_, exists, func, select
 
 from app.domain.statistics import DecidedRow, ServiceFigures, service_figures
-from app.domain.workflow import OPEN_STATES, Action, State, extension_requested
+from app.domain.workflow import Action, State, extension_requested
 from app.extensions import db
 from app.models.accounts import User
 from app.models.applications import Application, ApplicationEvent
@@ -22,7 +22,7 @@ ATTENTION_LIMIT = 200
 
 
 def _open_in_unit(unit_id: int):
-    return and_(Application.unit_id == unit_id, Application.state.in_([s.value for s in OPEN_STATES]))
+    return and_(Application.unit_id == unit_id, lights.open_matters())
 
 
 def red_items(unit_id: int, *, now: datetime) -> list[Application]:
