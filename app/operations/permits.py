@@ -216,26 +216,29 @@ def revoke_by_staff(user: User, permit_id: int, reason: str, *, now: datetime) -
 
 def sweep_revocations(*, as_of: datetime, now: datetime) -> list[tuple[int, str]]:
     """Revoke every permit still in force whose vehicle or driver now has an unhandled
-    violation (none had one when it was issued). Each permit in its own transaction under a
-    row lock, re-checked inside it: safe to run twice and from several servers."""
+    violation (none had one when it was issued). The registries are asked without locks;
+    each permit to revoke is then locked, checked again and revoked in its own transaction:
+    safe to run twice and from several servers."""
     today = timeutil.local(as_of).date()
-    candidates = list(db.session.scalars(
-        select(TruckPermit.id).where(TruckPermit.status == PermitState.ISSUED, TruckPermit.valid_until >= today)
+    in_force = db.session.execute(
+        select(TruckPermit.id, TruckPermit.plate, TruckPermit.driver_id_number)
+        .where(TruckPermit.status == PermitState.ISSUED, TruckPermit.valid_until >= today)
         .order_by(TruckPermit.id)
-    ))
+    ).all()
+    registries = get_registries()
+
+    def unhandled(plate: str, driver_id_number: str) -> tuple[list, list]:
+        return (registries.violations(plate=plate), registries.violations(driver_id_number=driver_id_number))
+
+    suspects = [row.id for row in in_force if any(unhandled(row.plate, row.driver_id_number))]
     db.session.rollback()
     done: list[tuple[int, str]] = []
-    registries = get_registries()
-    for permit_id in candidates:
+    for permit_id in suspects:
         try:
             permit = db.session.scalar(
                 select(TruckPermit).where(TruckPermit.id == permit_id, TruckPermit.status == PermitState.ISSUED)
                 .with_for_update(skip_locked=True))
-            if permit is None:
-                db.session.rollback()
-                continue
-            vehicle = registries.violations(plate=permit.plate)
-            driver = registries.violations(driver_id_number=permit.driver_id_number)
+            vehicle, driver = unhandled(permit.plate, permit.driver_id_number) if permit else ([], [])
             if not vehicle and not driver:
                 db.session.rollback()
                 continue
