@@ -19,7 +19,7 @@ from app.domain import ratings as rules
 from app.domain.catalogue import get_service
 from app.domain.catalogue.rating_rectification import CODE as RECTIFICATION
 from app.domain.text import N_
-from app.domain.workflow import OPEN_STATES, Action, State
+from app.domain.workflow import Action, State
 from app.extensions import db
 from app.models.accounts import Role, User
 from app.models.applications import Application
@@ -28,6 +28,9 @@ from app.operations import NotFound, OperationError
 from app.operations import applications as application_ops
 
 log = logging.getLogger(__name__)
+# A work order is closed by `approve`: it has nothing to issue afterwards, so `approved` (an
+# open state for services that issue something) is where it ends.
+OPEN_WORK_ORDER = (State.SUBMITTED.value, State.ACCEPTED.value)
 
 
 def _refuse(refusal: rules.RatingRefused):
@@ -134,11 +137,10 @@ def unit_work_orders(user: User, *, open_only: bool = False, limit: int = 200) -
     query = (select(Application, Rating).join(Rating, Rating.work_order_id == Application.id)
              .where(Application.unit_id == user.unit_id, Application.service_code == RECTIFICATION))
     if open_only:
-        query = query.where(Application.state.in_([s.value for s in OPEN_STATES]))
+        query = query.where(Application.state.in_(OPEN_WORK_ORDER))
     rows = db.session.execute(query.order_by(Application.id.desc()).limit(limit)).all()
-    open_states = {s.value for s in OPEN_STATES}
     return sorted(((a, r) for a, r in rows), key=lambda row: (
-        row[0].state not in open_states, row[0].statutory_due_at or datetime.max.replace(tzinfo=timeutil.UTC)))
+        row[0].state not in OPEN_WORK_ORDER, row[0].statutory_due_at or datetime.max.replace(tzinfo=timeutil.UTC)))
 
 
 def unit_ratings(user: User, *, period: tuple[date, date], limit: int = 200) -> list[Rating]:
@@ -237,10 +239,9 @@ def rating_figures(unit_id: int, service_code: str | None = None, *, period: tup
     if service_code:
         orders = orders.where(Rating.service_code == service_code)
     now = now or timeutil.now()
-    open_states = {s.value for s in OPEN_STATES}
     for order in db.session.scalars(orders):
         result.work_orders_opened += 1
-        if order.state in open_states:
+        if order.state in OPEN_WORK_ORDER:
             result.work_orders_open += 1
             if order.statutory_due_at is not None and now > order.statutory_due_at:
                 result.work_orders_overdue += 1
@@ -253,4 +254,4 @@ def rating_figures(unit_id: int, service_code: str | None = None, *, period: tup
 def open_work_order_count(unit_id: int) -> int:
     return db.session.scalar(select(func.count(Application.id)).where(
         Application.unit_id == unit_id, Application.service_code == RECTIFICATION,
-        Application.state.in_([s.value for s in OPEN_STATES]))) or 0
+        Application.state.in_(OPEN_WORK_ORDER))) or 0

@@ -67,7 +67,8 @@ def index():
     period = _period()
     now = timeutil.now()
     figures = rating_ops.rating_figures(current_user.unit_id, period=period, now=now)
-    orders = [{"a": a, "rating": r, "light": light(State(a.state), application_ops.stored_clocks(a), now)}
+    orders = [{"a": a, "rating": r, "light": light(State(a.state), application_ops.stored_clocks(a), now)
+               if a.state in rating_ops.OPEN_WORK_ORDER else None}
               for a, r in rating_ops.unit_work_orders(current_user)]
     return render_template("ratings/unit_index.html", figures=figures, period=period, orders=orders,
                            ratings=rating_ops.unit_ratings(current_user, period=period), levels=LEVELS,
@@ -80,9 +81,9 @@ def _work_order_page(application_id: int, *, form=None, phone: str | None = None
     now = timeutil.now()
     view = application_json(application, now=now)
     closing = next((e for e in application.events if e.action == Action.APPROVE.value), None)
-    is_open = application.state == State.ACCEPTED.value
+    is_open = application.state in rating_ops.OPEN_WORK_ORDER
     return render_template(
-        "ratings/unit_work_order.html", a=view, application=application, rating=rating, closing=closing,
+        "ratings/unit_work_order.html", a=view, application=application, rating=rating, closing=closing, is_open=is_open,
         form=(form or CallbackForm(formdata=None, data={"callback_date": timeutil.today()})) if is_open else None,
         reveal_form=RevealForm(), phone=phone, level_names=LEVEL_NAMES, flag_names=FLAG_NAMES,
     ), status

@@ -85,6 +85,26 @@ def test_id_numbers_are_masked_in_any_text(text, expected):
     assert redact_id_numbers(text) == expected
 
 
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("kind", [k.value for k in Kind])
+def test_every_kind_has_a_text_in_both_languages(app, kind, language):
+    from app.operations.notifications import render_message
+
+    context = {"number": "FZ20261116000001", "service": "S", "unit": "U", "review_organ": "R", "url": "http://t",
+               "my_url": "http://m", "promised_due": "P", "statutory_due": "D", "accepted_date": "A",
+               "rating_url": "http://r", "reason": f"理由{TYPED_ID}", "items": ["一", "二"], "reply_due": "Y",
+               "procedure": "检验", "issue_follows": False, "delivery_due": "", "revoked": True,
+               "commitment_due": "C", "materials": ["M1", "M2"]}
+    with app.test_request_context():
+        subject, body = render_message(kind, "criminal_record", language, context)
+        assert subject and body and "{{" not in body and "\n\n" not in body
+        assert not contains_id_number(subject + body)
+        for override in ("accepted", "approved"):
+            subject, body = render_message(override, "rating_rectification", language, context | {
+                "rated_service": "S", "rated_number": "N", "level": "L", "measures": "整改"})
+            assert "N" in body
+
+
 # --- a full lifecycle ------------------------------------------------------------------------
 
 

@@ -245,6 +245,9 @@ def test_closing_without_a_call_back_is_refused(ctx, clock):
     told = db.session.scalars(select(Notification).where(Notification.application_id == order_id,
                                                          Notification.kind == "approved")).one()
     assert CALLBACK["measures"] in told.body and "/ratings/" not in told.body  # a work order is not rated
+    closed = rating_ops.rating_figures(order.unit_id, period=(date(2026, 11, 16), date(2026, 11, 18)))
+    assert (closed.work_orders_opened, closed.work_orders_open, closed.work_orders_closed_in_time) == (1, 0, 1)
+    assert rating_ops.unit_work_orders(supervisor, open_only=True) == []
 
 
 @pytest.mark.parametrize("action, username, fields", [
