@@ -8,6 +8,7 @@ from typing import Any
 from flask import url_for
 
 from app import timeutil
+from app.domain.calendar import LimitUnit
 from app.domain.catalogue import get_service
 from app.domain.clock import CLOCK_NAMES, Clocks, light
 from app.domain.identifiers import mask_id_number, mask_name
@@ -40,6 +41,32 @@ def iso(value: datetime | None) -> str | None:
     return timeutil.local(value).isoformat() if value is not None else None
 
 
+CLOCK_LIMITS = {
+    "acceptance_due_at": "acceptance", "correction_reply_due_at": "correction_reply",
+    "promised_due_at": "promised", "statutory_due_at": "statutory", "delivery_due_at": "delivery",
+    "commitment_due_at": "commitment",
+}
+
+
+def remaining(limit, calendar, reference: datetime, due: datetime) -> str:
+    """What is left, in the limit's own unit: working days, working hours, or clock time."""
+    if reference >= due:
+        return localize(N_("已超期"))
+    if limit is not None and (limit.unit is LimitUnit.WORKHOURS or (
+            limit.unit is LimitUnit.WORKDAYS and limit.amount != limit.amount.to_integral_value())):
+        minutes = int(calendar.working_hours_between(reference, due) * 60)
+        return localize(N_("还剩%(hours)s小时%(minutes)s分（工作时间）"),
+                        {"hours": minutes // 60, "minutes": minutes % 60})
+    if limit is not None and limit.unit is LimitUnit.HOURS:
+        minutes = int((due - reference).total_seconds() // 60)
+        return localize(N_("还剩%(hours)s小时%(minutes)s分"), {"hours": minutes // 60, "minutes": minutes % 60})
+    if limit is not None and limit.unit is LimitUnit.DAYS:
+        days = (timeutil.local(due).date() - timeutil.local(reference).date()).days
+        return localize(N_("还剩%(n)s天"), {"n": days}) if days else localize(N_("今日到期"))
+    days = calendar.working_days_left(reference, due)
+    return localize(N_("还剩%(n)s个工作日"), {"n": days}) if days else localize(N_("今日到期"))
+
+
 def running_clocks(application: Application, clocks: Clocks, now: datetime) -> list[dict[str, Any]]:
     """The clocks that matter now, with working days left and why."""
     calendar = calendar_for(application)
@@ -57,6 +84,8 @@ def running_clocks(application: Application, clocks: Clocks, now: datetime) -> l
             "due_at": iso(due),
             "due_text": timeutil.local(due).strftime("%Y-%m-%d %H:%M"),
             "working_days_left": calendar.working_days_left(reference, due),
+            "remaining_text": remaining(getattr(get_service(application.service_code).limits, CLOCK_LIMITS[name]),
+                                        calendar, reference, due),
             "overdue": reference > due,
             "due_today": reference <= due and timeutil.local(reference).date() == timeutil.local(due).date(),
             "paused": clocks.paused_since is not None and name in ("promised_due_at", "statutory_due_at"),

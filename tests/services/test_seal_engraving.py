@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app import timeutil
 from app.domain.catalogue import seal_engraving as rules
 from app.extensions import db
-from app.models.accounts import AccessLog, Organisation, Role, Unit, User
+from app.models.accounts import AccessLog, Organisation, Role, User
 from app.models.applications import Application, Certificate
 from app.models.registries import RegEngravingShop
 from app.models.seals import SealRecord
@@ -47,10 +47,11 @@ def add_shop_operator(app, username: str, shop_key: str) -> None:
 
 
 def add_wuyilu_clerk(app) -> None:
-    """The demo enterprise (魏都区) is handled by the first station of its county: 五一路派出所."""
+    """The demo enterprise (魏都区) is handled by the first station of its county: 五一路派出所,
+    whose clerk `clerk_wyl` the demo seed provides."""
     with app.app_context():
-        unit_id = db.session.scalar(select(Unit.id).where(Unit.code == "411002-PS-WYL"))
-    add_user(app, "clerk_wyl", Role.CLERK, unit_id=unit_id, real_name="吴敏")
+        clerk = db.session.scalar(select(User).where(User.username == "clerk_wyl"))
+        assert clerk is not None and clerk.unit.code == "411002-PS-WYL"
 
 
 def add_cancelled_enterprise_account(app) -> str:
