@@ -31,6 +31,9 @@ def new_application(service_code: str):
     form_class = service_forms().get(service_code)
     if service is None:
         abort(404)
+    if service.filed_by_staff:
+        flash(_("该事项须到承办单位窗口书面申请，民警核验身份后代为录入。"), "warning")
+        return redirect(url_for("public.home"))
     if form_class is None or not service.workflow_built:
         flash(_("该事项即将开通网上申请，请到窗口办理。"), "warning")
         return redirect(url_for("public.home"))
