@@ -121,7 +121,7 @@ def _materials(application: Application, lang: str) -> list[str]:
 def _event_context(application: Application, event: ApplicationEvent, kind: Kind, lang: str) -> dict[str, Any]:
     context = _common(application, lang)
     service = get_service(application.service_code)
-    context["reason"] = event.reason
+    context["reason"] = _sentence(event.reason)
     if kind == Kind.CORRECTION:
         context["items"] = list(event.payload.get("items") or [])
         context["reply_due"] = _due_text(application.correction_reply_due_at, lang)
@@ -150,8 +150,13 @@ def _work_order_context(application: Application, event: ApplicationEvent, lang:
         "rated_number": data.get("rated_number", ""),
         "rated_service": (rated.name_en if lang == "en" else rated.name_zh) if rated else "",
         "level": (LEVEL_NAMES_EN[level] if lang == "en" else LEVEL_NAMES[level]) if level else "",
-        "measures": event.payload.get("measures", ""),
+        "measures": _sentence(event.payload.get("measures", "")),
     }
+
+
+def _sentence(text: str) -> str:
+    """Typed text placed inside a template's sentence: its own closing stop is dropped."""
+    return (text or "").strip().rstrip("。.；;，, ")
 
 
 _BLANK_LINES = re.compile(r"\n\s*\n+")

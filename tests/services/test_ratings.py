@@ -244,7 +244,8 @@ def test_closing_without_a_call_back_is_refused(ctx, clock):
     assert [d.title for d in order.documents if d.kind == "outcome"] == ["差评整改情况告知书"]
     told = db.session.scalars(select(Notification).where(Notification.application_id == order_id,
                                                          Notification.kind == "approved")).one()
-    assert CALLBACK["measures"] in told.body and "/ratings/" not in told.body  # a work order is not rated
+    assert "整改措施：增开一个窗口并在高峰时段安排预约分流。整改情况告知书" in told.body
+    assert "/ratings/" not in told.body  # a work order is not rated
     closed = rating_ops.rating_figures(order.unit_id, period=(date(2026, 11, 16), date(2026, 11, 18)))
     assert (closed.work_orders_opened, closed.work_orders_open, closed.work_orders_closed_in_time) == (1, 0, 1)
     assert rating_ops.unit_work_orders(supervisor, open_only=True) == []
