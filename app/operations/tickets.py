@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import false, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import timeutil
@@ -156,7 +156,7 @@ def slots_of_day(unit: Unit, day: date, *, now: datetime) -> list[SlotView]:
     taken = dict(db.session.execute(
         select(Appointment.slot_start, func.count(Appointment.id))
         .where(Appointment.unit_id == unit.id, Appointment.seat.is_not(None),
-               Appointment.slot_start.in_(starts) if starts else False)
+               Appointment.slot_start.in_(starts) if starts else false())
         .group_by(Appointment.slot_start)
     ).all())
     taken = {timeutil.local(k): v for k, v in taken.items()}

@@ -452,6 +452,23 @@ def test_recall_cooldown_and_no_show(ctx, clock):
     assert ticket_ops.recall(clerk, now=timeutil.now()).call_count == 2
 
 
+def test_switching_and_leaving_a_window(ctx, clock):
+    clock.set(local(2026, 11, 17, 9))
+    clerk = user("clerk")
+    ticket_ops.open_window(clerk, 1, now=timeutil.now())
+    ticket = walk_in()
+    ticket_ops.call_next(clerk, now=timeutil.now())
+    refused("window.busy", ticket_ops.open_window, clerk, 2, now=timeutil.now())
+    refused("window.busy", ticket_ops.leave_window, clerk, now=timeutil.now())
+    ticket_ops.finish(clerk, ticket_ops.SERVED, now=timeutil.now())
+    assert ticket_ops.open_window(clerk, 2, now=timeutil.now()).number == 2
+    assert [w["number"] for w in ticket_ops.windows_overview(clerk, now=timeutil.now()) if w["clerk"]] == [2]
+    assert ticket_ops.ticket_status(ticket, now=timeutil.now()).open_windows == 1
+    ticket_ops.leave_window(clerk, now=timeutil.now())
+    assert ticket_ops.window_of(clerk, now=timeutil.now()) is None
+    assert ticket_ops.ticket_status(ticket, now=timeutil.now()).open_windows == 0
+
+
 def test_windows_are_exclusive_and_two_windows_never_call_the_same_ticket(app, clock):
     clock.set(local(2026, 11, 17, 9))
     with app.app_context():
