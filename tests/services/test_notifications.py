@@ -208,7 +208,7 @@ def test_english_for_an_applicant_who_chose_english(ctx, clock):
     assert "This message was sent automatically" in outbox(application, channel="email")[0].body
 
 
-def test_staff_filed_matters_and_internal_steps_send_nothing(ctx, clock):
+def test_steps_inside_the_office_send_nothing(ctx, clock):
     application = file_criminal_record(ctx)
     act(application, "accept", "clerk")
     clock.advance(hours=2)
