@@ -93,7 +93,7 @@ def service_json(service) -> dict:
         "unit_kind": service.unit_kind,
         "applicant_kinds": sorted(kind.value for kind in service.applicant_kinds),
         "steps": sorted(step.value for step in service.steps),
-        "filing_open": service.workflow_built,
+        "filing_open": service.workflow_built and service.listed and not service.filed_by_staff,
         "legal_basis_zh": service.legal_basis_zh,
         "limits": {
             name: {**limit_json(limit), "source": service.limits.sources.get(name, "")}

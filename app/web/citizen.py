@@ -34,6 +34,8 @@ def new_application(service_code: str):
     if service.filed_by_staff:
         flash(_("该事项须到承办单位窗口书面申请，民警核验身份后代为录入。"), "warning")
         return redirect(url_for("public.home"))
+    if not service.listed:
+        abort(404)
     if form_class is None or not service.workflow_built:
         flash(_("该事项即将开通网上申请，请到窗口办理。"), "warning")
         return redirect(url_for("public.home"))

@@ -26,7 +26,7 @@ ONE_YEAR = 365 * 24 * 3600
 
 @bp.route("/")
 def home():
-    return render_template("public/home.html", services=CATALOGUE.values())
+    return render_template("public/home.html", services=[s for s in CATALOGUE.values() if s.listed])
 
 
 def _back():

@@ -97,6 +97,8 @@ class Service:
     workflow_built: bool = True  # False: listed in the catalogue, filing not yet open
     # The officer records the written application at the window on the party's behalf.
     filed_by_staff: bool = False
+    # False: created by the system itself (e.g. a rectification work order), not offered to apply for.
+    listed: bool = True
     # TWO_TIER: the kind of the higher unit that decides after the lower unit's review.
     higher_unit_kind: str | None = None
 

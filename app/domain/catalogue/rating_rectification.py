@@ -38,6 +38,7 @@ SERVICE = Service(
     outcome_documents=("差评整改情况告知书",),
     legal_basis_zh="《国务院办公厅关于建立政务服务“好差评”制度提高政务服务水平的意见》（国办发〔2019〕51号）",
     number_prefix="PJ",
+    listed=False,
 )
 
 # Actions a rectification work order never takes: it is closed only with a call-back record.
