@@ -54,6 +54,11 @@ class Config:
     API_TOKEN_HOURS = env_int("API_TOKEN_HOURS", 8)
     # A clerk's claim on a queue item that has seen no action for this long lapses.
     CLAIM_IDLE_MINUTES = env_int("CLAIM_IDLE_MINUTES", 30)
+    # Applicant notifications: "file" (instance/outbox.log), "console", or "module:factory" for a
+    # real SMS/e-mail gateway (see app/notify/gateways.py).
+    NOTIFY_SENDER = os.environ.get("NOTIFY_SENDER", "file")
+    NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5)
+    NOTIFY_OUTBOX_FILE = os.environ.get("NOTIFY_OUTBOX_FILE")
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     # Legal legacy credit codes that fail the GB 32100 checksum (admin-maintained too).
     USCC_WHITELIST = tuple(filter(None, os.environ.get("USCC_WHITELIST", "").split(",")))
