@@ -16,7 +16,7 @@ from datetime import datetime
 from urllib.parse import quote
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
 from app import timeutil
@@ -173,19 +173,22 @@ def permit_for_staff(user: User, permit_id: int) -> TruckPermit:
 
 
 def mark_revoked(permit: TruckPermit, *, reason: str, by: str, at: datetime, user_id: int | None = None) -> bool:
-    """Record a revocation on the permit and its certificate; False if already revoked."""
-    if permit.status == PermitState.REVOKED:
-        return False
-    permit.status = PermitState.REVOKED
-    permit.revoked_at = at
-    permit.revoked_reason = reason[:300]
-    permit.revoked_by = by
-    permit.revoked_by_user_id = user_id
-    certificate = certificate_of(permit)
-    if certificate is not None and certificate.revoked_at is None:
-        certificate.revoked_at = at
-        certificate.revoked_reason = reason[:200]
-    return True
+    """Record a revocation on the permit and its certificate. A conditional UPDATE (only an
+    issued permit): of two concurrent revocations exactly one wins; False for the other."""
+    won = db.session.execute(
+        update(TruckPermit)
+        .where(TruckPermit.id == permit.id, TruckPermit.status == PermitState.ISSUED)
+        .values(status=PermitState.REVOKED, revoked_at=at, revoked_reason=reason[:300], revoked_by=by,
+                revoked_by_user_id=user_id)
+        .execution_options(synchronize_session="fetch")
+    ).rowcount == 1
+    if won and permit.number:
+        db.session.execute(
+            update(Certificate)
+            .where(Certificate.number == permit.number, Certificate.revoked_at.is_(None))
+            .values(revoked_at=at, revoked_reason=reason[:200])
+            .execution_options(synchronize_session="fetch"))
+    return won
 
 
 def revoke_by_staff(user: User, permit_id: int, reason: str, *, now: datetime) -> TruckPermit:
@@ -206,19 +209,20 @@ def revoke_by_staff(user: User, permit_id: int, reason: str, *, now: datetime) -
         return permit
     if user.role_enum not in (Role.CLERK, Role.OFFICER):
         raise OperationError("forbidden", "只有承办交警大队的工作人员可以撤销通行证。", status=403)
-    locked = db.session.scalar(select(TruckPermit).where(TruckPermit.id == permit.id).with_for_update())
-    mark_revoked(locked, reason=reason, by="clerk", at=now, user_id=user.id)
+    if not mark_revoked(permit, reason=reason, by="clerk", at=now, user_id=user.id):
+        db.session.rollback()
+        raise OperationError("permit.not_issued", "该通行证刚刚已被撤销。", status=409)
     log_access(actor=user, action="permit.revoke", subject_kind="truck_permit", subject_id=str(permit.id))
     db.session.commit()
     log.info("truck permit revoked id=%s by=clerk", permit.id)
-    return locked
+    return permit
 
 
 def sweep_revocations(*, as_of: datetime, now: datetime) -> list[tuple[int, str]]:
     """Revoke every permit still in force whose vehicle or driver now has an unhandled
     violation (none had one when it was issued). The registries are asked without locks;
-    each permit to revoke is then locked, checked again and revoked in its own transaction:
-    safe to run twice and from several servers."""
+    each permit to revoke is then checked again and revoked in its own transaction by a
+    conditional UPDATE: safe to run twice and from several servers at once."""
     today = timeutil.local(as_of).date()
     in_force = db.session.execute(
         select(TruckPermit.id, TruckPermit.plate, TruckPermit.driver_id_number)
@@ -239,10 +243,10 @@ def sweep_revocations(*, as_of: datetime, now: datetime) -> list[tuple[int, str]
                 select(TruckPermit).where(TruckPermit.id == permit_id, TruckPermit.status == PermitState.ISSUED)
                 .with_for_update(skip_locked=True))
             vehicle, driver = unhandled(permit.plate, permit.driver_id_number) if permit else ([], [])
-            if not vehicle and not driver:
+            if not (vehicle or driver) or not mark_revoked(
+                    permit, reason=rules.revocation_text(len(vehicle), len(driver)), by="system", at=now):
                 db.session.rollback()
                 continue
-            mark_revoked(permit, reason=rules.revocation_text(len(vehicle), len(driver)), by="system", at=now)
             db.session.commit()
             log.info("truck permit revoked id=%s by=sweep", permit_id)
             done.append((permit.application_id, "revoke_permit"))

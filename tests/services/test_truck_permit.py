@@ -508,3 +508,34 @@ def test_permit_status_by_example():
     revoked = local(2026, 11, 20, 8)
     assert rules.permit_status(start, end, revoked, local(2026, 11, 20, 7)) == rules.PermitStatus.VALID
     assert rules.permit_status(start, end, revoked, local(2026, 11, 20, 9)) == rules.PermitStatus.REVOKED
+
+
+def test_two_concurrent_sweeps_revoke_each_permit_exactly_once(app, client, clock):
+    import threading
+    from collections import Counter
+
+    from app.operations.permits import sweep_revocations
+
+    headers = api_token(client, "enterprise")
+    ids = [_file(client, headers, plate=PLATES["pass" if i % 2 else "new_energy"]).get_json()["id"] for i in range(6)]
+    _add_violation(app, driver=DEMO_IDS["liu_jianjun"])
+    results, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def run():
+        try:
+            with app.app_context():
+                barrier.wait()
+                results.append(sweep_revocations(as_of=clock.moment, now=clock.moment))
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    revoked = Counter(pair for result in results for pair in result)
+    assert sorted(revoked) == sorted((i, "revoke_permit") for i in ids) and set(revoked.values()) == {1}
+    assert all(_permit(app, i).status == "revoked" for i in ids)
