@@ -89,15 +89,20 @@ def unit_by_code(code: str) -> Unit:
     return unit
 
 
+def bookable_services() -> list:
+    """The services people come to a window for (not internal work orders such as 差评整改)."""
+    return [s for s in CATALOGUE.values() if s.listed]
+
+
 def services_at(unit: Unit) -> list:
-    """The catalogue services handled by this kind of unit (every service if none is)."""
-    own = [s for s in CATALOGUE.values() if s.unit_kind == unit.kind]
-    return own or list(CATALOGUE.values())
+    """The listed services handled by this kind of unit (every listed service if none is)."""
+    own = [s for s in bookable_services() if s.unit_kind == unit.kind]
+    return own or bookable_services()
 
 
 def units_for_service(service_code: str) -> list[Unit]:
     service = CATALOGUE.get(service_code)
-    if service is None:
+    if service is None or not service.listed:
         return []
     return list(db.session.scalars(select(Unit).where(Unit.kind == service.unit_kind).order_by(Unit.code)))
 
@@ -202,7 +207,7 @@ def _seat_into(appointment: Appointment, unit_id: int, slot_start: datetime, cap
 
 
 def book(applicant: User, *, unit_id: int, service_code: str, slot_start: datetime, now: datetime) -> Appointment:
-    if service_code not in CATALOGUE:
+    if service_code not in {s.code for s in bookable_services()}:
         raise OperationError("service.unknown", "请选择要办理的事项。", field="service")
     unit = db.session.get(Unit, unit_id)
     if unit is None or unit.kind != CATALOGUE[service_code].unit_kind:

@@ -13,7 +13,6 @@ from flask_wtf import FlaskForm
 
 from app import timeutil
 from app.domain import queueing
-from app.domain.catalogue import CATALOGUE
 from app.operations import OperationError
 from app.operations import tickets as ticket_ops
 from app.web.guards import require_applicant
@@ -73,7 +72,7 @@ def new():
     form = ConfirmForm()
     source = request.form if request.method == "POST" else request.args
     service_code = source.get("service") or ""
-    service = CATALOGUE.get(service_code)
+    service = next((s for s in ticket_ops.bookable_services() if s.code == service_code), None)
     units = ticket_ops.units_for_service(service_code) if service else []
     unit = next((u for u in units if str(u.id) == source.get("unit", "")), units[0] if len(units) == 1 else None)
     days = ticket_ops.bookable_days(unit, now=now) if unit else []
@@ -97,7 +96,7 @@ def new():
             flash(_("预约成功。请牢记预约码，凭预约码在大厅自助机签到取号。"), "success")
             return redirect(url_for("appointments.detail", appointment_id=appointment.id))
     slots = ticket_ops.slots_of_day(unit, day, now=now) if unit and day in days else None
-    return render_template("appointments/new.html", form=form, services=CATALOGUE.values(), service=service,
+    return render_template("appointments/new.html", form=form, services=ticket_ops.bookable_services(), service=service,
                            units=units, unit=unit, days=days, day=day, slots=slots, error=error,
                            rules=ticket_ops.rules_for(unit.id) if unit else queueing.DEFAULT_RULES), status
 

@@ -15,7 +15,6 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app import timeutil
 from app.domain import queueing
-from app.domain.catalogue import CATALOGUE
 from app.models.accounts import Role
 from app.operations import OperationError
 from app.operations import tickets as ticket_ops
@@ -65,6 +64,10 @@ SETTING_LABELS = {
 }
 
 
+def _service_codes() -> list[str]:
+    return [s.code for s in ticket_ops.bookable_services()] + [ticket_ops.OTHER_SERVICE]
+
+
 def _settings_form(rules, data=None):
     class SettingsForm(FlaskForm):
         pass
@@ -73,7 +76,7 @@ def _settings_form(rules, data=None):
         setattr(SettingsForm, name, IntegerField(label, default=getattr(rules, name),
                                                  validators=[InputRequired(_l("此项为必填项。")),
                                                              NumberRange(low, high)]))
-    for code in CATALOGUE:
+    for code in _service_codes():
         setattr(SettingsForm, f"minutes_{code}", IntegerField(
             ticket_ops.service_name(code), default=rules.service_minutes.get(code),
             validators=[Optional(), NumberRange(1, 240)]))
@@ -213,7 +216,7 @@ def settings():
     status = 200
     if request.method == "POST" and form.validate():
         values = {name: getattr(form, name).data for name in SETTING_LABELS}
-        minutes = {code: getattr(form, f"minutes_{code}").data for code in CATALOGUE
+        minutes = {code: getattr(form, f"minutes_{code}").data for code in _service_codes()
                    if getattr(form, f"minutes_{code}").data}
         try:
             ticket_ops.save_settings(current_user, values, minutes, now=timeutil.now())
@@ -226,4 +229,4 @@ def settings():
     elif request.method == "POST":
         status = 422
     return render_template("window/settings.html", form=form, setting_names=list(SETTING_LABELS),
-                           minute_names=[f"minutes_{code}" for code in CATALOGUE]), status
+                           minute_names=[f"minutes_{code}" for code in _service_codes()]), status

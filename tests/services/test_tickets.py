@@ -137,6 +137,7 @@ def test_booking_rules_past_slot_horizon_and_unit(ctx, clock):
     refused("slot.not_working_day", book, "citizen", local(2026, 11, 21, 9))  # Saturday
     refused("unit.invalid", book, "citizen", local(2026, 11, 17, 9), unit_code="411002-TB-WD")  # traffic brigade
     refused("service.unknown", book, "citizen", local(2026, 11, 17, 9), service="nope")
+    refused("service.unknown", book, "citizen", local(2026, 11, 17, 9), service="rating_rectification")  # internal
     assert book("citizen", local(2026, 11, 16, 10, 30)).status == "booked"  # later today
     assert book("citizen", local(2026, 11, 30, 16, 30)).status == "booked"  # the 14th day
 
@@ -591,7 +592,7 @@ def test_citizen_books_reschedules_and_cancels_through_the_pages(app, client, cl
     login(client, "citizen")
     page = client.get(f"/appointments/new?service={SERVICE}")
     html = page.get_data(as_text=True)
-    assert page.status_code == 200 and "西大街派出所" in html and "交警" not in html
+    assert page.status_code == 200 and "西大街派出所" in html and "交警" not in html and "差评整改" not in html
     with app.app_context():
         xdj = unit_id()
     html = client.get(f"/appointments/new?service={SERVICE}&unit={xdj}&day=2026-11-17").get_data(as_text=True)
