@@ -158,7 +158,7 @@ TRANSITIONS: Mapping[Action, Transition] = {
     Action.ISSUE: Transition(_states(State.APPROVED), State.ISSUED, STAFF_OR_SYSTEM, step=Step.ISSUE),
     Action.WITHDRAW: Transition(BEFORE_DECISION, State.WITHDRAWN, APPLICANT),
     Action.REVOKE: Transition(
-        _states(State.APPROVED, State.ISSUED), State.REVOKED, frozenset({ActorKind.SUPERVISOR}),
+        _states(State.APPROVED, State.ISSUED), State.REVOKED, frozenset({ActorKind.SUPERVISOR}) | SYSTEM,
         ("reason",), documents=("revocation_decision",),
     ),
     Action.FULFIL_COMMITMENT: Transition(
@@ -319,6 +319,7 @@ _WHO = {
     frozenset({ActorKind.CLERK}): N_("此项操作由承办人提出，负责人请直接审批。"),
     SYSTEM: N_("此项操作由系统按时限自动执行。"),
     STAFF_OR_SYSTEM: N_("只有承办单位的工作人员可以进行此项操作。"),
+    frozenset({ActorKind.SUPERVISOR}) | SYSTEM: N_("此项操作须由单位负责人审批。"),
 }
 
 

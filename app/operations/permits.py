@@ -17,18 +17,18 @@ from urllib.parse import quote
 
 from flask import current_app
 from sqlalchemy import select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app import timeutil
 from app.domain.catalogue import truck_permit as rules
 from app.domain.identifiers import mask_name
-from app.domain.workflow import Action
+from app.domain.workflow import Action, Actor, ActorKind
 from app.extensions import db
 from app.models.accounts import Role, User
 from app.models.applications import Application, Certificate
 from app.models.permits import PermitState, TruckPermit
 from app.operations import NotFound, OperationError
-from app.operations.applications import visibility_filter
+from app.operations.applications import apply_decision, visibility_filter
 from app.operations.audit import log_access
 from app.operations.documents import certificate_facts_hash, signing_keys
 from app.registries import get_registries
@@ -243,13 +243,20 @@ def sweep_revocations(*, as_of: datetime, now: datetime) -> list[tuple[int, str]
                 select(TruckPermit).where(TruckPermit.id == permit_id, TruckPermit.status == PermitState.ISSUED)
                 .with_for_update(skip_locked=True))
             vehicle, driver = unhandled(permit.plate, permit.driver_id_number) if permit else ([], [])
-            if not (vehicle or driver) or not mark_revoked(
-                    permit, reason=rules.revocation_text(len(vehicle), len(driver)), by="system", at=now):
+            if not (vehicle or driver):
                 db.session.rollback()
                 continue
+            # Through the engine: the application is revoked, with its written decision, and
+            # the handler marks the permit and its certificate revoked.
+            from app.operations.services import handler_for
+
+            application = db.session.get(Application, permit.application_id)
+            apply_decision(application, Action.REVOKE, Actor(ActorKind.SYSTEM),
+                           {"reason": rules.revocation_text(len(vehicle), len(driver))}, now=now,
+                           handler=handler_for(application.service_code))
             db.session.commit()
             log.info("truck permit revoked id=%s by=sweep", permit_id)
             done.append((permit.application_id, "revoke_permit"))
-        except OperationalError:
-            db.session.rollback()  # held by another sweep (SQLite has no SKIP LOCKED)
+        except (OperationalError, IntegrityError):
+            db.session.rollback()  # taken by another sweep (SQLite has no SKIP LOCKED; the event key decides)
     return done

@@ -255,3 +255,17 @@ def test_extension_requested_by_the_clerk_and_decided_by_the_head():
     with pytest.raises(TransitionRefused) as after:
         decide(SERVICE, S.ACCEPTED, A.REQUEST_EXTENSION, CLERK, {"reason": "x"}, unit_id=UNIT, history=extended)
     assert after.value.code == "already_extended"
+
+
+def test_every_transition_says_who_may_fire_it():
+    from app.domain.workflow import _WHO, TRANSITIONS
+
+    assert all(transition.actors in _WHO for transition in TRANSITIONS.values())
+
+
+def test_the_system_revokes_only_for_automatic_services():
+    with pytest.raises(TransitionRefused):
+        decide(SERVICE, S.ISSUED, A.REVOKE, SYSTEM, {"reason": "违法未处理"}, unit_id=UNIT, history=[])
+    automatic = replace(SERVICE, steps=SERVICE.steps | {Step.AUTOMATIC})
+    assert decide(automatic, S.ISSUED, A.REVOKE, SYSTEM, {"reason": "违法未处理"}, unit_id=UNIT,
+                  history=[]).to_state == S.REVOKED

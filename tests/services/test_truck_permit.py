@@ -379,7 +379,11 @@ def test_new_unhandled_violation_revokes_the_permit_on_the_sweep_once(app, clien
     verify = client.get(path.replace("/permit/", "/api/v1/verify/")).get_json()
     assert verify["status"] == "revoked"
     with app.app_context():
-        assert db.session.get(Application, body["id"]).state == "issued"  # see the report: no SYSTEM revoke
+        application = db.session.get(Application, body["id"])
+        assert application.state == "revoked"  # through the engine, with its written decision
+        assert "revocation_decision" in [d.kind for d in application.documents]
+    tracked = client.get(f"/api/v1/track/{application.tracking_token}").get_json()
+    assert tracked["status"] == "revoked"
     login(client, "enterprise")
     assert "驾驶人新增1起未处理的交通违法记录" in _page(client, "/my/permits/")
 

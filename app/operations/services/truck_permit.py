@@ -234,7 +234,7 @@ class TruckPermitHandler(ServiceHandler):
         elif event.action in NOT_ISSUED_ACTIONS:
             permit.status = PermitState.NOT_ISSUED
         elif event.action == Action.REVOKE.value:
-            permit_ops.mark_revoked(permit, reason=event.reason, by="supervisor", at=event.occurred_at,
+            permit_ops.mark_revoked(permit, reason=event.reason, by=event.actor_kind, at=event.occurred_at,
                                     user_id=event.actor_user_id)
 
     def outcome_documents(self, application: Application, event: ApplicationEvent) -> list[OutcomeDocument]:
