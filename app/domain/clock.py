@@ -38,6 +38,11 @@ CLOCK_NAMES = (
 )
 
 
+# A tolerance commitment binds only while the matter is alive (handled, or decided on it);
+# a withdrawn, refused or already revoked matter leaves nothing to breach.
+COMMITMENT_STATES = frozenset({State.ACCEPTED, State.SUSPENDED, State.APPROVED, State.ISSUED})
+
+
 class Light(StrEnum):
     GREEN = "green"
     YELLOW = "yellow"
@@ -222,7 +227,8 @@ def derive_clocks(
         values["statutory_due_at"] = statutory
         values["accepted_as_of"] = w.decision_start
         values["yellow_from_at"] = _yellow_from(counter, w.decision_start, promised, promised_limit)
-        if w.commitment_limit_days is not None and commitment_open(events):
+        if (w.commitment_limit_days is not None and commitment_open(events)
+                and w.state in COMMITMENT_STATES):
             original_promise = counter.add(w.decision_start, limits.promised)
             agreed = counter.add(w.decision_start, Limit(Decimal(w.commitment_limit_days), LimitUnit.WORKDAYS))
             due = min(agreed, original_promise)
@@ -299,7 +305,7 @@ def pending_timers(state: State, clocks: Clocks, events: Sequence[EventRecord]) 
                 Timer(Action.ESCALATE, clocks.delivery_due_at,
                       {"clock": "delivery_due_at", "due": clocks.delivery_due_at.isoformat()})
             )
-    if clocks.commitment_due_at and commitment_open(events):
+    if clocks.commitment_due_at and commitment_open(events) and state in COMMITMENT_STATES:
         timers.append(Timer(Action.BREACH_COMMITMENT, clocks.commitment_due_at, {}))
     return sorted(timers, key=lambda t: t.due_at)
 
