@@ -137,7 +137,15 @@ def _record(application: Application, decision: Decision, actor: Actor, *, at: d
 
     produce_documents(application, event, decision.documents)
     notify_event(application, event)
+    tolerance_ops().after_record(application, event)
     return event
+
+
+def tolerance_ops():
+    """容缺受理 hooks (app.operations.tolerance), imported late: it renders documents."""
+    from app.operations import tolerance
+
+    return tolerance
 
 
 def _revoke_certificates(application: Application, *, at: datetime, reason: str) -> None:
@@ -214,6 +222,8 @@ def file_application(*, applicant: User, service_code: str, data: Mapping[str, A
                    else "工作人员账号不能以申请人身份提交申请。")
         raise OperationError("forbidden", message, status=403)
     handler = handler_for(service_code)
+    # 容缺受理 (any service with Step.TOLERANCE): the materials declaration and the request first.
+    tolerance_data = tolerance_ops().check_filing(service, applicant, data, now=now)
     filing = handler.prepare(applicant, dict(data), now=now)
     application = Application(
         number="pending-" + secrets.token_hex(8),
@@ -225,7 +235,7 @@ def file_application(*, applicant: User, service_code: str, data: Mapping[str, A
         organisation_id=applicant.organisation_id,
         subject_name=filing.subject_name,
         subject_id_number=filing.subject_id_number,
-        data=filing.data,
+        data={**filing.data, **tolerance_data},
         created_at=now,
     )
     db.session.add(application)
@@ -273,6 +283,8 @@ def apply_decision(application: Application, action: str, actor: Actor, fields: 
                    now: datetime, handler, at: datetime | None = None) -> ApplicationEvent:
     service = get_service(application.service_code)
     extra = handler.check_action(application, action, dict(fields), now=now) or {}
+    extra |= tolerance_ops().check_action(service, application, action, fields, now=now,
+                                          history=event_records(application))
     if action == Action.FORWARD:
         extra |= {"from_unit_id": application.unit_id, "to_unit_id": _higher_unit(service, application).id}
     decision = workflow.decide(

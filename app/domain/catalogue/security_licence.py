@@ -1,4 +1,17 @@
-"""保安服务许可 — security service licence, with 容缺受理 (保安服务管理条例; seed 002 item 4)."""
+"""保安服务许可 — licence to set up a security service company (保安服务管理条例 第8–9条;
+公安机关实施保安服务管理条例办法, 公安部令第112号), with 容缺受理 (seed 002 item 4).
+
+Two units, two clocks (行政许可法第43条): the city police (治安支队) review within 15 working days
+of receiving the materials and forward their opinion; the provincial police decide within 15
+working days of receiving it. Conditions come from the registries and the filing: registered
+capital (enterprise registry), managers' experience (filing) and records (court registry);
+premises, equipment and management rules are materials.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from app.domain.catalogue.base import (
     ApplicantKind,
     Material,
@@ -11,22 +24,34 @@ from app.domain.catalogue.base import (
 
 SERVICE = Service(
     code="security_licence",
-    name_zh="保安服务许可（可容缺受理）",
-    name_en="Security service licence (tolerance acceptance available)",
-    summary_zh="设立保安服务公司须注册资本不少于100万元、管理人员具有5年以上相关工作经验；"
-    "主要材料齐全、非主审要件暂缺的，信用良好的申请人可承诺容缺受理。",
-    summary_en="Registered capital of at least RMB 1 million and managers with 5+ years' "
-    "experience; with core materials complete, applicants in good standing may file with "
-    "non-core materials to follow.",
+    name_zh="保安服务许可（设立保安服务公司）",
+    name_en="Security service licence (setting up a security company)",
+    summary_zh="设立保安服务公司须注册资本不少于100万元（经营武装守护押运的不少于1000万元且国有控股），"
+    "拟任管理人员具有5年以上相关工作经验且无犯罪记录。市公安局治安支队15个工作日内审核后报省公安厅，"
+    "省公安厅自收到审核意见起15个工作日内决定。主审要件齐全、非主审要件暂缺的，信用良好的申请人可承诺容缺受理。",
+    summary_en="Registered capital of at least RMB 1 million (10 million and state-controlled for armed "
+    "escort), managers with 5+ years' experience and no criminal record. The city reviews within 15 "
+    "working days, the province decides within 15 working days of the opinion. With the core materials "
+    "complete, applicants in good standing may file with non-core materials to follow (tolerance).",
     unit_kind="security_detachment",
     applicant_kinds=frozenset({ApplicantKind.ENTERPRISE}),
     materials=(
         Material("application_form", "设立保安服务公司申请书", "Application form"),
+        Material("business_licence", "营业执照（企业名称核准）", "Business licence", shared=True),
         Material("capital_proof", "注册资本证明", "Proof of registered capital"),
-        Material("manager_resumes", "管理人员工作简历及无犯罪记录证明", "Managers' résumés and records"),
-        Material("premises_proof", "住所和经营场所证明", "Premises documents", core=False),
-        Material("management_rules", "保安服务管理制度", "Management rules", core=False),
-        Material("equipment_list", "保安服务设施设备清单", "Equipment list", core=False),
+        Material("manager_documents", "拟任法定代表人和主要管理人员的履历及相关工作经验证明",
+                 "Managers' résumés and proof of experience",
+                 note_zh="身份信息和犯罪记录通过信息共享核验，无需另行提交"),
+        Material("premises_proof", "住所和提供保安服务所需的场所证明", "Premises documents", core=False,
+                 note_zh="房屋产权证明或租赁合同复印件1份，加盖单位公章"),
+        Material("equipment_list", "保安服务所需设施、装备清单", "Equipment list", core=False,
+                 note_zh="设施、装备清单原件1份，加盖单位公章"),
+        Material("management_rules", "组织机构和保安服务管理制度、岗位责任制度、保安员管理制度",
+                 "Organisation and management rules", core=False,
+                 note_zh="制度文本1套，加盖单位公章"),
+        Material("armed_escort_proof", "国有资本出资证明及武装守护押运业务相关材料",
+                 "State capital proof and armed-escort documents", required=False,
+                 note_zh="经营范围包括武装守护押运业务的提交"),
     ),
     limits=ServiceLimits(
         acceptance=workdays(5),
@@ -36,20 +61,115 @@ SERVICE = Service(
         extension=workdays(10),
         delivery=workdays(10),
         commitment=workdays(10),
+        higher_review=workdays(15),
         sources={
-            "promised": "保安服务管理条例：设区的市级公安机关15个工作日审核",
-            "statutory": "保安服务管理条例：设区的市级公安机关15个工作日审核；省级15个工作日决定",
-            "commitment": "容缺受理地方规定：补齐期限不超过承诺办理时限",
+            "acceptance": "行政许可法第32条",
+            "correction_reply": "本系统设置（补正答复期限，可调整）",
+            "promised": "保安服务管理条例第9条：设区的市级公安机关自收到申请材料之日起15日内审核",
+            "statutory": "保安服务管理条例第9条：设区的市级公安机关自收到申请材料之日起15日内审核",
+            "extension": "行政许可法第42条（负责人批准，延长一次）",
+            "delivery": "行政许可法第44条",
+            "commitment": "容缺受理地方规定（许昌公安2022年便民利民十项措施第4条）：补齐期限不超过承诺办理时限",
+            "higher_review": "保安服务管理条例第9条：省级公安机关自收到审核意见之日起15日内作出决定",
         },
     ),
-    steps=frozenset({Step.CORRECTION, Step.EXTENSION, Step.ISSUE, Step.TOLERANCE, Step.SUSPENSION}),
-    outcome_documents=("保安服务许可证",),
-    legal_basis_zh="《保安服务管理条例》；公安部令第112号",
+    steps=frozenset({Step.CORRECTION, Step.SUSPENSION, Step.EXTENSION, Step.ISSUE, Step.TOLERANCE,
+                     Step.TWO_TIER}),
+    outcome_documents=("保安服务许可证", "不予许可决定书"),
+    legal_basis_zh="《保安服务管理条例》第八条、第九条；《公安机关实施保安服务管理条例办法》（公安部令第112号）",
     number_prefix="BA",
-    workflow_built=False,
+    higher_unit_kind="provincial_bureau",
 )
 
 MIN_REGISTERED_CAPITAL_YUAN = 1_000_000
+ARMED_ESCORT_MIN_CAPITAL_YUAN = 10_000_000
 MIN_MANAGER_EXPERIENCE_YEARS = 5
-PROVINCE_DECISION = workdays(15)
-UNTRUE_COMMITMENT_BAR_YEARS = 3
+MAX_MANAGERS = 10
+ARMED_ESCORT_SCOPE = "武装守护押运"
+
+
+class RuleViolation(ValueError):
+    """A condition of the licence that is not met, with the reason for the applicant."""
+
+    def __init__(self, code: str, message: str, field: str | None = None):
+        super().__init__(message)
+        self.code, self.message, self.field = code, message, field
+
+
+@dataclass(frozen=True)
+class Manager:
+    """A proposed legal representative or principal manager (拟任法定代表人和主要管理人员)."""
+
+    name: str
+    id_number: str
+    position: str
+    experience_years: int
+
+
+def yuan_text(amount: int) -> str:
+    """``2000000`` → ``200万元``."""
+    if amount % 10_000 == 0:
+        return f"{amount // 10_000}万元"
+    return f"{amount}元"
+
+
+def capital_violations(capital_yuan: int, *, armed_escort: bool, state_controlled: bool) -> list[RuleViolation]:
+    """保安服务管理条例第8条: capital ≥ 1 million; armed escort ≥ 10 million and state-controlled."""
+    violations = []
+    if capital_yuan < MIN_REGISTERED_CAPITAL_YUAN:
+        violations.append(RuleViolation(
+            "capital.too_low",
+            f"企业登记信息显示注册资本为{yuan_text(capital_yuan)}，设立保安服务公司注册资本不得少于"
+            f"{yuan_text(MIN_REGISTERED_CAPITAL_YUAN)}。",
+        ))
+    if armed_escort:
+        if capital_yuan < ARMED_ESCORT_MIN_CAPITAL_YUAN:
+            violations.append(RuleViolation(
+                "capital.armed_escort",
+                f"经营{ARMED_ESCORT_SCOPE}业务的，注册资本不得少于{yuan_text(ARMED_ESCORT_MIN_CAPITAL_YUAN)}"
+                f"（登记注册资本为{yuan_text(capital_yuan)}）。",
+                "armed_escort",
+            ))
+        if not state_controlled:
+            violations.append(RuleViolation(
+                "armed_escort.state_controlled",
+                f"经营{ARMED_ESCORT_SCOPE}业务的，须为国有独资或者国有资本占注册资本总额51%以上的公司。",
+                "state_controlled",
+            ))
+    return violations
+
+
+def manager_violations(number: int, manager: Manager, person, judgments: Iterable) -> list[RuleViolation]:
+    """One manager (numbered from 1 for the message): identity in the population registry,
+    ≥ 5 years' relevant experience, no effective criminal conviction (court registry)."""
+    label = f"第{number}位管理人员（{manager.name}）"
+    if person is None or person.name != manager.name:
+        return [RuleViolation("manager.identity", f"{label}的姓名与公民身份号码未能通过户籍信息核验。", "managers")]
+    violations = []
+    if manager.experience_years < MIN_MANAGER_EXPERIENCE_YEARS:
+        violations.append(RuleViolation(
+            "manager.experience",
+            f"{label}相关工作经验为{manager.experience_years}年，拟任管理人员须具有"
+            f"{MIN_MANAGER_EXPERIENCE_YEARS}年以上相关工作经验。",
+            "managers",
+        ))
+    if has_disqualifying_record(judgments):
+        violations.append(RuleViolation(
+            "manager.record",
+            f"{label}经法院生效裁判认定有罪，不得担任保安服务公司法定代表人或主要管理人员。",
+            "managers",
+        ))
+    return violations
+
+
+def has_disqualifying_record(judgments: Iterable) -> bool:
+    """Only guilt confirmed by an effective court judgment disqualifies."""
+    return any(j.effective for j in judgments)
+
+
+def enterprise_violations(enterprise) -> list[RuleViolation]:
+    if enterprise is None:
+        return [RuleViolation("enterprise.unknown", "未在企业登记信息中查询到本单位，请核对统一社会信用代码。")]
+    if enterprise.status != "active":
+        return [RuleViolation("enterprise.inactive", "企业登记信息显示本单位已注销或吊销，不能申请保安服务许可。")]
+    return []

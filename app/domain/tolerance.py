@@ -1,0 +1,200 @@
+"""容缺受理 (tolerance acceptance): the rules any service gets by switching on `Step.TOLERANCE`.
+
+A service with all its core materials (主审要件) present but some non-core ones missing or
+flawed may be accepted at once, on the applicant's written commitment (承诺书) to supply the
+rest within an agreed number of working days (seed 002 item 4; RULES.md "Tolerance
+acceptance"). The agreed time never runs past the promised processing time: the engine
+(`app.domain.clock`) caps `commitment_due_at` at it. Applicants with a bad-credit record, or
+listed for an untrue commitment (违诺) within the bar period, get no tolerance.
+
+Pure: no Flask or SQLAlchemy; facts (credit, listings, `now`) come in as arguments. Nothing
+here knows a service by name: only its steps, limits and the materials' `core` flags.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from app.domain.calendar import LimitUnit
+from app.domain.catalogue.base import Material, Service, Step
+
+# RULES.md (L): late without cause or false materials → listed, barred for 3 years (a setting:
+# the app config `UNTRUE_COMMITMENT_BAR_YEARS` overrides it).
+UNTRUE_COMMITMENT_BAR_YEARS = 3
+# How a missing item is to be supplied when the catalogue says nothing more specific.
+DEFAULT_SUPPLY_FORM = "原件或加盖公章（签名）的复印件，送交受理窗口或网上补传"
+
+SIGNATORIES = {
+    "self": "申请人本人",
+    "legal_rep": "法定代表人（负责人）",
+    "agent": "受托人",
+}
+ORGANISATION_SIGNATORIES = ("legal_rep", "agent")
+PERSON_SIGNATORIES = ("self", "agent")
+
+
+class ToleranceRefused(ValueError):
+    """Tolerance (or the way it was asked for) is refused, with the reason for the applicant."""
+
+    def __init__(self, code: str, message: str, field: str | None = None):
+        super().__init__(message)
+        self.code, self.message, self.field = code, message, field
+
+
+def offers_tolerance(service: Service) -> bool:
+    return service.has(Step.TOLERANCE)
+
+
+def declarable_materials(service: Service) -> list[Material]:
+    """The materials an applicant attaches; shared ones are verified through data sharing."""
+    return [m for m in service.materials if not m.shared]
+
+
+def check_material_codes(service: Service, codes: object, field: str) -> tuple[str, ...]:
+    """A list of material codes of this service (unknown or shared codes are refused)."""
+    if codes is None or codes == "":
+        return ()
+    if isinstance(codes, str) or not isinstance(codes, Iterable):
+        raise ToleranceRefused("materials.invalid", "材料清单格式有误，请逐项勾选。", field)
+    known = {m.code for m in declarable_materials(service)}
+    result = []
+    for code in codes:
+        if not isinstance(code, str) or code not in known:
+            raise ToleranceRefused("materials.unknown", "勾选的材料不属于本事项的申请材料，请重新勾选。", field)
+        if code not in result:
+            result.append(code)
+    return tuple(result)
+
+
+def missing_materials(service: Service, provided: Sequence[str], to_follow: Sequence[str]) -> list[Material]:
+    """Required materials not attached, plus those the applicant will supply or put right
+    later (暂缺或存在瑕疵), in catalogue order."""
+    return [
+        m for m in declarable_materials(service)
+        if (m.required and m.code not in provided) or m.code in to_follow
+    ]
+
+
+def check_no_core_missing(missing: Sequence[Material]) -> None:
+    """Only non-core materials may be missing (主审要件齐全)."""
+    core = [m.name_zh for m in missing if m.core]
+    if core:
+        raise ToleranceRefused(
+            "tolerance.core_missing",
+            f"主审要件（{'、'.join(core)}）不齐全，不能容缺受理；可补齐后申请，"
+            "或不申请容缺受理直接提交，由承办单位一次性告知补正。",
+            "materials_provided",
+        )
+    if not missing:
+        raise ToleranceRefused(
+            "tolerance.nothing_missing",
+            "申请材料已齐全，无需申请容缺受理，请取消勾选“申请容缺受理”后直接提交。",
+            "tolerance_requested",
+        )
+
+
+@dataclass(frozen=True)
+class Listing:
+    """An entry on the untrue-commitment list (违诺/失信名单) as the rules see it."""
+
+    listed_at: datetime
+    expires_at: datetime
+
+
+def check_standing(*, bad_credit: bool, listings: Iterable[Listing], now: datetime) -> None:
+    """No tolerance for bad credit (until repaired) or an untrue commitment within the bar."""
+    if bad_credit:
+        raise ToleranceRefused(
+            "tolerance.bad_credit",
+            "经查询，申请人存在失信（不良信用）记录，信用修复前不适用容缺受理；可按一般程序提交申请。",
+            "tolerance_requested",
+        )
+    active = [entry for entry in listings if now < entry.expires_at]
+    if active:
+        until = max(entry.expires_at for entry in active)
+        raise ToleranceRefused(
+            "tolerance.untrue_commitment",
+            f"申请人因未履行容缺受理承诺被列入违诺（失信）名单，{_ymd(until)}前不适用容缺受理；"
+            "可按一般程序提交申请。",
+            "tolerance_requested",
+        )
+
+
+def max_commitment_days(service: Service) -> int:
+    """The longest supplement period an applicant may promise, in working days: the catalogue's
+    commitment limit, never beyond the promised processing time."""
+    limits = service.limits
+    promised_days = _whole_workdays(limits.promised)
+    base = _whole_workdays(limits.commitment) if limits.commitment is not None else promised_days
+    return max(1, min(base, promised_days))
+
+
+def _whole_workdays(limit) -> int:
+    if limit.unit is LimitUnit.WORKDAYS:
+        return max(1, math.floor(limit.amount))
+    return 1  # hour- or natural-time services: one working day, capped by the engine anyway
+
+
+def check_commitment_days(service: Service, value: object) -> int:
+    limit = max_commitment_days(service)
+    if value is None or value == "":
+        return limit
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        days = 0
+    if isinstance(value, bool) or str(days) != str(value).strip() or not 1 <= days <= limit:
+        raise ToleranceRefused(
+            "tolerance.commitment_days",
+            f"承诺补齐期限须为1至{limit}个工作日（不得超过本事项的承诺办理时限）。",
+            "commitment_days",
+        )
+    return days
+
+
+def check_signatory(*, organisation: bool, signatory: object, agent_name: str, agent_id_ok: bool,
+                    power_of_attorney: bool) -> str:
+    """Who signs the commitment (seed 002 item 4): a person signs it themself; an organisation's
+    legal representative (负责人) signs and its seal is applied; an agent (受托人) may sign instead
+    and must also hand in a power of attorney (委托书)."""
+    allowed = ORGANISATION_SIGNATORIES if organisation else PERSON_SIGNATORIES
+    if signatory in (None, ""):
+        signatory = allowed[0]
+    if signatory not in allowed:
+        names = "、".join(SIGNATORIES[s] for s in allowed)
+        raise ToleranceRefused("tolerance.signatory", f"承诺书须由{names}签署，请重新选择。", "signatory")
+    if signatory == "agent":
+        if not agent_name.strip():
+            raise ToleranceRefused("tolerance.agent_name", "由受托人签署承诺书的，请填写受托人姓名。", "agent_name")
+        if not agent_id_ok:
+            raise ToleranceRefused("tolerance.agent_id", "请填写受托人有效的公民身份号码。", "agent_id_number")
+        if not power_of_attorney:
+            raise ToleranceRefused(
+                "tolerance.power_of_attorney",
+                "委托办理容缺受理的，受托人还须提交委托书，请确认已取得委托书。",
+                "power_of_attorney",
+            )
+    return str(signatory)
+
+
+def supply_form(material: Material) -> str:
+    """How a missing item is to be supplied (what the notice prints in 提交形式)."""
+    return material.note_zh or DEFAULT_SUPPLY_FORM
+
+
+def listing_expires_at(listed_at: datetime, years: int = UNTRUE_COMMITMENT_BAR_YEARS) -> datetime:
+    """Listed for `years` calendar years (29 February → 28 February)."""
+    try:
+        return listed_at.replace(year=listed_at.year + years)
+    except ValueError:
+        return listed_at.replace(year=listed_at.year + years, day=28)
+
+
+def _ymd(moment: datetime | date) -> str:
+    if isinstance(moment, datetime):
+        from app.domain.calendar import SHANGHAI
+
+        moment = moment.astimezone(SHANGHAI).date()
+    return f"{moment.year}年{moment.month}月{moment.day}日"

@@ -1,0 +1,203 @@
+"""保安服务许可: conditions from the enterprise and court registries and the filing, review by
+the city's public-order detachment, forwarding to the provincial department which decides
+(two units, two clocks), the licence with a verification QR. 容缺受理 comes from the catalogue
+switch (`app.operations.tolerance`), not from here."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from app import timeutil
+from app.domain.catalogue import security_licence as rules
+from app.domain.identifiers import InvalidIdentifier, mask_id_number, parse_citizen_id
+from app.domain.workflow import Action, count
+from app.models.accounts import Role, User
+from app.models.applications import Application, ApplicationEvent
+from app.operations import OperationError, tolerance
+from app.operations.services import Filing, OutcomeDocument, ServiceHandler, register, unit_for_region
+from app.registries import get_registries
+
+BASE_SCOPE = "门卫、巡逻、守护、随身护卫、安全检查、安全技术防范、安全风险评估"
+
+
+def _refuse_all(violations: list[rules.RuleViolation], *, status: int = 422):
+    """Every reason at once, so the applicant can put all of them right in one go."""
+    first = violations[0]
+    message = first.message if len(violations) == 1 else "；".join(
+        f"（{i}）{v.message.rstrip('。')}" for i, v in enumerate(violations, 1)) + "。"
+    raise OperationError(first.code, message, field=first.field, status=status)
+
+
+def _bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    return isinstance(value, str) and value.strip().lower() in ("1", "true", "y", "yes", "on")
+
+
+def parse_managers(raw: object, *, today) -> list[rules.Manager]:
+    """The managers listed in the filing (API: a list of objects; the form: rows, blank ones
+    ignored). Format problems are refused here; the registries are asked afterwards."""
+    if not isinstance(raw, list):
+        raise OperationError("managers.missing", "请填写拟任法定代表人和主要管理人员的信息。", field="managers")
+    managers: list[rules.Manager] = []
+    seen: set[str] = set()
+    for row in raw:
+        if not isinstance(row, dict):
+            raise OperationError("managers.invalid", "管理人员信息格式有误。", field="managers")
+        name = str(row.get("name") or "").strip()
+        id_text = str(row.get("id_number") or "").strip()
+        if not name and not id_text:
+            continue
+        number = len(managers) + 1
+        if not name or not id_text:
+            raise OperationError("managers.incomplete", f"第{number}位管理人员的姓名和公民身份号码须同时填写。",
+                                 field="managers")
+        try:
+            id_number = parse_citizen_id(id_text, today=today).number
+        except InvalidIdentifier as exc:
+            raise OperationError("managers.id_number", f"第{number}位管理人员（{name}）：{exc.message}。",
+                                 field="managers") from None
+        if id_number in seen:
+            raise OperationError("managers.duplicate", f"第{number}位管理人员（{name}）重复填写。", field="managers")
+        seen.add(id_number)
+        years = row.get("experience_years")
+        try:
+            years = int(years)
+        except (TypeError, ValueError):
+            years = -1
+        if isinstance(row.get("experience_years"), bool) or not 0 <= years <= 60:
+            raise OperationError("managers.experience_years",
+                                 f"请填写第{number}位管理人员（{name}）的相关工作年限（0至60之间的整数）。",
+                                 field="managers")
+        position = str(row.get("position") or "").strip()[:40] or "主要管理人员"
+        managers.append(rules.Manager(name[:60], id_number, position, years))
+    if not managers:
+        raise OperationError("managers.missing", "请填写拟任法定代表人和主要管理人员的信息。", field="managers")
+    if len(managers) > rules.MAX_MANAGERS:
+        raise OperationError("managers.too_many", f"管理人员最多填写{rules.MAX_MANAGERS}位。", field="managers")
+    return managers
+
+
+class SecurityLicenceHandler(ServiceHandler):
+    code = "security_licence"
+    value_labels = tolerance.value_labels(rules.SERVICE)
+
+    def display_data(self, application: Application) -> list[tuple[str, str]]:
+        """Managers with masked ID numbers; capital in 万元."""
+        rows = []
+        for key, text in super().display_data(application):
+            value = application.data.get(key)
+            if key == "managers":
+                text = "；".join(
+                    f"{m['name']}（{mask_id_number(m['id_number'])}，{m['position']}，相关工作{m['experience_years']}年）"
+                    for m in value or [])
+            elif key == "registered_capital_yuan" and isinstance(value, int):
+                text = rules.yuan_text(value)
+            rows.append((key, text))
+        return rows
+
+    def prepare(self, applicant: User, data: dict[str, Any], *, now: datetime) -> Filing:
+        if applicant.role_enum != Role.ENTERPRISE or applicant.organisation is None:
+            raise OperationError("enterprise.account", "保安服务许可须由拟设立的保安服务公司使用企业账号申请。")
+        registries = get_registries()
+        enterprise = registries.enterprise(applicant.organisation.uscc)
+        violations = rules.enterprise_violations(enterprise)
+        if violations:
+            _refuse_all(violations)
+        premises = str(data.get("premises_address") or "").strip()
+        if not premises:
+            raise OperationError("premises.missing", "请填写住所和提供保安服务所需场所的地址。", field="premises_address")
+        managers = parse_managers(data.get("managers"), today=timeutil.local(now).date())
+        armed = _bool(data.get("armed_escort"))
+        state_controlled = _bool(data.get("state_controlled"))
+
+        violations = rules.capital_violations(enterprise.registered_capital_yuan, armed_escort=armed,
+                                              state_controlled=state_controlled)
+        violations += self._manager_violations(managers, registries)
+        if enterprise.legal_rep_id_number not in {m.id_number for m in managers}:
+            violations.append(rules.RuleViolation(
+                "managers.legal_rep",
+                f"请将拟任法定代表人{enterprise.legal_rep_name}列入管理人员，并填写其相关工作经历。", "managers"))
+        if violations:
+            _refuse_all(violations)
+        unit = unit_for_region(rules.SERVICE.unit_kind, enterprise.region_code)
+        if unit is None:
+            raise OperationError("route.no_unit", "本地公安机关治安部门暂未开通网上受理，请到窗口办理。")
+        clean = {
+            "company_name": enterprise.name,
+            "registered_capital_yuan": enterprise.registered_capital_yuan,
+            "armed_escort": armed,
+            "state_controlled": state_controlled,
+            "premises_address": premises[:200],
+            "managers": [
+                {"name": m.name, "id_number": m.id_number, "position": m.position,
+                 "experience_years": m.experience_years}
+                for m in managers
+            ],
+        }
+        return Filing(unit_id=unit.id, data=clean, subject_name=enterprise.name, subject_id_number=enterprise.uscc)
+
+    @staticmethod
+    def _manager_violations(managers: list[rules.Manager], registries) -> list[rules.RuleViolation]:
+        violations = []
+        for number, manager in enumerate(managers, 1):
+            violations += rules.manager_violations(number, manager, registries.person(manager.id_number),
+                                                   registries.judgments(manager.id_number))
+        return violations
+
+    def check_action(self, application: Application, action: str, fields: dict[str, Any], *,
+                     now: datetime) -> dict[str, Any] | None:
+        if action not in (Action.APPROVE, Action.REJECT):
+            return None
+        from app.operations.applications import event_records
+
+        if not count(event_records(application), Action.FORWARD):
+            raise OperationError(
+                "security_licence.province_decides",
+                "保安服务许可由省级公安机关作出决定：请审查完毕后将审查意见报送上级机关（省公安厅）决定。",
+                status=409,
+            )
+        if action == Action.REJECT:
+            return None
+        # The registries may have changed since filing: the decision rests on them as of now.
+        registries = get_registries()
+        enterprise = registries.enterprise(application.subject_id_number or "")
+        violations = rules.enterprise_violations(enterprise)
+        if not violations:
+            data = application.data
+            violations = rules.capital_violations(
+                enterprise.registered_capital_yuan, armed_escort=bool(data.get("armed_escort")),
+                state_controlled=bool(data.get("state_controlled")))
+            managers = [rules.Manager(m["name"], m["id_number"], m["position"], int(m["experience_years"]))
+                        for m in data.get("managers", [])]
+            violations += self._manager_violations(managers, registries)
+        if violations:
+            reasons = "；".join(v.message.rstrip("。") for v in violations)
+            raise OperationError("security_licence.conditions",
+                                 f"不符合许可条件：{reasons}。请作出不予许可决定并写明理由。", status=409)
+        return None
+
+    def outcome_documents(self, application: Application, event: ApplicationEvent) -> list[OutcomeDocument]:
+        data = application.data
+        scope = BASE_SCOPE + ("、" + rules.ARMED_ESCORT_SCOPE if data.get("armed_escort") else "")
+        enterprise = get_registries().enterprise(application.subject_id_number or "")
+        legal_rep = enterprise.legal_rep_name if enterprise else (
+            application.organisation.legal_rep_name if application.organisation else "")
+        return [OutcomeDocument(
+            "security_licence.html", "保安服务许可证",
+            {"company_name": data.get("company_name") or application.subject_name,
+             "uscc": application.subject_id_number or "",
+             "legal_rep_name": legal_rep,
+             "address": data.get("premises_address", ""),
+             "registered_capital": rules.yuan_text(int(data.get("registered_capital_yuan") or 0)),
+             "service_scope": scope,
+             "decision_date": timeutil.local(event.occurred_at).date()},
+            certificate_kind="security_licence",
+            holder_name=data.get("company_name") or application.subject_name,
+        )]
+
+    def refusal_title(self, application: Application) -> str:
+        return "不予许可决定书"
+
+
+register(SecurityLicenceHandler())
