@@ -275,6 +275,14 @@ def _open_letter(application: Application, event: ApplicationEvent) -> None:
     _store(application, event, COMMITMENT_LETTER, letter_context(application, event))
 
 
+def _deadline_text(moment: datetime) -> str:
+    """``2026年11月30日24时`` for the end of a day (23:59:59); ``2026年11月30日13:30`` for a
+    deadline capped by an hour-counted promised limit."""
+    local = timeutil.local(moment)
+    day = f"{local.year}年{local.month}月{local.day}日"
+    return day + ("24时" if (local.hour, local.minute) == (23, 59) else local.strftime("%H:%M"))
+
+
 def _list_untrue(application: Application, event: ApplicationEvent, commitment: ToleranceCommitment) -> None:
     """违诺: the applicant is barred from tolerance for the bar period (one entry per case)."""
     exists = db.session.scalar(select(UntrueCommitment.id).where(UntrueCommitment.application_id == application.id))
@@ -282,7 +290,7 @@ def _list_untrue(application: Application, event: ApplicationEvent, commitment: 
         return
     service = get_service(application.service_code)
     names = "、".join(m.name_zh for m in rules.declarable_materials(service) if m.code in commitment.missing_materials)
-    due = timeutil.local(event.occurred_at).strftime("%Y年%m月%d日 %H:%M")
+    due = _deadline_text(event.occurred_at)
     db.session.add(UntrueCommitment(
         applicant_kind=commitment.applicant_kind, applicant_key=commitment.applicant_key,
         applicant_name=commitment.applicant_name, application_id=application.id,
@@ -361,7 +369,7 @@ def notice_context(application: Application, event: ApplicationEvent) -> dict[st
     promised_due = clocks.promised_due_at
     days = int(event.payload["commitment_days"])
     items = _items(service, event.payload.get("missing_materials") or [], application.data.get("materials_provided", []))
-    due_text = timeutil.local(due).strftime("%Y年%m月%d日") + "24时" if due else ""
+    due_text = _deadline_text(due) if due else ""
     for item in items:
         item["deadline"] = due_text
     common = _common(application, event, "tolerance_notice")
