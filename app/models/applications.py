@@ -18,6 +18,8 @@ class Application(db.Model):
     __tablename__ = "applications"
     __table_args__ = (
         Index("ix_applications_queue", "unit_id", "work_due_at"),
+        # Counting a unit's open items from the index alone, without reading its whole history.
+        Index("ix_applications_unit_state", "unit_id", "state", "service_code"),
         Index("ix_applications_next_timer_at", "next_timer_at"),
         Index("ix_applications_applicant", "applicant_user_id", "created_at"),
     )
@@ -55,7 +57,7 @@ class Application(db.Model):
     # Deadlines computed over a year whose official holiday schedule is not yet published.
     provisional_calendar: Mapped[bool] = mapped_column(default=False)
 
-    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
