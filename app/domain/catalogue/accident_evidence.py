@@ -24,6 +24,7 @@ from enum import StrEnum
 from app.domain.catalogue.base import (
     ApplicantKind,
     Material,
+    RuleViolation,
     Service,
     ServiceLimits,
     Step,
@@ -108,17 +109,6 @@ EVIDENCE_KIND_NAMES = {
 }
 PROCEDURE_NAMES = {"general": "一般程序", "simple": "简易程序"}
 _DOCUMENT_NUMBER = re.compile(r"[A-Z0-9]{5,20}")
-
-
-class RuleViolation(ValueError):
-    """A request the rules refuse, with the reason for the person at the window."""
-
-    def __init__(self, code: str, message: str, field: str | None = None):
-        super().__init__(message)
-        self.code, self.message, self.field = code, message, field
-
-
-# --- who may apply ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

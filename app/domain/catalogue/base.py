@@ -24,6 +24,19 @@ def hours(amount: int) -> Limit:
     return Limit(Decimal(amount), LimitUnit.HOURS)
 
 
+class RuleViolation(ValueError):
+    """A filing or action a service's rules refuse: a stable code, a Chinese message template
+    (marked for translation) filled from `params`, and the field the applicant should correct."""
+
+    def __init__(self, code: str, template: str, field: str | None = None, params: dict | None = None):
+        self.code, self.template, self.field, self.params = code, template, field, dict(params or {})
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return self.template % self.params if self.params else self.template
+
+
 class ApplicantKind(StrEnum):
     INDIVIDUAL = "individual"  # 个人（本人）
     AGENT = "agent"  # 受委托人

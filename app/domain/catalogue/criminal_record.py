@@ -2,6 +2,7 @@
 from app.domain.catalogue.base import (
     ApplicantKind,
     Material,
+    RuleViolation,
     Service,
     ServiceLimits,
     Step,
@@ -70,14 +71,6 @@ SEALED_MAX_SENTENCE_MONTHS = 60
 UNIT_QUERY_RELATIONS = {"staff": "在职人员", "planned_hire": "拟招录人员"}
 APPLICANT_TYPES = {"individual": "本人申请", "agent": "委托他人代为申请", "unit": "单位查询",
                    "foreigner": "外国人申请"}
-
-
-class RuleViolation(ValueError):
-    """A filing that the rules refuse, with the reason for the applicant."""
-
-    def __init__(self, code: str, message: str, field: str | None = None):
-        super().__init__(message)
-        self.code, self.message, self.field = code, message, field
 
 
 def is_sealed_juvenile(judgment) -> bool:

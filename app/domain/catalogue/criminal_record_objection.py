@@ -3,7 +3,16 @@
 The office gives a written review opinion within 15 working days; a complex case may be
 extended to 30 (one extension of 15, approved by the head of the office).
 """
-from app.domain.catalogue.base import ApplicantKind, Material, Service, ServiceLimits, Step, days, workdays
+from app.domain.catalogue.base import (
+    ApplicantKind,
+    Material,
+    RuleViolation,
+    Service,
+    ServiceLimits,
+    Step,
+    days,
+    workdays,
+)
 
 SERVICE = Service(
     code="criminal_record_objection",
@@ -39,12 +48,6 @@ SERVICE = Service(
 REVIEW_OUTCOMES = {"maintained": "维持原查询结果", "corrected": "更正原查询结果"}
 # Only a decided query can be objected to.
 OBJECTABLE_STATES = ("rejected", "approved", "issued")
-
-
-class RuleViolation(ValueError):
-    def __init__(self, code: str, message: str, field: str | None = None):
-        super().__init__(message)
-        self.code, self.message, self.field = code, message, field
 
 
 def check_objection(original_state: str | None, reason: str) -> None:

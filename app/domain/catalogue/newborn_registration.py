@@ -11,6 +11,7 @@ from enum import StrEnum
 from app.domain.catalogue.base import (
     ApplicantKind,
     Material,
+    RuleViolation,
     Service,
     ServiceLimits,
     Step,
@@ -92,14 +93,6 @@ CONDITION_FIELDS = {
     ConditionCode.FAMILY_HOUSEHOLD: "receiving_parent",
     ConditionCode.AGE: "birth_certificate_number",
 }
-
-
-class RuleViolation(ValueError):
-    """A filing that the rules refuse, with the reason for the applicant."""
-
-    def __init__(self, code: str, message: str, field: str | None = None):
-        super().__init__(message)
-        self.code, self.message, self.field = code, message, field
 
 
 @dataclass(frozen=True)

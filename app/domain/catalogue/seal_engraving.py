@@ -2,6 +2,7 @@
 from app.domain.catalogue.base import (
     ApplicantKind,
     Material,
+    RuleViolation,
     Service,
     ServiceLimits,
     Step,
@@ -63,14 +64,6 @@ SEAL_ACTIVE = "active"
 SEAL_CANCELLED = "cancelled"
 SEAL_STATUS_NAMES = {SEAL_ACTIVE: N_("备案有效"), SEAL_CANCELLED: N_("已挂失注销")}
 SHOP_RECORDED = "recorded"
-
-
-class RuleViolation(ValueError):
-    """A filing that the rules refuse, with the reason for the applicant and the field."""
-
-    def __init__(self, code: str, message: str, field: str | None = None, params: dict | None = None):
-        super().__init__(message % params if params else message)
-        self.code, self.message, self.field, self.params = code, message, field, params or {}
 
 
 def check_enterprise(enterprise) -> None:

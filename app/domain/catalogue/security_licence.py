@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from app.domain.catalogue.base import (
     ApplicantKind,
     Material,
+    RuleViolation,
     Service,
     ServiceLimits,
     Step,
@@ -86,14 +87,6 @@ ARMED_ESCORT_MIN_CAPITAL_YUAN = 10_000_000
 MIN_MANAGER_EXPERIENCE_YEARS = 5
 MAX_MANAGERS = 10
 ARMED_ESCORT_SCOPE = "武装守护押运"
-
-
-class RuleViolation(ValueError):
-    """A condition of the licence that is not met, with the reason for the applicant."""
-
-    def __init__(self, code: str, message: str, field: str | None = None):
-        super().__init__(message)
-        self.code, self.message, self.field = code, message, field
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from app.domain.calendar import SHANGHAI
 from app.domain.catalogue.base import (
     ApplicantKind,
     Material,
+    RuleViolation,
     Service,
     ServiceLimits,
     Step,
@@ -92,21 +93,6 @@ class PeakAccess(StrEnum):
 PEAK_ACCESS = {"new_energy": PeakAccess.GRANTED, "refrigerated": PeakAccess.REVIEW,
                "ordinary": PeakAccess.REFUSED}
 
-
-class RuleViolation(ValueError):
-    """A request the rules refuse before it is recorded, with the field to correct. The
-    message is a template marked for translation, filled with `params`."""
-
-    def __init__(self, code: str, template: str, field: str | None = None, params: dict | None = None):
-        self.code, self.template, self.field, self.params = code, template, field, dict(params or {})
-        super().__init__(self.message)
-
-    @property
-    def message(self) -> str:
-        return self.template % self.params if self.params else self.template
-
-
-# --- Time windows ------------------------------------------------------------------------
 
 MINUTES_PER_DAY = 24 * 60
 

@@ -23,7 +23,7 @@ SYSTEM = Actor(ActorKind.SYSTEM)
 
 
 def _refuse(violation: rules.RuleViolation):
-    raise OperationError(violation.code, violation.message, field=violation.field, params=violation.params)
+    raise OperationError(violation.code, violation.template, field=violation.field, params=violation.params)
 
 
 def _text(data: dict[str, Any], name: str) -> str:
