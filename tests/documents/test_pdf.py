@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 import shutil
-import statistics
 import subprocess
 import threading
-import time
 from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -611,19 +609,6 @@ def test_pdf_embeds_cjk_font_subsets(rendered, tmp_path):
         assert cols[-5:-3] == ["yes", "yes"], f"font not embedded as a subset: {row}"
     # a subset is small: a full Noto CJK face is ~20 MB
     assert len(rendered["certificate.html"]) < 400_000
-
-
-def test_certificate_renders_fast():
-    ctx = SAMPLES["certificate.html"]
-    render_pdf("certificate.html", ctx, static_dir=STATIC_DIR)  # warm caches
-    timings = []
-    for _ in range(3):
-        start = time.perf_counter()
-        pdf = render_pdf("certificate.html", ctx, static_dir=STATIC_DIR)
-        timings.append(time.perf_counter() - start)
-    assert pdf.startswith(b"%PDF-")
-    # ~0.1 s on the reference machine; the bound is loose so a busy CI box passes.
-    assert statistics.median(timings) < 1.0, timings
 
 
 def test_every_one_page_document_fits_one_page(rendered, tmp_path):
