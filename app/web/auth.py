@@ -65,7 +65,8 @@ def logout():
     return redirect(url_for("public.home"))
 
 
-def _register(form, operation, template: str, fields: tuple[str, ...]):
+def _register(form, operation, page: dict, fields: tuple[str, ...]):
+    template = "auth/register.html"
     if form.validate_on_submit():
         try:
             user = operation(
@@ -76,12 +77,12 @@ def _register(form, operation, template: str, fields: tuple[str, ...]):
         except OperationError as exc:
             target = getattr(form, exc.field, None) if exc.field else None
             (target.errors if target is not None else form.form_errors).append(exc.message)
-            return render_template(template, form=form), 422
+            return render_template(template, form=form, **page), 422
         login_user(user)
         flash(_("注册成功，欢迎使用警务通办。"), "success")
         return redirect(home_for(user))
     status = 422 if request.method == "POST" else 200
-    return render_template(template, form=form), status
+    return render_template(template, form=form, **page), status
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -92,7 +93,7 @@ def register_citizen():
     return _register(
         CitizenRegistrationForm(),
         account_ops.register_citizen,
-        "auth/register_citizen.html",
+        {"title": _("个人实名注册"), "lead": _("请填写本人真实姓名和公民身份号码，系统将与户籍信息核验。")},
         ("username", "real_name", "id_number", "phone"),
     )
 
@@ -105,6 +106,6 @@ def register_enterprise():
     return _register(
         EnterpriseRegistrationForm(),
         account_ops.register_enterprise,
-        "auth/register_enterprise.html",
+        {"title": _("企业注册"), "lead": _("企业账号与统一社会信用代码绑定，系统将与企业登记信息核验。")},
         ("username", "uscc", "legal_rep_name", "legal_rep_id_number", "contact_name", "phone"),
     )
