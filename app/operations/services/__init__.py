@@ -83,6 +83,13 @@ class ServiceHandler:
         return rows
 
 
+def refusal(violation, *, status: int = 422) -> OperationError:
+    """A service rule's refusal (app.domain.catalogue.base.RuleViolation) as the error shown to
+    the user: its code, its translatable template and params, and the field to correct."""
+    return OperationError(violation.code, violation.template, field=violation.field, status=status,
+                          params=violation.params)
+
+
 def unit_by_code(code: str) -> Unit:
     unit = db.session.scalar(select(Unit).where(Unit.code == code))
     if unit is None:

@@ -21,16 +21,13 @@ from app.models.accounts import Role, User
 from app.models.applications import Application, ApplicationEvent
 from app.operations import OperationError
 from app.operations import evidence as evidence_ops
-from app.operations.services import Filing, OutcomeDocument, ServiceHandler, register
+from app.operations.services import Filing, OutcomeDocument, ServiceHandler, refusal, register
 from app.registries import get_registries
 
 FILING_ROLES = frozenset({Role.OFFICER, Role.CLERK, Role.SUPERVISOR})
 PRIVATE_KEY = "_private"  # handed from prepare to after_submit, never stored in `data`
 PLAIN_CODE_ATTRIBUTE = "_evidence_plain_query_code"  # in memory only, from approval to the voucher
 
-
-def _refuse(violation: rules.RuleViolation, status: int = 422):
-    raise OperationError(violation.code, violation.message, field=violation.field, status=status)
 
 
 def _text(data: dict[str, Any], name: str, limit: int = 200) -> str:
@@ -84,7 +81,7 @@ class AccidentEvidenceHandler(ServiceHandler):
                                           "请先收取书面申请并当面核验申请人的身份证件原件，再勾选确认。",
                                           "identity_verified")
         except rules.RuleViolation as violation:
-            _refuse(violation)
+            raise refusal(violation) from None
         blocked = evidence_ops.blocking_request(case.case_number, id_number, now=now)
         if blocked:
             raise OperationError("evidence.duplicate", blocked, field="id_number", status=409)
@@ -147,7 +144,7 @@ class AccidentEvidenceHandler(ServiceHandler):
             rules.check_case(registries.accident_case(application.data["case_number"]),
                              unit_code=application.unit.code, now=now)
         except rules.RuleViolation as violation:
-            _refuse(violation, status=409)
+            raise refusal(violation, status=409) from None
         row, plain = evidence_ops.issue_code(application, now=now)
         setattr(application, PLAIN_CODE_ATTRIBUTE, plain)
         return {"query_code_id": row.id, "query_code_expires_at": row.expires_at.isoformat()}

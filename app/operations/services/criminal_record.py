@@ -18,6 +18,7 @@ from app.operations.services import (
     Filing,
     OutcomeDocument,
     ServiceHandler,
+    refusal,
     register,
     unit_by_code,
     unit_for_region,
@@ -28,9 +29,6 @@ SYSTEM = Actor(ActorKind.SYSTEM)
 # No legal validity period exists; receivers usually accept 3 or 6 months (RULES.md, R).
 CERTIFICATE_VALIDITY_NOTE = "本证明自开具之日起3个月内有效。"
 
-
-def _refuse(violation: rules.RuleViolation):
-    raise OperationError(violation.code, violation.message, field=violation.field)
 
 
 def _text(data: dict[str, Any], name: str) -> str:
@@ -65,7 +63,7 @@ class CriminalRecordHandler(ServiceHandler):
             try:
                 rules.check_unit_query(data.get("relation"), data.get("legal_provision"), data.get("query_reason"))
             except rules.RuleViolation as violation:
-                _refuse(violation)
+                raise refusal(violation) from None
             clean.update(relation=data["relation"], legal_provision=_text(data, "legal_provision"),
                          query_reason=_text(data, "query_reason"))
             person = self._named_subject(data, registries)
@@ -93,7 +91,7 @@ class CriminalRecordHandler(ServiceHandler):
             try:
                 rules.check_foreigner_residence(person.resident_since, today)
             except rules.RuleViolation as violation:
-                _refuse(violation)
+                raise refusal(violation) from None
             region = person.residence_permit_region_code or person.hukou_region_code
             unit = unit_for_region("exit_entry", region or "")
             if unit is None:

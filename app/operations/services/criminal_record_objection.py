@@ -12,12 +12,7 @@ from app.domain.workflow import Action
 from app.extensions import db
 from app.models.accounts import User
 from app.models.applications import Application, ApplicationEvent
-from app.operations import OperationError
-from app.operations.services import Filing, OutcomeDocument, ServiceHandler, register
-
-
-def _refuse(violation: rules.RuleViolation):
-    raise OperationError(violation.code, violation.message, field=violation.field)
+from app.operations.services import Filing, OutcomeDocument, ServiceHandler, refusal, register
 
 
 def objectable_applications(user: User) -> list[Application]:
@@ -42,7 +37,7 @@ class ObjectionHandler(ServiceHandler):
         try:
             rules.check_objection(original.state if original else None, reason)
         except rules.RuleViolation as violation:
-            _refuse(violation)
+            raise refusal(violation) from None
         return Filing(unit_id=original.unit_id, data={"original_number": original.number, "reason": reason.strip()},
                       subject_name=original.subject_name, subject_id_number=original.subject_id_number)
 
@@ -53,7 +48,7 @@ class ObjectionHandler(ServiceHandler):
         try:
             rules.check_review(fields.get("outcome"), fields.get("opinion"))
         except rules.RuleViolation as violation:
-            _refuse(violation)
+            raise refusal(violation) from None
         return {"outcome": fields["outcome"], "opinion": fields["opinion"].strip()}
 
     def outcome_documents(self, application: Application, event: ApplicationEvent) -> list[OutcomeDocument]:

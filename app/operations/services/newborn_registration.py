@@ -41,7 +41,14 @@ from app.models.accounts import Role, Unit, UnitKind, User
 from app.models.applications import Application, ApplicationEvent
 from app.operations import OperationError
 from app.operations.audit import log_access
-from app.operations.services import Filing, OutcomeDocument, ServiceHandler, register, unit_for_region
+from app.operations.services import (
+    Filing,
+    OutcomeDocument,
+    ServiceHandler,
+    refusal,
+    register,
+    unit_for_region,
+)
 from app.registries import get_registries
 
 CODE = rules.SERVICE.code
@@ -59,10 +66,6 @@ NOT_FOUND_MESSAGE = ("未查询到您作为父亲或母亲登记的该《出生�
 
 def _not_found() -> OperationError:
     return OperationError("newborn.certificate_not_found", NOT_FOUND_MESSAGE, field="birth_certificate_number")
-
-
-def _refuse(violation: rules.RuleViolation, status: int = 422) -> OperationError:
-    return OperationError(violation.code, violation.message, field=violation.field, status=status)
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,7 @@ def _clean_number(value: object) -> str:
     try:
         return rules.normalise_certificate_number(value)
     except rules.RuleViolation as violation:
-        raise _refuse(violation) from None
+        raise refusal(violation) from None
 
 
 def _clean_receiving(value: object) -> str:
@@ -298,13 +301,13 @@ class NewbornRegistrationHandler(ServiceHandler):
         try:
             child_name = rules.normalise_child_name(data.get("child_name"))
         except rules.RuleViolation as violation:
-            raise _refuse(violation) from None
+            raise refusal(violation) from None
         registries = get_registries()
         certificate = certificate_for_parent(applicant, number, registries)
         facts = gather(certificate, receiving, registries)
         eligibility = facts.eligibility(today)
         if not eligibility.eligible:
-            raise _refuse(rules.refusal(eligibility))
+            raise refusal(rules.refusal(eligibility))
         existing = standing_application(number)
         if existing is not None:
             raise OperationError("newborn.duplicate",

@@ -16,14 +16,18 @@ from app.models.accounts import Role, User
 from app.models.applications import Application, ApplicationEvent
 from app.operations import OperationError
 from app.operations import seals as seal_ops
-from app.operations.services import Filing, OutcomeDocument, ServiceHandler, register, unit_for_region
+from app.operations.services import (
+    Filing,
+    OutcomeDocument,
+    ServiceHandler,
+    refusal,
+    register,
+    unit_for_region,
+)
 from app.registries import get_registries
 
 SYSTEM = Actor(ActorKind.SYSTEM)
 
-
-def _refuse(violation: rules.RuleViolation):
-    raise OperationError(violation.code, violation.template, field=violation.field, params=violation.params)
 
 
 def _text(data: dict[str, Any], name: str) -> str:
@@ -66,7 +70,7 @@ class SealEngravingHandler(ServiceHandler):
         try:
             rules.check_enterprise(enterprise)
         except rules.RuleViolation as violation:
-            _refuse(violation)
+            raise refusal(violation) from None
 
         id_text = _text(data, "legal_rep_id_number")
         if not id_text:
@@ -78,7 +82,7 @@ class SealEngravingHandler(ServiceHandler):
         try:
             rules.check_legal_rep(enterprise, id_number)
         except rules.RuleViolation as violation:
-            _refuse(violation)
+            raise refusal(violation) from None
         try:
             phone = validate_mobile(_text(data, "legal_rep_phone"))
         except InvalidIdentifier as exc:
@@ -91,7 +95,7 @@ class SealEngravingHandler(ServiceHandler):
             seals = rules.choose_seals(data.get("seals"), held=seal_ops.held_kinds(enterprise.uscc),
                                        pending=seal_ops.pending_kinds(enterprise.uscc))
         except rules.RuleViolation as violation:
-            _refuse(violation)
+            raise refusal(violation) from None
 
         unit = unit_for_region("police_station", enterprise.region_code)
         if unit is None:
