@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils
-TEST_APT_PACKAGES := chromium
+TEST_APT_PACKAGES := chromium redis-server
 
 .PHONY: run test venv test-venv system-deps test-system-deps db-upgrade seed test-sqlite test-postgres lint bench translations
 

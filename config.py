@@ -64,6 +64,18 @@ class Config:
     USCC_WHITELIST = tuple(filter(None, os.environ.get("USCC_WHITELIST", "").split(",")))
     SEED_DEMO_ALLOWED = True
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    # Background work (app/jobs). BROKER_URL (Redis, e.g. redis://127.0.0.1:6379/0) selects Celery;
+    # without it the web process runs the jobs and the schedule in a thread of its own ("thread").
+    BROKER_URL = os.environ.get("BROKER_URL") or None
+    JOBS_MODE = os.environ.get("JOBS_MODE") or None  # celery | thread | eager; default from BROKER_URL
+    # A claimed job whose worker has said nothing for this long is taken over by another.
+    JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 120)
+    JOB_RETRY_SECONDS = env_int("JOB_RETRY_SECONDS", 30)  # first retry; doubles up to an hour
+    # A job published this long ago and still waiting is published again (a lost message).
+    JOB_REPUBLISH_SECONDS = env_int("JOB_REPUBLISH_SECONDS", 600)
+    JOB_RELAY_SECONDS = env_int("JOB_RELAY_SECONDS", 30)
+    SLA_SWEEP_SECONDS = env_int("SLA_SWEEP_SECONDS", 60)
+    NOTIFY_INTERVAL_SECONDS = env_int("NOTIFY_INTERVAL_SECONDS", 60)
 
 
 def instance_secret(name: str, make) -> str:
@@ -99,6 +111,9 @@ class TestingConfig(Config):
     # Tests move the clock across weeks; tokens must outlive that.
     API_TOKEN_HOURS = 24 * 90
     PUBLIC_BASE_URL = "http://localhost"
+    # Jobs run right after the commit that wrote them, in a fresh session (the Celery tests set
+    # BROKER_URL and run real workers instead).
+    JOBS_MODE = os.environ.get("JOBS_MODE") or ("celery" if os.environ.get("BROKER_URL") else "eager")
 
 
 class ProductionConfig(Config):
@@ -110,7 +125,7 @@ class ProductionConfig(Config):
     def check(cls) -> None:
         missing = [
             name
-            for name in ("SECRET_KEY", "DATABASE_URL", "SIGNING_KEYS")
+            for name in ("SECRET_KEY", "DATABASE_URL", "SIGNING_KEYS", "BROKER_URL")
             if not os.environ.get(name)
         ]
         if missing:

@@ -30,6 +30,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     from app import models  # noqa: F401  (registers every table on the metadata)
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.jobs import dispatchers
+    from app.operations import subscribers
     from app.web import i18n, security, templating
 
     db.init_app(app)
@@ -41,6 +43,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     security.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
+    subscribers.connect()
+    dispatchers.init_app(app)
 
     from app.web import register_blueprints
 

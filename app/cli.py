@@ -1,4 +1,4 @@
-"""Flask commands: seed-demo, calendar due, sla sweep, audit verify."""
+"""Flask commands: serve, worker, beat, jobs, seed-demo, calendar, sla sweep, audit verify, notify."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -17,6 +17,10 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(sla_group)
     app.cli.add_command(audit_group)
     app.cli.add_command(notify_group)
+    app.cli.add_command(serve_command)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(beat_command)
+    app.cli.add_command(jobs_group)
 
 
 @click.command("seed-demo")
@@ -70,7 +74,7 @@ def calendar_recompute() -> None:
     """Recompute every open deadline (after the holidays package brings a new year's schedule)."""
     from app.operations.calendar import recompute
 
-    click.echo(f"{recompute()} open applications recomputed")
+    click.echo(f"{recompute()} open applications: their deadlines are recomputed by a job")
 
 
 @click.group("sla")
@@ -80,8 +84,10 @@ def sla_group() -> None:
 
 @sla_group.command("sweep")
 @click.option("--as-of", "as_of", default=None, help="ISO 8601 instant; timers due by then fire (default: now).")
+@click.option("--simulate", is_flag=True,
+              help="Allow an --as-of later than the server's clock (tests and benchmarks only).")
 @with_appcontext
-def sla_sweep(as_of: str | None) -> None:
+def sla_sweep(as_of: str | None, simulate: bool) -> None:
     """Fire every timer that is due: deemed acceptance, unanswered corrections, escalations,
     breached commitments. Safe to run twice and from several servers at once."""
     from app.operations.sla import sweep
@@ -95,6 +101,11 @@ def sla_sweep(as_of: str | None) -> None:
             raise click.BadParameter(str(exc)) from exc
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=timeutil.LOCAL_TZ)
+        if moment > now and not simulate:
+            raise click.ClickException(
+                f"--as-of {moment.isoformat()} is later than the server's clock ({timeutil.local(now).isoformat()}): "
+                "firing timers that are not yet due would decide matters early. "
+                "Use --simulate only on test or benchmark data. / 不能按未来时刻触发期限。")
     result = sweep(as_of=moment, now=now)
     for application_id, action in result.fired:
         click.echo(f"fired {action} on application {application_id}")
@@ -139,3 +150,88 @@ def notify_send() -> None:
     result = deliver_pending(now=timeutil.now())
     click.echo(f"{result.sent} sent, {result.retrying} to retry later, {result.failed} failed for good, "
                f"{result.skipped_locked} held by another sender")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def serve_command(host: str, port: int) -> None:
+    """Serve the portal (the embedded set-up of `make run`): without BROKER_URL, the jobs, the
+    SLA sweep and the notification delivery run in a thread of this process."""
+    from werkzeug.serving import run_simple
+
+    from app.jobs import dispatcher
+
+    app = current_app._get_current_object()
+    mode = app.config["JOBS_MODE"]
+    dispatcher().start()
+    click.echo(f"background work: {mode}" + (" (this process; no broker needed)" if mode == "thread" else ""))
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+
+
+@click.command("worker", context_settings={"ignore_unknown_options": True})
+@click.option("--concurrency", "-c", default=2, show_default=True, type=int, help="Worker processes.")
+@click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
+@with_appcontext
+def worker_command(concurrency: int, celery_args: tuple[str, ...]) -> None:
+    """Run a Celery worker for the job outbox (needs BROKER_URL). Extra arguments go to Celery."""
+    _celery().worker_main(["worker", "--loglevel=INFO", f"--concurrency={concurrency}", *celery_args])
+
+
+@click.command("beat", context_settings={"ignore_unknown_options": True})
+@click.option("--schedule", "schedule_file", default=None,
+              help="Celery beat's state file (default: instance/celerybeat-schedule).")
+@click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
+@with_appcontext
+def beat_command(schedule_file: str | None, celery_args: tuple[str, ...]) -> None:
+    """Run the schedule: the SLA sweep, notification delivery and the job relay (Celery beat).
+    Two beats at once are safe: each task is idempotent and the sweep locks per application."""
+    import os
+
+    path = schedule_file or os.path.join(current_app.instance_path, "celerybeat-schedule")
+    _celery().start(["beat", "--loglevel=INFO", f"--schedule={path}", *celery_args])
+
+
+def _celery():
+    from app.jobs import dispatcher
+
+    if current_app.config["JOBS_MODE"] != "celery":
+        raise click.ClickException("BROKER_URL is not set: set it (e.g. redis://127.0.0.1:6379/0) to run "
+                                   "Celery; without it the portal runs its jobs itself (flask serve).")
+    return dispatcher().celery
+
+
+@click.group("jobs")
+def jobs_group() -> None:
+    """The job outbox: documents, notifications, recomputation."""
+
+
+@jobs_group.command("status")
+@with_appcontext
+def jobs_status() -> None:
+    """Pending, running, done and failed jobs; failed messages."""
+    from app.jobs import runner
+    from app.operations.notifications import failed_messages
+
+    counts = runner.counts()
+    click.echo(f"pending {counts.pending}  running {counts.running}  done {counts.done}  failed {counts.failed}")
+    for job in runner.failed_jobs(limit=20):
+        click.echo(f"  failed job {job.id}: {job.kind} after {job.attempts} attempts ({job.last_error})")
+    failed = failed_messages(limit=20)
+    if failed:
+        click.echo(f"failed messages: {len(failed)} (send again at /admin/jobs)")
+
+
+@jobs_group.command("retry")
+@click.argument("job_id", type=int)
+@with_appcontext
+def jobs_retry(job_id: int) -> None:
+    """Run a failed job again, with a fresh set of attempts."""
+    from app.jobs import runner
+
+    try:
+        job = runner.retry(job_id)
+    except runner.JobNotFound as exc:
+        raise click.ClickException(f"no failed job with id {job_id}") from exc
+    click.echo(f"job {job.id} ({job.kind}) queued again")

@@ -147,8 +147,8 @@ def populate(*, total: int, due: int, as_of: datetime = AS_OF, seed: int = 1116)
     from app.extensions import db
     from app.models.accounts import Unit, User
     from app.models.applications import Application, ApplicationEvent
-    from app.operations.applications import GENESIS_HASH, event_hash
     from app.operations.calendar import load_calendar
+    from app.operations.events import GENESIS_HASH, event_hash
     from app.operations.services import handler_for
 
     if not 0 <= due <= total:
@@ -242,7 +242,7 @@ def check_sample(ids: list[int], *, sample: int = 50, seed: int = 7) -> int:
     from app.domain.clock import CLOCK_NAMES
     from app.extensions import db
     from app.models.applications import Application
-    from app.operations.applications import GENESIS_HASH, refresh_clocks, row_hash
+    from app.operations.events import GENESIS_HASH, refresh_clocks, row_hash
 
     columns = (*CLOCK_NAMES, "accepted_as_of", "yellow_from_at", "paused_since", "next_timer_at",
                "work_due_at", "provisional_calendar")

@@ -3,6 +3,7 @@ from app.models import (  # noqa: F401
     accounts,
     applications,
     evidence,
+    jobs,
     notifications,
     permits,
     ratings,

@@ -112,11 +112,18 @@ class Document(db.Model):
     title: Mapped[str] = mapped_column(String(120))
     document_number: Mapped[str] = mapped_column(String(64), default="")
     filename: Mapped[str] = mapped_column(String(120))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
-    sha256: Mapped[str] = mapped_column(String(64))
+    # None while the PDF is still being rendered by a job (status "pending").
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    status: Mapped[str] = mapped_column(String(12), default="pending", server_default="ready")
+    rendered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sha256: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     application: Mapped[Application] = relationship(back_populates="documents")
+
+    @property
+    def ready(self) -> bool:
+        return self.status == "ready"
 
 
 class Certificate(db.Model):

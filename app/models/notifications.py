@@ -23,6 +23,7 @@ class Channel(StrEnum):
 
 class DeliveryStatus(StrEnum):
     PENDING = "pending"
+    SENDING = "sending"  # claimed by a sender until `next_attempt_at`; the gateway is being called
     SENT = "sent"
     FAILED = "failed"  # gave up after the attempt limit
     SUPERSEDED = "superseded"  # a later message of the same moment says it all (never sent)

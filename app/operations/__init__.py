@@ -4,17 +4,15 @@ This is the only layer that commits.
 """
 from __future__ import annotations
 
+from flask import has_request_context
+from flask_babel import gettext
+
 
 def localize(template: str, params: dict | None = None) -> str:
     """The message in the request's language: Chinese msgids are translated when a request
     is being served in another language; placeholders are filled after translation."""
-    try:
-        from flask import has_request_context
-        from flask_babel import gettext
-    except ImportError:  # pragma: no cover - the domain never calls this
-        has_request_context = None
     params = params or {}
-    if has_request_context is None or not has_request_context():
+    if not has_request_context():
         return template % params if params else template
     translated = {key: gettext(value) if isinstance(value, str) else value for key, value in params.items()}
     return gettext(template, **translated) if translated else gettext(template)

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -19,7 +20,7 @@ from app.domain.identifiers import (
     validate_uscc,
 )
 from app.extensions import db
-from app.models.accounts import ApiToken, Organisation, Role, UsccWhitelist, User
+from app.models.accounts import STAFF_ROLES, ApiToken, Organisation, Role, Unit, UsccWhitelist, User
 from app.operations import OperationError
 from app.registries import get_registries
 
@@ -87,7 +88,6 @@ def register_citizen(
 
 
 def uscc_whitelist() -> set[str]:
-    from flask import current_app
 
     stored = set(db.session.scalars(select(UsccWhitelist.code)))
     return stored | set(current_app.config.get("USCC_WHITELIST", ()))
@@ -227,7 +227,6 @@ def create_staff_account(
     created_by: User,
 ) -> User:
     """Staff accounts are created only by an admin, each bound to one unit."""
-    from app.models.accounts import STAFF_ROLES, Unit
 
     if Role(role) not in STAFF_ROLES:
         raise OperationError("role.invalid", str(_l("角色无效。")), field="role")

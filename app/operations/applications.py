@@ -1,30 +1,31 @@
-"""Filing and acting on applications: load, ask the domain, write state + event + documents
-in one transaction. Timers (the sweep) use the same `_record` as people do."""
+"""Filing and acting on applications: load, ask the domain, write state + event in one
+transaction (`app.operations.events.record`; what follows an event is its subscribers').
+Timers (the sweep) record through the same function as people do."""
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import secrets
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.domain import workflow
 from app.domain.catalogue import CATALOGUE, get_service
-from app.domain.clock import CLOCK_NAMES, Clocks, derive_clocks, next_timer_at, work_due_at
-from app.domain.workflow import Action, Actor, ActorKind, Decision, EventRecord, State, TransitionRefused
+from app.domain.clock import CLOCK_NAMES, Clocks
+from app.domain.workflow import Action, Actor, ActorKind, Decision, State, TransitionRefused
 from app.extensions import db
-from app.models.accounts import Role, User
+from app.models.accounts import Role, Unit, User
 from app.models.applications import Application, ApplicationEvent
-from app.operations import NotFound, OperationError
-from app.operations.calendar import load_calendar
+from app.operations import NotFound, OperationError, tolerance
+from app.operations.audit import log_access
+from app.operations.events import event_records, record
+from app.operations.services import handler_for
+from app.timeutil import LOCAL_TZ
 
 log = logging.getLogger(__name__)
-GENESIS_HASH = "0" * 64
 
 
 # --- who sees what ---------------------------------------------------------------------
@@ -69,138 +70,6 @@ def actor_for(user: User, application: Application) -> Actor:
     raise NotFound("未找到该办件。")
 
 
-# --- the event log ------------------------------------------------------------------------
-
-
-def event_records(application: Application) -> list[EventRecord]:
-    return [
-        EventRecord(
-            seq=e.seq,
-            action=Action(e.action),
-            from_state=State(e.from_state),
-            to_state=State(e.to_state),
-            at=e.occurred_at,
-            reason=e.reason,
-            payload=e.payload or {},
-        )
-        for e in application.events
-    ]
-
-
-def event_hash(prev_hash: str, application_id: int, seq: int, action: str, from_state: str,
-               to_state: str, occurred_at: datetime, actor_user_id: int | None, reason: str,
-               payload: Mapping[str, Any]) -> str:
-    body = json.dumps(
-        [application_id, seq, action, from_state, to_state, occurred_at.isoformat(),
-         actor_user_id, reason, payload],
-        ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str,
-    )
-    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
-
-
-def row_hash(event: ApplicationEvent) -> str:
-    return event_hash(event.prev_hash, event.application_id, event.seq, event.action, event.from_state,
-                      event.to_state, event.occurred_at, event.actor_user_id, event.reason, event.payload)
-
-
-def _record(application: Application, decision: Decision, actor: Actor, *, at: datetime,
-            recorded_at: datetime) -> ApplicationEvent:
-    """Append the event, move the state, refresh the clocks, write the documents."""
-    prev_hash = application.events[-1].hash if application.events else GENESIS_HASH
-    seq = application.event_count + 1
-    payload = json.loads(json.dumps(decision.payload, default=str))
-    event = ApplicationEvent(
-        application_id=application.id, seq=seq, action=decision.action.value,
-        from_state=decision.from_state.value, to_state=decision.to_state.value,
-        occurred_at=at, recorded_at=recorded_at, actor_user_id=actor.user_id,
-        actor_kind=actor.kind.value, reason=decision.reason, payload=payload, prev_hash=prev_hash,
-        hash="",
-    )
-    # The hash is over the values as stored (UTC), so a re-read recomputes the same.
-    event.hash = event_hash(prev_hash, application.id, seq, event.action, event.from_state,
-                            event.to_state, _as_stored(at), actor.user_id, event.reason, payload)
-    application.events.append(event)
-    application.event_count = seq
-    application.state = decision.to_state.value
-    if decision.action == Action.SUBMIT:
-        application.submitted_at = at
-    if decision.to_state in (State.APPROVED, State.REJECTED, State.NOT_ACCEPTED) and decision.from_state != decision.to_state:
-        application.decided_at = at
-    if decision.action == Action.ESCALATE:
-        application.escalated_at = at
-    if decision.to_state == State.REVOKED:
-        _revoke_certificates(application, at=at, reason=decision.reason)
-    db.session.flush()
-    refresh_clocks(application)
-    from app.operations.documents import produce_documents
-    from app.operations.notifications import notify_event
-
-    produce_documents(application, event, decision.documents)
-    notify_event(application, event)
-    tolerance_ops().after_record(application, event)
-    return event
-
-
-def tolerance_ops():
-    """容缺受理 hooks (app.operations.tolerance), imported late: it renders documents."""
-    from app.operations import tolerance
-
-    return tolerance
-
-
-def _revoke_certificates(application: Application, *, at: datetime, reason: str) -> None:
-    from app.models.applications import Certificate
-
-    for certificate in db.session.scalars(select(Certificate).where(Certificate.application_id == application.id)):
-        if certificate.revoked_at is None:
-            certificate.revoked_at = at
-            certificate.revoked_reason = reason[:200]
-
-
-def _as_stored(moment: datetime) -> datetime:
-    from datetime import UTC
-
-    return moment.astimezone(UTC)
-
-
-def calendar_for(application: Application):
-    """Working days where the handling unit is: regional overrides apply there only."""
-    return load_calendar(application.unit.region_code if application.unit else None)
-
-
-def clocks_for(application: Application) -> Clocks:
-    return derive_clocks(get_service(application.service_code), event_records(application),
-                         calendar=calendar_for(application))
-
-
-def refresh_clocks(application: Application) -> Clocks:
-    """Store the clocks recomputed from the event log (the stored values are only a cache)."""
-    calendar = calendar_for(application)
-    records = event_records(application)
-    clocks = derive_clocks(get_service(application.service_code), records, calendar=calendar)
-    for name in CLOCK_NAMES:
-        setattr(application, name, getattr(clocks, name))
-    application.accepted_as_of = clocks.accepted_as_of
-    application.yellow_from_at = clocks.yellow_from_at
-    application.paused_since = clocks.paused_since
-    application.next_timer_at = next_timer_at(State(application.state), clocks, records)
-    application.work_due_at = work_due_at(State(application.state), clocks)
-    application.provisional_calendar = any(
-        calendar.is_provisional(value.year) for value in clocks.as_dict().values() if value is not None
-    )
-    return clocks
-
-
-def recompute_open_clocks() -> int:
-    """After a calendar change: every open application's deadlines from its events again."""
-    open_states = [s.value for s in workflow.OPEN_STATES]
-    count = 0
-    for application in db.session.scalars(select(Application).where(Application.state.in_(open_states))):
-        refresh_clocks(application)
-        count += 1
-    return count
-
-
 # --- filing and acting --------------------------------------------------------------------
 
 
@@ -210,8 +79,6 @@ def new_tracking_token() -> str:
 
 def file_application(*, applicant: User, service_code: str, data: Mapping[str, Any], now: datetime) -> Application:
     """File (submit) an application: the service's rules check and route it first."""
-    from app.operations.services import handler_for
-
     service = CATALOGUE.get(service_code)
     if service is None:
         raise NotFound("未找到该服务事项。")
@@ -223,7 +90,7 @@ def file_application(*, applicant: User, service_code: str, data: Mapping[str, A
         raise OperationError("forbidden", message, status=403)
     handler = handler_for(service_code)
     # 容缺受理 (any service with Step.TOLERANCE): the materials declaration and the request first.
-    tolerance_data = tolerance_ops().check_filing(service, applicant, data, now=now)
+    tolerance_data = tolerance.check_filing(service, applicant, data, now=now)
     filing = handler.prepare(applicant, dict(data), now=now)
     application = Application(
         number="pending-" + secrets.token_hex(8),
@@ -240,27 +107,19 @@ def file_application(*, applicant: User, service_code: str, data: Mapping[str, A
     )
     db.session.add(application)
     db.session.flush()
-    application.number = f"{service.number_prefix}{now.astimezone(_local_tz()).strftime('%Y%m%d')}{application.id:06d}"
+    application.number = f"{service.number_prefix}{now.astimezone(LOCAL_TZ).strftime('%Y%m%d')}{application.id:06d}"
     actor = actor_for(applicant, application)
     decision = workflow.decide(service, State.DRAFT, Action.SUBMIT, actor, {}, unit_id=filing.unit_id, history=[])
-    _record(application, decision, actor, at=now, recorded_at=now)
+    record(application, decision, actor, at=now, recorded_at=now)
     handler.after_submit(application, now=now)
     db.session.commit()
     log.info("application filed id=%s service=%s", application.id, service.code)
     return application
 
 
-def _local_tz():
-    from app.timeutil import LOCAL_TZ
-
-    return LOCAL_TZ
-
-
 def perform_action(*, application_id: int, action: str, user: User, fields: Mapping[str, Any],
                    now: datetime) -> Application:
     """A person's action on an application; a refusal changes nothing."""
-    from app.operations.services import handler_for
-
     application = get_visible(user, application_id, for_update=True)
     actor = actor_for(user, application)
     try:
@@ -283,7 +142,7 @@ def apply_decision(application: Application, action: str, actor: Actor, fields: 
                    now: datetime, handler, at: datetime | None = None) -> ApplicationEvent:
     service = get_service(application.service_code)
     extra = handler.check_action(application, action, dict(fields), now=now) or {}
-    extra |= tolerance_ops().check_action(service, application, action, fields, now=now,
+    extra |= tolerance.check_action(service, application, action, fields, now=now,
                                           history=event_records(application))
     if action == Action.FORWARD:
         extra |= {"from_unit_id": application.unit_id, "to_unit_id": _higher_unit(service, application).id}
@@ -300,15 +159,13 @@ def apply_decision(application: Application, action: str, actor: Actor, fields: 
         application.claimed_by_id = application.claimed_at = None
         db.session.flush()
         db.session.expire(application, ["unit"])
-    event = _record(application, decision, actor, at=at or now, recorded_at=now)
+    event = record(application, decision, actor, at=at or now, recorded_at=now)
     handler.after_action(application, event, now=now)
     return event
 
 
 def _higher_unit(service, application: Application):
     """The nearest ancestor of the kind that decides (两级审查), else any unit of that kind."""
-    from app.models.accounts import Unit
-
     for unit in application.unit.ancestors():
         if unit.kind == service.higher_unit_kind:
             return unit
@@ -329,8 +186,6 @@ def allowed_actions_for(user: User, application: Application) -> list[Action]:
 
 
 def list_visible(user: User, *, page: int, per_page: int) -> tuple[list[Application], int]:
-    from sqlalchemy import func
-
     condition = visibility_filter(user)
     total = db.session.scalar(select(func.count(Application.id)).where(condition)) or 0
     items = db.session.scalars(
@@ -342,8 +197,6 @@ def list_visible(user: User, *, page: int, per_page: int) -> tuple[list[Applicat
 
 def log_staff_access(user: User, application: Application, action: str) -> None:
     """Staff reading someone's application is audited; the owner reading their own is not."""
-    from app.operations.audit import log_access
-
     if application.applicant_user_id == user.id:
         return
     log_access(actor=user, action=f"application.{action}", subject_kind="application",

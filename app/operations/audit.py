@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models.accounts import AccessLog, User
 from app.models.applications import ApplicationEvent
-from app.operations.applications import GENESIS_HASH, row_hash
+from app.operations.events import GENESIS_HASH, row_hash
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,18 @@
 """The working-day calendar as configured: the package's schedule plus admin overrides."""
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
+from app import timeutil
 from app.domain.calendar import CalendarOverride, WorkCalendar, official_schedule_years
+from app.domain.workflow import OPEN_STATES
 from app.extensions import db
-from app.models.applications import CalendarOverrideRow, CalendarYearRow
+from app.jobs import enqueue
+from app.models.applications import Application, CalendarOverrideRow, CalendarYearRow
 from app.operations import OperationError
 
 # Calendars per region, valid while the stamp (overrides and loaded years) is unchanged.
@@ -70,48 +74,40 @@ def load_calendar(region: str | None = None) -> WorkCalendar:
 
 
 def remove_override(override_id: int) -> None:
-    from app.operations.applications import recompute_open_clocks
-
     row = db.session.get(CalendarOverrideRow, override_id)
     if row is None:
         raise OperationError("not_found", "未找到该调整记录。", status=404)
     db.session.delete(row)
     db.session.flush()
     _forget()
-    recompute_open_clocks()
+    queue_recompute()
     db.session.commit()
 
 
 def mark_year_loaded(*, year: int, note: str, user_id: int | None) -> int:
     """The year's official schedule has been entered: it stops being provisional, and every
-    open deadline is recomputed. Returns how many open applications were recomputed."""
-    from app.operations.applications import recompute_open_clocks
-
+    open deadline is recomputed (by a job). Returns how many open applications that concerns."""
     if year < 2000 or year > 2100:
         raise OperationError("year.invalid", "年份无效。", field="year")
     if db.session.get(CalendarYearRow, year) is None:
         db.session.add(CalendarYearRow(year=year, note=note.strip(), created_by_id=user_id))
         db.session.flush()
     _forget()
-    count = recompute_open_clocks()
+    count = queue_recompute()
     db.session.commit()
     return count
 
 
 def recompute() -> int:
     """After the holidays package is upgraded with a new schedule: recompute open deadlines."""
-    from app.operations.applications import recompute_open_clocks
-
     _forget()
-    count = recompute_open_clocks()
+    count = queue_recompute()
     db.session.commit()
     return count
 
 
 def add_override(*, day: date, is_working_day: bool, reason: str, region: str | None, user_id: int) -> None:
-    """An admin's local change; every open deadline is recomputed in the same transaction."""
-    from app.operations.applications import recompute_open_clocks
-
+    """An admin's local change; the recomputation of every open deadline is queued with it."""
     if not reason.strip():
         raise OperationError("reason.missing", "请填写调整原因。", field="reason")
     existing = db.session.scalar(
@@ -123,5 +119,16 @@ def add_override(*, day: date, is_working_day: bool, reason: str, region: str | 
                                        region=region, created_by_id=user_id))
     db.session.flush()
     _forget()
-    recompute_open_clocks()
+    queue_recompute()
     db.session.commit()
+
+
+def queue_recompute() -> int:
+    """Every open deadline from its events again, after a calendar change: a job (in batches,
+    `app.operations.events.recompute_clocks`) written in the change's transaction, not work
+    done in the admin's request. Returns how many open applications it will recompute."""
+    open_count = db.session.scalar(
+        select(func.count(Application.id)).where(Application.state.in_([s.value for s in OPEN_STATES]))) or 0
+    enqueue("recompute_clocks", {"after_id": 0},
+            key=f"recompute:{timeutil.now().isoformat()}:{secrets.token_hex(6)}")
+    return open_count

@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from app import timeutil
 from app.domain.identifiers import mask_name
+from app.domain.workflow import Decision, State
 from app.extensions import db
-from app.models.applications import Certificate
+from app.models.applications import Application, ApplicationEvent, Certificate
 from app.operations.audit import log_access
 from app.operations.documents import certificate_facts_hash, signing_keys
 
@@ -61,3 +62,13 @@ def verify(number: str, signature: str) -> Verdict:
                subject_id=number[:40])
     db.session.commit()
     return verdict
+
+
+def on_event_recorded(application: Application, *, event: ApplicationEvent, decision: Decision) -> None:
+    """Subscriber: a revoked matter revokes its certificates (verification says so at once)."""
+    if decision.to_state != State.REVOKED:
+        return
+    for certificate in db.session.scalars(select(Certificate).where(Certificate.application_id == application.id)):
+        if certificate.revoked_at is None:
+            certificate.revoked_at = event.occurred_at
+            certificate.revoked_reason = decision.reason[:200]

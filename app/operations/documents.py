@@ -1,23 +1,37 @@
 """Documents "in writing": each is rendered once for the event that requires it and stored.
-Certificates also get a row with a signed verification link for their QR code."""
+Certificates also get a row with a signed verification link for their QR code.
+
+Recording an event only *asks* for its documents (`on_event_recorded`, a subscriber): the
+document row (status `pending`, everything it will say fixed as of the event) and a
+`render_document` job are written in the event's transaction; the PDF is rendered afterwards
+by a worker (`render_document`), with no lock held, and the row becomes `ready`. Rendering
+twice stores once: the content is written only while the row is still pending."""
 from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import update
 
 from app import timeutil
 from app.documents.pdf import render_pdf
 from app.documents.signing import SigningKeys, verification_url
 from app.domain.catalogue import get_service
-from app.domain.clock import Clocks
+from app.domain.clock import Clocks, derive_clocks
 from app.domain.identifiers import mask_id_number
-from app.domain.workflow import SUSPENSION_REASON_NAMES, Action, SuspensionReason
+from app.domain.workflow import SUSPENSION_REASON_NAMES, Action, Decision, SuspensionReason
 from app.extensions import db
+from app.jobs import enqueue, task
+from app.models.accounts import Unit
 from app.models.applications import Application, ApplicationEvent, Certificate, Document
+from app.operations.calendar import load_calendar
+from app.operations.events import clocks_for, event_records
+from app.operations.services import handler_for
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
@@ -62,14 +76,12 @@ def _local_date(moment):
 
 def _issuing_unit(application: Application, event: ApplicationEvent):
     """The unit that writes the document: for a forwarding notice, the lower office."""
-    from app.models.accounts import Unit
-
     if event.action == Action.FORWARD.value:
         return db.session.get(Unit, event.payload["from_unit_id"])
     return application.unit
 
 
-def _common(application: Application, event: ApplicationEvent, kind: str) -> dict[str, Any]:
+def common_context(application: Application, event: ApplicationEvent, kind: str) -> dict[str, Any]:
     """Keys every document template uses (see templates/documents/_base.html)."""
     service = get_service(application.service_code)
     issued = timeutil.local(event.occurred_at)
@@ -93,10 +105,8 @@ def _common(application: Application, event: ApplicationEvent, kind: str) -> dic
 
 
 def _context(application: Application, event: ApplicationEvent, kind: str) -> dict[str, Any]:
-    from app.operations.applications import clocks_for
-
-    context = _common(application, event, kind)
-    clocks: Clocks = clocks_for(application)
+    context = common_context(application, event, kind)
+    clocks: Clocks = clocks_for(application, up_to_seq=event.seq)
     service = get_service(application.service_code)
     limits = service.limits
     if kind == "receipt":
@@ -159,29 +169,28 @@ def _context(application: Application, event: ApplicationEvent, kind: str) -> di
 
 
 def _due_before(application: Application, events: list[ApplicationEvent]):
-    from app.domain.clock import derive_clocks
-    from app.operations.applications import event_records
-    from app.operations.calendar import load_calendar
-
     records = [r for r in event_records(application) if r.seq <= len(events)]
     return derive_clocks(get_service(application.service_code), records, calendar=load_calendar()).statutory_due_at
 
 
-def produce_documents(application: Application, event: ApplicationEvent, kinds: tuple[str, ...]) -> list[Document]:
-    from app.operations.services import handler_for
+def on_event_recorded(application: Application, *, event: ApplicationEvent, decision: Decision) -> None:
+    """Subscriber: the documents the decision calls for, queued for rendering."""
+    queue_documents(application, event, decision.documents)
 
+
+def queue_documents(application: Application, event: ApplicationEvent, kinds: tuple[str, ...]) -> list[Document]:
     handler = handler_for(application.service_code)
     documents = []
     for kind in kinds:
         if kind == "outcome":
-            documents += [_store_outcome(application, event, outcome)
+            documents += [_queue_outcome(application, event, outcome)
                           for outcome in handler.outcome_documents(application, event)]
             continue
         context = _context(application, event, kind)
         template = TEMPLATES.get(kind, f"{kind}.html")
         title = handler.refusal_title(application) if kind == "refusal_decision" else TITLES[kind]
         context["title"] = title
-        documents.append(_store(application, event, kind, title, template, context))
+        documents.append(queue_document(application, event, kind, title, template, context))
     return documents
 
 
@@ -192,23 +201,46 @@ TEMPLATES = {
 }
 
 
-def _store(application, event, kind, title, template, context) -> Document:
-    content = render_pdf(template, context, static_dir=STATIC_DIR)
+def queue_document(application: Application, event: ApplicationEvent, kind: str, title: str, template: str,
+                   context: dict[str, Any]) -> Document:
+    """The document row (pending) and its render job, in the event's transaction. Everything the
+    document says is fixed now, as of the event; the job only turns it into a PDF."""
     document = Document(
         application_id=application.id, event_id=event.id, kind=kind, title=title,
         document_number=context.get("document_number", ""),
-        filename=f"{application.number}-{event.seq:02d}-{kind}.pdf", content=content,
-        sha256=hashlib.sha256(content).hexdigest(), created_at=event.recorded_at,
+        filename=f"{application.number}-{event.seq:02d}-{kind}.pdf", content=None, sha256="",
+        status="pending", created_at=event.recorded_at,
     )
     db.session.add(document)
     application.documents.append(document)
+    db.session.flush([document])
+    same_kind = sum(1 for d in application.documents if d.event_id == event.id and d.kind == kind)
+    enqueue("render_document", {"document_id": document.id, "template": template, "context": encode(context)},
+            key=f"document:{event.id}:{kind}:{same_kind}", application_id=application.id)
     return document
 
 
-def _store_outcome(application: Application, event: ApplicationEvent, outcome) -> Document:
-    context = {**_common(application, event, "outcome"), **outcome.context, "title": outcome.title}
+@task("render_document")
+def render_document(payload: dict[str, Any]) -> None:
+    """Render the PDF of a pending document and store it once."""
+    document_id = payload["document_id"]
+    status = db.session.scalar(db.select(Document.status).where(Document.id == document_id))
+    db.session.rollback()  # nothing is held while rendering
+    if status != "pending":
+        return
+    content = render_pdf(payload["template"], decode(payload["context"]), static_dir=STATIC_DIR)
+    db.session.execute(
+        update(Document).where(Document.id == document_id, Document.status == "pending")
+        .values(content=content, sha256=hashlib.sha256(content).hexdigest(), status="ready",
+                rendered_at=timeutil.now())
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+
+
+def _queue_outcome(application: Application, event: ApplicationEvent, outcome) -> Document:
+    context = {**common_context(application, event, "outcome"), **outcome.context, "title": outcome.title}
     if outcome.certificate_kind is None:
-        return _store(application, event, "outcome", outcome.title, outcome.template, context)
+        return queue_document(application, event, "outcome", outcome.title, outcome.template, context)
     number = f"{get_service(application.service_code).number_prefix}Z{application.number[2:]}"
     # The signature covers the certificate's facts, so the QR can be printed inside the PDF.
     facts_hash = _facts_hash(number, outcome.holder_name, application.subject_id_number, event.occurred_at)
@@ -216,14 +248,48 @@ def _store_outcome(application: Application, event: ApplicationEvent, outcome) -
     base_url = current_app.config["PUBLIC_BASE_URL"]
     context.update(certificate_number=number, verification_url=verification_url(base_url, number, signature),
                    verify_site=f"警务通办网站（{base_url}/verify）")
-    document = _store(application, event, "certificate", outcome.title, outcome.template, context)
-    db.session.flush()
+    document = queue_document(application, event, "certificate", outcome.title, outcome.template, context)
     db.session.add(Certificate(
         number=number, kind=outcome.certificate_kind, application_id=application.id,
         document_id=document.id, holder_name=outcome.holder_name, content_sha256=facts_hash,
         signature=signature, issued_at=event.occurred_at,
     ))
     return document
+
+
+# --- a document's context as JSON (the job's payload) --------------------------------------------
+
+
+def encode(value: Any) -> Any:
+    """Dates, instants and decimals kept as what they are, so the template sees the same values."""
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"$decimal": str(value)}
+    if isinstance(value, dict):
+        return {str(k): encode(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [encode(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    raise TypeError(f"a document context holds a {type(value).__name__}")
+
+
+_DECODERS = {"$datetime": datetime.fromisoformat, "$date": date.fromisoformat, "$decimal": Decimal}
+
+
+def decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if len(value) == 1:
+            (tag, text), = value.items()
+            if tag in _DECODERS:
+                return _DECODERS[tag](text)
+        return {k: decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [decode(v) for v in value]
+    return value
 
 
 def _facts_hash(number: str, holder_name: str, id_number: str | None, issued_at) -> str:

@@ -26,6 +26,8 @@ from app.models.accounts import User
 from app.models.applications import Application
 from app.models.evidence import EvidenceAccess, EvidenceQueryCode
 from app.operations import NotFound, OperationError
+from app.operations.applications import get_visible
+from app.operations.audit import log_access
 from app.registries import get_registries
 
 log = logging.getLogger(__name__)
@@ -116,7 +118,6 @@ def issue_code(application: Application, *, now: datetime) -> tuple[EvidenceQuer
 
 def staff_view(user: User, application_id: int) -> tuple[Application, EvidenceQueryCode]:
     """An evidence application of the user's unit (404 otherwise), with its ledger row."""
-    from app.operations.applications import get_visible
 
     application = get_visible(user, application_id)
     row = code_of(application.id) if application.service_code == SERVICE_CODE else None
@@ -127,7 +128,6 @@ def staff_view(user: User, application_id: int) -> tuple[Application, EvidenceQu
 
 def revoke(user: User, application_id: int, reason: str, *, now: datetime) -> EvidenceQueryCode:
     """The officer voids a code (lost voucher, wrong person…): effective at once."""
-    from app.operations.audit import log_access
 
     reason = (reason or "").strip()
     if not reason:

@@ -6,7 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import and_, func, not_, or_
 
-from app.domain.workflow import State
+from app.domain.catalogue import CATALOGUE
+from app.domain.catalogue.base import Step
+from app.domain.workflow import OPEN_STATES, State
 from app.models.applications import Application
 
 DECIDING = (State.ACCEPTED.value, State.SUSPENDED.value)
@@ -15,9 +17,6 @@ DECIDING = (State.ACCEPTED.value, State.SUSPENDED.value)
 def open_matters():
     """Still being handled: the open states, except an approval that ends the matter (a
     service without a separate issue/delivery step is done once approved)."""
-    from app.domain.catalogue import CATALOGUE
-    from app.domain.catalogue.base import Step
-    from app.domain.workflow import OPEN_STATES
 
     done_when_approved = [code for code, service in CATALOGUE.items() if not service.has(Step.ISSUE)]
     return and_(

@@ -1,12 +1,16 @@
 """Telling applicants what happened: the outbox and its delivery.
 
-`notify_event` runs inside `_record` for every event of every application, so a message is
+`on_event_recorded` subscribes to every recorded event of every application, so a message is
 written in the same transaction as the change it reports (the outbox pattern): a rolled-back
-action leaves no message, a committed one always has its message. `remind_commitments` is the
-periodic check for 容缺 supplements falling due; it runs with every `flask sla sweep` (through
-the `rating_rectification` handler's `periodic_sweep`, the sweep's per-service hook, since the
-sweep itself has no hook for cross-service checks). `deliver_pending` (`flask notify send`)
-hands pending messages to the configured sender.
+action leaves no message, a committed one always has its message, and a `deliver_notifications`
+job sends it once the transaction has committed. `remind_commitments` is the periodic check for
+容缺 supplements falling due; it runs with every SLA sweep. `deliver_pending` (`flask notify
+send`, and the scheduled `deliver_notifications` task) hands every due message to the sender.
+
+No gateway is ever called while a database lock or transaction is held: a message is claimed
+by a conditional UPDATE (pending → sending, with a lease) and committed, sent, then marked
+sent, or given back with a longer wait; after `NOTIFY_MAX_ATTEMPTS` it is `failed` — the dead
+letters an admin sees on /admin/jobs and can send again.
 
 Messages go to the applicant's own account (phone: SMS; e-mail if given), in the account's
 language, from templates/notify/. A full ID number never appears in one: no template uses one,
@@ -23,20 +27,22 @@ from typing import Any
 
 from flask import current_app
 from jinja2 import TemplateNotFound
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from app import timeutil
 from app.domain.catalogue import get_service
 from app.domain.catalogue.base import Step
-from app.domain.ratings import LEVEL_NAMES, LEVEL_NAMES_EN, ratable
+from app.domain.ratings import LEVEL_NAMES, LEVEL_NAMES_EN, Level, ratable
 from app.domain.workflow import SUSPENSION_REASON_NAMES, State, SuspensionReason
 from app.extensions import db
+from app.jobs import enqueue, periodic, task
 from app.models.accounts import User
 from app.models.applications import Application, ApplicationEvent
 from app.models.notifications import Channel, DeliveryStatus, Notification
 from app.notify import OutgoingMessage, Sender, rules, sender_from_config
 from app.notify.rules import Kind
+from app.operations.events import calendar_for
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +147,6 @@ def _event_context(application: Application, event: ApplicationEvent, kind: Kind
 
 
 def _work_order_context(application: Application, event: ApplicationEvent, lang: str) -> dict[str, Any]:
-    from app.domain.ratings import Level
 
     data = application.data or {}
     rated = get_service(data["rated_service"]) if data.get("rated_service") else None
@@ -213,8 +218,16 @@ def _messages(application: Application, user: User, kind: Kind, context: dict[st
 # --- queuing -----------------------------------------------------------------------------------
 
 
+def on_event_recorded(application: Application, *, event: ApplicationEvent, decision=None) -> None:
+    """Subscriber: the message an event calls for, and the job that sends it."""
+    rows = notify_event(application, event)
+    if rows:
+        enqueue("deliver_notifications", {"ids": [row.id for row in rows]}, key=f"notify:event:{event.id}",
+                application_id=application.id)
+
+
 def notify_event(application: Application, event: ApplicationEvent) -> list[Notification]:
-    """Queue the message an event calls for (called by `_record`, inside its transaction)."""
+    """Write the message an event calls for, inside the event's transaction."""
     kind = rules.kind_for_event(event.action, event.from_state, event.to_state)
     if kind is None:
         return []
@@ -226,6 +239,7 @@ def notify_event(application: Application, event: ApplicationEvent) -> list[Noti
     rows = _messages(application, user, kind, context, key=f"event:{event.id}", event_id=event.id,
                      at=event.recorded_at)
     db.session.add_all(rows)
+    db.session.flush(rows)
     return rows
 
 
@@ -244,8 +258,6 @@ def _supersede_interim(application: Application, at: datetime) -> None:
 def remind_commitments(*, as_of: datetime, now: datetime) -> list[tuple[int, str]]:
     """Remind applicants whose 容缺 supplement falls due within a working day. Once per
     commitment deadline and channel, however often and from however many servers it runs."""
-    from app.operations.applications import calendar_for
-
     candidates = list(db.session.scalars(
         select(Application.id).where(
             Application.commitment_due_at.is_not(None),
@@ -266,16 +278,18 @@ def remind_commitments(*, as_of: datetime, now: datetime) -> list[tuple[int, str
         lang = _language(user)
         context = _common(application, lang) | {
             "commitment_due": _due_text(due, lang), "materials": _materials(application, lang)}
-        queued = 0
+        queued = []
         for row in _messages(application, user, Kind.COMMITMENT_DUE, context, key=key, event_id=None, at=now):
             if db.session.scalar(select(Notification.id).where(Notification.dedupe_key == row.dedupe_key)):
                 continue
             try:
                 with db.session.begin_nested():
                     db.session.add(row)
-                queued += 1
+                queued.append(row.id)
             except IntegrityError:
                 pass  # another sweep queued it a moment ago
+        if queued:
+            enqueue("deliver_notifications", {"ids": queued}, key=f"notify:{key}", application_id=application.id)
         db.session.commit()
         if queued:
             done.append((application.id, "notify_commitment_due"))
@@ -303,18 +317,15 @@ def _backoff(attempts: int) -> timedelta:
 
 def deliver_pending(*, now: datetime, sender: Sender | None = None, max_attempts: int | None = None,
                     batch_size: int = 200) -> DeliveryResult:
-    """Send every pending message that is due. Each message is sent at most once per run and
-    never again once sent: the row is locked while it is sent (PostgreSQL `SKIP LOCKED` lets
-    several senders share the work) and marked sent in the same transaction. A failure counts
-    an attempt and waits longer each time; after `max_attempts` the message is marked failed."""
+    """Send every message that is due (pending, or held by a sender that died, whose lease has
+    passed). Each is sent at most once per run and never again once marked sent; several
+    senders share the work, each claiming a message before sending it."""
     sender = sender or configured_sender()
-    limit = max_attempts or int(current_app.config.get("NOTIFY_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
+    limit = max_attempts or _max_attempts()
     result = DeliveryResult()
     seen: set[int] = set()
     while True:
-        query = (select(Notification.id)
-                 .where(Notification.status == DeliveryStatus.PENDING.value, Notification.next_attempt_at <= now)
-                 .order_by(Notification.id).limit(batch_size))
+        query = select(Notification.id).where(_due(now)).order_by(Notification.id).limit(batch_size)
         if seen:
             query = query.where(Notification.id.not_in(seen))
         ids = list(db.session.scalars(query))
@@ -326,44 +337,93 @@ def deliver_pending(*, now: datetime, sender: Sender | None = None, max_attempts
             _deliver_one(notification_id, sender, now=now, limit=limit, result=result)
 
 
+def _max_attempts() -> int:
+    return int(current_app.config.get("NOTIFY_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
+
+
+def _due(now: datetime):
+    return (Notification.status.in_([DeliveryStatus.PENDING.value, DeliveryStatus.SENDING.value])
+            & (Notification.next_attempt_at <= now))
+
+
+@task("deliver_notifications")
+def deliver_notifications(payload: dict[str, Any]) -> None:
+    """The messages of one event, sent as soon as it has committed (the schedule is the backstop)."""
+    sender, now, result = configured_sender(), timeutil.now(), DeliveryResult()
+    for notification_id in payload["ids"]:
+        _deliver_one(int(notification_id), sender, now=now, limit=_max_attempts(), result=result)
+
+
+@periodic("deliver_notifications", interval_setting="NOTIFY_INTERVAL_SECONDS")
+def deliver_due() -> DeliveryResult:
+    return deliver_pending(now=timeutil.now())
+
+
 def _deliver_one(notification_id: int, sender: Sender, *, now: datetime, limit: int,
                  result: DeliveryResult) -> None:
-    try:
-        row = db.session.scalar(
-            select(Notification)
-            .where(Notification.id == notification_id, Notification.status == DeliveryStatus.PENDING.value,
-                   Notification.next_attempt_at <= now)
-            .with_for_update(skip_locked=True))
-    except OperationalError:
-        db.session.rollback()
+    claimed = db.session.execute(
+        update(Notification).where(Notification.id == notification_id, _due(now))
+        .values(status=DeliveryStatus.SENDING.value, attempts=Notification.attempts + 1,
+                next_attempt_at=now + SENDING_LEASE)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    if not claimed:
         result.skipped_locked += 1
         return
-    if row is None:
-        db.session.rollback()
-        result.skipped_locked += 1
-        return
+    row = db.session.get(Notification, notification_id)
     message = OutgoingMessage(id=row.id, channel=row.channel, recipient=row.recipient, subject=row.subject,
                               body=row.body, language=row.language)
-    row.attempts += 1
+    attempts, kind = row.attempts, row.kind
+    db.session.commit()  # no transaction is open while the gateway is called
     try:
         sender.send(message)
     except Exception as exc:  # any gateway failure is an attempt; the name only (no PII in logs)
-        row.last_error = type(exc).__name__[:200]
-        if row.attempts >= limit:
-            row.status = DeliveryStatus.FAILED.value
+        error = type(exc).__name__[:200]
+        if attempts >= limit:
+            values = {"status": DeliveryStatus.FAILED.value}
             result.failed += 1
         else:
-            row.next_attempt_at = now + _backoff(row.attempts)
+            values = {"status": DeliveryStatus.PENDING.value, "next_attempt_at": now + _backoff(attempts)}
             result.retrying += 1
+        _mark(notification_id, last_error=error, **values)
         log.warning("notification not sent id=%s channel=%s attempt=%s error=%s",
-                    row.id, row.channel, row.attempts, row.last_error)
+                    notification_id, message.channel, attempts, error)
     else:
-        row.status = DeliveryStatus.SENT.value
-        row.sent_at = now
-        row.last_error = ""
+        _mark(notification_id, status=DeliveryStatus.SENT.value, sent_at=now, last_error="")
         result.sent += 1
-        log.info("notification sent id=%s channel=%s kind=%s", row.id, row.channel, row.kind)
+        log.info("notification sent id=%s channel=%s kind=%s", notification_id, message.channel, kind)
+
+
+def _mark(notification_id: int, **values) -> None:
+    db.session.execute(update(Notification).where(Notification.id == notification_id,
+                                                  Notification.status == DeliveryStatus.SENDING.value)
+                       .values(**values).execution_options(synchronize_session=False))
     db.session.commit()
+
+
+# A sender that died mid-send gives its message back after this long (then it is sent again:
+# delivery is at least once, and gateways receive the message id to recognise a repeat).
+SENDING_LEASE = timedelta(minutes=5)
+
+
+def failed_messages(limit: int = 100) -> list[Notification]:
+    return list(db.session.scalars(select(Notification).where(Notification.status == DeliveryStatus.FAILED.value)
+                                   .order_by(Notification.id.desc()).limit(limit)))
+
+
+def retry_failed(notification_id: int, *, now: datetime) -> bool:
+    """An admin sends a dead letter again: a fresh set of attempts, delivered by a job."""
+    changed = db.session.execute(
+        update(Notification).where(Notification.id == notification_id,
+                                   Notification.status == DeliveryStatus.FAILED.value)
+        .values(status=DeliveryStatus.PENDING.value, attempts=0, next_attempt_at=now, last_error="")
+        .execution_options(synchronize_session=False)).rowcount
+    if changed:
+        row = db.session.get(Notification, notification_id)
+        enqueue("deliver_notifications", {"ids": [notification_id]},
+                key=f"notify:retry:{notification_id}:{now.isoformat()}", application_id=row.application_id)
+    db.session.commit()
+    return bool(changed)
 
 
 def outbox_for(application: Application) -> list[Notification]:

@@ -28,9 +28,10 @@ from app.models.accounts import Role, User
 from app.models.applications import Application, Certificate
 from app.models.permits import PermitState, TruckPermit
 from app.operations import NotFound, OperationError
-from app.operations.applications import apply_decision, visibility_filter
+from app.operations.applications import apply_decision, perform_action, visibility_filter
 from app.operations.audit import log_access
 from app.operations.documents import certificate_facts_hash, signing_keys
+from app.operations.services import handler_for
 from app.registries import get_registries
 
 log = logging.getLogger(__name__)
@@ -194,7 +195,6 @@ def mark_revoked(permit: TruckPermit, *, reason: str, by: str, at: datetime, use
 def revoke_by_staff(user: User, permit_id: int, reason: str, *, now: datetime) -> TruckPermit:
     """A supervisor revokes through the engine (the application becomes `revoked`, with a
     written revocation decision); a clerk revokes the permit itself (as the sweep does)."""
-    from app.operations.applications import perform_action
 
     reason = (reason or "").strip()
     if not reason:
@@ -248,7 +248,6 @@ def sweep_revocations(*, as_of: datetime, now: datetime) -> list[tuple[int, str]
                 continue
             # Through the engine: the application is revoked, with its written decision, and
             # the handler marks the permit and its certificate revoked.
-            from app.operations.services import handler_for
 
             application = db.session.get(Application, permit.application_id)
             apply_decision(application, Action.REVOKE, Actor(ActorKind.SYSTEM),

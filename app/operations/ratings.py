@@ -26,6 +26,7 @@ from app.models.applications import Application
 from app.models.ratings import Rating
 from app.operations import NotFound, OperationError
 from app.operations import applications as application_ops
+from app.operations.audit import log_access
 
 log = logging.getLogger(__name__)
 # A work order is closed by `approve`: it has nothing to issue afterwards, so `approved` (an
@@ -174,7 +175,6 @@ def flag_rating(*, user: User, rating_id: int, flag: str, reason: str, now: date
 
 def reveal_rater_phone(user: User, rating: Rating) -> str:
     """The rater's phone number for the call-back; every reveal is audited."""
-    from app.operations.audit import log_access
 
     log_access(actor=user, action="rating.rater_phone", subject_kind="user", subject_id=str(rating.rater_user_id),
                detail=f"rating {rating.id} call-back")

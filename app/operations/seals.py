@@ -24,7 +24,9 @@ from app.models.accounts import Role, User
 from app.models.applications import Application, ApplicationEvent
 from app.models.seals import SealRecord
 from app.operations import NotFound, OperationError
+from app.operations.applications import apply_decision
 from app.operations.audit import log_access
+from app.operations.services import handler_for
 from app.registries import get_registries
 
 log = logging.getLogger(__name__)
@@ -184,8 +186,6 @@ def start_engraving(user: User, application_id: int, *, now: datetime) -> Applic
 def complete_engraving(user: User, application_id: int, *, now: datetime) -> Application:
     """刻制完成: the shop owns the application, so the system approves it; the approval draws a
     code for each seal and records them. A clash on a code (a concurrent draw) is retried."""
-    from app.operations.applications import apply_decision
-    from app.operations.services import handler_for
 
     for attempt in range(COMPLETE_ATTEMPTS):
         application = shop_application(user, application_id, for_update=True)

@@ -1,5 +1,6 @@
-"""The timer sweep (`flask sla sweep`): deemed acceptance, closing unanswered corrections,
-escalation of overdue items, breached commitments.
+"""The timer sweep (`flask sla sweep`, and every minute from Celery beat or the embedded
+worker): deemed acceptance, closing unanswered corrections, escalation of overdue items,
+breached commitments, and the reminders of 容缺 supplements falling due.
 
 Safe to run twice, at any time, on any number of servers: each application is processed in
 its own transaction under a row lock (PostgreSQL `FOR UPDATE SKIP LOCKED`), the timer is
@@ -16,13 +17,17 @@ from datetime import datetime
 from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from app import timeutil
 from app.domain import workflow
 from app.domain.catalogue import get_service
 from app.domain.clock import pending_timers
 from app.domain.workflow import Action, Actor, ActorKind, State
 from app.extensions import db
+from app.jobs import periodic
 from app.models.applications import Application
-from app.operations.applications import _record, clocks_for, event_records
+from app.operations.events import clocks_for, event_records, record
+from app.operations.notifications import remind_commitments
+from app.operations.services import all_handlers, handler_for
 
 log = logging.getLogger(__name__)
 SYSTEM_ACTOR = Actor(ActorKind.SYSTEM)
@@ -46,11 +51,20 @@ class SweepResult:
 
 
 def sweep(*, as_of: datetime, now: datetime, batch_size: int = 500) -> SweepResult:
-    from app.operations.services import all_handlers
-
     result = _sweep_timers(as_of=as_of, now=now, batch_size=batch_size)
     for handler in all_handlers():
         result.fired += handler.periodic_sweep(as_of=as_of, now=now)
+    result.fired += remind_commitments(as_of=as_of, now=now)
+    return result
+
+
+@periodic("sla_sweep", interval_setting="SLA_SWEEP_SECONDS")
+def scheduled_sweep() -> SweepResult:
+    now = timeutil.now()
+    result = sweep(as_of=now, now=now)
+    if result.count:
+        log.info("sla sweep: %s timers fired, %s skipped (held by another sweep)", result.count,
+                 result.skipped_locked)
     return result
 
 
@@ -74,8 +88,6 @@ def _sweep_timers(*, as_of: datetime, now: datetime, batch_size: int) -> SweepRe
 
 
 def _sweep_one(application_id: int, *, as_of: datetime, now: datetime, result: SweepResult) -> None:
-    from app.operations.services import handler_for
-
     locked = (
         select(Application)
         .where(Application.id == application_id, Application.next_timer_at <= as_of)
@@ -103,7 +115,7 @@ def _sweep_one(application_id: int, *, as_of: datetime, now: datetime, result: S
                 {**timer.payload, "reason": TIMER_REASONS[timer.action]},
                 unit_id=application.unit_id, history=event_records(application),
             )
-            event = _record(application, decision, SYSTEM_ACTOR, at=timer.due_at, recorded_at=now)
+            event = record(application, decision, SYSTEM_ACTOR, at=timer.due_at, recorded_at=now)
             handler.after_action(application, event, now=now)
             result.fired.append((application.id, timer.action.value))
         db.session.commit()

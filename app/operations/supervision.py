@@ -15,8 +15,8 @@ from app.extensions import db
 from app.models.accounts import User
 from app.models.applications import Application, ApplicationEvent
 from app.operations import lights
-from app.operations.applications import event_records
 from app.operations.calendar import load_calendar
+from app.operations.events import event_records
 
 ATTENTION_LIMIT = 200
 

@@ -8,7 +8,7 @@ The lifecycle (`app.operations.applications`) calls three hooks, for every servi
   `tolerance=True`, `commitment_days` and `missing_materials` in the ACCEPT event (which opens
   the commitment and its clock in `app.domain.clock`); anything else that claims tolerance is
   refused; a two-tier case is forwarded only once the supplement is in;
-- `after_record` after each event: the commitment letter (承诺书) at filing, the tolerance
+- `on_event_recorded` (a subscriber) after each event: the commitment letter (承诺书) at filing, the tolerance
   acceptance notice (容缺受理通知书) at acceptance, and on `breach_commitment` (the sweep) the
   applicant's entry on the untrue-commitment list (违诺/失信名单).
 """
@@ -36,6 +36,8 @@ from app.models.accounts import User
 from app.models.applications import Application, ApplicationEvent
 from app.models.tolerance import CommitmentStatus, ToleranceCommitment, UntrueCommitment
 from app.operations import OperationError
+from app.operations.documents import common_context, queue_document
+from app.operations.events import calendar_for, clocks_for
 from app.registries import get_registries
 
 log = logging.getLogger(__name__)
@@ -230,7 +232,8 @@ def _commitment(application: Application) -> ToleranceCommitment | None:
     return db.session.scalar(select(ToleranceCommitment).where(ToleranceCommitment.application_id == application.id))
 
 
-def after_record(application: Application, event: ApplicationEvent) -> None:
+def on_event_recorded(application: Application, *, event: ApplicationEvent, decision=None) -> None:
+    """Subscriber: the commitment's bookkeeping and its documents, in the event's transaction."""
     service = get_service(application.service_code)
     if not service.has(Step.TOLERANCE):
         return
@@ -307,10 +310,8 @@ def _list_untrue(application: Application, event: ApplicationEvent, commitment: 
 
 def _store(application: Application, event: ApplicationEvent, spec: tuple[str, str, str],
            context: dict[str, Any]) -> None:
-    from app.operations.documents import _store as store_document
-
     kind, title, template = spec
-    store_document(application, event, kind, title, template, {**context, "title": title})
+    queue_document(application, event, kind, title, template, {**context, "title": title})
 
 
 def _items(service: Service, codes, provided) -> list[dict[str, str]]:
@@ -323,12 +324,10 @@ def _items(service: Service, codes, provided) -> list[dict[str, str]]:
 
 def letter_context(application: Application, event: ApplicationEvent) -> dict[str, Any]:
     """《申请容缺受理承诺书》: the applicant's letter to the office, to be signed (and sealed)."""
-    from app.operations.documents import _common
-
     service = get_service(application.service_code)
     applicant = applicant_of_application(application)
     data = application.data
-    common = _common(application, event, "commitment_letter")
+    common = common_context(application, event, "commitment_letter")
     return {
         **common,
         "addressee": application.unit.name,
@@ -351,8 +350,6 @@ def letter_context(application: Application, event: ApplicationEvent) -> dict[st
 
 def _agreed_due(application: Application, clocks, days: int) -> datetime:
     """The end of the agreed period before the engine's cap (for the notice's wording only)."""
-    from app.operations.applications import calendar_for
-
     return due_at(clocks.accepted_as_of, Limit(Decimal(days), LimitUnit.WORKDAYS),
                   calendar=calendar_for(application))
 
@@ -360,11 +357,8 @@ def _agreed_due(application: Application, clocks, days: int) -> datetime:
 def notice_context(application: Application, event: ApplicationEvent) -> dict[str, Any]:
     """《容缺受理通知书》: each missing item, its form and deadline, and what happens if missed.
     The deadline is the engine's `commitment_due_at` (capped at the promised limit)."""
-    from app.operations.applications import clocks_for
-    from app.operations.documents import _common
-
     service = get_service(application.service_code)
-    clocks = clocks_for(application)
+    clocks = clocks_for(application, up_to_seq=event.seq)
     due = clocks.commitment_due_at
     promised_due = clocks.promised_due_at
     days = int(event.payload["commitment_days"])
@@ -372,7 +366,7 @@ def notice_context(application: Application, event: ApplicationEvent) -> dict[st
     due_text = _deadline_text(due) if due else ""
     for item in items:
         item["deadline"] = due_text
-    common = _common(application, event, "tolerance_notice")
+    common = common_context(application, event, "tolerance_notice")
     issued = timeutil.local(event.occurred_at)
     applicant = applicant_of_application(application)
     return {

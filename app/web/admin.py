@@ -1,14 +1,17 @@
-"""Administration: staff accounts, units, the credit-code whitelist (the calendar comes later)."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+"""Administration: staff accounts, units, the credit-code whitelist, the calendar, background work."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from app import timeutil
 from app.extensions import db
+from app.jobs import runner
 from app.models.accounts import STAFF_ROLES, Unit, UsccWhitelist, User
 from app.operations import OperationError
 from app.operations import accounts as account_ops
+from app.operations import notifications as notification_ops
 from app.web.forms import CalendarOverrideForm, CalendarYearForm, StaffAccountForm, WhitelistForm
 from app.web.guards import require_admin
 
@@ -99,12 +102,13 @@ def calendar():
             getattr(form, exc.field or "day").errors.append(exc.message)
             status = 422
         else:
-            flash(_("已保存，在办件期限已重新计算。"), "success")
+            flash(_("已保存，在办件期限正在后台重新计算，几分钟内完成。"), "success")
             return redirect(url_for("admin.calendar"))
     elif year_form.submit.data and year_form.validate_on_submit():
         count = calendar_ops.mark_year_loaded(year=year_form.year.data, note=year_form.note.data,
                                               user_id=current_user.id)
-        flash(_("%(year)s年度安排已确认，已重新计算%(count)s件在办件的期限。", year=year_form.year.data, count=count),
+        flash(_("%(year)s年度安排已确认，%(count)s件在办件的期限正在后台重新计算。", year=year_form.year.data,
+                count=count),
               "success")
         return redirect(url_for("admin.calendar"))
     elif form.is_submitted():
@@ -131,5 +135,35 @@ def delete_override(override_id: int):
     if not ConfirmDeleteForm().validate_on_submit():
         abort(400)
     calendar_ops.remove_override(override_id)
-    flash(_("已删除，在办件期限已重新计算。"), "success")
+    flash(_("已删除，在办件期限正在后台重新计算，几分钟内完成。"), "success")
     return redirect(url_for("admin.calendar"))
+
+
+@bp.route("/jobs")
+def jobs():
+    """Background work: how much is waiting, and the dead letters (jobs and messages that gave up)."""
+    return render_template("admin/jobs.html", counts=runner.counts(), failed_jobs=runner.failed_jobs(),
+                           failed_messages=notification_ops.failed_messages(), form=ConfirmDeleteForm(),
+                           mode=current_app.config["JOBS_MODE"])
+
+
+@bp.route("/jobs/<int:job_id>/retry", methods=["POST"])
+def retry_job(job_id: int):
+    if not ConfirmDeleteForm().validate_on_submit():
+        abort(400)
+    try:
+        runner.retry(job_id)
+    except runner.JobNotFound:
+        abort(404)
+    flash(_("已重新排队，稍后刷新查看结果。"), "success")
+    return redirect(url_for("admin.jobs"))
+
+
+@bp.route("/messages/<int:notification_id>/retry", methods=["POST"])
+def retry_message(notification_id: int):
+    if not ConfirmDeleteForm().validate_on_submit():
+        abort(400)
+    if not notification_ops.retry_failed(notification_id, now=timeutil.now()):
+        abort(404)
+    flash(_("消息已重新排队发送。"), "success")
+    return redirect(url_for("admin.jobs"))

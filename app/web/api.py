@@ -193,7 +193,7 @@ def act(application_id: int, action: str):
 
 @bp.route("/applications/<int:application_id>/documents/<int:document_id>")
 def document(application_id: int, document_id: int):
-    return send_document(g.api_user, application_id, document_id)
+    return send_document(g.api_user, application_id, document_id, endpoint="api.document", api=True)
 
 
 # --- public: tracking and verification ----------------------------------------------------

@@ -9,6 +9,7 @@ from app.domain.catalogue import CATALOGUE
 from app.domain.workflow import Action
 from app.operations import OperationError
 from app.operations import applications as application_ops
+from app.web.downloads import document_status as document_status_of
 from app.web.downloads import send_document
 from app.web.guards import require_applicant
 from app.web.presenters import application_json
@@ -103,4 +104,9 @@ def withdraw(application_id: int):
 
 @bp.route("/applications/<int:application_id>/documents/<int:document_id>")
 def document(application_id: int, document_id: int):
-    return send_document(current_user, application_id, document_id)
+    return send_document(current_user, application_id, document_id, endpoint="citizen.document")
+
+
+@bp.route("/applications/<int:application_id>/documents/<int:document_id>/status")
+def document_status(application_id: int, document_id: int):
+    return document_status_of(current_user, application_id, document_id, endpoint="citizen.document")

@@ -18,6 +18,7 @@ from app.domain.workflow import ACTION_NAMES, OPEN_STATES, STATE_NAMES, SUSPENSI
 from app.operations import OperationError
 from app.operations import applications as application_ops
 from app.operations import queue as queue_ops
+from app.web.downloads import document_status as document_status_of
 from app.web.downloads import send_document
 from app.web.guards import require_staff
 from app.web.presenters import application_json
@@ -161,4 +162,9 @@ def act(application_id: int, action: str):
 
 @bp.route("/applications/<int:application_id>/documents/<int:document_id>")
 def document(application_id: int, document_id: int):
-    return send_document(current_user, application_id, document_id)
+    return send_document(current_user, application_id, document_id, endpoint="clerk.document")
+
+
+@bp.route("/applications/<int:application_id>/documents/<int:document_id>/status")
+def document_status(application_id: int, document_id: int):
+    return document_status_of(current_user, application_id, document_id, endpoint="clerk.document")

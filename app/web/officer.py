@@ -158,5 +158,5 @@ def voucher(application_id: int):
     document = next((d for d in application.documents if d.kind == "outcome"), None)
     if document is None:
         abort(404)
-    return send_document(current_user, application_id, document.id)
+    return send_document(current_user, application_id, document.id, endpoint="officer.voucher")
 

@@ -179,6 +179,9 @@ PATHS.update({
             "parameters": [ID_PARAM, {"name": "document_id", "in": "path", "required": True,
                                       "schema": {"type": "integer"}}],
             "responses": {"200": {"description": "PDF", "content": {"application/pdf": {}}},
+                          "202": {"description": "Still being rendered: try again in a few seconds",
+                                  "content": _json({"type": "object", "properties": {
+                                      "status": {"type": "string", "enum": ["pending"]}}})},
                           **_error_responses(401, 404)},
         }
     },
@@ -225,7 +228,15 @@ SCHEMAS: dict = {
             "clocks": {"type": "object", "properties": CLOCK_PROPERTIES},
             "light": {"type": ["string", "null"], "enum": ["green", "yellow", "red", None]},
             "timeline": {"type": "array", "items": {"type": "object"}},
-            "documents": {"type": "array", "items": {"type": "object"}},
+            "documents": {"type": "array", "items": {
+                "type": "object", "required": ["id", "kind", "title", "status", "url"],
+                "description": "Documents are rendered by a background job after the event: `pending` "
+                               "until the PDF exists (url null), then `ready` with its download URL.",
+                "properties": {
+                    "id": {"type": "integer"}, "kind": {"type": "string"}, "title": {"type": "string"},
+                    "status": {"type": "string", "enum": ["pending", "ready"]},
+                    "url": {"type": ["string", "null"], "format": "uri"},
+                }}},
             "allowed_actions": {"type": ["array", "null"], "items": {"type": "string"}},
         },
     },

@@ -24,7 +24,8 @@ from app.domain.workflow import (
 )
 from app.models.applications import Application
 from app.operations import localize
-from app.operations.applications import calendar_for, clocks_for
+from app.operations.events import calendar_for, clocks_for
+from app.web.downloads import document_status_json
 
 CLOCK_LABELS = {
     "acceptance_due_at": N_("受理期限"),
@@ -151,11 +152,7 @@ def application_json(application: Application, *, now: datetime, allowed: list[A
         "paused": paused_banner(application, clocks),
         "light": current_light.value if current_light else None,
         "timeline": timeline(application, public=False),
-        "documents": [
-            {"id": d.id, "kind": d.kind, "title": d.title,
-             "url": url_for("api.document", application_id=application.id, document_id=d.id, _external=True)}
-            for d in application.documents
-        ],
+        "documents": [document_status_json(d, endpoint="api.document") for d in application.documents],
         "allowed_actions": [a.value for a in allowed] if allowed is not None else None,
         "created_at": iso(application.created_at),
     }

@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models.applications import Application, Certificate
-from app.operations.applications import clocks_for
 from app.operations.audit import verify_event_chain
+from app.operations.events import clocks_for
 from tests.conftest import api_token, local
 
 FILE = {"service": "criminal_record", "data": {"applicant_type": "individual", "purpose": "入职"}}

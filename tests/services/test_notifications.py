@@ -1,5 +1,8 @@
 """Notifications to applicants: each change queued once in the outbox with the right text, in the
-applicant's language, never with a full ID number; `flask notify send` delivers each once."""
+applicant's language, never with a full ID number; `flask notify send` delivers each once.
+
+Most tests here hold the jobs (`held_jobs`), so that the outbox can be read before anything is
+sent; the last ones let the event's delivery job run right after its commit, as workers do."""
 import logging
 from datetime import timedelta
 
@@ -41,6 +44,12 @@ def with_email(username="citizen", email="liming@example.cn", language=None):
         account.language = language
     db.session.commit()
     return account
+
+
+@pytest.fixture(autouse=True)
+def _hold_delivery_jobs(request):
+    if "app" in request.fixturenames:
+        request.getfixturevalue("held_jobs")
 
 
 def assert_no_id_numbers(rows):

@@ -30,7 +30,7 @@ from app.models.notifications import Notification
 from app.models.ratings import Rating
 from app.operations import OperationError
 from app.operations import ratings as rating_ops
-from app.operations.applications import calendar_for, clocks_for
+from app.operations.events import calendar_for, clocks_for
 from app.operations.sla import sweep
 from tests.conftest import api_token, csrf_from, local, login
 from tests.operations.helpers import act, file_criminal_record, user

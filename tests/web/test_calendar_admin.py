@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models.applications import Application
-from app.operations.applications import clocks_for
+from app.operations.events import clocks_for
 from tests.conftest import csrf_from, local, login
 from tests.operations.helpers import file_criminal_record
 
@@ -87,9 +87,18 @@ def test_sla_sweep_and_audit_commands(app, clock):
     with app.app_context():
         file_criminal_record(app, "citizen")
     runner = app.test_cli_runner()
-    swept = runner.invoke(args=["sla", "sweep", "--as-of", "2026-12-01T09:00:00+08:00"])
+    # The clock reads 2026-11-16: a later --as-of would decide matters early, so it is refused...
+    refused = runner.invoke(args=["sla", "sweep", "--as-of", "2026-12-01T09:00:00+08:00"])
+    assert refused.exit_code != 0 and "later than the server's clock" in refused.output
+    with app.app_context():
+        assert db.session.scalar(select(Application.state)) == "submitted"
+    # ...unless it is a simulation (tests, benchmarks).
+    swept = runner.invoke(args=["sla", "sweep", "--simulate", "--as-of", "2026-12-01T09:00:00+08:00"])
     assert swept.exit_code == 0 and "deem_accepted" in swept.output
-    assert "0 timers fired" in runner.invoke(args=["sla", "sweep", "--as-of", "2026-12-01T09:00:00+08:00"]).output
+    again = runner.invoke(args=["sla", "sweep", "--simulate", "--as-of", "2026-12-01T09:00:00+08:00"])
+    assert "0 timers fired" in again.output
+    past = runner.invoke(args=["sla", "sweep", "--as-of", "2026-11-16T09:00:00+08:00"])
+    assert past.exit_code == 0 and "0 timers fired" in past.output
     verified = runner.invoke(args=["audit", "verify"])
     assert verified.exit_code == 0 and "intact" in verified.output
     with app.app_context():

@@ -62,7 +62,7 @@ def test_sql_lights_agree_with_the_domain_light(app, client, clock):
     from app.extensions import db
     from app.models.applications import Application
     from app.operations import lights
-    from app.operations.applications import clocks_for
+    from app.operations.events import clocks_for
 
     clerk = api_token(client, "clerk")
     ids = [_file(client) for _ in range(5)]

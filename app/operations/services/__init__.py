@@ -3,6 +3,8 @@ the rule functions in `app.domain.catalogue.<service>`, and say which documents 
 produces. They never copy the lifecycle: that is `app.domain.workflow` alone."""
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -124,8 +126,6 @@ def _load_all() -> None:
     global _loaded
     if _loaded:
         return
-    import importlib
-    import pkgutil
 
     for module in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{module.name}")

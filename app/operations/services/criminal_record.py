@@ -9,11 +9,13 @@ from sqlalchemy import extract, func, select
 
 from app import timeutil
 from app.domain.catalogue import criminal_record as rules
+from app.domain.identifiers import mask_id_number
 from app.domain.workflow import Action, Actor, ActorKind
 from app.extensions import db
 from app.models.accounts import Role, User
 from app.models.applications import Application, ApplicationEvent
 from app.operations import OperationError
+from app.operations.applications import apply_decision
 from app.operations.services import (
     Filing,
     OutcomeDocument,
@@ -163,7 +165,6 @@ class CriminalRecordHandler(ServiceHandler):
     def after_submit(self, application: Application, *, now: datetime) -> None:
         """Self-service terminal: a local applicant with nothing in the court registry gets
         the certificate on the spot (即办)."""
-        from app.operations.applications import apply_decision
 
         data = application.data
         if data.get("channel") != "terminal" or data.get("applicant_type") != "individual":
@@ -202,7 +203,6 @@ class CriminalRecordHandler(ServiceHandler):
 
 
 def _mask(value):
-    from app.domain.identifiers import mask_id_number
 
     return mask_id_number(value)
 

@@ -50,6 +50,7 @@ from app.operations.services import (
     unit_for_region,
 )
 from app.registries import get_registries
+from app.registries.simulated import RegistryWriteError
 
 CODE = rules.SERVICE.code
 SEX_NAMES = {"M": "男", "F": "女"}
@@ -247,7 +248,6 @@ def _begin_write_transaction() -> None:
 def enter_child(registries, household: HouseholdRecord, child: PersonRecord, relation: str) -> str:
     """Allocate a free ID number and enter the child into the household under it; retry with
     the next free number when a concurrent registration has claimed it. Returns the number."""
-    from app.registries.simulated import RegistryWriteError
 
     if not hasattr(registries, "allocate_citizen_id") or not hasattr(registries, "add_household_member"):
         raise OperationError("newborn.registry_read_only", "户籍系统暂不支持网上入户登记，请在户政系统中办理。",

@@ -6,9 +6,6 @@ starts with the rating; closed by the unit's supervisor with `approve`, which mu
 call-back record and the measures (`app.domain.ratings.check_callback`). It cannot be refused,
 withdrawn or revoked.
 
-`periodic_sweep` also runs the notification outbox's periodic check (容缺 supplements falling
-due, `app.operations.notifications.remind_commitments`): the sweep calls every handler's hook,
-and this is the handler that belongs to the applicant-follow-up side of the portal.
 """
 from __future__ import annotations
 
@@ -19,7 +16,7 @@ from sqlalchemy import select
 
 from app import timeutil
 from app.domain import ratings as rules
-from app.domain.catalogue import CATALOGUE
+from app.domain.catalogue import CATALOGUE, get_service
 from app.domain.catalogue import rating_rectification as catalogue
 from app.domain.text import N_
 from app.domain.workflow import Action, Actor, ActorKind
@@ -28,6 +25,7 @@ from app.models.accounts import User
 from app.models.applications import Application, ApplicationEvent
 from app.models.ratings import Rating
 from app.operations import OperationError
+from app.operations.applications import apply_decision
 from app.operations.services import Filing, OutcomeDocument, ServiceHandler, register
 
 SYSTEM = Actor(ActorKind.SYSTEM)
@@ -70,7 +68,6 @@ class RatingRectificationHandler(ServiceHandler):
 
     def after_submit(self, application: Application, *, now: datetime) -> None:
         """The system accepts the work order at once; its clock starts now."""
-        from app.operations.applications import apply_decision
 
         rating = db.session.get(Rating, application.data["rating_id"])
         rating.work_order_id = application.id
@@ -98,7 +95,6 @@ class RatingRectificationHandler(ServiceHandler):
             raise OperationError("forbidden", N_("差评整改工单须由单位负责人回访登记后办结。"), status=403)
 
     def outcome_documents(self, application: Application, event: ApplicationEvent) -> list[OutcomeDocument]:
-        from app.domain.catalogue import get_service
 
         data = application.data
         rated = get_service(data["rated_service"])
@@ -118,11 +114,6 @@ class RatingRectificationHandler(ServiceHandler):
 
     def refusal_title(self, application: Application) -> str:
         return "差评整改情况告知书"
-
-    def periodic_sweep(self, *, as_of: datetime, now: datetime) -> list[tuple[int, str]]:
-        from app.operations.notifications import remind_commitments
-
-        return remind_commitments(as_of=as_of, now=now)
 
 
 register(RatingRectificationHandler())

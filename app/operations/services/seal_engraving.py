@@ -16,6 +16,7 @@ from app.models.accounts import Role, User
 from app.models.applications import Application, ApplicationEvent
 from app.operations import OperationError
 from app.operations import seals as seal_ops
+from app.operations.applications import apply_decision
 from app.operations.services import (
     Filing,
     OutcomeDocument,
@@ -116,7 +117,6 @@ class SealEngravingHandler(ServiceHandler):
 
     def after_submit(self, application: Application, *, now: datetime) -> None:
         """The registry checks passed at filing: the system accepts at once."""
-        from app.operations.applications import apply_decision
 
         apply_decision(application, Action.ACCEPT, SYSTEM, {"decision_note": "企业登记信息共享核验通过，系统自动受理"},
                        now=now, handler=self)

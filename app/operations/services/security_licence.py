@@ -14,6 +14,7 @@ from app.domain.workflow import Action, count
 from app.models.accounts import Role, User
 from app.models.applications import Application, ApplicationEvent
 from app.operations import OperationError, tolerance
+from app.operations.events import event_records
 from app.operations.services import Filing, OutcomeDocument, ServiceHandler, register, unit_for_region
 from app.registries import get_registries
 
@@ -149,7 +150,6 @@ class SecurityLicenceHandler(ServiceHandler):
                      now: datetime) -> dict[str, Any] | None:
         if action not in (Action.APPROVE, Action.REJECT):
             return None
-        from app.operations.applications import event_records
 
         if not count(event_records(application), Action.FORWARD):
             raise OperationError(

@@ -20,6 +20,7 @@ from app.models.applications import Application, ApplicationEvent, Certificate
 from app.models.permits import PermitState, TruckPermit
 from app.operations import OperationError
 from app.operations import permits as permit_ops
+from app.operations.applications import apply_decision
 from app.operations.services import Filing, OutcomeDocument, ServiceHandler, register, unit_for_region
 from app.registries import get_registries
 
@@ -175,7 +176,6 @@ class TruckPermitHandler(ServiceHandler):
         """All checks pass → accepted and approved by the system at once (then issued);
         any fails → accepted and refused by the system with every reason and remedy;
         routed → stays submitted for a clerk of the traffic brigade."""
-        from app.operations.applications import apply_decision
 
         permit = db.session.get(TruckPermit, application.data["permit_request"])
         permit.application_id = application.id
@@ -214,7 +214,6 @@ class TruckPermitHandler(ServiceHandler):
         return {"outcome": evaluation.as_dict()}
 
     def after_action(self, application: Application, event: ApplicationEvent, *, now: datetime) -> None:
-        from app.operations.applications import apply_decision
 
         permit = _permit_of(application)
         if permit is None:

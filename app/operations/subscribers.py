@@ -1,0 +1,25 @@
+"""What follows a recorded event, wired in one place (called by `create_app`).
+
+Each subscriber runs inside the transaction that records the event and only adds rows: a
+document to render and its job, a message and the job that sends it, the 容缺 commitment's
+bookkeeping, revoked certificates. The slow work is done afterwards by the jobs.
+"""
+from __future__ import annotations
+
+from app.operations import certificates, documents, notifications, sla, tolerance
+from app.operations.events import event_recorded
+
+# In this order: the documents of an event exist before the message that announces them.
+SUBSCRIBERS = (
+    documents.on_event_recorded,
+    tolerance.on_event_recorded,
+    certificates.on_event_recorded,
+    notifications.on_event_recorded,
+)
+# The modules whose jobs and periodic tasks a worker must know (imported for their registrations).
+TASK_MODULES = (documents, notifications, sla)
+
+
+def connect() -> None:
+    for receiver in SUBSCRIBERS:
+        event_recorded.connect(receiver)  # blinker keeps one connection per receiver
