@@ -19,7 +19,7 @@ from sqlalchemy import and_, func, or_, select, update
 
 from app import timeutil
 from app.extensions import db
-from app.jobs import TASKS, dispatcher
+from app.jobs import TASKS, dispatcher, periodic
 from app.models.jobs import Job, JobStatus
 
 log = logging.getLogger(__name__)
@@ -119,6 +119,11 @@ def relay(*, now: datetime | None = None, everything: bool = False, batch_size: 
     db.session.commit()
     dispatcher().publish(ids)
     return len(ids)
+
+
+@periodic("relay", interval_setting="JOB_RELAY_SECONDS")
+def scheduled_relay() -> int:
+    return relay()
 
 
 def mark_unpublished(ids: list[int]) -> None:
