@@ -33,7 +33,8 @@ log = logging.getLogger(__name__)
 
 # kind → function(payload). Registered by the operations modules that own the work.
 TASKS: dict[str, Callable[[dict[str, Any]], None]] = {}
-_TO_PUBLISH = "jobs_to_publish"
+_NEW_JOBS = "jobs_new"  # added in this transaction (not flushed yet, perhaps)
+_TO_PUBLISH = "jobs_to_publish"  # their ids, once the transaction is committing
 
 
 def task(kind: str, *, max_attempts: int = 5):
@@ -77,9 +78,17 @@ def enqueue(kind: str, payload: dict[str, Any], *, key: str, application_id: int
               max_attempts=getattr(TASKS.get(kind), "max_attempts", 5),
               next_attempt_at=now, published_at=now, created_at=now, locked_by="", last_error="")
     db.session.add(job)
-    db.session.flush([job])
-    db.session.info.setdefault(_TO_PUBLISH, []).append(job.id)
+    # No flush here: the job is inserted with the event, in the transaction's one flush.
+    db.session.info.setdefault(_NEW_JOBS, []).append(job)
     return job
+
+
+@event.listens_for(Session, "before_commit")
+def _ids_before_commit(session) -> None:
+    jobs = session.info.pop(_NEW_JOBS, None)
+    if jobs:
+        session.flush()
+        session.info.setdefault(_TO_PUBLISH, []).extend(job.id for job in jobs)
 
 
 @event.listens_for(Session, "after_commit")
@@ -91,6 +100,7 @@ def _publish_after_commit(session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _forget_after_rollback(session) -> None:
+    session.info.pop(_NEW_JOBS, None)
     session.info.pop(_TO_PUBLISH, None)
 
 

@@ -109,6 +109,9 @@ class Document(db.Model):
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("application_events.id"))
     kind: Mapped[str] = mapped_column(String(40))
+    # "<application>:<event seq>:<kind>:<n>": names the document before it has an id, so that
+    # its render job can be written in the same flush as the event.
+    key: Mapped[str | None] = mapped_column(String(120), unique=True)
     title: Mapped[str] = mapped_column(String(120))
     document_number: Mapped[str] = mapped_column(String(64), default="")
     filename: Mapped[str] = mapped_column(String(120))
@@ -120,6 +123,7 @@ class Document(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     application: Mapped[Application] = relationship(back_populates="documents")
+    event: Mapped[ApplicationEvent | None] = relationship()
 
     @property
     def ready(self) -> bool:
@@ -145,6 +149,7 @@ class Certificate(db.Model):
     revoked_reason: Mapped[str] = mapped_column(String(200), default="")
 
     application: Mapped[Application] = relationship()
+    document: Mapped[Document | None] = relationship()
 
 
 class CalendarOverrideRow(db.Model):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.accounts import User
-from app.models.applications import Application
+from app.models.applications import Application, ApplicationEvent
 from app.models.types import UTCDateTime, utcnow
 
 
@@ -57,4 +57,5 @@ class Notification(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     application: Mapped[Application] = relationship()
+    event: Mapped[ApplicationEvent | None] = relationship()
     user: Mapped[User] = relationship()

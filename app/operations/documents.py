@@ -205,32 +205,34 @@ def queue_document(application: Application, event: ApplicationEvent, kind: str,
                    context: dict[str, Any]) -> Document:
     """The document row (pending) and its render job, in the event's transaction. Everything the
     document says is fixed now, as of the event; the job only turns it into a PDF."""
+    # The n-th document of this kind for this event (events are new in this transaction, so the
+    # count lives on the event object: no query, no flush).
+    counts = event.__dict__.setdefault("_documents_of_kind", {})
+    counts[kind] = counts.get(kind, 0) + 1
+    key = f"{application.id}:{event.seq}:{kind}:{counts[kind]}"
     document = Document(
-        application_id=application.id, event_id=event.id, kind=kind, title=title,
+        application=application, event=event, key=key, kind=kind, title=title,
         document_number=context.get("document_number", ""),
         filename=f"{application.number}-{event.seq:02d}-{kind}.pdf", content=None, sha256="",
         status="pending", created_at=event.recorded_at,
     )
     db.session.add(document)
-    application.documents.append(document)
-    db.session.flush([document])
-    same_kind = sum(1 for d in application.documents if d.event_id == event.id and d.kind == kind)
-    enqueue("render_document", {"document_id": document.id, "template": template, "context": encode(context)},
-            key=f"document:{event.id}:{kind}:{same_kind}", application_id=application.id)
+    enqueue("render_document", {"document_key": key, "template": template, "context": encode(context)},
+            key=f"document:{key}", application_id=application.id)
     return document
 
 
 @task("render_document")
 def render_document(payload: dict[str, Any]) -> None:
     """Render the PDF of a pending document and store it once."""
-    document_id = payload["document_id"]
-    status = db.session.scalar(db.select(Document.status).where(Document.id == document_id))
+    key = payload["document_key"]
+    status = db.session.scalar(db.select(Document.status).where(Document.key == key))
     db.session.rollback()  # nothing is held while rendering
     if status != "pending":
         return
     content = render_pdf(payload["template"], decode(payload["context"]), static_dir=STATIC_DIR)
     db.session.execute(
-        update(Document).where(Document.id == document_id, Document.status == "pending")
+        update(Document).where(Document.key == key, Document.status == "pending")
         .values(content=content, sha256=hashlib.sha256(content).hexdigest(), status="ready",
                 rendered_at=timeutil.now())
         .execution_options(synchronize_session=False))
@@ -251,7 +253,7 @@ def _queue_outcome(application: Application, event: ApplicationEvent, outcome) -
     document = queue_document(application, event, "certificate", outcome.title, outcome.template, context)
     db.session.add(Certificate(
         number=number, kind=outcome.certificate_kind, application_id=application.id,
-        document_id=document.id, holder_name=outcome.holder_name, content_sha256=facts_hash,
+        document=document, holder_name=outcome.holder_name, content_sha256=facts_hash,
         signature=signature, issued_at=event.occurred_at,
     ))
     return document

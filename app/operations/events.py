@@ -94,7 +94,8 @@ def record(application: Application, decision: Decision, actor: Actor, *, at: da
         application.decided_at = at
     if decision.action == Action.ESCALATE:
         application.escalated_at = at
-    db.session.flush()
+    # No flush: the subscribers link their rows to the event object, and everything is inserted
+    # in the transaction's flush (one batch when the sweep records many events at once).
     refresh_clocks(application)
     event_recorded.send(application, event=event, decision=decision)
     return event
@@ -107,8 +108,17 @@ def calendar_for(application: Application):
 
 def clocks_for(application: Application, *, up_to_seq: int | None = None) -> Clocks:
     """The clocks from the event log (as they stood after event `up_to_seq`, if given)."""
+    calendar = calendar_for(application)
+    cached = application.__dict__.get(_CLOCKS)
+    if cached is not None and cached[:2] == (up_to_seq or application.event_count, calendar):
+        return cached[2]
     return derive_clocks(get_service(application.service_code), event_records(application, up_to_seq=up_to_seq),
-                         calendar=calendar_for(application))
+                         calendar=calendar)
+
+
+# The clocks `refresh_clocks` derived, for the rest of the work on the same history (the
+# documents and the sweep ask again): (events covered, calendar they were counted on, clocks).
+_CLOCKS = "_derived_clocks"
 
 
 def refresh_clocks(application: Application) -> Clocks:
@@ -126,6 +136,7 @@ def refresh_clocks(application: Application) -> Clocks:
     application.provisional_calendar = any(
         calendar.is_provisional(value.year) for value in clocks.as_dict().values() if value is not None
     )
+    application.__dict__[_CLOCKS] = (len(records), calendar, clocks)
     return clocks
 
 

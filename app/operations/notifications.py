@@ -27,8 +27,10 @@ from typing import Any
 
 from flask import current_app
 from jinja2 import TemplateNotFound
+from sqlalchemy import event as sa_event
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from app import timeutil
 from app.domain.catalogue import get_service
@@ -200,14 +202,14 @@ def _recipient(application: Application) -> User | None:
 
 
 def _messages(application: Application, user: User, kind: Kind, context: dict[str, Any], *, key: str,
-              event_id: int | None, at: datetime) -> list[Notification]:
+              event: ApplicationEvent | None, at: datetime) -> list[Notification]:
     lang = _language(user)
     subject, body = render_message(kind.value, application.service_code, lang, context)
     rows = []
     for channel, address in _channels(user):
         text = rules.sms_text(body, sign=SMS_SIGN[lang]) if channel == Channel.SMS else f"{body}\n\n{EMAIL_FOOTER[lang]}"
         rows.append(Notification(
-            application_id=application.id, event_id=event_id, user_id=user.id, kind=kind.value,
+            application_id=application.id, event=event, user_id=user.id, kind=kind.value,
             channel=channel.value, recipient=address, language=lang, subject=subject, body=text,
             dedupe_key=f"{key}:{channel.value}", status=DeliveryStatus.PENDING.value, attempts=0,
             created_at=at, next_attempt_at=at,
@@ -222,8 +224,8 @@ def on_event_recorded(application: Application, *, event: ApplicationEvent, deci
     """Subscriber: the message an event calls for, and the job that sends it."""
     rows = notify_event(application, event)
     if rows:
-        enqueue("deliver_notifications", {"ids": [row.id for row in rows]}, key=f"notify:event:{event.id}",
-                application_id=application.id)
+        enqueue("deliver_notifications", {"keys": [row.dedupe_key for row in rows]},
+                key=f"notify:{application.id}:{event.seq}", application_id=application.id)
 
 
 def notify_event(application: Application, event: ApplicationEvent) -> list[Notification]:
@@ -236,23 +238,41 @@ def notify_event(application: Application, event: ApplicationEvent) -> list[Noti
         return []
     _supersede_interim(application, event.recorded_at)
     context = _event_context(application, event, kind, _language(user))
-    rows = _messages(application, user, kind, context, key=f"event:{event.id}", event_id=event.id,
+    rows = _messages(application, user, kind, context, key=f"event:{application.id}:{event.seq}", event=event,
                      at=event.recorded_at)
     db.session.add_all(rows)
-    db.session.flush(rows)
     return rows
 
 
 def _supersede_interim(application: Application, at: datetime) -> None:
-    """A progress message still waiting from this same moment says less than the new one."""
-    waiting = db.session.scalars(select(Notification).where(
-        Notification.application_id == application.id,
-        Notification.status == DeliveryStatus.PENDING.value,
-        Notification.created_at == at,
-        Notification.kind.in_([k.value for k in rules.INTERIM]),
-    ))
+    """A progress message still waiting from this same moment (this transaction: a 即办 chain of
+    accept → approve → issue) says less than the new one."""
+    told = db.session.info.setdefault(_TOLD, set())
+    if application.id not in told:
+        told.add(application.id)
+        return  # nothing was queued for it yet in this transaction
+    interim = [k.value for k in rules.INTERIM]
+    with db.session.no_autoflush:  # the unflushed ones are in `session.new`; a flush per event costs
+        waiting = list(db.session.scalars(select(Notification).where(
+            Notification.application_id == application.id,
+            Notification.status == DeliveryStatus.PENDING.value,
+            Notification.created_at == at,
+            Notification.kind.in_(interim),
+        )))
+    waiting += [row for row in db.session.new if isinstance(row, Notification)
+                and row.application_id == application.id and row.status == DeliveryStatus.PENDING.value
+                and row.created_at == at and row.kind in interim]
     for row in waiting:
         row.status = DeliveryStatus.SUPERSEDED.value
+
+
+_TOLD = "notified_applications"  # ids told something in this transaction (session.info)
+
+
+@sa_event.listens_for(Session, "after_commit")
+@sa_event.listens_for(Session, "after_rollback")
+def _forget_told(session, *args) -> None:
+    session.info.pop(_TOLD, None)
 
 
 def remind_commitments(*, as_of: datetime, now: datetime) -> list[tuple[int, str]]:
@@ -279,17 +299,17 @@ def remind_commitments(*, as_of: datetime, now: datetime) -> list[tuple[int, str
         context = _common(application, lang) | {
             "commitment_due": _due_text(due, lang), "materials": _materials(application, lang)}
         queued = []
-        for row in _messages(application, user, Kind.COMMITMENT_DUE, context, key=key, event_id=None, at=now):
+        for row in _messages(application, user, Kind.COMMITMENT_DUE, context, key=key, event=None, at=now):
             if db.session.scalar(select(Notification.id).where(Notification.dedupe_key == row.dedupe_key)):
                 continue
             try:
                 with db.session.begin_nested():
                     db.session.add(row)
-                queued.append(row.id)
+                queued.append(row.dedupe_key)
             except IntegrityError:
                 pass  # another sweep queued it a moment ago
         if queued:
-            enqueue("deliver_notifications", {"ids": queued}, key=f"notify:{key}", application_id=application.id)
+            enqueue("deliver_notifications", {"keys": queued}, key=f"notify:{key}", application_id=application.id)
         db.session.commit()
         if queued:
             done.append((application.id, "notify_commitment_due"))
@@ -350,7 +370,10 @@ def _due(now: datetime):
 def deliver_notifications(payload: dict[str, Any]) -> None:
     """The messages of one event, sent as soon as it has committed (the schedule is the backstop)."""
     sender, now, result = configured_sender(), timeutil.now(), DeliveryResult()
-    for notification_id in payload["ids"]:
+    ids = list(db.session.scalars(select(Notification.id).where(Notification.dedupe_key.in_(payload["keys"]))
+                                  .order_by(Notification.id)))
+    db.session.rollback()
+    for notification_id in ids:
         _deliver_one(int(notification_id), sender, now=now, limit=_max_attempts(), result=result)
 
 
@@ -420,7 +443,7 @@ def retry_failed(notification_id: int, *, now: datetime) -> bool:
         .execution_options(synchronize_session=False)).rowcount
     if changed:
         row = db.session.get(Notification, notification_id)
-        enqueue("deliver_notifications", {"ids": [notification_id]},
+        enqueue("deliver_notifications", {"keys": [row.dedupe_key]},
                 key=f"notify:retry:{notification_id}:{now.isoformat()}", application_id=row.application_id)
     db.session.commit()
     return bool(changed)

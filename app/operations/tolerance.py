@@ -235,8 +235,8 @@ def _commitment(application: Application) -> ToleranceCommitment | None:
 def on_event_recorded(application: Application, *, event: ApplicationEvent, decision=None) -> None:
     """Subscriber: the commitment's bookkeeping and its documents, in the event's transaction."""
     service = get_service(application.service_code)
-    if not service.has(Step.TOLERANCE):
-        return
+    if not service.has(Step.TOLERANCE) or not application.data.get("tolerance_requested"):
+        return  # a commitment is opened only for a filing that asked for tolerance
     action = Action(event.action)
     commitment = _commitment(application)
     if action == Action.SUBMIT:

@@ -44,6 +44,8 @@ def upgrade():
     op.create_index("ix_jobs_application", "jobs", ["application_id"], unique=False)
     with op.batch_alter_table("documents") as batch:
         batch.add_column(sa.Column("status", sa.String(length=12), server_default="ready", nullable=False))
+        batch.add_column(sa.Column("key", sa.String(length=120), nullable=True))
+        batch.create_unique_constraint(op.f("uq_documents_key"), ["key"])
         batch.add_column(sa.Column("rendered_at", UTCDateTime(), nullable=True))
         batch.alter_column("content", existing_type=sa.LargeBinary(), nullable=True)
 
@@ -51,6 +53,8 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table("documents") as batch:
         batch.alter_column("content", existing_type=sa.LargeBinary(), nullable=False)
+        batch.drop_constraint(op.f("uq_documents_key"), type_="unique")
+        batch.drop_column("key")
         batch.drop_column("rendered_at")
         batch.drop_column("status")
     op.drop_index("ix_jobs_application", table_name="jobs")
