@@ -45,17 +45,17 @@ run: venv system-deps seed
 	@echo ""
 	@echo "  警务通办 is running: open http://$(HOST):$(PORT)"
 	@echo ""
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(FLASK) serve --host $(HOST) --port $(PORT)
 
 lint: test-venv
 	$(VENV)/bin/ruff check .
 
 test-sqlite: test-venv
-	DATABASE_URL= $(VENV)/bin/pytest -q -p no:cacheprovider
+	DATABASE_URL= $(VENV)/bin/pytest -q -p no:cacheprovider -n 2
 
 test-postgres: test-venv
 	@if [ "$$CI" = "true" ] || $(PY) scripts/pg_reachable.py "$(PG_URL)"; then \
-		DATABASE_URL="$(PG_URL)" $(VENV)/bin/pytest -q -p no:cacheprovider; \
+		DATABASE_URL="$(PG_URL)" $(VENV)/bin/pytest -q -p no:cacheprovider -n 2; \
 	else \
 		echo "NOTICE: no PostgreSQL server reachable at $(PG_URL): the PostgreSQL run is skipped locally (CI always runs it)."; \
 	fi

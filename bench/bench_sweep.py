@@ -16,6 +16,7 @@ import contextlib
 import random
 import secrets
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -30,7 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # allow `python bench/bench_sweep.py`
     sys.path.insert(0, str(REPO))
 
-from sqlalchemy import func, insert, select, text  # noqa: E402
+from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from app.domain.calendar import SHANGHAI  # noqa: E402
@@ -348,20 +349,42 @@ def _time_pdf_rendering() -> Iterator[dict]:
 INDEX_REQUIRED_FROM = 10_000
 
 
+class HeldJobs:
+    """Without a broker: the sweep's jobs are written (as always) but not run in this process."""
+
+    def __init__(self):
+        self.ids: list[int] = []
+
+    def publish(self, ids) -> None:
+        self.ids.extend(ids)
+
+    def start(self) -> None:
+        pass
+
+
 def run_on(uri: str, *, total: int, due: int, build: bool = True, as_of: datetime = AS_OF,
-           now: datetime | None = None) -> dict:
+           now: datetime | None = None, broker_url: str | None = None) -> dict:
     """The whole benchmark on the database at `uri` (built here unless `build` is False,
     e.g. a test's already migrated and seeded copy). Returns the measurements.
+
+    With `broker_url` the sweep's jobs (the acceptance notices to render, the messages to send)
+    are published to Celery on that Redis after each commit, as in production; without, they are
+    written and held. Either way the sweep renders nothing itself.
 
     Fails unless exactly the due applications are deemed accepted, the second sweep fires
     nothing, and (from `INDEX_REQUIRED_FROM` rows) the candidate query uses the index."""
     from app import create_app
     from app.extensions import db
+    from app.models.jobs import Job
     from app.operations.sla import sweep
 
     now = now or as_of + timedelta(minutes=1)
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=uri)
-    result: dict = {}
+    if broker_url:
+        app = create_app("testing", SQLALCHEMY_DATABASE_URI=uri, BROKER_URL=broker_url, JOBS_MODE="celery")
+    else:
+        app = create_app("testing", SQLALCHEMY_DATABASE_URI=uri)
+        app.extensions["jobs"] = HeldJobs()
+    result: dict = {"jobs": "celery" if broker_url else "held"}
     with app.app_context():
         try:
             result["database"] = server_version()
@@ -408,9 +431,13 @@ def run_on(uri: str, *, total: int, due: int, build: bool = True, as_of: datetim
                 "ms_per_application": round(first_s / len(deemed) * 1000, 2) if deemed else None,
                 "pdf_renders": pdf["renders"],
                 "pdf_s": round(pdf["s"], 3),
-                "pdf_share": round(pdf["s"] / first_s, 3) if first_s else None,
+                "render_jobs": db.session.scalar(select(func.count(Job.id)).where(Job.kind == "render_document")),
                 "skipped_locked": first.skipped_locked,
             }
+            if pdf["renders"]:
+                raise AssertionError(f"the sweep rendered {pdf['renders']} PDFs itself")
+            if result["sweep"]["render_jobs"] != due:
+                raise AssertionError(f"expected {due} acceptance notices to render, got {result['sweep']['render_jobs']}")
             result["second_sweep"] = {"s": round(second_s, 4), "timers_fired": second.count}
             result["candidates_after"] = time_candidates(as_of)
         finally:
@@ -419,12 +446,65 @@ def run_on(uri: str, *, total: int, due: int, build: bool = True, as_of: datetim
     return result
 
 
+def document_throughput(uri: str, broker_url: str, processes, *, workers: tuple[int, ...] = (1, 2),
+                        per_worker: int = 100) -> dict:
+    """Render the queued acceptance notices with 1, then 2 worker processes (`flask worker
+    --pool=solo`, one process each); documents per second from their `rendered_at` times, so
+    the workers' start-up is not counted."""
+    from tests.jobs.processes import wait_for, worker_env
+
+    engine = create_engine(uri)
+    env = worker_env(uri, broker_url, NOTIFY_SENDER="file",
+                     NOTIFY_OUTBOX_FILE=str(processes.tmp_path / "outbox.log"))
+    results = {}
+    try:
+        for count in workers:
+            with engine.connect() as connection:
+                before = connection.execute(text("SELECT count(*) FROM documents WHERE status = 'ready'")).scalar()
+                left = connection.execute(text("SELECT count(*) FROM documents WHERE status = 'pending'")).scalar()
+            started = [processes.worker(f"bench-{count}-{n}", env) for n in range(count)]
+            target = before + min(per_worker * count, left)
+
+            def ready(target=target) -> bool:
+                with engine.connect() as connection:
+                    return connection.execute(
+                        text("SELECT count(*) FROM documents WHERE status = 'ready'")).scalar() >= target
+
+            wait_for(ready, what=f"{per_worker * count} documents with {count} worker(s)", timeout=1200,
+                     processes=processes)
+            for process in started:
+                processes.kill(process, signal.SIGTERM)  # warm shutdown: the task in hand finishes
+            with engine.connect() as connection:
+                times = sorted(connection.execute(text(
+                    "SELECT rendered_at FROM documents WHERE status = 'ready' ORDER BY rendered_at"
+                )).scalars().all())[before:]
+            times = [t if isinstance(t, datetime) else datetime.fromisoformat(str(t)) for t in times]
+            span = (times[-1] - times[0]).total_seconds()
+            results[str(count)] = {"documents": len(times), "per_s": round((len(times) - 1) / span, 2) if span else None,
+                                   "ms_per_document": round(span / (len(times) - 1) * 1000, 1) if span else None}
+    finally:
+        engine.dispose()
+    return results
+
+
 def bench_sweep(database_url: str | None = None, *, total: int = 100_000, due: int = 1_000,
-                keep: bool = False) -> dict:
+                keep: bool = False, workers: tuple[int, ...] = (), per_worker: int = 100) -> dict:
     """Build a fresh database (SQLite under /tmp, or a dedicated PostgreSQL database on the
-    server of `database_url`), populate it and time the sweep; the database is dropped after."""
-    with scratch_database(database_url, keep=keep) as uri:
-        result = run_on(uri, total=total, due=due)
+    server of `database_url`), populate it and time the sweep; the database is dropped after.
+    With `workers`, the sweep publishes to a private Redis and the queued documents are then
+    rendered by that many worker processes in turn (see `document_throughput`)."""
+    from tests.jobs.processes import Processes
+
+    with scratch_database(database_url, keep=keep) as uri, tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        processes = Processes(Path(tmp))
+        try:
+            broker_url = processes.redis() if workers else None
+            result = run_on(uri, total=total, due=due, broker_url=broker_url)
+            if workers:
+                result["documents"] = document_throughput(uri, broker_url, processes, workers=workers,
+                                                          per_worker=per_worker)
+        finally:
+            processes.stop_all()
         if keep:
             result["kept_database"] = make_url(uri).render_as_string(hide_password=True)
         return result
@@ -435,6 +515,6 @@ if __name__ == "__main__":
     url = arguments[0] if arguments else None
     size = int(arguments[1]) if len(arguments) > 1 else 100_000
     due_count = int(arguments[2]) if len(arguments) > 2 else max(1, size // 100)
-    outcome = bench_sweep(url, total=size, due=due_count)
+    outcome = bench_sweep(url, total=size, due=due_count, workers=(1, 2), per_worker=min(100, due_count // 4))
     print("\n".join(outcome.pop("plan")))
     print(outcome)

@@ -94,14 +94,15 @@ class CeleryDispatcher:
         self.celery = make_celery(app)
 
     def publish(self, ids: list[int]) -> None:
-        for position, job_id in enumerate(ids):
-            try:
-                self.celery.send_task(RUN_JOB, args=[job_id], retry=False)
-            except Exception as exc:  # broker down: nothing is lost, the relay publishes later
-                log.warning("broker unreachable (%s): %s job(s) left for the relay", type(exc).__name__,
-                            len(ids) - position)
-                runner.mark_unpublished(ids[position:])
-                return
+        position = 0
+        try:
+            with self.celery.producer_or_acquire() as producer:  # one connection for the whole commit
+                for position, job_id in enumerate(ids):
+                    self.celery.send_task(RUN_JOB, args=[job_id], retry=False, producer=producer)
+        except Exception as exc:  # broker down: nothing is lost, the relay publishes later
+            log.warning("broker unreachable (%s): %s job(s) left for the relay", type(exc).__name__,
+                        len(ids) - position)
+            runner.mark_unpublished(ids[position:])
 
     def start(self) -> None:
         pass
