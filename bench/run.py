@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # allow `python bench/run.py`
     sys.path.insert(0, str(REPO))
 
-from bench import bench_documents, bench_engine, bench_sweep  # noqa: E402
+from bench import bench_documents, bench_engine, bench_filing, bench_sweep  # noqa: E402
 
 RESULTS_DIR = REPO / "bench" / "results"
 LATEST = RESULTS_DIR / "latest.json"
@@ -123,6 +123,13 @@ def _fmt_rate(value: float) -> str:
     return f"{value:,.0f}/s"
 
 
+def _rate(result: dict, workers: str) -> str:
+    figures = result.get("documents", {}).get(workers)
+    if not figures:
+        return "not measured"
+    return f"{figures['per_s']:.1f} /s ({figures['ms_per_document']:.0f} ms each, {figures['documents']} documents)"
+
+
 def render_table(results: dict) -> str:
     lines: list[str] = []
     machine = results["machine"]
@@ -167,8 +174,10 @@ def render_table(results: dict) -> str:
                                          + "(" + ", ".join(f"{k} {v}" for k, v in r["sweep"]["by_action"].items()) + ")"),
             ("  ms per fired timer", lambda r: f"{r['sweep']['ms_per_timer']:.1f} ms"),
             ("  ms per application", lambda r: f"{r['sweep']['ms_per_application']:.1f} ms"),
-            ("  of which PDF rendering", lambda r: f"{r['sweep']['pdf_s']:.1f} s, {r['sweep']['pdf_renders']} PDFs "
-                                                   f"({r['sweep']['pdf_share']:.0%})"),
+            ("  PDFs rendered by the sweep", lambda r: f"{r['sweep']['pdf_renders']} "
+                                                       f"({r['sweep']['render_jobs']:,} render jobs queued, {r['jobs']})"),
+            ("documents, 1 worker process", lambda r: _rate(r, "1")),
+            ("documents, 2 worker processes", lambda r: _rate(r, "2")),
             ("second sweep", lambda r: f"{r['second_sweep']['s'] * 1000:.1f} ms, "
                                        f"{r['second_sweep']['timers_fired']} fired"),
             ("candidate query, after", lambda r: f"{r['candidates_after']['ms']:.2f} ms "
@@ -183,6 +192,17 @@ def render_table(results: dict) -> str:
             lines.append("")
             lines.append(f"   Plan of the candidate query on {label}:")
             lines.extend("     " + line for line in ran[label]["plan"])
+    filing = results.get("filing")
+    if filing:
+        lines.append("")
+        lines.append(f"4. Filing through the API ({filing['database']}, gunicorn 2 workers, "
+                     f"{filing['baseline']['clients']} clients)")
+        for name in ("baseline", "after", "before"):
+            if name in filing:
+                r = filing[name]
+                share = f", {r['share_of_baseline']:.1%} of the baseline" if "share_of_baseline" in r else ""
+                lines.append(f"   {name:<9} {r['filed']} filed, median {r['median_ms']} ms, p95 {r['p95_ms']} ms, "
+                             f"{r['per_s']} /s{share}")
     return "\n".join(line.rstrip() for line in lines)
 
 
@@ -202,6 +222,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--due", type=int, help="of which due at the sweep's as_of")
     parser.add_argument("--renders", type=int, help="certificate renders timed")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark databases")
+    parser.add_argument("--filings", type=int, default=300, help="filings posted in the filing benchmark")
+    parser.add_argument("--before", type=Path, default=None,
+                        help="another checkout to measure the filing API on too (e.g. a git worktree of an "
+                             "earlier commit)")
     return parser.parse_args(argv)
 
 
@@ -240,9 +264,16 @@ def main(argv: list[str] | None = None) -> dict:
         label = database_label(url)
         _log(f"· sweep on {label}: {sizes['total']:,} open applications, {sizes['due']:,} due "
              "(building, populating, sweeping) …")
-        sweeps[label] = bench_sweep.bench_sweep(url, total=sizes["total"], due=sizes["due"], keep=args.keep)
+        sweeps[label] = bench_sweep.bench_sweep(url, total=sizes["total"], due=sizes["due"], keep=args.keep,
+                                                workers=() if args.quick else (1, 2),
+                                                per_worker=min(100, sizes["due"] // 4))
         _log(f"  done: sweep {sweeps[label]['sweep']['s']:.1f} s")
     results["sweep"] = sweeps
+    if not args.quick:
+        target = next((url for url in databases if url != "sqlite"), None)
+        _log(f"· filing under {bench_filing.CLIENTS} clients on {database_label(target or 'sqlite')} …")
+        results["filing"] = {"database": database_label(target or "sqlite"),
+                             **bench_filing.bench_filing(target, filings=args.filings, before=args.before)}
     results["elapsed_s"] = round(time.perf_counter() - started, 1)
 
     print(render_table(results))

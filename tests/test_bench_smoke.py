@@ -43,7 +43,8 @@ def test_sweep_benchmark_fires_exactly_the_due_timers_then_none(database_uri):
     # Deemed accepted as of the day received, the statutory 3 working days have passed too.
     assert sweep["by_action"].get("escalate", 0) == 20
     assert sweep["timers_fired"] == 40
-    assert sweep["pdf_renders"] == 20  # one acceptance notice per deemed acceptance
+    assert sweep["pdf_renders"] == 0  # the sweep renders nothing itself...
+    assert sweep["render_jobs"] == 20  # ...it queues one acceptance notice per deemed acceptance
     assert result["second_sweep"]["timers_fired"] == 0
     assert result["candidates_after"]["rows"] == 0
 

@@ -1,4 +1,4 @@
-"""Celery on Redis: one task runs any job of the outbox by id, one runs a periodic task by name.
+"""Celery on Redis: one task runs jobs of the outbox by id, one runs a periodic task by name.
 
 The job row, not the message, is the source of truth: a message delivered twice finds the job
 done or held and does nothing; a message lost (a broker restart, a worker killed before it
@@ -14,7 +14,7 @@ from flask import Flask
 from app.extensions import db
 from app.jobs import PERIODIC, runner
 
-RUN_JOB = "portal.run_job"
+RUN_JOBS = "portal.run_jobs"
 RUN_PERIODIC = "portal.periodic"
 QUEUE = "portal"
 
@@ -42,10 +42,13 @@ def make_celery(app: Flask) -> Celery:
         },
     )
 
-    @celery.task(name=RUN_JOB)
-    def run_job(job_id: int) -> str:
-        with app.app_context():
-            return runner.run_job(int(job_id))
+    @celery.task(name=RUN_JOBS)
+    def run_jobs(job_ids: list[int]) -> list[str]:
+        outcomes = []
+        for job_id in job_ids:
+            with app.app_context():
+                outcomes.append(runner.run_job(int(job_id)))
+        return outcomes
 
     @celery.task(name=RUN_PERIODIC)
     def run_periodic(name: str) -> None:

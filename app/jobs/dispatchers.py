@@ -10,7 +10,7 @@ import time
 from flask import Flask
 
 from app.jobs import PERIODIC, jobs_mode, runner
-from app.jobs.celery_app import RUN_JOB, make_celery
+from app.jobs.celery_app import RUN_JOBS, make_celery
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,11 @@ class ThreadDispatcher:
             log.exception("embedded job worker: task failed")
 
 
+# A sweep writes thousands of jobs in a few seconds: a few per message keeps publishing cheap,
+# and few enough that one slow job (a PDF) does not hold many others back.
+JOBS_PER_MESSAGE = 4
+
+
 class CeleryDispatcher:
     """Publishes to Celery (Redis). A broker that refuses leaves the jobs for the relay."""
 
@@ -94,15 +99,17 @@ class CeleryDispatcher:
         self.celery = make_celery(app)
 
     def publish(self, ids: list[int]) -> None:
-        position = 0
+        sent = 0
         try:
             with self.celery.producer_or_acquire() as producer:  # one connection for the whole commit
-                for position, job_id in enumerate(ids):
-                    self.celery.send_task(RUN_JOB, args=[job_id], retry=False, producer=producer)
+                for start in range(0, len(ids), JOBS_PER_MESSAGE):
+                    chunk = ids[start:start + JOBS_PER_MESSAGE]
+                    self.celery.send_task(RUN_JOBS, args=[chunk], retry=False, producer=producer)
+                    sent += len(chunk)
         except Exception as exc:  # broker down: nothing is lost, the relay publishes later
             log.warning("broker unreachable (%s): %s job(s) left for the relay", type(exc).__name__,
-                        len(ids) - position)
-            runner.mark_unpublished(ids[position:])
+                        len(ids) - sent)
+            runner.mark_unpublished(ids[sent:])
 
     def start(self) -> None:
         pass
