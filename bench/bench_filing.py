@@ -17,7 +17,6 @@ import contextlib
 import json
 import os
 import socket
-import statistics
 import subprocess
 import tempfile
 import threading
@@ -29,6 +28,7 @@ from sqlalchemy import create_engine, text
 
 from bench.bench_queue import _free_port
 from bench.bench_sweep import scratch_database
+from bench.load import latency_summary, run_clients
 from tests.jobs.processes import Processes, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,20 +96,8 @@ def load(url: str, *, filings: int, headers: dict[str, str]) -> dict:
                 if status == 201:
                     latencies.append(elapsed)
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
-    latencies.sort()
-    return {
-        "filed": len(latencies), "statuses": statuses, "clients": CLIENTS,
-        "median_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
-        "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))] * 1000, 1) if latencies else None,
-        "per_s": round(len(latencies) / wall, 2) if wall else None,
-    }
+    wall = run_clients(client, CLIENTS)
+    return {"filed": len(latencies), "statuses": statuses, "clients": CLIENTS, **latency_summary(latencies, wall)}
 
 
 def _token(base: str) -> dict[str, str]:

@@ -12,7 +12,6 @@ import http.cookiejar
 import os
 import re
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -24,6 +23,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from bench.bench_sweep import AS_OF, build_database, populate, scratch_database, server_version
+from bench.load import latency_summary, run_clients
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIENT_THREADS = 4
@@ -107,19 +107,12 @@ def load(base: str, *, requests: int) -> dict:
                 if ok:
                     latencies.append(elapsed)
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client) for _ in range(CLIENT_THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
-    latencies.sort()
+    wall = run_clients(client, CLIENT_THREADS)
+    summary = latency_summary(latencies, wall)
     return {
         "requests": len(latencies), "errors": len(errors), "first_error": errors[0] if errors else None,
-        "median_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
-        "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))] * 1000, 1) if latencies else None,
-        "requests_per_s": round(len(latencies) / wall, 1) if wall else None,
+        "median_ms": summary["median_ms"], "p95_ms": summary["p95_ms"],
+        "requests_per_s": round(summary["per_s"], 1) if summary["per_s"] else None,
         "client_threads": CLIENT_THREADS,
     }
 
