@@ -58,6 +58,7 @@ class Config:
     # real SMS/e-mail gateway (see app/notify/gateways.py).
     NOTIFY_SENDER = os.environ.get("NOTIFY_SENDER", "file")
     NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5)
+    NOTIFY_RETRY_SECONDS = env_int("NOTIFY_RETRY_SECONDS", 300)  # the first retry's wait; doubles each time
     NOTIFY_OUTBOX_FILE = os.environ.get("NOTIFY_OUTBOX_FILE")
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     # Legal legacy credit codes that fail the GB 32100 checksum (admin-maintained too).

@@ -143,7 +143,7 @@ def apply_decision(application: Application, action: str, actor: Actor, fields: 
     service = get_service(application.service_code)
     extra = handler.check_action(application, action, dict(fields), now=now) or {}
     extra |= tolerance.check_action(service, application, action, fields, now=now,
-                                          history=event_records(application))
+                                    history=event_records(application))
     if action == Action.FORWARD:
         extra |= {"from_unit_id": application.unit_id, "to_unit_id": _higher_unit(service, application).id}
     decision = workflow.decide(

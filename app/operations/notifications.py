@@ -332,7 +332,8 @@ def configured_sender() -> Sender:
 
 
 def _backoff(attempts: int) -> timedelta:
-    return min(timedelta(minutes=5) * 2 ** max(attempts - 1, 0), timedelta(hours=6))
+    first = timedelta(seconds=int(current_app.config.get("NOTIFY_RETRY_SECONDS", 300)))
+    return min(first * 2 ** max(attempts - 1, 0), timedelta(hours=6))
 
 
 def deliver_pending(*, now: datetime, sender: Sender | None = None, max_attempts: int | None = None,

@@ -13,9 +13,10 @@ from app import create_app
 from app.extensions import db
 from app.models.applications import Application, ApplicationEvent, Document
 from app.models.jobs import Job
-from tests.conftest import api_token
+from app.models.notifications import Notification
+from tests.conftest import api_token, csrf_from, login
 from tests.jobs.processes import Processes, free_port, wait_for, worker_env
-from tests.operations.helpers import file_criminal_record
+from tests.operations.helpers import act, file_criminal_record
 
 FILE = {"service": "criminal_record", "data": {"applicant_type": "individual", "purpose": "入职"}}
 MORE = {"purpose_detail": "多家单位分别要求提供"}  # from the 4th request in a year
@@ -175,3 +176,39 @@ def test_two_beats_and_two_workers_fire_each_timer_exactly_once(portal, database
                                              .where(Document.kind == "acceptance_notice")))
         assert notices == Counter(dict.fromkeys(ids, 1))
         assert {db.session.get(Application, i).state for i in ids} == {"accepted"}
+
+
+def test_a_message_the_gateway_refuses_is_retried_then_parked_and_sent_once_an_admin_retries(
+        portal, database_uri, processes, tmp_path):
+    down, sent_log = tmp_path / "gateway-down", tmp_path / "gateway.log"
+    down.touch()
+    env = worker_env(database_uri, portal.broker_url, NOTIFY_SENDER="tests.jobs.flaky_gateway:factory",
+                     NOTIFY_MAX_ATTEMPTS="3", NOTIFY_RETRY_SECONDS="1", FLAKY_GATEWAY_DOWN=str(down),
+                     FLAKY_GATEWAY_LOG=str(sent_log))
+    with portal.app_context():
+        application = file_criminal_record(portal, "citizen")
+        act(application, "accept", "clerk")
+        application_id = application.id
+    processes.worker("w1", env)
+    processes.beat("b1", env)
+
+    def message():
+        with portal.app_context():
+            row = db.session.scalar(select(Notification).where(Notification.application_id == application_id))
+            db.session.expunge_all()
+            return row
+
+    wait_for(lambda: message().status == "failed", what="the message parked after 3 attempts", processes=processes)
+    assert (message().attempts, message().last_error) == (3, "ConnectionError")
+    assert not sent_log.exists()
+
+    client = portal.test_client()
+    login(client, "admin")
+    page = client.get("/admin/jobs").get_data(as_text=True)
+    assert f"/admin/messages/{message().id}/retry" in page and "ConnectionError" in page
+    down.unlink()  # the gateway is back
+    assert client.post(f"/admin/messages/{message().id}/retry",
+                       data={"csrf_token": csrf_from(page)}).status_code == 302
+    wait_for(lambda: message().status == "sent", what="the message sent after the retry", processes=processes)
+    time.sleep(3)  # further deliveries from the schedule send nothing again
+    assert len(sent_log.read_text().splitlines()) == 1
