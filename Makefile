@@ -63,7 +63,8 @@ test-postgres: test-venv
 test: test-venv test-system-deps lint test-sqlite test-postgres
 
 bench: test-venv
-	$(PY) -m bench.run
+	@bash scripts/ensure-system-packages.sh $(APT_PACKAGES) redis-server
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 translations: venv
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot .
