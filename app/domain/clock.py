@@ -154,26 +154,25 @@ class _Counter:
 
 
 def _decision_due(
-    counter: _Counter, w: _Walk, limit: Limit, with_extension: Limit | None, label: str
+    counter: _Counter, w: _Walk, limit: Limit, with_extension: Limit | None, label: str, *, explain: bool
 ) -> tuple[datetime, list[str]]:
     assert w.decision_start is not None
     due = counter.add(w.decision_start, limit)
     steps = [
         f"{_fmt(w.decision_start)} {w.decision_label}，{label}{limit.describe_zh()}（不含当日），至 {_fmt(due)}"
-    ]
+    ] if explain else []
     for begin, end, code in w.pauses:
         length = counter.pause_length(limit, begin, end)
         if length.amount:
             due = counter.add(due, length)
-        steps.append(
-            f"{_fmt(begin)} 至 {_fmt(end)} 中止办理（{code}），不计入时限，顺延{length.describe_zh()}，至 {_fmt(due)}"
-        )
+        if explain:
+            steps.append(f"{_fmt(begin)} 至 {_fmt(end)} 中止办理（{code}），不计入时限，"
+                         f"顺延{length.describe_zh()}，至 {_fmt(due)}")
     if with_extension is not None and w.extended_at is not None:
         due = counter.add(due, with_extension)
-        steps.append(
-            f"{_fmt(w.extended_at)} 经负责人批准延长{with_extension.describe_zh()}，至 {_fmt(due)}"
-        )
-    if w.paused_since is not None:
+        if explain:
+            steps.append(f"{_fmt(w.extended_at)} 经负责人批准延长{with_extension.describe_zh()}，至 {_fmt(due)}")
+    if explain and w.paused_since is not None:
         steps.append(f"{_fmt(w.paused_since)} 起中止办理，计时暂停，恢复办理后顺延")
     return due, steps
 
@@ -195,7 +194,10 @@ def derive_clocks(
     *,
     calendar: WorkCalendar,
     office_hours: OfficeHours = DEFAULT_OFFICE_HOURS,
+    explain: bool = True,
 ) -> Clocks:
+    """Every clock of an application from its events. `explain`: with the step-by-step reason
+    for each date ("why this date", shown on the pages); the dates are the same without it."""
     limits = service.limits
     counter = _Counter(calendar, office_hours)
     w = _walk(events)
@@ -205,7 +207,7 @@ def derive_clocks(
     if w.state == State.SUBMITTED and limits.acceptance and w.received_at:
         due = counter.add(w.received_at, limits.acceptance)
         values["acceptance_due_at"] = due
-        why["acceptance_due_at"] = [
+        why["acceptance_due_at"] = [] if not explain else [
             f"{_fmt(w.received_at)} {w.received_label}，收到申请材料",
             f"受理时限{limits.acceptance.describe_zh()}（不含当日），至 {_fmt(due)}；"
             "逾期未作决定的，自收到申请材料之日起视为受理",
@@ -213,7 +215,7 @@ def derive_clocks(
     if w.state == State.CORRECTION_REQUESTED and limits.correction_reply and w.correction_at:
         due = counter.add(w.correction_at, limits.correction_reply)
         values["correction_reply_due_at"] = due
-        why["correction_reply_due_at"] = [
+        why["correction_reply_due_at"] = [] if not explain else [
             f"{_fmt(w.correction_at)} 一次性告知补正，补正期限{limits.correction_reply.describe_zh()}，至 {_fmt(due)}",
             "补正期间审查时限不起算",
         ]
@@ -221,8 +223,10 @@ def derive_clocks(
         promised_limit, statutory_limit = limits.promised, limits.statutory
         if w.forwarded and limits.higher_review is not None:
             promised_limit = statutory_limit = limits.higher_review
-        promised, why["promised_due_at"] = _decision_due(counter, w, promised_limit, limits.extension, "承诺时限")
-        statutory, why["statutory_due_at"] = _decision_due(counter, w, statutory_limit, limits.extension, "法定时限")
+        promised, why["promised_due_at"] = _decision_due(counter, w, promised_limit, limits.extension, "承诺时限",
+                                                         explain=explain)
+        statutory, why["statutory_due_at"] = _decision_due(counter, w, statutory_limit, limits.extension, "法定时限",
+                                                           explain=explain)
         values["promised_due_at"] = promised
         values["statutory_due_at"] = statutory
         values["accepted_as_of"] = w.decision_start
@@ -233,7 +237,7 @@ def derive_clocks(
             agreed = counter.add(w.decision_start, Limit(Decimal(w.commitment_limit_days), LimitUnit.WORKDAYS))
             due = min(agreed, original_promise)
             values["commitment_due_at"] = due
-            why["commitment_due_at"] = [
+            why["commitment_due_at"] = [] if not explain else [
                 f"容缺受理，承诺{w.commitment_limit_days}个工作日内补齐材料，至 {_fmt(agreed)}",
                 f"补齐期限不得超过承诺办理时限（{_fmt(original_promise)}），取 {_fmt(due)}",
             ]
@@ -241,14 +245,14 @@ def derive_clocks(
         due = counter.add(w.approved_at, limits.delivery)
         if w.state == State.APPROVED:
             values["delivery_due_at"] = due
-            why["delivery_due_at"] = [
+            why["delivery_due_at"] = [] if not explain else [
                 f"{_fmt(w.approved_at)} 作出准予决定，送达时限{limits.delivery.describe_zh()}，至 {_fmt(due)}"
             ]
     return Clocks(
         **values,
         paused_since=w.paused_since,
         paused_reason_code=w.paused_code,
-        derivation=why,
+        derivation=why if explain else {},
     )
 
 

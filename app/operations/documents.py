@@ -106,7 +106,7 @@ def common_context(application: Application, event: ApplicationEvent, kind: str)
 
 def _context(application: Application, event: ApplicationEvent, kind: str) -> dict[str, Any]:
     context = common_context(application, event, kind)
-    clocks: Clocks = clocks_for(application, up_to_seq=event.seq)
+    clocks: Clocks = clocks_for(application, up_to_seq=event.seq, explain=False)
     service = get_service(application.service_code)
     limits = service.limits
     if kind == "receipt":

@@ -106,18 +106,20 @@ def calendar_for(application: Application):
     return load_calendar(application.unit.region_code if application.unit else None)
 
 
-def clocks_for(application: Application, *, up_to_seq: int | None = None) -> Clocks:
-    """The clocks from the event log (as they stood after event `up_to_seq`, if given)."""
+def clocks_for(application: Application, *, up_to_seq: int | None = None, explain: bool = True) -> Clocks:
+    """The clocks from the event log (as they stood after event `up_to_seq`, if given);
+    `explain=False` when only the dates are needed, not the "why this date" steps."""
     calendar = calendar_for(application)
     cached = application.__dict__.get(_CLOCKS)
-    if cached is not None and cached[:2] == (up_to_seq or application.event_count, calendar):
+    if (cached is not None and cached[:2] == (up_to_seq or application.event_count, calendar)
+            and (cached[2].derivation or not explain)):
         return cached[2]
     return derive_clocks(get_service(application.service_code), event_records(application, up_to_seq=up_to_seq),
-                         calendar=calendar)
+                         calendar=calendar, explain=explain)
 
 
-# The clocks `refresh_clocks` derived, for the rest of the work on the same history (the
-# documents and the sweep ask again): (events covered, calendar they were counted on, clocks).
+# The clocks `refresh_clocks` derived (dates only), for the rest of the work on the same history
+# (the documents and the sweep ask again): (events covered, calendar they were counted on, clocks).
 _CLOCKS = "_derived_clocks"
 
 
@@ -125,7 +127,7 @@ def refresh_clocks(application: Application) -> Clocks:
     """Store the clocks recomputed from the event log (the stored values are only a cache)."""
     calendar = calendar_for(application)
     records = event_records(application)
-    clocks = derive_clocks(get_service(application.service_code), records, calendar=calendar)
+    clocks = derive_clocks(get_service(application.service_code), records, calendar=calendar, explain=False)
     for name in CLOCK_NAMES:
         setattr(application, name, getattr(clocks, name))
     application.accepted_as_of = clocks.accepted_as_of

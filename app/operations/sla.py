@@ -146,7 +146,8 @@ def _fire_due(application: Application, *, as_of: datetime, now: datetime) -> li
     fired = []
     while True:
         due = [
-            t for t in pending_timers(State(application.state), clocks_for(application), event_records(application))
+            t for t in pending_timers(State(application.state), clocks_for(application, explain=False),
+                                      event_records(application))
             if t.due_at <= as_of
         ]
         if not due:

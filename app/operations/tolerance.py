@@ -358,7 +358,7 @@ def notice_context(application: Application, event: ApplicationEvent) -> dict[st
     """《容缺受理通知书》: each missing item, its form and deadline, and what happens if missed.
     The deadline is the engine's `commitment_due_at` (capped at the promised limit)."""
     service = get_service(application.service_code)
-    clocks = clocks_for(application, up_to_seq=event.seq)
+    clocks = clocks_for(application, up_to_seq=event.seq, explain=False)
     due = clocks.commitment_due_at
     promised_due = clocks.promised_due_at
     days = int(event.payload["commitment_days"])

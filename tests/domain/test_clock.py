@@ -177,3 +177,15 @@ def test_two_tier_review_restarts_the_decision_clock_at_the_higher_office():
     assert clocks.accepted_as_of == at(2026, 11, 18, 9)
     assert clocks.statutory_due_at == CAL.add_working_days(at(2026, 11, 18), 15)
     assert any("上级机关" in step for step in clocks.derivation["statutory_due_at"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(histories())
+def test_the_dates_are_the_same_without_their_explanation(h):
+    explained = h.clocks()
+    dates_only = derive_clocks(SERVICE, h.events, calendar=CAL, explain=False)
+    assert dates_only.derivation == {}
+    assert replace(explained, derivation={}) == dates_only
+    for timer, same in zip(pending_timers(h.state, explained, h.events), pending_timers(h.state, dates_only, h.events),
+                           strict=True):
+        assert timer == same
