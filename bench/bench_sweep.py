@@ -446,6 +446,68 @@ def run_on(uri: str, *, total: int, due: int, build: bool = True, as_of: datetim
     return result
 
 
+def _portal(uri: str, broker_url: str | None):
+    from app import create_app
+
+    if broker_url:
+        return create_app("testing", SQLALCHEMY_DATABASE_URI=uri, BROKER_URL=broker_url, JOBS_MODE="celery")
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=uri)
+    app.extensions["jobs"] = HeldJobs()
+    return app
+
+
+def _sweep_in_process(uri: str, broker_url: str | None, as_of: datetime, now: datetime, barrier, results) -> None:
+    from app.operations.sla import sweep
+
+    app = _portal(uri, broker_url)
+    with app.app_context():
+        barrier.wait()
+        outcome = sweep(as_of=as_of, now=now)
+        results.put((time.time(), outcome.count, outcome.skipped_locked))
+
+
+def parallel_sweeps(database_url: str | None, *, total: int, due: int, processes: int = 2,
+                    broker_url: str | None = None, as_of: datetime = AS_OF) -> dict:
+    """The same population on a fresh database, swept by `processes` sweeps at once (as two
+    beats, or a sweep per worker, would): the time from their common start until the last one
+    has committed, and a check that every due application was deemed accepted exactly once."""
+    import multiprocessing
+
+    from app.extensions import db
+    from app.models.applications import ApplicationEvent
+
+    now = as_of + timedelta(minutes=1)
+    with scratch_database(database_url) as uri:
+        app = _portal(uri, broker_url)
+        with app.app_context():
+            build_database(as_of.date())
+            populate(total=total, due=due, as_of=as_of)
+            db.session.remove()
+            db.engine.dispose()
+        context = multiprocessing.get_context("fork")
+        barrier, results = context.Barrier(processes + 1), context.Queue()
+        workers = [context.Process(target=_sweep_in_process, args=(uri, broker_url, as_of, now, barrier, results))
+                   for _ in range(processes)]
+        for worker in workers:
+            worker.start()
+        barrier.wait()
+        started = time.time()
+        outcomes = [results.get(timeout=1200) for _ in workers]
+        for worker in workers:
+            worker.join(timeout=60)
+        with app.app_context():
+            deemed = Counter(db.session.scalars(select(ApplicationEvent.application_id)
+                                                .where(ApplicationEvent.action == "deem_accepted")))
+            db.session.remove()
+            db.engine.dispose()
+        if len(deemed) != due or set(deemed.values()) != {1}:
+            raise AssertionError(f"{processes} sweeps deemed {len(deemed)} applications accepted "
+                                 f"(each once: {set(deemed.values()) == {1}}), expected {due}")
+        return {"processes": processes, "s": round(max(end for end, _, _ in outcomes) - started, 3),
+                "timers_fired": [count for _, count, _ in outcomes],
+                "skipped_locked": [skipped for _, _, skipped in outcomes]}
+
+
 def document_throughput(uri: str, broker_url: str, processes, *, workers: tuple[int, ...] = (1, 2),
                         per_worker: int = 100) -> dict:
     """Render the queued acceptance notices with 1, then 2 worker processes (`flask worker
@@ -488,11 +550,13 @@ def document_throughput(uri: str, broker_url: str, processes, *, workers: tuple[
 
 
 def bench_sweep(database_url: str | None = None, *, total: int = 100_000, due: int = 1_000,
-                keep: bool = False, workers: tuple[int, ...] = (), per_worker: int = 100) -> dict:
+                keep: bool = False, workers: tuple[int, ...] = (), per_worker: int = 100,
+                parallel: int = 0) -> dict:
     """Build a fresh database (SQLite under /tmp, or a dedicated PostgreSQL database on the
     server of `database_url`), populate it and time the sweep; the database is dropped after.
     With `workers`, the sweep publishes to a private Redis and the queued documents are then
-    rendered by that many worker processes in turn (see `document_throughput`)."""
+    rendered by that many worker processes in turn (see `document_throughput`); with `parallel`,
+    that many sweeps also run at once on a second fresh database (see `parallel_sweeps`)."""
     from tests.jobs.processes import Processes
 
     with scratch_database(database_url, keep=keep) as uri, tempfile.TemporaryDirectory(prefix="bench-") as tmp:
@@ -500,6 +564,9 @@ def bench_sweep(database_url: str | None = None, *, total: int = 100_000, due: i
         try:
             broker_url = processes.redis() if workers else None
             result = run_on(uri, total=total, due=due, broker_url=broker_url)
+            if parallel:
+                result["parallel_sweeps"] = parallel_sweeps(database_url, total=total, due=due,
+                                                            processes=parallel, broker_url=broker_url)
             if workers:
                 result["documents"] = document_throughput(uri, broker_url, processes, workers=workers,
                                                           per_worker=per_worker)
@@ -515,6 +582,7 @@ if __name__ == "__main__":
     url = arguments[0] if arguments else None
     size = int(arguments[1]) if len(arguments) > 1 else 100_000
     due_count = int(arguments[2]) if len(arguments) > 2 else max(1, size // 100)
-    outcome = bench_sweep(url, total=size, due=due_count, workers=(1, 2), per_worker=min(100, due_count // 4))
+    outcome = bench_sweep(url, total=size, due=due_count, workers=(1, 2), per_worker=min(100, due_count // 4),
+                          parallel=2 if url and url.startswith("postgresql") else 0)
     print("\n".join(outcome.pop("plan")))
     print(outcome)
