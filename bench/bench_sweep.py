@@ -35,6 +35,7 @@ from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from app.domain.calendar import SHANGHAI  # noqa: E402
+from tests.conftest import HeldDispatcher  # noqa: E402  (jobs written, not run, without a broker)
 
 SERVICE_CODE = "criminal_record"
 # The sweep runs "now" = a Monday morning. Acceptance is 5 working days, not counting the
@@ -349,19 +350,6 @@ def _time_pdf_rendering() -> Iterator[dict]:
 INDEX_REQUIRED_FROM = 10_000
 
 
-class HeldJobs:
-    """Without a broker: the sweep's jobs are written (as always) but not run in this process."""
-
-    def __init__(self):
-        self.ids: list[int] = []
-
-    def publish(self, ids) -> None:
-        self.ids.extend(ids)
-
-    def start(self) -> None:
-        pass
-
-
 def run_on(uri: str, *, total: int, due: int, build: bool = True, as_of: datetime = AS_OF,
            now: datetime | None = None, broker_url: str | None = None) -> dict:
     """The whole benchmark on the database at `uri` (built here unless `build` is False,
@@ -383,7 +371,7 @@ def run_on(uri: str, *, total: int, due: int, build: bool = True, as_of: datetim
         app = create_app("testing", SQLALCHEMY_DATABASE_URI=uri, BROKER_URL=broker_url, JOBS_MODE="celery")
     else:
         app = create_app("testing", SQLALCHEMY_DATABASE_URI=uri)
-        app.extensions["jobs"] = HeldJobs()
+        app.extensions["jobs"] = HeldDispatcher(app)
     result: dict = {"jobs": "celery" if broker_url else "held"}
     with app.app_context():
         try:
@@ -452,7 +440,7 @@ def _portal(uri: str, broker_url: str | None):
     if broker_url:
         return create_app("testing", SQLALCHEMY_DATABASE_URI=uri, BROKER_URL=broker_url, JOBS_MODE="celery")
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=uri)
-    app.extensions["jobs"] = HeldJobs()
+    app.extensions["jobs"] = HeldDispatcher(app)
     return app
 
 

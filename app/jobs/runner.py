@@ -49,12 +49,12 @@ def _claimable(now: datetime):
 
 def run_job(job_id: int, *, worker: str | None = None) -> str:
     """Claim and run one job. Returns what happened: done, retry, failed or skipped."""
-    worker = worker or worker_name()
+    worker = (worker or worker_name())[:120]  # as stored in `locked_by`
     now = timeutil.now()
     claimed = db.session.execute(
         update(Job).where(Job.id == job_id, _claimable(now))
         .values(status=JobStatus.RUNNING.value, attempts=Job.attempts + 1, locked_until=now + _lease(),
-                locked_by=worker[:120], started_at=now)
+                locked_by=worker, started_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
@@ -69,7 +69,7 @@ def run_job(job_id: int, *, worker: str | None = None) -> str:
         db.session.rollback()
         return _failed(job_id, exc, worker=worker)
     db.session.execute(
-        update(Job).where(Job.id == job_id, Job.locked_by == worker[:120])
+        update(Job).where(Job.id == job_id, Job.locked_by == worker)
         .values(status=JobStatus.DONE.value, finished_at=timeutil.now(), locked_until=None, last_error="",
                 payload={})  # a done job keeps no copy of what it rendered or sent
         .execution_options(synchronize_session=False))
@@ -79,7 +79,7 @@ def run_job(job_id: int, *, worker: str | None = None) -> str:
 
 def _failed(job_id: int, exc: Exception, *, worker: str) -> str:
     job = db.session.get(Job, job_id)
-    if job is None or job.locked_by != worker[:120]:
+    if job is None or job.locked_by != worker:
         db.session.rollback()
         return "skipped"
     job.last_error = type(exc).__name__[:300]

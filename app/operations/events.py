@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 GENESIS_HASH = "0" * 64
 
 _signals = Namespace()
-# Sent inside the recording transaction, once the event row is flushed:
+# Sent inside the recording transaction, once the event is appended (not yet flushed):
 # receivers get (application, event=ApplicationEvent, decision=Decision) and may only add rows
 # (documents to render, messages to send, jobs): nothing slow, nothing outside the database.
 event_recorded = _signals.signal("event-recorded")
