@@ -4,6 +4,7 @@
 """
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -64,7 +65,25 @@ class Config:
     # Legal legacy credit codes that fail the GB 32100 checksum (admin-maintained too).
     USCC_WHITELIST = tuple(filter(None, os.environ.get("USCC_WHITELIST", "").split(",")))
     SEED_DEMO_ALLOWED = True
-    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    # Uploaded materials: one file, and all files of one application (over either → 413).
+    MATERIAL_MAX_FILE_MB = env_int("MATERIAL_MAX_FILE_MB", 10)
+    MATERIAL_MAX_APPLICATION_MB = env_int("MATERIAL_MAX_APPLICATION_MB", 50)
+    MATERIAL_MAX_PIXELS = env_int("MATERIAL_MAX_PIXELS", 50_000_000)  # larger images: decompression bombs
+    # Files of a closed matter are kept this long, then their bytes are deleted (the hashes stay);
+    # uploads never handed in are deleted after STAGED_UPLOAD_HOURS.
+    MATERIAL_RETENTION_DAYS = env_int("MATERIAL_RETENTION_DAYS", 3 * 365)
+    STAGED_UPLOAD_HOURS = env_int("STAGED_UPLOAD_HOURS", 24)
+    MATERIAL_PURGE_SECONDS = env_int("MATERIAL_PURGE_SECONDS", 3600)
+    # A filing form without script sends its files with the form: room for all of them.
+    MAX_CONTENT_LENGTH = (MATERIAL_MAX_APPLICATION_MB + 1) * 1024 * 1024
+    # Where file bytes live: "local" (under STORAGE_LOCAL_ROOT) or "s3" (an S3-compatible store).
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
+    STORAGE_LOCAL_ROOT = os.environ.get("STORAGE_LOCAL_ROOT", str(INSTANCE_DIR / "files"))
+    S3_BUCKET = os.environ.get("S3_BUCKET", "")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None
+    S3_REGION = os.environ.get("S3_REGION") or None
+    S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID") or None
+    S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY") or None
     # Background work (app/jobs). BROKER_URL (Redis, e.g. redis://127.0.0.1:6379/0) selects Celery;
     # without it the web process runs the jobs and the schedule in a thread of its own ("thread").
     BROKER_URL = os.environ.get("BROKER_URL") or None
@@ -115,6 +134,8 @@ class TestingConfig(Config):
     # Jobs run right after the commit that wrote them, in a fresh session (the Celery tests set
     # BROKER_URL and run real workers instead).
     JOBS_MODE = os.environ.get("JOBS_MODE") or ("celery" if os.environ.get("BROKER_URL") else "eager")
+    # Never the developer's instance/ files; the S3 tests start a server of their own.
+    STORAGE_LOCAL_ROOT = os.environ.get("STORAGE_LOCAL_ROOT") or tempfile.mkdtemp(prefix="portal-test-files-")
 
 
 class ProductionConfig(Config):
@@ -129,6 +150,8 @@ class ProductionConfig(Config):
             for name in ("SECRET_KEY", "DATABASE_URL", "SIGNING_KEYS", "BROKER_URL")
             if not os.environ.get(name)
         ]
+        if os.environ.get("STORAGE_BACKEND") != "s3" or not os.environ.get("S3_BUCKET"):
+            missing.append("STORAGE_BACKEND=s3 and S3_BUCKET (files must be shared by every server)")
         if missing:
             raise ConfigError(
                 "production refuses to start without these environment variables: "

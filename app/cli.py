@@ -118,20 +118,32 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
+@click.option("--files", "check_files", is_flag=True,
+              help="Also re-read every handed-in material file and compare it with the SHA-256 in its event.")
 @with_appcontext
-def audit_verify() -> None:
+def audit_verify(check_files: bool) -> None:
     """Check every hash link of the event log; report the first broken one."""
     from app.operations.audit import verify_event_chain
+    from app.operations.materials import verify_files
 
     checked, broken = verify_event_chain()
+    failed = broken is not None
     if broken is None:
         click.echo(f"event log intact: {checked} events verified")
-        return
-    click.echo(
-        f"BROKEN at application {broken.application_id}, event #{broken.seq} (id {broken.event_id}): "
-        f"{broken.problem}; {checked} events before it verified"
-    )
-    raise SystemExit(1)
+    else:
+        click.echo(
+            f"BROKEN at application {broken.application_id}, event #{broken.seq} (id {broken.event_id}): "
+            f"{broken.problem}; {checked} events before it verified"
+        )
+    if check_files:
+        files_checked, problems = verify_files()
+        for problem in problems:
+            click.echo(f"FILE PROBLEM: application {problem.application_number}, event #{problem.event_seq}, "
+                       f"file {problem.file_id} ({problem.slot}): {problem.problem}")
+        click.echo(f"{files_checked} files verified, {len(problems)} problems")
+        failed = failed or bool(problems)
+    if failed:
+        raise SystemExit(1)
 
 
 @click.group("notify")

@@ -48,8 +48,9 @@ def offers_tolerance(service: Service) -> bool:
 
 
 def declarable_materials(service: Service) -> list[Material]:
-    """The materials an applicant attaches; shared ones are verified through data sharing."""
-    return [m for m in service.materials if not m.shared]
+    """The materials an applicant attaches (upload slots); shared ones are verified through data
+    sharing, entered ones are the form's own fields."""
+    return [m for m in service.materials if m.uploaded]
 
 
 def check_material_codes(service: Service, codes: object, field: str) -> tuple[str, ...]:

@@ -47,6 +47,7 @@ class Action(StrEnum):
     ISSUE = "issue"
     WITHDRAW = "withdraw"
     REVOKE = "revoke"
+    SUPPLY_MATERIALS = "supply_materials"  # 申请人提交容缺承诺补齐的材料
     FULFIL_COMMITMENT = "fulfil_commitment"  # 容缺材料补齐
     FORWARD = "forward"  # 审查完毕，报上级机关决定
     REQUEST_EXTENSION = "request_extension"  # 承办人申请延期，待负责人审批
@@ -160,6 +161,10 @@ TRANSITIONS: Mapping[Action, Transition] = {
     Action.REVOKE: Transition(
         _states(State.APPROVED, State.ISSUED), State.REVOKED, frozenset({ActorKind.SUPERVISOR}) | SYSTEM,
         ("reason",), documents=("revocation_decision",),
+    ),
+    Action.SUPPLY_MATERIALS: Transition(
+        _states(State.ACCEPTED, State.SUSPENDED, State.APPROVED, State.ISSUED), None, APPLICANT,
+        step=Step.TOLERANCE,
     ),
     Action.FULFIL_COMMITMENT: Transition(
         _states(State.ACCEPTED, State.SUSPENDED, State.APPROVED, State.ISSUED), None, STAFF,
@@ -306,7 +311,7 @@ def _check_structure(
         raise TransitionRefused("no_extension_request", N_("本件没有待审批的延期申请。"), 409)
     if action == Action.FORWARD and count(history, Action.FORWARD):
         raise TransitionRefused("already_forwarded", N_("本件已报送上级机关决定。"), 409)
-    if action in (Action.FULFIL_COMMITMENT, Action.BREACH_COMMITMENT) and not commitment_open(history):
+    if action in (Action.SUPPLY_MATERIALS, Action.FULFIL_COMMITMENT, Action.BREACH_COMMITMENT) and not commitment_open(history):
         raise TransitionRefused("no_open_commitment", N_("本件没有待履行的容缺承诺。"), 409)
     return transition
 
@@ -383,8 +388,11 @@ def _validated_fields(
 
 
 # Optional fields recorded in the event payload as given (checked by the service's rules).
+# `materials`: the files an event hands in, each with its SHA-256 (so the hash chain covers the
+# bytes); `material_items`: the slots a correction notice names, with problem and requirement.
 PASS_THROUGH_FIELDS = ("tolerance", "commitment_days", "missing_materials", "outcome", "decision_note",
-                       "clock", "due", "channel", "result", "opinion", "to_unit_id", "from_unit_id")
+                       "clock", "due", "channel", "result", "opinion", "to_unit_id", "from_unit_id",
+                       "materials", "material_items")
 
 
 FIELD_NAMES = {"items": N_("补正事项"), "reason": N_("理由"), "reason_code": N_("中止事由"), "opinion": N_("审查意见")}
@@ -431,6 +439,7 @@ ACTION_NAMES = {
     Action.ISSUE: N_("发证/送达"),
     Action.WITHDRAW: N_("撤回申请"),
     Action.REVOKE: N_("撤销决定"),
+    Action.SUPPLY_MATERIALS: N_("提交容缺补齐材料"),
     Action.FULFIL_COMMITMENT: N_("确认容缺材料已补齐"),
     Action.FORWARD: N_("审查完毕，报上级机关决定"),
     Action.REQUEST_EXTENSION: N_("申请延长办理期限（报负责人审批）"),

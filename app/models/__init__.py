@@ -4,6 +4,7 @@ from app.models import (  # noqa: F401
     applications,
     evidence,
     jobs,
+    materials,
     notifications,
     permits,
     ratings,

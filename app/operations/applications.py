@@ -9,65 +9,25 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.domain import workflow
 from app.domain.catalogue import CATALOGUE, get_service
+from app.domain.catalogue.base import Step
 from app.domain.clock import CLOCK_NAMES, Clocks
-from app.domain.workflow import Action, Actor, ActorKind, Decision, State, TransitionRefused
+from app.domain.workflow import Action, Actor, Decision, State, TransitionRefused
 from app.extensions import db
-from app.models.accounts import Role, Unit, User
+from app.models.accounts import Unit, User
 from app.models.applications import Application, ApplicationEvent
-from app.operations import NotFound, OperationError, tolerance
+from app.operations import NotFound, OperationError, materials, tolerance
+from app.operations.access import actor_for, get_visible, visibility_filter  # noqa: F401 (re-exported)
 from app.operations.audit import log_access
 from app.operations.events import event_records, record
 from app.operations.services import handler_for
 from app.timeutil import LOCAL_TZ
 
 log = logging.getLogger(__name__)
-
-
-# --- who sees what ---------------------------------------------------------------------
-
-
-def visibility_filter(user: User):
-    """Applications a user may see: their own (or their enterprise's), or their unit's."""
-    if user.role_enum in (Role.CITIZEN,):
-        return Application.applicant_user_id == user.id
-    if user.role_enum == Role.ENTERPRISE:
-        return or_(
-            Application.applicant_user_id == user.id,
-            Application.organisation_id == user.organisation_id,
-        )
-    if user.role_enum in (Role.CLERK, Role.SUPERVISOR, Role.OFFICER):
-        return Application.unit_id == user.unit_id
-    return Application.id.is_(None)  # admins and others see no one's files
-
-
-def get_visible(user: User, application_id: int, *, for_update: bool = False) -> Application:
-    """Another person's application is a 404, not a 403: existence is not revealed."""
-    query = select(Application).where(Application.id == application_id, visibility_filter(user))
-    if for_update:
-        query = query.with_for_update()
-    application = db.session.scalar(query)
-    if application is None:
-        raise NotFound("未找到该办件。")
-    return application
-
-
-def actor_for(user: User, application: Application) -> Actor:
-    """Staff always act as staff (even on an application they recorded at the window)."""
-    if user.role_enum == Role.SUPERVISOR:
-        return Actor(ActorKind.SUPERVISOR, user.id, user.unit_id)
-    if user.role_enum in (Role.CLERK, Role.OFFICER):
-        return Actor(ActorKind.CLERK, user.id, user.unit_id)
-    own = application.applicant_user_id == user.id or (
-        user.role_enum == Role.ENTERPRISE and application.organisation_id == user.organisation_id
-    )
-    if own:
-        return Actor(ActorKind.APPLICANT, user.id, user.unit_id)
-    raise NotFound("未找到该办件。")
 
 
 # --- filing and acting --------------------------------------------------------------------
@@ -89,8 +49,15 @@ def file_application(*, applicant: User, service_code: str, data: Mapping[str, A
                    else "工作人员账号不能以申请人身份提交申请。")
         raise OperationError("forbidden", message, status=403)
     handler = handler_for(service_code)
+    # The files the filing hands in (staged uploads, by slot); a tolerance service's declaration
+    # of attached materials is what was uploaded.
+    handed_in = materials.check_filing(service, applicant, data)
+    data = {**data, "materials": {slot: [f.id for f in rows] for slot, rows in handed_in.items()}}
+    if service.has(Step.TOLERANCE) and service.upload_slots():
+        data["materials_provided"] = [m.code for m in service.upload_slots() if m.code in handed_in]
     # 容缺受理 (any service with Step.TOLERANCE): the materials declaration and the request first.
     tolerance_data = tolerance.check_filing(service, applicant, data, now=now)
+    materials.check_required(service, handed_in, to_follow=tolerance_data.get("materials_missing") or ())
     filing = handler.prepare(applicant, dict(data), now=now)
     application = Application(
         number="pending-" + secrets.token_hex(8),
@@ -109,7 +76,8 @@ def file_application(*, applicant: User, service_code: str, data: Mapping[str, A
     db.session.flush()
     application.number = f"{service.number_prefix}{now.astimezone(LOCAL_TZ).strftime('%Y%m%d')}{application.id:06d}"
     actor = actor_for(applicant, application)
-    decision = workflow.decide(service, State.DRAFT, Action.SUBMIT, actor, {}, unit_id=filing.unit_id, history=[])
+    decision = workflow.decide(service, State.DRAFT, Action.SUBMIT, actor, materials.filing_payload(handed_in),
+                               unit_id=filing.unit_id, history=[])
     record(application, decision, actor, at=now, recorded_at=now)
     handler.after_submit(application, now=now)
     db.session.commit()
@@ -144,6 +112,7 @@ def apply_decision(application: Application, action: str, actor: Actor, fields: 
     extra = handler.check_action(application, action, dict(fields), now=now) or {}
     extra |= tolerance.check_action(service, application, action, fields, now=now,
                                     history=event_records(application))
+    extra |= materials.check_action(service, application, action, fields, history=event_records(application))
     if action == Action.FORWARD:
         extra |= {"from_unit_id": application.unit_id, "to_unit_id": _higher_unit(service, application).id}
     decision = workflow.decide(

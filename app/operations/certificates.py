@@ -11,7 +11,7 @@ from app.domain.workflow import Decision, State
 from app.extensions import db
 from app.models.applications import Application, ApplicationEvent, Certificate
 from app.operations.audit import log_access
-from app.operations.documents import certificate_facts_hash, signing_keys
+from app.operations.signatures import is_genuine
 
 
 @dataclass(frozen=True)
@@ -41,12 +41,7 @@ class Verdict:
 def verify(number: str, signature: str) -> Verdict:
     """One changed character in the number, the signature or the stored facts fails."""
     certificate = db.session.scalar(select(Certificate).where(Certificate.number == number[:40]))
-    genuine = (
-        certificate is not None
-        and signing_keys().verify(certificate.kind, certificate.number, certificate.content_sha256, signature)
-        and certificate_facts_hash(certificate) == certificate.content_sha256
-    )
-    if not genuine:
+    if certificate is None or not is_genuine(certificate, signature):
         verdict = Verdict("not_genuine", number[:40])
     else:
         verdict = Verdict(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections import Counter
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +21,7 @@ from sqlalchemy import update
 
 from app import timeutil
 from app.documents.pdf import render_pdf
-from app.documents.signing import SigningKeys, verification_url
+from app.documents.signing import verification_url
 from app.domain.catalogue import get_service
 from app.domain.clock import Clocks, derive_clocks
 from app.domain.identifiers import mask_id_number
@@ -32,6 +33,7 @@ from app.models.applications import Application, ApplicationEvent, Certificate, 
 from app.operations.calendar import load_calendar
 from app.operations.events import clocks_for, event_records
 from app.operations.services import handler_for
+from app.operations.signatures import facts_hash, signing_keys
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
@@ -51,10 +53,6 @@ TITLES = {
 KIND_CODES = {"forwarding_notice": "转", "receipt": "收", "acceptance_notice": "受", "correction_notice": "补", "non_acceptance_decision": "不受",
               "suspension_notice": "止", "extension_notice": "延", "refusal_decision": "不许",
               "revocation_decision": "撤", "termination_notice": "终", "outcome": "证"}
-
-
-def signing_keys() -> SigningKeys:
-    return SigningKeys(current_app.config["SIGNING_KEYS"])
 
 
 def tracking_url(application: Application) -> str:
@@ -113,8 +111,7 @@ def _context(application: Application, event: ApplicationEvent, kind: str) -> di
         context.update(
             applicant_id_masked=mask_id_number(application.subject_id_number),
             received_at=event.occurred_at,
-            materials=[m.name_zh + ("（信息共享核验，无需提交）" if m.shared else "")
-                       for m in service.materials if m.required],
+            materials=_received_materials(service, event),
             promised_limit=limits.promised.describe_zh(),
             next_steps=[
                 f"承办单位将在{limits.acceptance.describe_zh()}内（{_fmt(clocks.acceptance_due_at)}前）作出是否受理的决定；"
@@ -134,7 +131,9 @@ def _context(application: Application, event: ApplicationEvent, kind: str) -> di
             statutory_due=_local_date(clocks.statutory_due_at),
         )
     elif kind == "correction_notice":
-        context.update(items=list(event.payload.get("items", [])),
+        # The marked slots come first in `items` as text lines; the notice shows them as rows.
+        marked = list(event.payload.get("material_items") or [])
+        context.update(items=marked + list(event.payload.get("items", []))[len(marked):],
                        reply_deadline=_local_date(clocks.correction_reply_due_at))
     elif kind == "suspension_notice":
         code = event.payload.get("reason_code")
@@ -166,6 +165,20 @@ def _context(application: Application, event: ApplicationEvent, kind: str) -> di
             f"{higher}将自收到审查意见之日起在法定期限内作出决定，可扫描办件二维码查询进度。",
         ])
     return context
+
+
+def _received_materials(service, event: ApplicationEvent) -> list[str]:
+    """收件清单: each material with how it was received (files uploaded, or data sharing)."""
+    handed = Counter(f["slot"] for f in event.payload.get("materials") or [])
+    lines = []
+    for m in service.materials:
+        if m.shared:
+            lines.append(f"{m.name_zh}（信息共享核验，无需提交）")
+        elif handed[m.code]:
+            lines.append(f"{m.name_zh}（已上传{handed[m.code]}个文件）")
+        elif m.required:
+            lines.append(m.name_zh)
+    return lines
 
 
 def _due_before(application: Application, events: list[ApplicationEvent]):
@@ -245,15 +258,15 @@ def _queue_outcome(application: Application, event: ApplicationEvent, outcome) -
         return queue_document(application, event, "outcome", outcome.title, outcome.template, context)
     number = f"{get_service(application.service_code).number_prefix}Z{application.number[2:]}"
     # The signature covers the certificate's facts, so the QR can be printed inside the PDF.
-    facts_hash = _facts_hash(number, outcome.holder_name, application.subject_id_number, event.occurred_at)
-    signature = signing_keys().sign(outcome.certificate_kind, number, facts_hash)
+    facts = facts_hash(number, outcome.holder_name, application.subject_id_number, event.occurred_at)
+    signature = signing_keys().sign(outcome.certificate_kind, number, facts)
     base_url = current_app.config["PUBLIC_BASE_URL"]
     context.update(certificate_number=number, verification_url=verification_url(base_url, number, signature),
                    verify_site=f"警务通办网站（{base_url}/verify）")
     document = queue_document(application, event, "certificate", outcome.title, outcome.template, context)
     db.session.add(Certificate(
         number=number, kind=outcome.certificate_kind, application_id=application.id,
-        document=document, holder_name=outcome.holder_name, content_sha256=facts_hash,
+        document=document, holder_name=outcome.holder_name, content_sha256=facts,
         signature=signature, issued_at=event.occurred_at,
     ))
     return document
@@ -294,12 +307,3 @@ def decode(value: Any) -> Any:
     return value
 
 
-def _facts_hash(number: str, holder_name: str, id_number: str | None, issued_at) -> str:
-    facts = f"{number}|{holder_name}|{id_number or ''}|{issued_at.astimezone(timeutil.UTC).isoformat()}"
-    return hashlib.sha256(facts.encode()).hexdigest()
-
-
-def certificate_facts_hash(certificate: Certificate) -> str:
-    """Recomputed from the stored facts at verification: any changed fact fails."""
-    return _facts_hash(certificate.number, certificate.holder_name,
-                       certificate.application.subject_id_number, certificate.issued_at)

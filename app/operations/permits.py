@@ -30,8 +30,8 @@ from app.models.permits import PermitState, TruckPermit
 from app.operations import NotFound, OperationError
 from app.operations.applications import apply_decision, perform_action, visibility_filter
 from app.operations.audit import log_access
-from app.operations.documents import certificate_facts_hash, signing_keys
 from app.operations.services import handler_for
+from app.operations.signatures import is_genuine
 from app.registries import get_registries
 
 log = logging.getLogger(__name__)
@@ -98,8 +98,7 @@ def roadside_check(number: str, signature: str, *, now: datetime) -> RoadsideVie
     permit = db.session.scalar(select(TruckPermit).where(TruckPermit.number == number)) if certificate else None
     genuine = (
         certificate is not None and permit is not None and certificate.kind == CERTIFICATE_KIND
-        and signing_keys().verify(certificate.kind, certificate.number, certificate.content_sha256, signature or "")
-        and certificate_facts_hash(certificate) == certificate.content_sha256
+        and is_genuine(certificate, signature)
     )
     if not genuine:
         log_access(actor=None, action="permit.roadside.not_genuine", subject_kind="truck_permit", subject_id=number)

@@ -2,22 +2,23 @@
 
 Each subscriber runs inside the transaction that records the event and only adds rows: a
 document to render and its job, a message and the job that sends it, the 容缺 commitment's
-bookkeeping, revoked certificates. The slow work is done afterwards by the jobs.
+bookkeeping, revoked certificates, handed-in files made their slots' current version. The slow work is done afterwards by the jobs.
 """
 from __future__ import annotations
 
-from app.operations import certificates, documents, notifications, sla, tolerance
+from app.operations import certificates, documents, materials, notifications, sla, tolerance
 from app.operations.events import event_recorded
 
 # In this order: the documents of an event exist before the message that announces them.
 SUBSCRIBERS = (
+    materials.on_event_recorded,
     documents.on_event_recorded,
     tolerance.on_event_recorded,
     certificates.on_event_recorded,
     notifications.on_event_recorded,
 )
 # The modules whose jobs and periodic tasks a worker must know (imported for their registrations).
-TASK_MODULES = (documents, notifications, sla)
+TASK_MODULES = (documents, materials, notifications, sla)
 
 
 def connect() -> None:

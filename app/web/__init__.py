@@ -16,6 +16,7 @@ def register_blueprints(app: Flask) -> None:
         errors,
         evidence,
         kiosk,
+        materials,
         newborn,
         officer,
         permits,
@@ -32,6 +33,6 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (public, auth, account, citizen, clerk, admin, track, verify, api, shop, seals, newborn,
                    evidence, officer, permits, supervisor, appointments, kiosk, window,
-                   ratings, ratings_unit):
+                   ratings, ratings_unit, materials):
         app.register_blueprint(module.bp)
     errors.init_app(app)

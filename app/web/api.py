@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app import timeutil
 from app.domain.catalogue import CATALOGUE
@@ -16,7 +17,9 @@ from app.operations import OperationError
 from app.operations import accounts as account_ops
 from app.operations import applications as application_ops
 from app.operations import certificates as certificate_ops
+from app.operations import materials as material_ops
 from app.web.downloads import send_document
+from app.web.materials import file_json, limit_upload_size, too_large_message
 from app.web.openapi import openapi_document
 from app.web.presenters import application_json, tracking_json
 
@@ -189,6 +192,43 @@ def act(application_id: int, action: str):
     )
     allowed = application_ops.allowed_actions_for(g.api_user, application)
     return jsonify(application_json(application, now=timeutil.now(), allowed=allowed))
+
+
+def _sent_file():
+    limit_upload_size()
+    try:
+        sent = request.files.get("file")
+    except RequestEntityTooLarge:
+        raise OperationError("file.too_large", too_large_message(), status=413) from None
+    if sent is None or not sent.filename:
+        raise OperationError("file.missing", _("请在 multipart/form-data 的 file 字段中提供文件。"), status=422)
+    return sent
+
+
+@bp.route("/uploads", methods=["POST"])
+def upload():
+    """A file for a filing not yet submitted (`service`, `slot`, `file`); name its id in
+    `data.materials` of POST /applications."""
+    sent = _sent_file()
+    service = request.form.get("service", "")
+    if service not in CATALOGUE:
+        return api_error("service.unknown", _("未找到该服务事项。"), 404)
+    staged = material_ops.stage_upload(owner=g.api_user, service_code=service, slot=request.form.get("slot", ""),
+                                       data=sent.read(material_ops.max_file_bytes() + 1), filename=sent.filename,
+                                       now=timeutil.now())
+    return jsonify(file_json(staged.file, duplicate=staged.duplicate)), 200 if staged.duplicate else 201
+
+
+@bp.route("/applications/<int:application_id>/materials/<code>", methods=["POST"])
+def upload_material(application_id: int, code: str):
+    """A file for a slot of an existing application: the correction reply (handed in by
+    `resubmit`) or a 容缺 supplement (handed in by `supply_materials`)."""
+    sent = _sent_file()
+    application = application_ops.get_visible(g.api_user, application_id)
+    staged = material_ops.stage_upload(owner=g.api_user, service_code=application.service_code, slot=code,
+                                       data=sent.read(material_ops.max_file_bytes() + 1), filename=sent.filename,
+                                       application=application, now=timeutil.now())
+    return jsonify(file_json(staged.file, duplicate=staged.duplicate)), 200 if staged.duplicate else 201
 
 
 @bp.route("/applications/<int:application_id>/documents/<int:document_id>")

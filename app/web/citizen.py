@@ -9,12 +9,14 @@ from app.domain.catalogue import CATALOGUE
 from app.domain.workflow import Action
 from app.operations import OperationError
 from app.operations import applications as application_ops
+from app.operations import materials as material_ops
 from app.web.downloads import document_status as document_status_of
 from app.web.downloads import send_document
 from app.web.guards import require_applicant
+from app.web.materials import slot_views, stage_from_form
 from app.web.presenters import application_json
 from app.web.service_forms import service_data, service_forms
-from app.web.service_forms.applicant import ResubmitForm, WithdrawForm
+from app.web.service_forms.applicant import ResubmitForm, SupplyForm, WithdrawForm
 
 bp = Blueprint("citizen", __name__, url_prefix="/my")
 bp.before_request(require_applicant)
@@ -42,19 +44,28 @@ def new_application(service_code: str):
         return redirect(url_for("public.home"))
     form = form_class()
     status = 200
-    if form.validate_on_submit():
+    slot_errors: dict[str, list[str]] = {}
+    if form.is_submitted():
+        # Files sent with the form (no script) are kept even when a field is wrong.
+        handed_in, slot_errors = stage_from_form(service)
+    if form.validate_on_submit() and not slot_errors:
         try:
             application = application_ops.file_application(
-                applicant=current_user, service_code=service_code, data=service_data(form), now=timeutil.now())
+                applicant=current_user, service_code=service_code,
+                data={**service_data(form), "materials": handed_in}, now=timeutil.now())
         except OperationError as exc:
             field = getattr(form, exc.field, None) if exc.field else None
+            if exc.field in {m.code for m in service.upload_slots()}:
+                slot_errors.setdefault(exc.field, []).append(exc.message)
             (field.errors if field is not None else form.form_errors).append(exc.message)
             status = exc.status if exc.status in (409, 422) else 422
         else:
             return redirect(url_for("citizen.filed", application_id=application.id))
     elif form.is_submitted():
         status = 422
-    return render_template("citizen/apply.html", form=form, service=service), status
+    staged = material_ops.staged_files(current_user, service_code=service.code, application=None)
+    return render_template("citizen/apply.html", form=form, service=service, slot_errors=slot_errors,
+                           slots=slot_views(service, staged), wallet=material_ops.wallet(current_user)), status
 
 
 @bp.route("/applications/<int:application_id>/filed")
@@ -69,8 +80,16 @@ def detail(application_id: int):
     application = application_ops.get_visible(current_user, application_id)
     allowed = application_ops.allowed_actions_for(current_user, application)
     view = application_json(application, now=timeutil.now(), allowed=allowed)
-    return render_template("citizen/detail.html", a=view, resubmit_form=ResubmitForm(),
-                           withdraw_form=WithdrawForm(), qr=qr_svg(view["tracking_url"]))
+    service = CATALOGUE[application.service_code]
+    open_slots = material_ops.replaceable_slots(application)
+    reply_slots = None
+    if open_slots is not None:
+        staged = material_ops.staged_files(None, service_code=service.code, application=application)
+        reply_slots = slot_views(service, staged, review_rows=material_ops.reviews(application), only=open_slots)
+    return render_template("citizen/detail.html", a=view, resubmit_form=ResubmitForm(), supply_form=SupplyForm(),
+                           withdraw_form=WithdrawForm(), qr=qr_svg(view["tracking_url"]), service=service,
+                           submitted=slot_views(service, material_ops.current_files(application)),
+                           reply_slots=reply_slots, wallet=material_ops.wallet(current_user) if reply_slots else [])
 
 
 def _act(application_id: int, action: Action, fields: dict, success: str):
@@ -84,14 +103,43 @@ def _act(application_id: int, action: Action, fields: dict, success: str):
     return redirect(url_for("citizen.detail", application_id=application_id))
 
 
+def _stage_reply(application_id: int) -> bool:
+    """Files sent with a reply form (no script) are staged first; False: some were refused."""
+    application = application_ops.get_visible(current_user, application_id)
+    _ids, errors = stage_from_form(CATALOGUE[application.service_code], application=application)
+    for messages in errors.values():
+        for message in messages:
+            flash(message, "error")
+    return not errors
+
+
 @bp.route("/applications/<int:application_id>/resubmit", methods=["POST"])
 def resubmit(application_id: int):
     form = ResubmitForm()
     if not form.validate_on_submit():
         flash(_("请填写补正说明。"), "error")
         return redirect(url_for("citizen.detail", application_id=application_id))
+    if not _stage_reply(application_id):
+        return redirect(url_for("citizen.detail", application_id=application_id))
     return _act(application_id, Action.RESUBMIT, {"decision_note": form.note.data},
                 _("补正材料已提交，承办单位将重新审查。"))
+
+
+@bp.route("/applications/<int:application_id>/supply", methods=["POST"])
+def supply(application_id: int):
+    """容缺: hand in the materials promised at acceptance (the office then confirms them)."""
+    if not SupplyForm().validate_on_submit():
+        abort(400)
+    if not _stage_reply(application_id):
+        return redirect(url_for("citizen.detail", application_id=application_id))
+    return _act(application_id, Action.SUPPLY_MATERIALS, {},
+                _("容缺材料已提交，承办单位核对后将确认补齐。"))
+
+
+@bp.route("/wallet")
+def wallet():
+    """我的证照: the certificates issued to me, to download or to attach to a later application."""
+    return render_template("citizen/wallet.html", certificates=material_ops.wallet(current_user))
 
 
 @bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])

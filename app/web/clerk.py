@@ -15,12 +15,16 @@ from app import timeutil
 from app.domain.catalogue import CATALOGUE
 from app.domain.clock import light
 from app.domain.workflow import ACTION_NAMES, OPEN_STATES, STATE_NAMES, SUSPENSION_REASON_NAMES, Action, State
+from app.models.materials import FileStatus
 from app.operations import OperationError
 from app.operations import applications as application_ops
+from app.operations import materials as material_ops
 from app.operations import queue as queue_ops
+from app.operations.services import handler_for
 from app.web.downloads import document_status as document_status_of
 from app.web.downloads import send_document
 from app.web.guards import require_staff
+from app.web.materials import file_json, slot_views
 from app.web.presenters import application_json
 from app.web.service_forms import action_forms, service_data
 
@@ -31,8 +35,8 @@ REQUIRED = _l("此项为必填项。")
 
 
 class ItemsForm(FlaskForm):
-    items = TextAreaField(_l("补正事项（每行一项，须一次性列明全部需补正的内容）"),
-                          validators=[DataRequired(REQUIRED), Length(max=4000)])
+    items = TextAreaField(_l("其他补正事项（每行一项；已标记“需补正”的材料会自动列入）"),
+                          validators=[Optional(), Length(max=4000)])
     submit = SubmitField(_l("发出补正告知"))
 
 
@@ -104,11 +108,32 @@ def detail(application_id: int):
     application_ops.log_staff_access(current_user, application, "view")
     allowed = application_ops.allowed_actions_for(current_user, application)
     view = application_json(application, now=timeutil.now(), allowed=allowed)
-    from app.operations.services import handler_for
-
+    service = CATALOGUE[application.service_code]
+    files = material_ops.all_files(application)
+    current = [f for f in files if f.status in (FileStatus.CURRENT, FileStatus.PURGED)]
+    older = [file_json(f) for f in files if f.status == FileStatus.SUPERSEDED]
     return render_template("clerk/detail.html", a=view, application=application, allowed=allowed,
                            action_names=ACTION_NAMES, claim_form=ConfirmForm(),
-                           data_rows=handler_for(application.service_code).display_data(application))
+                           data_rows=handler_for(application.service_code).display_data(application),
+                           slots=slot_views(service, current, review_rows=material_ops.reviews(application)),
+                           older_files=older, review_open=material_ops.reviewable(application))
+
+
+@bp.route("/applications/<int:application_id>/materials/<slot>/review", methods=["POST"])
+def review_material(application_id: int, slot: str):
+    """合格 / 需补正 for one slot (the correction notice is filled from these)."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    application = application_ops.get_visible(current_user, application_id, for_update=True)
+    try:
+        material_ops.review_slot(reviewer=current_user, application=application, slot=slot,
+                                 verdict=request.form.get("verdict", ""), problem=request.form.get("problem", ""),
+                                 requirement=request.form.get("requirement", ""), now=timeutil.now())
+    except OperationError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("已保存审查结论。"), "success")
+    return redirect(url_for("clerk.detail", application_id=application_id, _anchor=f"slot-{slot}"))
 
 
 @bp.route("/applications/<int:application_id>/claim", methods=["POST"])
@@ -156,8 +181,10 @@ def act(application_id: int, action: str):
     elif form.is_submitted():
         status = 422
     view = application_json(application, now=timeutil.now())
+    marked = material_ops.needing_correction(application) if action == Action.REQUEST_CORRECTION else []
     return render_template("clerk/action.html", a=view, form=form, action=action,
-                           action_name=ACTION_NAMES[action]), status
+                           action_name=ACTION_NAMES[action], marked=marked,
+                           material_names={m.code: m.name_zh for m in CATALOGUE[application.service_code].materials}), status
 
 
 @bp.route("/applications/<int:application_id>/documents/<int:document_id>")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from app.operations import OperationError
 from app.web.security import wants_json
@@ -41,6 +41,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
         return render_error(400, _("页面已过期或表单校验失败，请刷新页面后重新提交。"))
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(exc):
+        return render_error(413, _("上传的内容过大：单个文件不能超过 %(file)s MB，一件申请的材料合计不能超过 %(total)s MB。"
+                                   "请压缩或分页扫描后重新上传。",
+                                   file=app.config["MATERIAL_MAX_FILE_MB"], total=app.config["MATERIAL_MAX_APPLICATION_MB"]))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -10,6 +10,7 @@ DESK = ("clerk", "supervisor", "officer", "admin")
 
 NAV: tuple[tuple[tuple[str, ...], str, object], ...] = (
     (APPLICANT, "citizen.dashboard", _l("我的办件")),
+    (APPLICANT, "citizen.wallet", _l("我的证照")),
     (("citizen",), "newborn.check", _l("新生儿登记自查")),
     (("enterprise",), "seals.index", _l("我的印章")),
     (APPLICANT, "permits.holder.mine", _l("我的通行证")),

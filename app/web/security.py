@@ -49,7 +49,8 @@ def set_security_headers(response):
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/")
+    """The API, and the page scripts that ask for JSON (uploads)."""
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
 def init_app(app: Flask) -> None:

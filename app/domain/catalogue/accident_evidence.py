@@ -49,6 +49,7 @@ SERVICE = Service(
         Material("power_of_attorney", "授权委托书", "Power of attorney", required=False,
                  note_zh="代理人申请时提交"),
         Material("kinship_proof", "近亲属关系证明", "Proof of close kinship", required=False, shared=True,
+                 registry_zh="户籍和亲属关系信息",
                  note_zh="死亡事故近亲属申请时，通过户籍和亲属关系信息共享核验"),
     ),
     limits=ServiceLimits(

@@ -61,7 +61,9 @@ class Step(StrEnum):
 @dataclass(frozen=True)
 class Material:
     """A required material (申请材料). `core` ones (主审要件) can never be waived by tolerance;
-    `shared` ones are verified through data sharing and never asked of the applicant."""
+    `shared` ones are verified through data sharing with `registry_zh` and never asked of the
+    applicant; `entered` ones are the form's own fields (an ID number typed in, the written
+    reasons), so there is nothing to upload. Every other material is an upload slot."""
 
     code: str
     name_zh: str
@@ -70,6 +72,13 @@ class Material:
     shared: bool = False
     required: bool = True
     note_zh: str = ""
+    registry_zh: str = ""
+    entered: bool = False
+
+    @property
+    def uploaded(self) -> bool:
+        """An upload slot (上传材料): neither shared nor typed into the form."""
+        return not self.shared and not self.entered
 
 
 @dataclass(frozen=True)
@@ -117,6 +126,13 @@ class Service:
 
     def has(self, step: Step) -> bool:
         return step in self.steps
+
+    def upload_slots(self) -> tuple[Material, ...]:
+        """The materials the applicant hands in as files (none for a matter staff record at the
+        window: the officer sees the papers there)."""
+        if self.filed_by_staff:
+            return ()
+        return tuple(m for m in self.materials if m.uploaded)
 
     def material(self, code: str) -> Material:
         for material in self.materials:

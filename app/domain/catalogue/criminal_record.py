@@ -22,13 +22,15 @@ SERVICE = Service(
         {ApplicantKind.INDIVIDUAL, ApplicantKind.AGENT, ApplicantKind.UNIT, ApplicantKind.FOREIGNER}
     ),
     materials=(
-        Material("id_card", "申请人有效身份证件", "Applicant's identity document", shared=True),
+        Material("id_card", "申请人有效身份证件", "Applicant's identity document", shared=True,
+                 registry_zh="公安人口信息系统"),
         Material("power_of_attorney", "授权委托书及受托人身份证件", "Power of attorney and agent's ID",
                  required=False, note_zh="委托他人代为申请时提交"),
+        # The provision itself is typed into the form; the sealed letter may follow under 容缺.
         Material("unit_letter", "单位介绍信及法律依据说明", "Unit letter stating the legal provision",
-                 required=False, note_zh="单位查询时提交，写明所依据的法律法规条款"),
+                 required=False, core=False, note_zh="单位查询时提交，写明所依据的法律法规条款"),
         Material("employment_proof", "在职或拟招录证明", "Proof of employment or planned hiring",
-                 required=False, core=False,
+                 required=False,
                  note_zh="单位查询时提交：劳动合同或录用通知复印件1份，加盖单位公章"),
         Material("residence_proof", "居住证或居留证件", "Residence permit",
                  required=False, note_zh="在居住地或外国人申请时提交"),
@@ -51,7 +53,8 @@ SERVICE = Service(
             "delivery": "行政许可法第44条",
         },
     ),
-    # TOLERANCE: a unit whose proof of employment is still missing may be accepted on its commitment.
+    # TOLERANCE: a unit whose sealed letter is still missing may be accepted on its commitment; the
+    # proof of employment is core (a disclosure cannot be taken back), never waived.
     steps=frozenset({Step.CORRECTION, Step.SUSPENSION, Step.EXTENSION, Step.ISSUE, Step.IMMEDIATE,
                      Step.TOLERANCE}),
     outcome_documents=("无犯罪记录证明", "不予出具无犯罪记录证明通知书", "查询告知函"),

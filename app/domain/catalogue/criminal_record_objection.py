@@ -24,7 +24,8 @@ SERVICE = Service(
     unit_kind="police_station",
     applicant_kinds=frozenset({ApplicantKind.INDIVIDUAL}),
     materials=(
-        Material("objection_letter", "异议申请（写明异议事项和理由）", "Written objection with reasons"),
+        Material("objection_letter", "异议申请（写明异议事项和理由）", "Written objection with reasons",
+                 entered=True),
         Material("supporting_evidence", "相关证明材料", "Supporting evidence", required=False, core=False),
     ),
     limits=ServiceLimits(

@@ -38,7 +38,8 @@ SERVICE = Service(
     applicant_kinds=frozenset({ApplicantKind.ENTERPRISE}),
     materials=(
         Material("application_form", "设立保安服务公司申请书", "Application form"),
-        Material("business_licence", "营业执照（企业名称核准）", "Business licence", shared=True),
+        Material("business_licence", "营业执照（企业名称核准）", "Business licence", shared=True,
+                 registry_zh="市场监管部门市场主体登记信息"),
         Material("capital_proof", "注册资本证明", "Proof of registered capital"),
         Material("manager_documents", "拟任法定代表人和主要管理人员的履历及相关工作经验证明",
                  "Managers' résumés and proof of experience",

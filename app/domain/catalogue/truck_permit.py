@@ -41,8 +41,9 @@ SERVICE = Service(
     unit_kind="traffic_brigade",
     applicant_kinds=frozenset({ApplicantKind.ENTERPRISE, ApplicantKind.INDIVIDUAL}),
     materials=(
-        Material("vehicle_licence", "机动车行驶证", "Vehicle registration", shared=True),
-        Material("driver_licence", "机动车驾驶证", "Driver licence", shared=True),
+        Material("vehicle_licence", "机动车行驶证", "Vehicle registration", shared=True,
+                 registry_zh="公安交管机动车登记信息"),
+        Material("driver_licence", "机动车驾驶证", "Driver licence", shared=True, registry_zh="公安交管驾驶人信息"),
     ),
     limits=ServiceLimits(
         acceptance=hours(24),

@@ -14,7 +14,7 @@ from app.domain.workflow import Action, Actor, ActorKind
 from app.extensions import db
 from app.models.accounts import Role, User
 from app.models.applications import Application, ApplicationEvent
-from app.operations import OperationError
+from app.operations import OperationError, materials
 from app.operations.applications import apply_decision
 from app.operations.services import (
     Filing,
@@ -66,13 +66,18 @@ class CriminalRecordHandler(ServiceHandler):
                 rules.check_unit_query(data.get("relation"), data.get("legal_provision"), data.get("query_reason"))
             except rules.RuleViolation as violation:
                 raise refusal(violation) from None
+            if not materials.has(data, "employment_proof"):
+                raise OperationError("unit.employment_proof",
+                                     "单位查询须上传被查询人的在职或拟招录证明（劳动合同或录用通知，加盖单位公章）。",
+                                     field="employment_proof")
             clean.update(relation=data["relation"], legal_provision=_text(data, "legal_provision"),
                          query_reason=_text(data, "query_reason"))
             person = self._named_subject(data, registries)
         elif applicant_type == "agent":
-            if not data.get("power_of_attorney"):
+            if not materials.has(data, "power_of_attorney"):
                 raise OperationError("agent.power_of_attorney",
-                                     "委托他人代为申请的，须提交申请人签署的授权委托书。", field="power_of_attorney")
+                                     "委托他人代为申请的，须上传申请人签署的授权委托书及受托人身份证件。",
+                                     field="power_of_attorney")
             clean["power_of_attorney"] = True
             person = self._named_subject(data, registries)
             if applicant.id_number and person.id_number == applicant.id_number:
@@ -111,6 +116,11 @@ class CriminalRecordHandler(ServiceHandler):
                     "purpose.proof_required",
                     f"同一年度内申请超过{rules.FREE_REQUESTS_PER_YEAR}次的，须说明具体用途并提供用途证明材料。",
                     field="purpose_detail")
+            if not materials.has(data, "purpose_proof"):
+                raise OperationError(
+                    "purpose.proof_file_required",
+                    f"同一年度内申请超过{rules.FREE_REQUESTS_PER_YEAR}次的，须上传用途证明材料（如用人单位、学校出具的要求提供证明的文件）。",
+                    field="purpose_proof")
             clean["purpose_detail"] = detail
         return Filing(unit_id=unit.id, data=clean, subject_name=person.name, subject_id_number=person.id_number)
 

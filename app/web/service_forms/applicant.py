@@ -9,8 +9,12 @@ REQUIRED = _l("此项为必填项。")
 
 class ResubmitForm(FlaskForm):
     note = TextAreaField(_l("补正说明"), validators=[DataRequired(REQUIRED), Length(max=1000)],
-                         description=_l("逐项说明已补正的内容；需提交纸质材料的，请同时送交窗口。"))
+                         description=_l("逐项说明已补正的内容；需补正的材料请在上方逐项上传，无需再到窗口送交纸质材料。"))
     submit = SubmitField(_l("提交补正"))
+
+
+class SupplyForm(FlaskForm):
+    submit = SubmitField(_l("提交容缺补齐材料"))
 
 
 class WithdrawForm(FlaskForm):
