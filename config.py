@@ -134,8 +134,9 @@ class TestingConfig(Config):
     # Jobs run right after the commit that wrote them, in a fresh session (the Celery tests set
     # BROKER_URL and run real workers instead).
     JOBS_MODE = os.environ.get("JOBS_MODE") or ("celery" if os.environ.get("BROKER_URL") else "eager")
-    # Never the developer's instance/ files; the S3 tests start a server of their own.
-    STORAGE_LOCAL_ROOT = os.environ.get("STORAGE_LOCAL_ROOT") or tempfile.mkdtemp(prefix="portal-test-files-")
+    # Never the developer's instance/ files (keys are random: test runs share this directory);
+    # the app fixture gives each test its own, the S3 tests start a server of their own.
+    STORAGE_LOCAL_ROOT = os.environ.get("STORAGE_LOCAL_ROOT") or str(Path(tempfile.gettempdir()) / "portal-test-files")
 
 
 class ProductionConfig(Config):

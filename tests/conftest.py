@@ -108,10 +108,11 @@ def clock(monkeypatch):
 
 
 @pytest.fixture
-def app(database_uri, clock):
+def app(database_uri, clock, tmp_path):
     from app.extensions import db
 
-    application = create_app("testing", SQLALCHEMY_DATABASE_URI=database_uri)
+    application = create_app("testing", SQLALCHEMY_DATABASE_URI=database_uri,
+                             STORAGE_LOCAL_ROOT=str(tmp_path / "files"))
     yield application
     with application.app_context():
         db.session.remove()

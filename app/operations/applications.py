@@ -50,14 +50,14 @@ def file_application(*, applicant: User, service_code: str, data: Mapping[str, A
         raise OperationError("forbidden", message, status=403)
     handler = handler_for(service_code)
     # The files the filing hands in (staged uploads, by slot); a tolerance service's declaration
-    # of attached materials is what was uploaded.
+    # of attached materials is what was uploaded. A required file missing does not bar filing:
+    # the office asks for everything missing at once (补正, 行政许可法第32条).
     handed_in = materials.check_filing(service, applicant, data)
     data = {**data, "materials": {slot: [f.id for f in rows] for slot, rows in handed_in.items()}}
-    if service.has(Step.TOLERANCE) and service.upload_slots():
+    if service.has(Step.TOLERANCE) and (handed_in or "materials_provided" in data or data.get("tolerance_requested")):
         data["materials_provided"] = [m.code for m in service.upload_slots() if m.code in handed_in]
     # 容缺受理 (any service with Step.TOLERANCE): the materials declaration and the request first.
     tolerance_data = tolerance.check_filing(service, applicant, data, now=now)
-    materials.check_required(service, handed_in, to_follow=tolerance_data.get("materials_missing") or ())
     filing = handler.prepare(applicant, dict(data), now=now)
     application = Application(
         number="pending-" + secrets.token_hex(8),
@@ -112,7 +112,8 @@ def apply_decision(application: Application, action: str, actor: Actor, fields: 
     extra = handler.check_action(application, action, dict(fields), now=now) or {}
     extra |= tolerance.check_action(service, application, action, fields, now=now,
                                     history=event_records(application))
-    extra |= materials.check_action(service, application, action, fields, history=event_records(application))
+    extra |= materials.check_action(service, application, action, fields, actor=actor,
+                                    history=event_records(application))
     if action == Action.FORWARD:
         extra |= {"from_unit_id": application.unit_id, "to_unit_id": _higher_unit(service, application).id}
     decision = workflow.decide(

@@ -177,7 +177,7 @@ def _received_materials(service, event: ApplicationEvent) -> list[str]:
         elif handed[m.code]:
             lines.append(f"{m.name_zh}（已上传{handed[m.code]}个文件）")
         elif m.required:
-            lines.append(m.name_zh)
+            lines.append(f"{m.name_zh}（未提交）")
     return lines
 
 

@@ -28,8 +28,8 @@ from sqlalchemy import or_, select, update
 from app import timeutil
 from app.documents import uploads
 from app.domain.catalogue import get_service
-from app.domain.catalogue.base import Material, Service, Step
-from app.domain.workflow import FINAL_STATES, Action, ActorKind, State, commitment_open
+from app.domain.catalogue.base import Material, Service
+from app.domain.workflow import FINAL_STATES, Action, Actor, ActorKind, State, commitment_open
 from app.extensions import db
 from app.jobs import enqueue, periodic, task
 from app.models.accounts import User
@@ -306,22 +306,15 @@ def check_filing(service: Service, owner: User, data: Mapping[str, Any]) -> dict
             handed_in.setdefault(slot, []).append(row)
     declared = data.get("materials_provided")
     if isinstance(declared, list | tuple):
+        slots = {m.code for m in service.upload_slots()}
+        if any(str(code) not in slots for code in declared):
+            raise OperationError("materials.unknown", "勾选的材料不属于本事项的申请材料，请重新勾选。",
+                                 field="materials_provided")
         missing = [str(code) for code in declared if str(code) not in handed_in]
-        if any(code in {m.code for m in service.upload_slots()} for code in missing):
-            names = "、".join(service.material(c).name_zh for c in missing if c in {m.code for m in service.materials})
+        if missing:
             raise OperationError("materials.not_uploaded", "已勾选但未上传的材料：%(names)s。请上传文件。",
-                                 field="materials", params={"names": names or "、".join(missing)})
+                                 field="materials", params={"names": _names(service, missing)})
     return handed_in
-
-
-def check_required(service: Service, handed_in: Mapping[str, Sequence[MaterialFile]], *,
-                   to_follow: Iterable[str] = ()) -> None:
-    """Every required slot has a file, but for those promised under 容缺."""
-    later = set(to_follow)
-    missing = [m for m in service.upload_slots() if m.required and m.code not in handed_in and m.code not in later]
-    if missing:
-        raise OperationError("materials.missing", "请上传以下必交材料：%(names)s。", field="materials",
-                             params={"names": "、".join(m.name_zh for m in missing)})
 
 
 def has(data: Mapping[str, Any], slot: str) -> bool:
@@ -336,10 +329,12 @@ def filing_payload(handed_in: Mapping[str, Sequence[MaterialFile]]) -> dict[str,
 
 
 def check_action(service: Service, application: Application, action: str, fields: Mapping[str, Any], *,
-                 history) -> dict[str, Any]:
+                 actor: Actor, history) -> dict[str, Any]:
     """Extra payload for an event, or a refusal. Runs for every service and action; only where
-    the state allows the action (otherwise the state machine says why not)."""
+    the state and the actor allow the action (otherwise the state machine says why not)."""
     state = State(application.state)
+    if actor.kind not in _ACTORS.get(action, (actor.kind,)):
+        return {}
     if action == Action.RESUBMIT and state == State.CORRECTION_REQUESTED:
         files = staged_files(None, service_code=service.code, application=application)
         missing = [r for r in needing_correction(application) if r.slot not in {f.slot for f in files}]
@@ -369,6 +364,12 @@ def check_action(service: Service, application: Application, action: str, fields
     if action == Action.FULFIL_COMMITMENT and commitment_open(history):
         _check_supplement(service, application, history)
     return {}
+
+
+# Who fires each action these checks are about (the state machine refuses anyone else first).
+_ACTORS = {Action.RESUBMIT: (ActorKind.APPLICANT,), Action.SUPPLY_MATERIALS: (ActorKind.APPLICANT,),
+           Action.ACCEPT: (ActorKind.CLERK, ActorKind.SUPERVISOR), Action.REQUEST_CORRECTION: (ActorKind.CLERK, ActorKind.SUPERVISOR),
+           Action.FULFIL_COMMITMENT: (ActorKind.CLERK, ActorKind.SUPERVISOR)}
 
 
 def _names(service: Service, slots: Iterable[str]) -> str:
@@ -618,5 +619,3 @@ def verify_files() -> tuple[int, list[FileProblem]]:
     return checked, problems
 
 
-def tolerance_to_follow(service: Service, tolerance_data: Mapping[str, Any]) -> list[str]:
-    return list(tolerance_data.get("materials_missing") or []) if service.has(Step.TOLERANCE) else []

@@ -14,6 +14,7 @@ each file's media type, which is the one that counts.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -50,13 +51,13 @@ class Storage(Protocol):
     """A flat store of files by key: what the portal needs, and nothing a backend cannot promise."""
 
     def put(self, key: str, data: bytes, *, content_type: str) -> None:
-        """Store `data` under `key`, replacing whatever was there; readers see the old or the new file, never a part."""
+        """Store `data` under `key`, replacing what was there; no reader ever sees part of a file."""
 
     def get(self, key: str) -> bytes:
         """The bytes stored under `key`; raises `StoredFileMissing` if there are none."""
 
     def delete(self, key: str) -> None:
-        """Remove the file under `key`; removing a key that holds nothing is not an error (retries, cleanup)."""
+        """Remove the file under `key`; a key that holds nothing is not an error (retries, clean-ups)."""
 
     def exists(self, key: str) -> bool:
         """Whether a file is stored under `key`."""
@@ -93,8 +94,8 @@ class LocalStorage:
     Writes go to a temporary file in the target's own directory and are then renamed over the
     target (`os.replace`, atomic on one file system), so a reader or a crash mid-write never leaves
     half a file under the key. Files are readable by the portal's own user only (0600, from
-    `mkstemp`): they are applicants' documents. Empty directories left behind by `delete` are not removed: removing
-    them could race with a `put` that has just created one.
+    `mkstemp`): they are applicants' documents. Empty directories left behind by `delete` are
+    not removed: removing them could race with a `put` that has just created one.
 
     One difference from S3 that valid keys cannot rule out: a key cannot be both a file and a
     "directory" of other keys ("a/b" and "a/b/c"); the portal's key scheme never does that.
@@ -134,10 +135,8 @@ class LocalStorage:
         path = self._path(key)
         if path.is_dir():
             return  # only other keys below it: nothing is stored under this one
-        try:
+        with contextlib.suppress(NotADirectoryError):  # a parent is a file: nothing can be stored here
             path.unlink(missing_ok=True)
-        except NotADirectoryError:
-            pass  # a parent is a file, so nothing can be stored here
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
@@ -149,9 +148,11 @@ class S3Storage:
     Credentials left as None fall back to boto3's usual chain (environment, config files, an
     instance role). Path-style addressing ("endpoint/bucket/key") is used because self-hosted
     stores are reached by a host name that has no per-bucket DNS ("bucket.seaweed:8333" would
-    not resolve). Retries are botocore's "standard" mode, 3 attempts, for throttling and
-    transient 5xx answers. boto3 is imported here, not at module level, so the local backend
-    works without it and the web process does not pay for importing it when it is not used.
+    not resolve). Retries are botocore's "standard" mode, for throttling and transient 5xx
+    answers; botocore's `max_attempts` counts *retries*, so 3 means up to 4 requests in all
+    (it reports `total_max_attempts: 4`), unlike AWS_MAX_ATTEMPTS, which counts the first one.
+    boto3 is imported here, not at module level, so the local backend works without it and the
+    web process does not pay for importing it when it is not used.
     """
 
     def __init__(self, bucket: str, *, endpoint_url: str | None = None, region: str | None = None,
@@ -222,10 +223,8 @@ class S3Storage:
         options = {}
         if region and region != "us-east-1":  # AWS refuses a LocationConstraint of us-east-1
             options["CreateBucketConfiguration"] = {"LocationConstraint": region}
-        try:
+        with contextlib.suppress(self.client.exceptions.BucketAlreadyOwnedByYou):
             self.client.create_bucket(Bucket=self.bucket, **options)
-        except self.client.exceptions.BucketAlreadyOwnedByYou:
-            pass
 
 
 def _status(error) -> int | None:

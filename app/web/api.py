@@ -110,6 +110,9 @@ def service_json(service) -> dict:
                 "core": m.core,
                 "shared": m.shared,
                 "required": m.required,
+                "upload": m in service.upload_slots(),
+                "registry_zh": m.registry_zh,
+                "note_zh": m.note_zh,
             }
             for m in service.materials
         ],
@@ -209,6 +212,8 @@ def _sent_file():
 def upload():
     """A file for a filing not yet submitted (`service`, `slot`, `file`); name its id in
     `data.materials` of POST /applications."""
+    if g.api_user.is_staff:
+        return api_error("forbidden", _("工作人员账号不能以申请人身份上传材料。"), 403)
     sent = _sent_file()
     service = request.form.get("service", "")
     if service not in CATALOGUE:

@@ -13,6 +13,7 @@ def _error_responses(*codes: int) -> dict:
             (403, "The caller may not do this"),
             (404, "Not found (or not the caller's)"),
             (409, "The current state does not allow it"),
+            (413, "Too large: over the per-file or per-application size limit"),
             (422, "A required field is missing or invalid"),
             (429, "Too many requests"),
         )
@@ -112,7 +113,13 @@ def _json(schema: dict) -> dict:
 APPLICATION = {"$ref": "#/components/schemas/Application"}
 ID_PARAM = {"name": "application_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 ACTIONS = ["accept", "request_correction", "resubmit", "not_accept", "suspend", "resume", "extend", "approve",
-           "reject", "issue", "withdraw", "revoke", "fulfil_commitment"]
+           "reject", "issue", "withdraw", "revoke", "supply_materials", "fulfil_commitment"]
+MATERIAL_FILE = {"$ref": "#/components/schemas/MaterialFile"}
+UPLOAD_BODY = {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary",
+                            "description": "JPEG, PNG or PDF, recognised by content; EXIF is removed"}},
+}}}
 
 PATHS.update({
     "/applications": {
@@ -173,6 +180,37 @@ PATHS.update({
                           **_error_responses(401, 403, 404, 409, 422)},
         }
     },
+    "/uploads": {
+        "post": {
+            "summary": "Upload one file for a filing not yet submitted",
+            "description": "Name the returned `id` in `data.materials` of POST /applications "
+            "(`{\"<material code>\": [id, …]}`; codes in GET /services, `materials[].upload`). "
+            "A file is refused with 422 when it is not a readable JPEG, PNG or PDF (by content, not by "
+            "name), is an encrypted PDF or an image larger than the pixel limit; with 413 when it is over "
+            "the per-file or per-application size. The same bytes in the same slot answer 200 with "
+            "`duplicate: true`.",
+            "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "required": ["service", "slot", "file"],
+                "properties": {"service": {"type": "string"}, "slot": {"type": "string"},
+                               "file": {"type": "string", "format": "binary"}}}}}},
+            "responses": {"201": {"description": "Stored (staged)", "content": _json(MATERIAL_FILE)},
+                          "200": {"description": "Already uploaded to this slot", "content": _json(MATERIAL_FILE)},
+                          **_error_responses(401, 404, 413, 422)},
+        }
+    },
+    "/applications/{application_id}/materials/{code}": {
+        "post": {
+            "summary": "Upload one file for a slot of an existing application",
+            "description": "While a correction is requested (for the slots the notice names; handed in by "
+            "`resubmit`, which replaces just those slots) or while a 容缺 commitment is open (the promised "
+            "materials; handed in by `supply_materials`). 409 at any other time.",
+            "parameters": [ID_PARAM, {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "requestBody": {"required": True, "content": UPLOAD_BODY},
+            "responses": {"201": {"description": "Stored (staged)", "content": _json(MATERIAL_FILE)},
+                          "200": {"description": "Already uploaded to this slot", "content": _json(MATERIAL_FILE)},
+                          **_error_responses(401, 404, 409, 413, 422)},
+        }
+    },
     "/applications/{application_id}/documents/{document_id}": {
         "get": {
             "summary": "Download a document (PDF) of the application",
@@ -213,6 +251,25 @@ CLOCK_PROPERTIES = {name: {"type": ["string", "null"], "format": "date-time"} fo
     "delivery_due_at", "commitment_due_at")}
 
 SCHEMAS: dict = {
+    "Materials": {
+        "type": "object",
+        "description": "The files a filing hands in: material code → ids from POST /uploads. An agent hands in "
+        "`power_of_attorney`, a unit query `employment_proof`; every required upload slot of the service "
+        "(GET /services) needs a file unless it is promised under 容缺.",
+        "additionalProperties": {"type": "array", "items": {"type": "integer"}},
+    },
+    "MaterialFile": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"}, "slot": {"type": "string"}, "name": {"type": "string"},
+            "size": {"type": "integer"}, "media_type": {"type": "string", "enum": [
+                "image/jpeg", "image/png", "application/pdf"]},
+            "pages": {"type": ["integer", "null"]},
+            "status": {"type": "string", "enum": ["staged", "current", "superseded", "purged"]},
+            "thumbnail": {"type": "string", "enum": ["pending", "ready", "failed"]},
+            "from_wallet": {"type": "boolean"}, "duplicate": {"type": "boolean"},
+        },
+    },
     "Application": {
         "type": "object",
         "required": ["id", "number", "status", "tracking_token", "tracking_url", "clocks"],
@@ -238,6 +295,8 @@ SCHEMAS: dict = {
                     "url": {"type": ["string", "null"], "format": "uri"},
                 }}},
             "allowed_actions": {"type": ["array", "null"], "items": {"type": "string"}},
+            "materials": {"type": "array", "items": MATERIAL_FILE,
+                          "description": "the files handed in, current version of each slot"},
         },
     },
     "AccidentEvidenceData": {
@@ -277,11 +336,12 @@ SCHEMAS: dict = {
             "route": {"type": "string", "enum": ["hukou", "residence"]},
             "subject_name": {"type": "string", "description": "agent or unit: the person queried"},
             "subject_id_number": {"type": "string"},
-            "power_of_attorney": {"type": "boolean", "description": "agent: a signed power of attorney"},
+            "materials": {"$ref": "#/components/schemas/Materials"},
             "relation": {"type": "string", "enum": ["staff", "planned_hire"], "description": "unit only"},
             "legal_provision": {"type": "string", "description": "unit: the law barring people with records"},
             "query_reason": {"type": "string"},
-            "purpose_detail": {"type": "string", "description": "required from the 4th request in a year"},
+            "purpose_detail": {"type": "string", "description": "required from the 4th request in a year, "
+                               "with a `purpose_proof` file"},
             "channel": {"type": "string", "enum": ["online", "terminal"]},
         },
     },
@@ -334,8 +394,10 @@ SCHEMAS: dict = {
                                "position": {"type": "string"},
                                "experience_years": {"type": "integer", "minimum": 0, "maximum": 60}}},
                 "description": "must include the legal representative; each ≥ 5 years' relevant experience"},
+            "materials": {"$ref": "#/components/schemas/Materials"},
             "materials_provided": {"type": "array", "items": {"type": "string"},
-                                   "description": "codes of the attached materials (GET /services)"},
+                                   "description": "optional: codes of the attached materials; each must have "
+                                   "its file in `materials` (the portal derives the list from the files)"},
             "tolerance_requested": {"type": "boolean", "description": "容缺受理: only non-core materials missing"},
             "materials_to_follow": {"type": "array", "items": {"type": "string"},
                                     "description": "non-core materials to supply or put right later"},

@@ -25,7 +25,9 @@ from app.domain.workflow import (
 from app.models.applications import Application
 from app.operations import localize
 from app.operations.events import calendar_for, clocks_for
+from app.operations.materials import current_files
 from app.web.downloads import document_status_json
+from app.web.materials import file_json
 
 CLOCK_LABELS = {
     "acceptance_due_at": N_("受理期限"),
@@ -153,6 +155,7 @@ def application_json(application: Application, *, now: datetime, allowed: list[A
         "light": current_light.value if current_light else None,
         "timeline": timeline(application, public=False),
         "documents": [document_status_json(d, endpoint="api.document") for d in application.documents],
+        "materials": [file_json(f) for f in current_files(application)],
         "allowed_actions": [a.value for a in allowed] if allowed is not None else None,
         "created_at": iso(application.created_at),
     }

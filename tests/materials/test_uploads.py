@@ -53,7 +53,7 @@ def stored_keys(app) -> list[str]:
     ("委托书.jpg", samples.jpeg(), "image/jpeg", None),
     ("扫描件.png", samples.png(), "image/png", None),
     ("委托书.pdf", samples.pdf(pages=3), "application/pdf", 3),
-])
+], ids=["jpeg", "png", "pdf"])
 def test_each_accepted_type_is_stored_under_a_generated_key(app, client, name, data, media_type, pages):
     login(client, "citizen")
     response = upload(client, data, name)
@@ -89,7 +89,7 @@ def test_each_accepted_type_is_stored_under_a_generated_key(app, client, name, d
     ("坏的.pdf", samples.broken_pdf(), "file.broken"),
     ("截断.jpg", samples.jpeg()[:600], "file.broken"),
     ("空.jpg", b"", "file.empty"),
-])
+], ids=["exe", "text", "bomb", "encrypted", "broken-pdf", "truncated-jpeg", "empty"])
 def test_refused_files_leave_nothing_behind(app, client, name, data, code):
     login(client, "citizen")
     response = upload(client, data, name)

@@ -3,18 +3,22 @@ enterprise and court registries, the city's review and forwarding, the province'
 its own clock, the licence with a verification QR, and refusals with reasons."""
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 from datetime import datetime
 
 from sqlalchemy import select
 
+from app.domain.catalogue import get_service
 from app.extensions import db
 from app.models.accounts import Role, User
 from app.models.applications import Application, Certificate
 from app.operations.accounts import hash_password
 from app.seed import DEMO_IDS, USCCS
 from tests.conftest import DEMO_PASSWORD, api_token, csrf_from, local, login
+from tests.materials import samples
+from tests.materials.helpers import api_materials
 
 ALL_MATERIALS = ["application_form", "capital_proof", "manager_documents", "premises_proof", "equipment_list",
                  "management_rules"]
@@ -31,7 +35,21 @@ def filing(**overrides) -> dict:
 
 
 def file(client, headers, **overrides):
-    return client.post("/api/v1/applications", json=filing(**overrides), headers=headers)
+    """File through the API; each declared material is uploaded first (a declaration needs its file)."""
+    body = filing(**overrides)
+    declared = body["data"].get("materials_provided")
+    if isinstance(declared, list) and "materials" not in body["data"] and _may_upload(client, headers):
+        body["data"]["materials"] = api_materials(client, headers, "security_licence",
+                                                  [code for code in declared if code in UPLOAD_SLOTS])
+    return client.post("/api/v1/applications", json=body, headers=headers)
+
+
+UPLOAD_SLOTS = {m.code for m in get_service("security_licence").upload_slots()}
+
+
+def _may_upload(client, headers) -> bool:
+    """Staff accounts may not upload (nor file): their filing is refused for that, not for files."""
+    return client.post("/api/v1/uploads", headers=headers).status_code != 403
 
 
 def act(client, headers, application_id, action, **body):
@@ -224,9 +242,15 @@ def _form_data(**extra) -> dict:
 
 
 def _post(client, url, data):
+    """Post a page's form as a browser without script does: each material in `materials_provided`
+    goes with the form as a file of its slot."""
     page = client.get(url)
     assert page.status_code == 200, (url, page.status_code)
-    return client.post(url, data={**data, "csrf_token": csrf_from(page.get_data(as_text=True))})
+    data = dict(data)
+    for n, code in enumerate(data.pop("materials_provided", [])):
+        data[f"file-{code}"] = [(io.BytesIO(samples.jpeg(color=(n * 30, 60, 90))), f"{code}.jpg")]
+    return client.post(url, data={**data, "csrf_token": csrf_from(page.get_data(as_text=True))},
+                       content_type="multipart/form-data")
 
 
 def _switch(client, username):

@@ -4,6 +4,7 @@ sweep. Commitment letter, tolerance acceptance notice, supplied in time, breach 
 decision revoked, the untrue-commitment list and its bar, bad credit, core materials."""
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, datetime
 
@@ -16,6 +17,8 @@ from app.models.tolerance import CommitmentStatus, ToleranceCommitment, UntrueCo
 from app.operations.sla import sweep
 from app.seed import DEMO_IDS, USCCS
 from tests.conftest import api_token, csrf_from, local, login
+from tests.materials import samples
+from tests.materials.helpers import api_materials, api_reply
 from tests.services.test_security_licence import (
     ALL_MATERIALS,
     MANAGERS,
@@ -111,6 +114,17 @@ def test_tolerance_happy_path_letter_notice_supplied_in_time_then_two_tiers(app,
     assert act(client, security, application_id, "fulfil_commitment").status_code == 403
 
     clock.set(local(2026, 11, 27, 15))
+    # Nothing supplied yet: the office cannot confirm it.
+    early = act(client, city, application_id, "fulfil_commitment")
+    assert early.status_code == 409 and early.get_json()["error"] == "tolerance.not_supplied"
+    # The applicant uploads the promised materials and hands them in; then the office confirms.
+    for code in ("premises_proof", "equipment_list"):
+        api_reply(client, security, application_id, code, samples.jpeg(color=(len(code), 1, 2)))
+    assert act(client, security, application_id, "supply_materials").status_code == 200
+    partial = act(client, city, application_id, "fulfil_commitment")
+    assert partial.status_code == 409 and "组织机构和保安服务管理制度" in partial.get_json()["message"]
+    api_reply(client, security, application_id, "management_rules", samples.pdf(pages=4))
+    assert act(client, security, application_id, "supply_materials").status_code == 200
     fulfilled = act(client, city, application_id, "fulfil_commitment", reason="已补交租赁合同、管理制度和更正后的装备清单")
     assert fulfilled.status_code == 200, fulfilled.get_json()
     assert fulfilled.get_json()["clocks"]["commitment_due_at"] is None
@@ -280,19 +294,25 @@ def test_an_agent_signs_with_a_power_of_attorney(app, client, tmp_path):
 # --- the switch: any service ------------------------------------------------------------------------
 
 
+# The proof of hiring is core (a disclosure cannot be taken back): the sealed letter follows.
 UNIT_QUERY = {"applicant_type": "unit", "purpose": "拟招录保安员背景审查", "relation": "planned_hire",
               "legal_provision": "《保安服务管理条例》第十七条", "query_reason": "拟招录为保安员",
               "subject_name": "李明", "subject_id_number": DEMO_IDS["li_ming"],
-              "materials_provided": ["unit_letter"], "tolerance_requested": True,
-              "materials_to_follow": ["employment_proof"]}
+              "materials_provided": ["employment_proof"], "tolerance_requested": True,
+              "materials_to_follow": ["unit_letter"]}
+
+
+def unit_query(client, headers) -> dict:
+    """The unit query's body, its proof of hiring uploaded."""
+    return {"service": "criminal_record", "data": {
+        **UNIT_QUERY, "materials": api_materials(client, headers, "criminal_record", ["employment_proof"])}}
 
 
 def test_second_service_breach_after_the_decision_revokes_it(app, client, clock, tmp_path):
-    """No-criminal-record unit query with tolerance (proof of hiring to follow): the catalogue
+    """No-criminal-record unit query with tolerance (the sealed letter to follow): the catalogue
     switch alone gives it the letter, the notice, the capped clock, revocation and the list."""
     enterprise, clerk = api_token(client, "enterprise"), api_token(client, "clerk")
-    created = client.post("/api/v1/applications", json={"service": "criminal_record", "data": UNIT_QUERY},
-                          headers=enterprise)
+    created = client.post("/api/v1/applications", json=unit_query(client, enterprise), headers=enterprise)
     assert created.status_code == 201, created.get_json()
     application_id = created.get_json()["id"]
     assert "commitment_letter" in [d["kind"] for d in created.get_json()["documents"]]
@@ -303,7 +323,7 @@ def test_second_service_breach_after_the_decision_revokes_it(app, client, clock,
     assert iso(accepted["clocks"]["commitment_due_at"]) == end_of(2026, 11, 17)
     assert iso(accepted["clocks"]["commitment_due_at"]) <= iso(accepted["clocks"]["promised_due_at"])
     notice = pdf_text(app, application_id, "tolerance_notice", tmp_path)
-    assert "在职或拟招录证明" in notice and "2026年11月17日24时前" in notice
+    assert "单位介绍信及法律依据说明" in notice and "2026年11月17日24时前" in notice
     approved = client.post(f"/api/v1/applications/{application_id}/actions/approve", json={}, headers=clerk)
     assert approved.get_json()["status"] == "approved"
 
@@ -316,16 +336,18 @@ def test_second_service_breach_after_the_decision_revokes_it(app, client, clock,
     assert entry.service_code == "criminal_record"
 
     # The bar is the applicant's, whatever the service.
-    again = client.post("/api/v1/applications", json={"service": "criminal_record", "data": UNIT_QUERY},
-                        headers=enterprise)
+    again = client.post("/api/v1/applications", json=unit_query(client, enterprise), headers=enterprise)
     assert again.get_json()["error"] == "tolerance.untrue_commitment"
 
 
 def test_second_service_supplied_in_time(app, client, clock):
     enterprise, clerk = api_token(client, "enterprise"), api_token(client, "clerk")
-    application_id = client.post("/api/v1/applications", json={"service": "criminal_record", "data": UNIT_QUERY},
+    application_id = client.post("/api/v1/applications", json=unit_query(client, enterprise),
                                  headers=enterprise).get_json()["id"]
     client.post(f"/api/v1/applications/{application_id}/actions/accept", json={}, headers=clerk)
+    api_reply(client, enterprise, application_id, "unit_letter")
+    assert client.post(f"/api/v1/applications/{application_id}/actions/supply_materials", json={},
+                       headers=enterprise).status_code == 200
     fulfilled = client.post(f"/api/v1/applications/{application_id}/actions/fulfil_commitment", json={},
                             headers=clerk)
     assert fulfilled.status_code == 200
@@ -384,6 +406,21 @@ def test_tolerance_through_the_forms(app, client, clock):
     assert "容缺受理通知书" in page and "容缺补齐期限" in page
     blocked = _post(client, f"{detail}/actions/forward", {"opinion": "同意"})
     assert blocked.status_code == 409 and "容缺材料尚未补齐" in blocked.get_data(as_text=True)
+    # The enterprise supplies the promised materials from its page (files sent with the form).
+    _switch(client, "security")
+    mine = f"/my/applications/{application_id}"
+    page = client.get(mine).get_data(as_text=True)
+    assert "补齐容缺材料" in page and 'name="file-premises_proof"' in page
+    assert 'name="file-capital_proof"' not in page  # only the promised ones are open
+    token = csrf_from(client.get(mine).get_data(as_text=True))
+    supplied = client.post(f"{mine}/supply", content_type="multipart/form-data", data={
+        "csrf_token": token, **{f"file-{code}": [(io.BytesIO(samples.jpeg(color=(n, 9, 9))), f"{code}.jpg")]
+                                for n, code in enumerate(("premises_proof", "management_rules"))}})
+    assert supplied.status_code == 302
+    after = client.get(mine).get_data(as_text=True)
+    assert "容缺材料已提交" in after, re.findall(r'class="notice[^>]*>[^<]*', after)
+    _switch(client, "clerk_security")
+    assert "提交容缺补齐材料" in client.get(detail).get_data(as_text=True)
     assert _post(client, f"{detail}/actions/fulfil_commitment", {"reason": "已补交"}).status_code == 302
     assert _post(client, f"{detail}/actions/forward", {"opinion": "同意"}).status_code == 302
     with app.app_context():

@@ -1,5 +1,6 @@
 """The head's view: red and yellow items, extension requests, clerks' load, figures and CSV."""
 from tests.conftest import api_token, csrf_from, local, login
+from tests.materials.helpers import api_materials
 
 
 def _act(client, headers, application_id, action, **body):
@@ -7,9 +8,11 @@ def _act(client, headers, application_id, action, **body):
 
 
 def _file(client, username="citizen"):
+    headers = api_token(client, username)
+    proof = api_materials(client, headers, "criminal_record", ["purpose_proof"])  # from the 4th in a year
     body = {"service": "criminal_record", "data": {"applicant_type": "individual", "purpose": "入职",
-                                                   "purpose_detail": "多家单位要求"}}
-    return client.post("/api/v1/applications", json=body, headers=api_token(client, username)).get_json()["id"]
+                                                   "purpose_detail": "多家单位要求", "materials": proof}}
+    return client.post("/api/v1/applications", json=body, headers=headers).get_json()["id"]
 
 
 def test_dashboard_shows_red_yellow_requests_loads_and_figures(app, client, clock):

@@ -1,6 +1,6 @@
 """容缺受理 fields for the filing form of any service whose catalogue switches on
-`Step.TOLERANCE`: which materials are attached, the tolerance request, the agreed days and
-who signs the commitment letter. The rules (`app.domain.tolerance`) have the last word."""
+`Step.TOLERANCE`: the tolerance request, the materials to follow, the agreed days and who
+signs the commitment letter (which materials are attached is what was uploaded). The rules (`app.domain.tolerance`) have the last word."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -28,15 +28,11 @@ class MultiCheckboxField(SelectMultipleField):
 def tolerance_fields(service: Service, *, organisation: bool) -> type:
     """A mixin with the materials declaration and the tolerance request for `service`; put it
     after the service's own fields (`class Form(ServiceFields, tolerance_fields(...))`)."""
-    materials = [(m.code, m.name_zh + ("" if m.core else "（非主审要件）")) for m in declarable_materials(service)]
     non_core = [(m.code, m.name_zh) for m in declarable_materials(service) if not m.core]
     signatories = ORGANISATION_SIGNATORIES if organisation else PERSON_SIGNATORIES
     longest = max_commitment_days(service)
 
     class ToleranceFields:
-        materials_provided = MultiCheckboxField(
-            _l("随申请提交的材料"), choices=materials, validators=[Optional()],
-            description=_l("逐项勾选本次已提交的材料；通过信息共享核验的材料（营业执照、身份信息等）无需提交。"))
         tolerance_requested = BooleanField(
             _l("申请容缺受理：主审要件齐全，部分非主审要件暂缺或存在瑕疵，承诺在约定期限内补齐补正"))
         materials_to_follow = MultiCheckboxField(
