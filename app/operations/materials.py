@@ -29,6 +29,7 @@ from app import timeutil
 from app.documents import uploads
 from app.domain.catalogue import get_service
 from app.domain.catalogue.base import Material, Service
+from app.domain.text import N_
 from app.domain.workflow import FINAL_STATES, Action, Actor, ActorKind, State, commitment_open
 from app.extensions import db
 from app.jobs import enqueue, periodic, task
@@ -64,7 +65,7 @@ class TooLarge(OperationError):
 def check_size(size: int) -> None:
     """One file over the limit is refused before anything is read into the store."""
     if size > max_file_bytes():
-        raise TooLarge("单个文件不能超过 %(mb)s MB，请压缩或分页扫描后重新上传。",
+        raise TooLarge(N_("单个文件不能超过 %(mb)s MB，请压缩或分页扫描后重新上传。"),
                        mb=current_app.config["MATERIAL_MAX_FILE_MB"])
 
 
@@ -75,7 +76,7 @@ def slot_of(service: Service, code: str) -> Material:
     for material in service.upload_slots():
         if material.code == code:
             return material
-    raise OperationError("material.unknown_slot", "该事项没有这项申请材料。", field="materials", status=404)
+    raise OperationError("material.unknown_slot", N_("该事项没有这项申请材料。"), field="materials", status=404)
 
 
 def current_files(application: Application) -> list[MaterialFile]:
@@ -143,12 +144,12 @@ def _scope(owner: User, service: Service, slot: str, application: Application | 
     if application is None:
         return
     if actor_for(owner, application).kind != ActorKind.APPLICANT:
-        raise NotFound("未找到该办件。")
+        raise NotFound(N_("未找到该办件。"))
     allowed = replaceable_slots(application)
     if allowed is None:
-        raise OperationError("material.closed", "当前办理阶段不能提交材料。", status=409)
+        raise OperationError("material.closed", N_("当前办理阶段不能提交材料。"), status=409)
     if slot not in allowed:
-        raise OperationError("material.not_requested", "这项材料不在需补正或需补齐的范围内。", status=409)
+        raise OperationError("material.not_requested", N_("这项材料不在需补正或需补齐的范围内。"), status=409)
 
 
 def _in_slot(owner: User, service: Service, slot: str, application: Application | None) -> list[MaterialFile]:
@@ -163,7 +164,7 @@ def _check_total(owner: User, service: Service, application: Application | None,
     if application is not None:
         files += [f for f in current_files(application) if f.status == FileStatus.CURRENT]
     if sum(f.size for f in files if not f.from_wallet) + adding > max_application_bytes():
-        raise TooLarge("一件申请的材料合计不能超过 %(mb)s MB，请压缩后重新上传。",
+        raise TooLarge(N_("一件申请的材料合计不能超过 %(mb)s MB，请压缩后重新上传。"),
                        mb=current_app.config["MATERIAL_MAX_APPLICATION_MB"])
 
 
@@ -229,9 +230,9 @@ def stage_certificate(*, owner: User, service_code: str, slot: str, certificate_
     _scope(owner, service, slot, application)
     certificate = next((c for c in wallet(owner) if c.id == certificate_id), None)
     if certificate is None or certificate.document is None or not certificate.document.ready:
-        raise NotFound("未找到该证照。")
+        raise NotFound(N_("未找到该证照。"))
     if not is_genuine(certificate, certificate.signature):
-        raise OperationError("wallet.not_genuine", "该证照未能通过签名核验，不能引用。", status=409)
+        raise OperationError("wallet.not_genuine", N_("该证照未能通过签名核验，不能引用。"), status=409)
     document = certificate.document
     same = next((f for f in _in_slot(owner, service, slot, application) if f.sha256 == document.sha256), None)
     if same is not None:
@@ -259,9 +260,9 @@ def remove_staged(*, owner: User, file_id: int) -> None:
     """The uploader takes back a file not yet handed in (bytes and row)."""
     row = db.session.get(MaterialFile, file_id)
     if row is None or row.owner_user_id != owner.id:
-        raise NotFound("未找到该文件。")
+        raise NotFound(N_("未找到该文件。"))
     if row.status != FileStatus.STAGED:
-        raise OperationError("material.handed_in", "该文件已随申请提交，不能删除。", status=409)
+        raise OperationError("material.handed_in", N_("该文件已随申请提交，不能删除。"), status=409)
     keys = [k for k in (row.storage_key, row.thumbnail_key) if k]
     db.session.delete(row)
     db.session.commit()
@@ -283,7 +284,7 @@ def _ids(value: object) -> list[int]:
     ids = []
     for item in values:
         if isinstance(item, bool) or not isinstance(item, int | str) or not str(item).strip().isdigit():
-            raise OperationError("materials.invalid", "材料文件编号有误，请重新上传。", field="materials")
+            raise OperationError("materials.invalid", N_("材料文件编号有误，请重新上传。"), field="materials")
         ids.append(int(item))
     return ids
 
@@ -293,7 +294,7 @@ def check_filing(service: Service, owner: User, data: Mapping[str, Any]) -> dict
     declared material (`materials_provided`) must have its file."""
     refs = data.get("materials") or {}
     if not isinstance(refs, dict):
-        raise OperationError("materials.invalid", "材料清单格式有误。", field="materials")
+        raise OperationError("materials.invalid", N_("材料清单格式有误。"), field="materials")
     staged = {f.id: f for f in staged_files(owner, service_code=service.code, application=None)}
     handed_in: dict[str, list[MaterialFile]] = {}
     for slot, value in refs.items():
@@ -301,18 +302,18 @@ def check_filing(service: Service, owner: User, data: Mapping[str, Any]) -> dict
         for file_id in _ids(value):
             row = staged.get(file_id)
             if row is None or row.slot != slot:
-                raise OperationError("materials.unknown_file", "有材料文件不存在或已随其他申请提交，请重新上传。",
+                raise OperationError("materials.unknown_file", N_("有材料文件不存在或已随其他申请提交，请重新上传。"),
                                      field="materials")
             handed_in.setdefault(slot, []).append(row)
     declared = data.get("materials_provided")
     if isinstance(declared, list | tuple):
         slots = {m.code for m in service.upload_slots()}
         if any(str(code) not in slots for code in declared):
-            raise OperationError("materials.unknown", "勾选的材料不属于本事项的申请材料，请重新勾选。",
+            raise OperationError("materials.unknown", N_("勾选的材料不属于本事项的申请材料，请重新勾选。"),
                                  field="materials_provided")
         missing = [str(code) for code in declared if str(code) not in handed_in]
         if missing:
-            raise OperationError("materials.not_uploaded", "已勾选但未上传的材料：%(names)s。请上传文件。",
+            raise OperationError("materials.not_uploaded", N_("已勾选但未上传的材料：%(names)s。请上传文件。"),
                                  field="materials", params={"names": _names(service, missing)})
     return handed_in
 
@@ -339,20 +340,20 @@ def check_action(service: Service, application: Application, action: str, fields
         files = staged_files(None, service_code=service.code, application=application)
         missing = [r for r in needing_correction(application) if r.slot not in {f.slot for f in files}]
         if missing:
-            raise OperationError("materials.correction_missing", "请先上传需补正的材料：%(names)s。",
+            raise OperationError("materials.correction_missing", N_("请先上传需补正的材料：%(names)s。"),
                                  params={"names": _names(service, [r.slot for r in missing])}, status=422)
         return {"materials": [entry(f) for f in files]} if files else {}
     if action == Action.SUPPLY_MATERIALS and commitment_open(history):
         files = staged_files(None, service_code=service.code, application=application)
         if not files:
-            raise OperationError("materials.none_staged", "请先上传承诺补齐的材料，再提交。", status=422)
+            raise OperationError("materials.none_staged", N_("请先上传承诺补齐的材料，再提交。"), status=422)
         return {"materials": [entry(f) for f in files]}
     if action == Action.ACCEPT and state == State.SUBMITTED:
         marked = needing_correction(application)
         if marked:
             raise OperationError(
                 "materials.marked_for_correction",
-                "以下材料已标记为“需补正”，不能受理：%(names)s。请一次性告知补正，或复核后改为“合格”。",
+                N_("以下材料已标记为“需补正”，不能受理：%(names)s。请一次性告知补正，或复核后改为“合格”。"),
                 params={"names": _names(service, [r.slot for r in marked])}, status=409)
     if action == Action.REQUEST_CORRECTION and state == State.SUBMITTED:
         marked = _correction_items(service, application)
@@ -396,7 +397,7 @@ def _check_supplement(service: Service, application: Application, history) -> No
     marked = {r.slot for r in needing_correction(application)}
     missing = [code for code in accepted.payload.get("missing_materials") or [] if code not in supplied or code in marked]
     if missing:
-        raise OperationError("tolerance.not_supplied", "容缺材料尚未补齐或仍需补正：%(names)s。",
+        raise OperationError("tolerance.not_supplied", N_("容缺材料尚未补齐或仍需补正：%(names)s。"),
                              params={"names": _names(service, missing)}, status=409)
 
 
@@ -436,18 +437,18 @@ def review_slot(*, reviewer: User, application: Application, slot: str, verdict:
     service = get_service(application.service_code)
     slot_of(service, slot)
     if actor_for(reviewer, application).kind == ActorKind.APPLICANT or reviewer.unit_id != application.unit_id:
-        raise OperationError("forbidden", "只有承办单位的工作人员可以审查材料。", status=403)
+        raise OperationError("forbidden", N_("只有承办单位的工作人员可以审查材料。"), status=403)
     if not reviewable(application):
-        raise OperationError("material.review_closed", "当前办理阶段不能再审查材料。", status=409)
+        raise OperationError("material.review_closed", N_("当前办理阶段不能再审查材料。"), status=409)
     try:
         verdict = Verdict(verdict)
     except ValueError:
-        raise OperationError("material.verdict", "请选择“合格”或“需补正”。", field="verdict") from None
+        raise OperationError("material.verdict", N_("请选择“合格”或“需补正”。"), field="verdict") from None
     problem, requirement = (problem or "").strip(), (requirement or "").strip()
     if verdict == Verdict.NEEDS_CORRECTION and (not problem or not requirement):
-        raise OperationError("material.verdict_reason", "标记“需补正”时，须写明存在的问题和补正要求。", field="problem")
+        raise OperationError("material.verdict_reason", N_("标记“需补正”时，须写明存在的问题和补正要求。"), field="problem")
     if len(problem) > MAX_TEXT or len(requirement) > MAX_TEXT:
-        raise OperationError("material.verdict_long", "问题和补正要求各不超过%(n)s字。", field="problem",
+        raise OperationError("material.verdict_long", N_("问题和补正要求各不超过%(n)s字。"), field="problem",
                              params={"n": MAX_TEXT})
     row = reviews(application).get(slot) or MaterialReview(application_id=application.id, slot=slot)
     row.verdict, row.reviewer_id, row.reviewed_at = verdict.value, reviewer.id, now
@@ -465,10 +466,10 @@ def visible_file(user: User, file_id: int, *, visible_application) -> MaterialFi
     else gets a 404. `visible_application(user, id)` is the application guard (raises NotFound)."""
     row = db.session.get(MaterialFile, file_id)
     if row is None:
-        raise NotFound("未找到该文件。")
+        raise NotFound(N_("未找到该文件。"))
     if row.application_id is None:
         if row.owner_user_id != user.id:
-            raise NotFound("未找到该文件。")
+            raise NotFound(N_("未找到该文件。"))
         return row
     visible_application(user, row.application_id)
     return row
@@ -485,13 +486,13 @@ def log_staff_view(user: User, row: MaterialFile, how: str) -> None:
 
 def read_bytes(row: MaterialFile) -> bytes:
     if row.status == FileStatus.PURGED:
-        raise NotFound("该文件已超过保存期限，已按规定删除。")
+        raise NotFound(N_("该文件已超过保存期限，已按规定删除。"))
     if row.from_wallet:
         return file_bytes_of_document(row.certificate)
     try:
         return get_storage().get(row.storage_key)
     except StoredFileMissing:
-        raise NotFound("未找到该文件。") from None
+        raise NotFound(N_("未找到该文件。")) from None
 
 
 def read_thumbnail(row: MaterialFile) -> bytes | None:

@@ -13,6 +13,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from app import timeutil
 from app.documents.uploads import EXTENSIONS
 from app.domain.catalogue import CATALOGUE
+from app.domain.catalogue.base import Step
 from app.models.accounts import Role
 from app.models.materials import FileStatus, MaterialFile
 from app.operations import OperationError
@@ -173,7 +174,9 @@ def slot_views(service, files, *, review_rows=None, only=None) -> list[dict]:
         review = review_rows.get(material.code)
         views.append({
             "code": material.code, "name_zh": material.name_zh, "name_en": material.name_en,
-            "note": material.note_zh, "required": material.required, "core": material.core,
+            # 主审要件 only matters where 容缺 may waive the others.
+            "note": material.note_zh, "required": material.required,
+            "core": material.core and service.has(Step.TOLERANCE),
             "shared": material.shared, "registry": material.registry_zh,
             "files": [file_json(f) for f in files if f.slot == material.code],
             "review": review,

@@ -8,6 +8,7 @@ from app.models.applications import Application, Certificate
 from app.operations.audit import verify_event_chain
 from app.operations.events import clocks_for
 from tests.conftest import api_token, local
+from tests.materials.helpers import api_materials
 
 FILE = {"service": "criminal_record", "data": {"applicant_type": "individual", "purpose": "入职"}}
 
@@ -124,10 +125,17 @@ def test_unit_query_needs_staff_relation_and_legal_provision_and_gets_a_letter(c
     no_law = client.post("/api/v1/applications", headers=enterprise, json={"service": "criminal_record", "data": {
         "applicant_type": "unit", "purpose": "招录", **subject, "relation": "planned_hire", "query_reason": "拟录用"}})
     assert no_law.status_code == 422 and no_law.get_json()["error"] == "unit.legal_provision"
+    lawful = {"applicant_type": "unit", "purpose": "招录", **subject, "relation": "planned_hire",
+              "legal_provision": "《校车安全管理条例》第二十三条", "query_reason": "拟录用为校车驾驶人"}
+    # The proof of hiring is uploaded, not promised: no letter goes out on a bare claim.
+    unproved = client.post("/api/v1/applications", headers=enterprise, json={"service": "criminal_record",
+                                                                            "data": lawful})
+    assert unproved.status_code == 422 and unproved.get_json()["error"] == "unit.employment_proof"
+    proof = api_materials(client, enterprise, "criminal_record", ["employment_proof"])
     good = client.post("/api/v1/applications", headers=enterprise, json={"service": "criminal_record", "data": {
-        "applicant_type": "unit", "purpose": "招录", **subject, "relation": "planned_hire",
-        "legal_provision": "《校车安全管理条例》第二十三条", "query_reason": "拟录用为校车驾驶人"}})
+        **lawful, "materials": proof}})
     assert good.status_code == 201, good.get_json()
+    assert [m["slot"] for m in good.get_json()["materials"]] == ["employment_proof"]
     application_id = good.get_json()["id"]
     _act(client, clerk, application_id, "accept")
     approved = _act(client, clerk, application_id, "approve").get_json()

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.domain.catalogue import get_service
 from app.extensions import db
 from app.models.accounts import Unit, User
 from app.models.applications import Application, ApplicationEvent
@@ -73,14 +74,16 @@ class ServiceHandler:
 
     def display_data(self, application: Application) -> list[tuple[str, str]]:
         """The application's data as (key, readable value) pairs for the clerk's page."""
+        names = {m.code: m.name_zh for m in get_service(application.service_code).materials}
+        labels = {"materials_provided": names, "materials_missing": names, **self.value_labels}
         rows = []
         for key, value in (application.data or {}).items():
             if isinstance(value, bool):
                 text = "是" if value else "否"
             elif isinstance(value, list | tuple):
-                text = "、".join(self.value_labels.get(key, {}).get(str(v), str(v)) for v in value)
+                text = "、".join(labels.get(key, {}).get(str(v), str(v)) for v in value)
             else:
-                text = self.value_labels.get(key, {}).get(str(value), "" if value is None else str(value))
+                text = labels.get(key, {}).get(str(value), "" if value is None else str(value))
             rows.append((key, text))
         return rows
 

@@ -10,6 +10,7 @@ from sqlalchemy import extract, func, select
 from app import timeutil
 from app.domain.catalogue import criminal_record as rules
 from app.domain.identifiers import mask_id_number
+from app.domain.text import N_
 from app.domain.workflow import Action, Actor, ActorKind
 from app.extensions import db
 from app.models.accounts import Role, User
@@ -52,23 +53,23 @@ class CriminalRecordHandler(ServiceHandler):
         today = timeutil.local(now).date()
         applicant_type = data.get("applicant_type")
         if applicant_type not in rules.APPLICANT_TYPES:
-            raise OperationError("applicant_type.invalid", "请选择申请类型。", field="applicant_type")
+            raise OperationError("applicant_type.invalid", N_("请选择申请类型。"), field="applicant_type")
         purpose = _text(data, "purpose")
         if not purpose:
-            raise OperationError("purpose.missing", "请填写证明用途。", field="purpose")
+            raise OperationError("purpose.missing", N_("请填写证明用途。"), field="purpose")
         clean: dict[str, Any] = {"applicant_type": applicant_type, "purpose": purpose,
                                  "channel": "terminal" if data.get("channel") == "terminal" else "online"}
 
         if applicant_type == "unit":
             if applicant.role_enum != Role.ENTERPRISE:
-                raise OperationError("unit.account", "单位查询须使用单位（企业）账号提交。", field="applicant_type")
+                raise OperationError("unit.account", N_("单位查询须使用单位（企业）账号提交。"), field="applicant_type")
             try:
                 rules.check_unit_query(data.get("relation"), data.get("legal_provision"), data.get("query_reason"))
             except rules.RuleViolation as violation:
                 raise refusal(violation) from None
             if not materials.has(data, "employment_proof"):
                 raise OperationError("unit.employment_proof",
-                                     "单位查询须上传被查询人的在职或拟招录证明（劳动合同或录用通知，加盖单位公章）。",
+                                     N_("单位查询须上传被查询人的在职或拟招录证明（劳动合同或录用通知，加盖单位公章）。"),
                                      field="employment_proof")
             clean.update(relation=data["relation"], legal_provision=_text(data, "legal_provision"),
                          query_reason=_text(data, "query_reason"))
@@ -76,23 +77,23 @@ class CriminalRecordHandler(ServiceHandler):
         elif applicant_type == "agent":
             if not materials.has(data, "power_of_attorney"):
                 raise OperationError("agent.power_of_attorney",
-                                     "委托他人代为申请的，须上传申请人签署的授权委托书及受托人身份证件。",
+                                     N_("委托他人代为申请的，须上传申请人签署的授权委托书及受托人身份证件。"),
                                      field="power_of_attorney")
             clean["power_of_attorney"] = True
             person = self._named_subject(data, registries)
             if applicant.id_number and person.id_number == applicant.id_number:
-                raise OperationError("agent.self", "为本人申请请选择“本人申请”。", field="applicant_type")
+                raise OperationError("agent.self", N_("为本人申请请选择“本人申请”。"), field="applicant_type")
         else:
             if applicant.role_enum != Role.CITIZEN or not applicant.id_number:
-                raise OperationError("individual.account", "本人申请须使用个人实名账号。", field="applicant_type")
+                raise OperationError("individual.account", N_("本人申请须使用个人实名账号。"), field="applicant_type")
             person = registries.person(applicant.id_number)
             if person is None:
-                raise OperationError("identity.unknown", "未能在户籍信息中核验您的身份，请到窗口办理。")
+                raise OperationError("identity.unknown", N_("未能在户籍信息中核验您的身份，请到窗口办理。"))
             is_foreigner = person.nationality != "CHN"
             if is_foreigner != (applicant_type == "foreigner"):
                 raise OperationError(
                     "applicant_type.mismatch",
-                    "外国人请选择“外国人申请”；中国公民请选择“本人申请”。", field="applicant_type")
+                    N_("外国人请选择“外国人申请”；中国公民请选择“本人申请”。"), field="applicant_type")
 
         if applicant_type == "foreigner":
             try:
@@ -102,7 +103,7 @@ class CriminalRecordHandler(ServiceHandler):
             region = person.residence_permit_region_code or person.hukou_region_code
             unit = unit_for_region("exit_entry", region or "")
             if unit is None:
-                raise OperationError("route.exit_entry", "未找到居住地县级公安机关出入境管理部门。")
+                raise OperationError("route.exit_entry", N_("未找到居住地县级公安机关出入境管理部门。"))
             clean["route"] = "exit_entry"
         else:
             unit, clean["route"] = self._station(person, data, registries)
@@ -129,7 +130,7 @@ class CriminalRecordHandler(ServiceHandler):
         name = _text(data, "subject_name")
         person = registries.person(id_number) if id_number else None
         if person is None or person.name != name:
-            raise OperationError("subject.mismatch", "被查询人姓名与身份证号码未能通过户籍信息核验。",
+            raise OperationError("subject.mismatch", N_("被查询人姓名与身份证号码未能通过户籍信息核验。"),
                                  field="subject_id_number")
         return person
 
@@ -138,14 +139,14 @@ class CriminalRecordHandler(ServiceHandler):
         if data.get("route") == "residence":
             if not person.residence_permit_region_code:
                 raise OperationError("route.no_residence_permit",
-                                     "您没有本地居住证，请选择在户籍地派出所申请。", field="route")
+                                     N_("您没有本地居住证，请选择在户籍地派出所申请。"), field="route")
             unit = unit_for_region("police_station", person.residence_permit_region_code)
             if unit is None:
-                raise OperationError("route.no_station", "居住地暂未开通网上受理，请选择户籍地派出所。", field="route")
+                raise OperationError("route.no_station", N_("居住地暂未开通网上受理，请选择户籍地派出所。"), field="route")
             return unit, "residence"
         household = registries.household_of(person.id_number)
         if household is None:
-            raise OperationError("route.no_hukou", "未查询到户籍信息，请选择居住地派出所或到窗口办理。", field="route")
+            raise OperationError("route.no_hukou", N_("未查询到户籍信息，请选择居住地派出所或到窗口办理。"), field="route")
         return unit_by_code(household.station_unit_code), "hukou"
 
     def _requests_this_year(self, id_number: str, year: int) -> int:
@@ -166,8 +167,8 @@ class CriminalRecordHandler(ServiceHandler):
         if has_record and application.data.get("applicant_type") != "unit":
             raise OperationError(
                 "criminal_record.has_record",
-                "法院生效判决信息显示该人员有犯罪记录，不能出具无犯罪记录证明；"
-                "请作出不予出具决定（将出具《不予出具无犯罪记录证明通知书》）。",
+                N_("法院生效判决信息显示该人员有犯罪记录，不能出具无犯罪记录证明；"
+                   "请作出不予出具决定（将出具《不予出具无犯罪记录证明通知书》）。"),
                 status=409,
             )
         return {"result": "record" if has_record else "no_record"}

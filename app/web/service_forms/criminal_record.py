@@ -1,7 +1,7 @@
 """无犯罪记录证明 filing form, and the applicant's correction and withdrawal forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.web.service_forms import service_data
@@ -22,14 +22,13 @@ class CriminalRecordForm(FlaskForm):
                                description=_l("代理人申请或单位查询时填写。"))
     subject_id_number = StringField(_l("被查询人公民身份号码"), validators=[Optional(), Length(max=18)],
                                     render_kw={"autocomplete": "off"})
-    power_of_attorney = BooleanField(_l("我已取得申请人签署的授权委托书，并将在窗口核验时出示"))
     relation = RadioField(_l("被查询人与本单位的关系"), choices=[("staff", _l("在职人员")), ("planned_hire", _l("拟招录人员"))],
                           validators=[Optional()])
     legal_provision = TextAreaField(_l("法律依据"), validators=[Optional(), Length(max=500)],
                                     description=_l("写明法律、行政法规中有犯罪记录人员不得从事该职业的具体条款。"))
     query_reason = TextAreaField(_l("查询理由"), validators=[Optional(), Length(max=500)])
     purpose_detail = TextAreaField(_l("具体用途说明"), validators=[Optional(), Length(max=500)],
-                                   description=_l("同一年度内申请超过3次的须填写，并在窗口核验时提供用途证明。"))
+                                   description=_l("同一年度内申请超过3次的须填写，并在下方上传用途证明材料。"))
     submit = SubmitField(_l("提交申请"))
 
     service_data = service_data
