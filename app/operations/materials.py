@@ -23,7 +23,7 @@ from hashlib import sha256
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from app import timeutil
 from app.documents import uploads
@@ -558,9 +558,13 @@ def purge(*, now: datetime) -> dict[str, int]:
         db.session.delete(row)
     db.session.commit()
     cutoff = now - timedelta(days=config["MATERIAL_RETENTION_DAYS"])
+    # A matter closed when its last event happened (the event log, not the row's write time).
+    closed = (select(ApplicationEvent.application_id, func.max(ApplicationEvent.occurred_at).label("at"))
+              .group_by(ApplicationEvent.application_id).subquery())
     expired = list(db.session.scalars(
         select(MaterialFile).join(Application, MaterialFile.application_id == Application.id)
-        .where(Application.state.in_([s.value for s in FINAL_STATES]), Application.updated_at < cutoff,
+        .join(closed, closed.c.application_id == Application.id)
+        .where(Application.state.in_([s.value for s in FINAL_STATES]), closed.c.at < cutoff,
                MaterialFile.status != FileStatus.PURGED)))
     for row in expired:
         for key in (row.storage_key, row.thumbnail_key):
