@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # allow `python bench/run.py`
     sys.path.insert(0, str(REPO))
 
-from bench import bench_documents, bench_engine, bench_filing, bench_sweep  # noqa: E402
+from bench import bench_documents, bench_engine, bench_filing, bench_sweep, bench_uploads  # noqa: E402
 
 RESULTS_DIR = REPO / "bench" / "results"
 LATEST = RESULTS_DIR / "latest.json"
@@ -206,6 +206,22 @@ def render_table(results: dict) -> str:
                 share = f", {r['share_of_baseline']:.1%} of the baseline" if "share_of_baseline" in r else ""
                 lines.append(f"   {name:<9} {r['filed']} filed, median {r['median_ms']} ms, p95 {r['p95_ms']} ms, "
                              f"{r['per_s']} /s{share}")
+    uploads = results.get("uploads")
+    if uploads:
+        lines.append("")
+        lines.append(f"5. Uploading {uploads['photo_mb']} MB photos through the API ({uploads['database']}, "
+                     f"gunicorn 2 workers, 1 Celery worker, {uploads['baseline']['clients']} clients)")
+        for name in ("baseline", "local", "s3"):
+            if name in uploads:
+                r = uploads[name]
+                share = f", {r['share_of_baseline']:.1%} of the baseline" if "share_of_baseline" in r else ""
+                lines.append(f"   {name:<9} {r['uploads']} uploads, median {r['median_ms']} ms, {r['per_s']} /s, "
+                             f"{r['mb_per_s']} MB/s{share}")
+                if "to_thumbnail" in r:
+                    t = r["to_thumbnail"]
+                    lines.append(f"             upload → thumbnail ready: median {t['thumbnail_median_ms']} ms, "
+                                 f"max {t['thumbnail_max_ms']} ms ({t['samples']} one at a time; the upload "
+                                 f"itself {t['upload_median_ms']} ms)")
     return "\n".join(line.rstrip() for line in lines)
 
 
@@ -226,6 +242,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--renders", type=int, help="certificate renders timed")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark databases")
     parser.add_argument("--filings", type=int, default=300, help="filings posted in the filing benchmark")
+    parser.add_argument("--uploads", type=int, default=24, help="5 MB photos posted in the upload benchmark")
     parser.add_argument("--before", type=Path, default=None,
                         help="another checkout to measure the filing API on too (e.g. a git worktree of an "
                              "earlier commit)")
@@ -278,6 +295,10 @@ def main(argv: list[str] | None = None) -> dict:
         _log(f"· filing under {bench_filing.CLIENTS} clients on {database_label(target or 'sqlite')} …")
         results["filing"] = {"database": database_label(target or "sqlite"),
                              **bench_filing.bench_filing(target, filings=args.filings, before=args.before)}
+        _log(f"· uploads of {bench_uploads.PHOTO_MB:.0f} MB photos under {bench_uploads.CLIENTS} clients "
+             f"(local files and S3) on {database_label(target or 'sqlite')} …")
+        results["uploads"] = {"database": database_label(target or "sqlite"),
+                              **bench_uploads.bench_uploads(target, uploads=args.uploads)}
     results["elapsed_s"] = round(time.perf_counter() - started, 1)
 
     print(render_table(results))
