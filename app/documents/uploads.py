@@ -92,7 +92,7 @@ def _image(data: bytes, media_type: str, *, max_pixels: int) -> CleanFile:
     out = io.BytesIO()
     if media_type == JPEG:
         image = image.convert("RGB") if image.mode not in ("RGB", "L") else image
-        image.save(out, "JPEG", quality=90, optimize=True)
+        image.save(out, "JPEG", quality=90)  # no optimize pass: it doubles the time for ~7 % less
     else:
         if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
             image = image.convert("RGBA")
