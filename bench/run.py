@@ -130,6 +130,10 @@ def _rate(result: dict, workers: str) -> str:
     return f"{figures['per_s']:.1f} /s ({figures['ms_per_document']:.0f} ms each, {figures['documents']} documents)"
 
 
+def _share(result: dict) -> str:
+    return f", {result['share_of_baseline']:.1%} of the baseline" if "share_of_baseline" in result else ""
+
+
 def render_table(results: dict) -> str:
     lines: list[str] = []
     machine = results["machine"]
@@ -203,9 +207,8 @@ def render_table(results: dict) -> str:
         for name in ("baseline", "after", "before"):
             if name in filing:
                 r = filing[name]
-                share = f", {r['share_of_baseline']:.1%} of the baseline" if "share_of_baseline" in r else ""
                 lines.append(f"   {name:<9} {r['filed']} filed, median {r['median_ms']} ms, p95 {r['p95_ms']} ms, "
-                             f"{r['per_s']} /s{share}")
+                             f"{r['per_s']} /s{_share(r)}")
     uploads = results.get("uploads")
     if uploads:
         lines.append("")
@@ -214,9 +217,8 @@ def render_table(results: dict) -> str:
         for name in ("baseline", "local", "s3"):
             if name in uploads:
                 r = uploads[name]
-                share = f", {r['share_of_baseline']:.1%} of the baseline" if "share_of_baseline" in r else ""
                 lines.append(f"   {name:<9} {r['uploads']} uploads, median {r['median_ms']} ms, {r['per_s']} /s, "
-                             f"{r['mb_per_s']} MB/s{share}")
+                             f"{r['mb_per_s']} MB/s{_share(r)}")
                 if "to_thumbnail" in r:
                     t = r["to_thumbnail"]
                     lines.append(f"             upload → thumbnail ready: median {t['thumbnail_median_ms']} ms, "
