@@ -21,6 +21,12 @@ SUBSCRIBERS = (
 TASK_MODULES = (documents, materials, notifications, sla)
 
 
+def on_event_recorded(application, **kwargs) -> None:
+    """The one receiver of `event_recorded`: blinker calls its receivers in no set order (a set
+    of ids), so the subscribers are called from here, in the order above."""
+    for subscriber in SUBSCRIBERS:
+        subscriber(application, **kwargs)
+
+
 def connect() -> None:
-    for receiver in SUBSCRIBERS:
-        event_recorded.connect(receiver)  # blinker keeps one connection per receiver
+    event_recorded.connect(on_event_recorded)  # blinker keeps one connection per receiver
