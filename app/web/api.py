@@ -5,11 +5,14 @@ API call, so the API needs no CSRF token.
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, jsonify, request
+from io import BytesIO
+
+from flask import Blueprint, current_app, g, jsonify, request, send_file
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app import timeutil
+from app.documents.uploads import EXTENSIONS
 from app.domain.catalogue import CATALOGUE
 from app.domain.workflow import Action
 from app.extensions import csrf, limiter
@@ -234,6 +237,17 @@ def upload_material(application_id: int, code: str):
                                        data=sent.read(material_ops.max_file_bytes() + 1), filename=sent.filename,
                                        application=application, now=timeutil.now())
     return jsonify(file_json(staged.file, duplicate=staged.duplicate)), 200 if staged.duplicate else 201
+
+
+@bp.route("/materials/<int:file_id>")
+def material(file_id: int):
+    """A material file, to its owner and the staff of the handling unit (staff reads recorded)."""
+    row = material_ops.visible_file(g.api_user, file_id, visible_application=application_ops.get_visible)
+    material_ops.log_staff_view(g.api_user, row, "download")
+    response = send_file(BytesIO(material_ops.read_bytes(row)), mimetype=row.media_type, as_attachment=True,
+                         download_name=f"{row.slot}-{row.id}.{EXTENSIONS[row.media_type]}")
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/applications/<int:application_id>/documents/<int:document_id>")

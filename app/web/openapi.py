@@ -211,6 +211,14 @@ PATHS.update({
                           **_error_responses(401, 404, 409, 413, 422)},
         }
     },
+    "/materials/{file_id}": {
+        "get": {
+            "summary": "Download a material file (the owner, or staff of the handling unit; staff reads are recorded)",
+            "parameters": [{"name": "file_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "responses": {"200": {"description": "The file", "content": {
+                "image/jpeg": {}, "image/png": {}, "application/pdf": {}}}, **_error_responses(401, 404)},
+        }
+    },
     "/applications/{application_id}/documents/{document_id}": {
         "get": {
             "summary": "Download a document (PDF) of the application",

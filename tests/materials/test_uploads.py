@@ -251,3 +251,19 @@ def test_a_file_swapped_in_storage_is_named_by_audit_verify_files(app, client):
     assert "power_of_attorney" in broken.output and "SHA-256" in broken.output
     # Without --files only the chain is checked (it is intact: the event itself was not touched).
     assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+
+
+def test_the_api_serves_a_file_to_its_owner_and_the_unit_and_404_to_others(app, client):
+    created = _file_agent_application(client)
+    [row] = rows(app)
+    url = f"/api/v1/materials/{row.id}"
+    own = client.get(url, headers=api_token(client, "citizen"))
+    assert own.status_code == 200 and own.data == stored(app, row.storage_key)
+    assert own.headers["Cache-Control"] == "no-store" and "attachment" in own.headers["Content-Disposition"]
+    assert client.get(url, headers=api_token(client, "citizen2")).status_code == 404
+    assert client.get(url, headers=api_token(client, "clerk_jianan")).status_code == 404
+    assert client.get(url).status_code == 401
+    assert client.get(url, headers=api_token(client, "clerk")).status_code == 200
+    with app.app_context():
+        logged = list(db.session.scalars(select(AccessLog.detail).where(AccessLog.action == "material.download")))
+    assert logged == [f"application={created['id']} slot=power_of_attorney"]
