@@ -32,7 +32,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from app.jobs import dispatchers
     from app.operations import subscribers
-    from app.web import i18n, security, templating
+    from app.web import i18n, security, static_files, templating
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
@@ -43,6 +43,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     security.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
+    static_files.init_app(app)
     subscribers.connect()
     dispatchers.init_app(app)
 

@@ -7,6 +7,7 @@ embedding in HTML templates; `qr_png` gives PNG bytes for screens and downloads;
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import xml.etree.ElementTree as ET
 
@@ -66,6 +67,12 @@ def qr_matrix(data: str) -> list[list[bool]]:
     return _qr(data).get_matrix()
 
 
+# A QR code of a URL never changes: each is drawn once per process (qrcode's mask search is
+# the slow part of a tracking page otherwise). A few thousand entries of a few KB each.
+QR_CACHE_SIZE = 4096
+
+
+@functools.lru_cache(maxsize=QR_CACHE_SIZE)
 def qr_svg(data: str) -> str:
     """Inline SVG markup (no XML declaration, no fixed size, no ids) for `data`.
 
@@ -83,6 +90,7 @@ def qr_svg(data: str) -> str:
     return ET.tostring(root, encoding="unicode")
 
 
+@functools.lru_cache(maxsize=QR_CACHE_SIZE)
 def qr_png(data: str, *, box_size: int = 8) -> bytes:
     """PNG bytes of the QR code for `data` (black on white, `box_size` pixels per module)."""
     code = _qr(data)

@@ -9,8 +9,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from app.domain import workflow
 from app.domain.catalogue import CATALOGUE, get_service
@@ -20,7 +21,7 @@ from app.domain.workflow import Action, Actor, Decision, State, TransitionRefuse
 from app.extensions import db
 from app.models.accounts import Unit, User
 from app.models.applications import Application, ApplicationEvent
-from app.operations import NotFound, OperationError, materials, tolerance
+from app.operations import NotFound, OperationError, cursors, materials, tolerance
 from app.operations.access import actor_for, get_visible, visibility_filter  # noqa: F401 (re-exported)
 from app.operations.audit import log_access
 from app.operations.events import event_records, record
@@ -155,14 +156,19 @@ def allowed_actions_for(user: User, application: Application) -> list[Action]:
 # --- reading ------------------------------------------------------------------------------
 
 
-def list_visible(user: User, *, page: int, per_page: int) -> tuple[list[Application], int]:
+def list_visible(user: User, *, per_page: int, after: str | None = None) -> tuple[list[Application], int, str | None]:
+    """Newest first: one page, the total, and the cursor of the next page (None on the last)."""
     condition = visibility_filter(user)
     total = db.session.scalar(select(func.count(Application.id)).where(condition)) or 0
-    items = db.session.scalars(
-        select(Application).where(condition).order_by(Application.created_at.desc(), Application.id.desc())
-        .limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return list(items), total
+    query = select(Application).where(condition)
+    position = cursors.decode(after)
+    if position is not None and position[0] is not None:
+        query = query.where(tuple_(Application.created_at, Application.id) < tuple_(*position))
+    items = list(db.session.scalars(
+        query.order_by(Application.created_at.desc(), Application.id.desc()).limit(per_page + 1)))
+    more = len(items) > per_page
+    items = items[:per_page]
+    return items, total, cursors.encode(items[-1].created_at, items[-1].id) if more else None
 
 
 def log_staff_access(user: User, application: Application, action: str) -> None:
@@ -177,7 +183,8 @@ def log_staff_access(user: User, application: Application, action: str) -> None:
 def by_tracking_token(token: str) -> Application | None:
     if not token or len(token) > 64:
         return None
-    return db.session.scalar(select(Application).where(Application.tracking_token == token))
+    return db.session.scalar(select(Application).options(joinedload(Application.unit))
+                             .where(Application.tracking_token == token))
 
 
 def stored_clocks(application: Application) -> Clocks:

@@ -37,12 +37,14 @@ def _stamp() -> tuple:
     """What the calendar depends on, checked once per transaction (not per deadline)."""
     stamp = db.session.info.get(_STAMP_KEY)
     if stamp is None:
-        overrides = db.session.execute(
-            select(func.count(CalendarOverrideRow.id), func.max(CalendarOverrideRow.created_at))
-        ).one()
-        years = db.session.execute(
-            select(func.count(CalendarYearRow.year), func.max(CalendarYearRow.created_at))).one()
-        stamp = db.session.info[_STAMP_KEY] = (str(db.engine.url), tuple(overrides), tuple(years))
+        # One round trip for both tables (every page that shows a deadline asks).
+        row = db.session.execute(select(
+            select(func.count(CalendarOverrideRow.id)).scalar_subquery(),
+            select(func.max(CalendarOverrideRow.created_at)).scalar_subquery(),
+            select(func.count(CalendarYearRow.year)).scalar_subquery(),
+            select(func.max(CalendarYearRow.created_at)).scalar_subquery(),
+        )).one()
+        stamp = db.session.info[_STAMP_KEY] = (str(db.engine.url), tuple(row))
     return stamp
 
 

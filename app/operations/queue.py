@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models.accounts import User
 from app.models.applications import Application
-from app.operations import OperationError, lights
+from app.operations import OperationError, cursors, lights
 from app.operations.applications import get_visible
 
 
@@ -23,7 +24,9 @@ class QueueFilters:
     number: str | None = None
 
 
-def queue(user: User, filters: QueueFilters, *, now: datetime, page: int, per_page: int):
+def queue(user: User, filters: QueueFilters, *, now: datetime, per_page: int, after: str | None = None):
+    """One page of the unit's open items by deadline (no deadline last), the total, and the
+    cursor of the next page (None on the last)."""
     condition = [Application.unit_id == user.unit_id, lights.open_matters()]
     if filters.service:
         condition.append(Application.service_code == filters.service)
@@ -36,12 +39,21 @@ def queue(user: User, filters: QueueFilters, *, now: datetime, page: int, per_pa
     if filters.light in ("red", "yellow", "green"):
         condition.append(getattr(lights, filters.light)(now))
     total = db.session.scalar(select(func.count(Application.id)).where(*condition)) or 0
-    items = db.session.scalars(
-        select(Application).where(*condition)
+    position = cursors.decode(after)
+    if position is not None:
+        due, last_id = position
+        condition.append(
+            and_(Application.work_due_at.is_(None), Application.id > last_id) if due is None else or_(
+                Application.work_due_at > due, and_(Application.work_due_at == due, Application.id > last_id),
+                Application.work_due_at.is_(None)))
+    items = list(db.session.scalars(
+        select(Application).where(*condition).options(selectinload(Application.claimed_by))
         .order_by(Application.work_due_at.asc().nulls_last(), Application.id)
-        .limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return list(items), total
+        .limit(per_page + 1)
+    ))
+    more = len(items) > per_page
+    items = items[:per_page]
+    return items, total, cursors.encode(items[-1].work_due_at, items[-1].id) if more else None
 
 
 def claim(user: User, application_id: int, *, now: datetime, idle: timedelta) -> None:

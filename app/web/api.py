@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import Blueprint, current_app, g, jsonify, request, send_file
+from flask import Blueprint, Response, current_app, g, jsonify, request, send_file
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -22,9 +22,10 @@ from app.operations import applications as application_ops
 from app.operations import certificates as certificate_ops
 from app.operations import materials as material_ops
 from app.web.downloads import send_document
+from app.web.i18n import select_locale
 from app.web.materials import file_json, limit_upload_size, too_large_message
 from app.web.openapi import openapi_document
-from app.web.presenters import application_json, tracking_json
+from app.web.presenters import application_json, revalidate, tracking_etag, tracking_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -162,11 +163,11 @@ def create_application():
 
 @bp.route("/applications", methods=["GET"])
 def list_applications():
-    page = _int_arg("page", 1, 1, 10_000)
     per_page = _int_arg("per_page", 20, 1, MAX_PAGE_SIZE)
-    items, total = application_ops.list_visible(g.api_user, page=page, per_page=per_page)
+    items, total, following = application_ops.list_visible(g.api_user, per_page=per_page,
+                                                           after=request.args.get("after"))
     return jsonify(
-        page=page, per_page=per_page, total=total,
+        per_page=per_page, total=total, next=following,
         items=[
             {"id": a.id, "number": a.number, "service": a.service_code, "status": a.state,
              "statutory_due_at": a.statutory_due_at.isoformat() if a.statutory_due_at else None,
@@ -264,7 +265,12 @@ def track(token: str):
     application = application_ops.by_tracking_token(token)
     if application is None:
         return api_error("not_found", _("未找到该办件，请核对二维码或查询码。"), 404)
-    return jsonify(tracking_json(application, now=timeutil.now()))
+    now = timeutil.now()
+    explain = request.args.get("explain") == "1"
+    tag = tracking_etag(application, now, "api", select_locale(), str(explain))
+    if tag in request.if_none_match:
+        return revalidate(Response(status=304), tag)
+    return revalidate(jsonify(tracking_json(application, now=now, explain=explain)), tag)
 
 
 @bp.route("/verify/<number>")

@@ -24,7 +24,7 @@ bp.before_request(require_applicant)
 
 @bp.route("/")
 def dashboard():
-    items, total = application_ops.list_visible(current_user, page=1, per_page=50)
+    items, total, _following = application_ops.list_visible(current_user, per_page=50)
     return render_template("citizen/dashboard.html", applications=items, total=total)
 
 

@@ -88,15 +88,12 @@ def queue():
         mine=request.args.get("mine") == "1",
         number=request.args.get("number") or None,
     )
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page = 1
     now = timeutil.now()
-    items, total = queue_ops.queue(current_user, filters, now=now, page=page, per_page=PER_PAGE)
+    after = request.args.get("after")
+    items, total, following = queue_ops.queue(current_user, filters, now=now, per_page=PER_PAGE, after=after)
     rows = [{"a": a, "light": light(State(a.state), application_ops.stored_clocks(a), now)} for a in items]
     return render_template(
-        "clerk/queue.html", rows=rows, total=total, page=page, pages=max(1, -(-total // PER_PAGE)),
+        "clerk/queue.html", rows=rows, total=total, following=following, first=bool(after),
         filters=filters, services=CATALOGUE.values(), open_states=[s for s in State if s in OPEN_STATES],
         state_label=STATE_NAMES,
     )

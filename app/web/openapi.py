@@ -144,12 +144,14 @@ PATHS.update({
         "get": {
             "summary": "The caller's own applications, or the staff member's unit's, newest first",
             "parameters": [
-                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {"name": "after", "in": "query", "schema": {"type": "string"},
+                 "description": "the `next` cursor of the previous page (keyset pagination)"},
                 {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
             ],
             "responses": {"200": {"description": "A page", "content": _json({
                 "type": "object",
-                "properties": {"page": {"type": "integer"}, "per_page": {"type": "integer"},
+                "properties": {"next": {"type": ["string", "null"], "description": "cursor of the next page"},
+                               "per_page": {"type": "integer"},
                                "total": {"type": "integer"}, "items": {"type": "array", "items": {"type": "object"}}},
             })}, **_error_responses(401, 422)},
         },

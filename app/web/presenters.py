@@ -2,6 +2,7 @@
 or anyone holding the tracking QR code (masked, no reasons that may hold personal data)."""
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -161,9 +162,10 @@ def application_json(application: Application, *, now: datetime, allowed: list[A
     }
 
 
-def tracking_json(application: Application, *, now: datetime) -> dict:
-    """For anyone holding the QR code: masked, no reasons or data."""
-    clocks = clocks_for(application)
+def tracking_json(application: Application, *, now: datetime, explain: bool = False) -> dict:
+    """For anyone holding the QR code: masked, no reasons or data. `explain`: with each clock's
+    "why this date" steps (built only when someone asks for them)."""
+    clocks = clocks_for(application, explain=explain)
     current_light = light(State(application.state), clocks, now)
     service = get_service(application.service_code)
     return {
@@ -183,3 +185,19 @@ def tracking_json(application: Application, *, now: datetime) -> dict:
         "clocks": running_clocks(application, clocks, now),
         "timeline": timeline(application, public=True),
     }
+
+
+def tracking_etag(application, now, *parts: str) -> str:
+    """Changes with every event and with the minute (the time left is shown to the minute); a
+    reload within that is a 304, rendered from nothing. The page holds no personal data beyond
+    the masked name, and the token is its capability, so only the browser keeps it."""
+    minute = timeutil.local(now).strftime("%Y%m%d%H%M")
+    return hashlib.sha256("|".join((str(application.id), str(application.event_count), application.state, minute,
+                                    *parts)).encode()).hexdigest()[:32]
+
+
+def revalidate(response, tag: str):
+    """A public page the browser may keep but must check (ETag) before showing it again."""
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response

@@ -100,7 +100,7 @@ def init_app(app: Flask) -> None:
         mask_name=mask_name,
         mask_uscc=mask_uscc,
         limit_text=limit_text,
-        reject_page=lambda args: {k: v for k, v in args.items() if k != "page"},
+        reject_page=lambda args: {k: v for k, v in args.items() if k not in ("page", "after")},
         local_time=local_time,
     )
     from app.domain.workflow import STATE_NAMES

@@ -1,12 +1,13 @@
 """Public tracking page opened from a QR code: /t/<token> (the token is the capability)."""
-from flask import Blueprint, Response, abort, render_template, url_for
+from flask import Blueprint, Response, abort, make_response, render_template, request, url_for
 
 from app import timeutil
 from app.documents.qr import qr_png, qr_svg
 from app.extensions import limiter
 from app.operations.applications import by_tracking_token
 from app.web.guards import allow_public
-from app.web.presenters import tracking_json
+from app.web.i18n import large_text, select_locale
+from app.web.presenters import revalidate, tracking_etag, tracking_json
 
 bp = Blueprint("track", __name__, url_prefix="/t")
 bp.before_request(allow_public)
@@ -23,9 +24,18 @@ def _load(token: str):
 @limiter.limit("60 per minute")
 def page(token: str):
     application = _load(token)
+    now = timeutil.now()
+    explain = request.args.get("explain") == "1"
+    tag = tracking_etag(application, now, "page", select_locale(), "1" if large_text() else "0", str(explain))
+    if tag in request.if_none_match:
+        return revalidate(Response(status=304), tag)
     url = url_for("track.page", token=token, _external=True)
-    return render_template("track/page.html", t=tracking_json(application, now=timeutil.now()),
-                           qr=qr_svg(url), token=token, url=url)
+    response = make_response(render_template("track/page.html", t=tracking_json(application, now=now, explain=explain),
+                                             qr=qr_svg(url), token=token, url=url, explain=explain))
+    return revalidate(response, tag)
+
+
+
 
 
 @bp.route("/<token>/qr.png")

@@ -1,0 +1,28 @@
+"""Keyset pagination (a leaf): a page is "the rows after this one" in the list's order, so
+page 1,000 of a long queue costs what page 1 does (no OFFSET scan). A cursor is the last row's
+sort key, as an opaque URL-safe string; one that does not parse starts from the beginning."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from app import timeutil
+
+
+def encode(moment: datetime | None, row_id: int) -> str:
+    stamp = "" if moment is None else timeutil.local(moment).astimezone(timeutil.UTC).strftime("%Y%m%dT%H%M%S%f")
+    return f"{stamp}~{row_id}"
+
+
+def decode(cursor: str | None) -> tuple[datetime | None, int] | None:
+    if not cursor or len(cursor) > 40 or "~" not in cursor:
+        return None
+    stamp, _, row_id = cursor.partition("~")
+    if not row_id.isdigit() or len(row_id) > 12:
+        return None
+    if not stamp:
+        return None, int(row_id)
+    try:
+        moment = datetime.strptime(stamp, "%Y%m%dT%H%M%S%f").replace(tzinfo=timeutil.UTC)
+    except ValueError:
+        return None
+    return moment, int(row_id)
