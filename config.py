@@ -48,6 +48,8 @@ class Config:
     LANGUAGES = ("zh", "en")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Off only for the page benchmarks (bench/bench_pages.py), never in production.
+    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     # Per-account login throttle: this many failures lock the account for LOGIN_LOCK_MINUTES.
     LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
     LOGIN_LOCK_MINUTES = env_int("LOGIN_LOCK_MINUTES", 15)
@@ -151,6 +153,8 @@ class ProductionConfig(Config):
             for name in ("SECRET_KEY", "DATABASE_URL", "SIGNING_KEYS", "BROKER_URL")
             if not os.environ.get(name)
         ]
+        if not env_bool("RATELIMIT_ENABLED", True):
+            missing.append("RATELIMIT_ENABLED must not be off")
         if os.environ.get("STORAGE_BACKEND") != "s3" or not os.environ.get("S3_BUCKET"):
             missing.append("STORAGE_BACKEND=s3 and S3_BUCKET (files must be shared by every server)")
         if missing:

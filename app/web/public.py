@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from app.domain.catalogue import CATALOGUE
 from app.web.auth import safe_next
 from app.web.guards import allow_public
-from app.web.i18n import LANG_COOKIE, LARGE_TEXT_COOKIE
+from app.web.i18n import LANG_COOKIE, LARGE_TEXT_COOKIE, select_locale
 
 bp = Blueprint("public", __name__)
 bp.before_request(allow_public)
@@ -24,9 +25,21 @@ LIMIT_NAMES = {
 ONE_YEAR = 365 * 24 * 3600
 
 
+# The catalogue does not change while the process runs: its list is rendered once per language.
+_SERVICE_LISTS: dict[str, Markup] = {}
+
+
+def service_list() -> Markup:
+    language = select_locale()
+    if language not in _SERVICE_LISTS:
+        _SERVICE_LISTS[language] = Markup(render_template(  # noqa: S704 (an autoescaped template)
+            "public/_service_list.html", services=[s for s in CATALOGUE.values() if s.listed]))
+    return _SERVICE_LISTS[language]
+
+
 @bp.route("/")
 def home():
-    return render_template("public/home.html", services=[s for s in CATALOGUE.values() if s.listed])
+    return render_template("public/home.html", service_list=service_list())
 
 
 def _back():
