@@ -152,17 +152,20 @@ def _scope(owner: User, service: Service, slot: str, application: Application | 
         raise OperationError("material.not_requested", N_("这项材料不在需补正或需补齐的范围内。"), status=409)
 
 
-def _in_slot(owner: User, service: Service, slot: str, application: Application | None) -> list[MaterialFile]:
+def _in_scope(owner: User, service: Service, application: Application | None) -> list[MaterialFile]:
+    """The files one application has or will have: staged for it, and (once filed) current."""
     files = staged_files(owner, service_code=service.code, application=application)
     if application is not None:
         files += [f for f in current_files(application) if f.status == FileStatus.CURRENT]
-    return [f for f in files if f.slot == slot]
+    return files
+
+
+def _in_slot(owner: User, service: Service, slot: str, application: Application | None) -> list[MaterialFile]:
+    return [f for f in _in_scope(owner, service, application) if f.slot == slot]
 
 
 def _check_total(owner: User, service: Service, application: Application | None, adding: int) -> None:
-    files = staged_files(owner, service_code=service.code, application=application)
-    if application is not None:
-        files += [f for f in current_files(application) if f.status == FileStatus.CURRENT]
+    files = _in_scope(owner, service, application)
     if sum(f.size for f in files if not f.from_wallet) + adding > max_application_bytes():
         raise TooLarge(N_("一件申请的材料合计不能超过 %(mb)s MB，请压缩后重新上传。"),
                        mb=current_app.config["MATERIAL_MAX_APPLICATION_MB"])
