@@ -63,7 +63,7 @@ test-postgres: test-venv
 test: test-venv test-system-deps lint test-sqlite test-postgres
 
 bench: test-venv
-	@bash scripts/ensure-system-packages.sh $(APT_PACKAGES) redis-server
+	@bash scripts/ensure-system-packages.sh $(APT_PACKAGES) redis-server wrk
 	$(PY) -m bench.run $(BENCH_ARGS)
 
 translations: venv

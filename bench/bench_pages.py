@@ -116,8 +116,8 @@ def _load_1m() -> float:
 
 def wrk(url: str, headers: dict[str, str], seconds: int, script: Path) -> dict:
     """One wrk run: req/s over every response received, p50/p95 latency, statuses and errors."""
-    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{round(seconds)}s",  # whole seconds only "--timeout", f"{WRK_TIMEOUT_S}s",
-               "-s", str(script)]
+    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{round(seconds)}s",  # wrk takes whole seconds only
+               "--timeout", f"{WRK_TIMEOUT_S}s", "-s", str(script)]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     completed = subprocess.run([*command, url], capture_output=True, text=True, check=False,

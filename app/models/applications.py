@@ -17,15 +17,15 @@ class Application(db.Model):
 
     __tablename__ = "applications"
     __table_args__ = (
-        Index("ix_applications_queue", "unit_id", "work_due_at"),
+        Index("ix_applications_queue", "unit_id", "work_due_at", "id"),
         # Counting a unit's open items from the index alone, without reading its whole history.
         Index("ix_applications_unit_state", "unit_id", "state", "service_code"),
         Index("ix_applications_next_timer_at", "next_timer_at"),
         Index("ix_applications_applicant", "applicant_user_id", "created_at"),
         # The staff API list (newest first) and the queue filtered by state or service (by deadline).
-        Index("ix_applications_unit_created", "unit_id", "created_at"),
-        Index("ix_applications_unit_state_due", "unit_id", "state", "work_due_at"),
-        Index("ix_applications_unit_service_due", "unit_id", "service_code", "work_due_at"),
+        Index("ix_applications_unit_created", "unit_id", "created_at", "id"),
+        Index("ix_applications_unit_state_due", "unit_id", "state", "work_due_at", "id"),
+        Index("ix_applications_unit_service_due", "unit_id", "service_code", "work_due_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -156,10 +156,11 @@ def allowed_actions_for(user: User, application: Application) -> list[Action]:
 # --- reading ------------------------------------------------------------------------------
 
 
-def list_visible(user: User, *, per_page: int, after: str | None = None) -> tuple[list[Application], int, str | None]:
-    """Newest first: one page, the total, and the cursor of the next page (None on the last)."""
+def list_visible(user: User, *, per_page: int, after: str | None = None):
+    """Newest first: one page, the total (counted up to a cap), and the cursor of the next page
+    (None on the last)."""
     condition = visibility_filter(user)
-    total = db.session.scalar(select(func.count(Application.id)).where(condition)) or 0
+    total = cursors.capped_count(Application.id, condition)
     query = select(Application).where(condition)
     position = cursors.decode(after)
     if position is not None and position[0] is not None:

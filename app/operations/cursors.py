@@ -1,11 +1,32 @@
 """Keyset pagination (a leaf): a page is "the rows after this one" in the list's order, so
 page 1,000 of a long queue costs what page 1 does (no OFFSET scan). A cursor is the last row's
-sort key, as an opaque URL-safe string; one that does not parse starts from the beginning."""
+sort key, as an opaque URL-safe string; one that does not parse starts from the beginning.
+Totals are counted up to COUNT_CAP."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func, select
+
 from app import timeutil
+from app.extensions import db
+
+# Counting is exact up to here; beyond it a list says "more than 1,000" (counting 300,000 rows
+# on every page view costs more than the page).
+COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class Total:
+    count: int
+    more: bool  # there are more than `count` (= COUNT_CAP)
+
+
+def capped_count(column, *conditions) -> Total:
+    rows = select(column).where(*conditions).limit(COUNT_CAP + 1).subquery()
+    counted = db.session.scalar(select(func.count()).select_from(rows)) or 0
+    return Total(min(counted, COUNT_CAP), counted > COUNT_CAP)
 
 
 def encode(moment: datetime | None, row_id: int) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -25,8 +25,8 @@ class QueueFilters:
 
 
 def queue(user: User, filters: QueueFilters, *, now: datetime, per_page: int, after: str | None = None):
-    """One page of the unit's open items by deadline (no deadline last), the total, and the
-    cursor of the next page (None on the last)."""
+    """One page of the unit's open items by deadline (no deadline last), the total (counted up
+    to a cap), and the cursor of the next page (None on the last)."""
     condition = [Application.unit_id == user.unit_id, lights.open_matters()]
     if filters.service:
         condition.append(Application.service_code == filters.service)
@@ -38,7 +38,7 @@ def queue(user: User, filters: QueueFilters, *, now: datetime, per_page: int, af
         condition.append(Application.number == filters.number.strip().upper())
     if filters.light in ("red", "yellow", "green"):
         condition.append(getattr(lights, filters.light)(now))
-    total = db.session.scalar(select(func.count(Application.id)).where(*condition)) or 0
+    total = cursors.capped_count(Application.id, *condition)
     position = cursors.decode(after)
     if position is not None:
         due, last_id = position

@@ -167,7 +167,7 @@ def list_applications():
     items, total, following = application_ops.list_visible(g.api_user, per_page=per_page,
                                                            after=request.args.get("after"))
     return jsonify(
-        per_page=per_page, total=total, next=following,
+        per_page=per_page, total=total.count, total_more=total.more, next=following,
         items=[
             {"id": a.id, "number": a.number, "service": a.service_code, "status": a.state,
              "statutory_due_at": a.statutory_due_at.isoformat() if a.statutory_due_at else None,

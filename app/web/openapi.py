@@ -152,6 +152,7 @@ PATHS.update({
                 "type": "object",
                 "properties": {"next": {"type": ["string", "null"], "description": "cursor of the next page"},
                                "per_page": {"type": "integer"},
+                               "total_more": {"type": "boolean", "description": "more than `total` (counted up to 1,000)"},
                                "total": {"type": "integer"}, "items": {"type": "array", "items": {"type": "object"}}},
             })}, **_error_responses(401, 422)},
         },
