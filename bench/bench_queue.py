@@ -78,10 +78,31 @@ def _session(base: str, username: str) -> urllib.request.OpenerDirector:
     return opener
 
 
-def load(base: str, *, requests: int) -> dict:
-    """`requests` GETs of queue pages (first pages, deep pages, filters) from 4 clients."""
-    paths = ["/desk/", "/desk/?page=2", "/desk/?page=40", "/desk/?light=red", "/desk/?service=criminal_record",
-             "/desk/?mine=1", "/desk/?page=600"]
+def deep_cursors(positions=(25, 975, 14_975)) -> list[str]:
+    """The keyset cursors of pages 2, 40 and 600 of the clerk's queue (rows 25, 975, 14,975)."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models.accounts import User
+    from app.models.applications import Application
+    from app.operations import cursors, lights
+
+    unit_id = db.session.scalar(select(User.unit_id).where(User.username == "clerk"))
+    found = []
+    for position in positions:
+        row = db.session.execute(
+            select(Application.work_due_at, Application.id)
+            .where(Application.unit_id == unit_id, lights.open_matters())
+            .order_by(Application.work_due_at.asc().nulls_last(), Application.id).offset(position).limit(1)).first()
+        if row is not None:
+            found.append(cursors.encode(row.work_due_at, row.id))
+    return found
+
+
+def load(base: str, *, requests: int, deep: list[str] = ()) -> dict:
+    """`requests` GETs of queue pages (first pages, deep pages by keyset cursor, filters) from 4 clients."""
+    paths = ["/desk/", "/desk/?light=red", "/desk/?service=criminal_record", "/desk/?mine=1",
+             *(f"/desk/?after={urllib.parse.quote(cursor)}" for cursor in deep)]
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -131,12 +152,13 @@ def bench_queue(database_url: str | None = None, *, total: int = 300_000, open_c
             close_most(open_count)
             populate_s = time.perf_counter() - started
             opened = db.session.scalar(text("SELECT count(*) FROM applications WHERE state = 'submitted'"))
+            deep = deep_cursors()
             version = server_version()
             db.session.remove()
             db.engine.dispose()
         with gunicorn(uri) as base:
             _session(base, "clerk").open(base + "/desk/").read()  # warm both workers' imports
-            result = load(base, requests=requests)
+            result = load(base, requests=requests, deep=deep)
     return {"database": version, "applications": total, "open_in_unit": opened, "workers": 2,
             "populate_s": round(populate_s, 1), **result}
 
