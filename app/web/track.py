@@ -1,5 +1,6 @@
 """Public tracking page opened from a QR code: /t/<token> (the token is the capability)."""
 from flask import Blueprint, Response, abort, make_response, render_template, request, url_for
+from flask_login import current_user
 
 from app import timeutil
 from app.documents.qr import qr_png, qr_svg
@@ -26,7 +27,9 @@ def page(token: str):
     application = _load(token)
     now = timeutil.now()
     explain = request.args.get("explain") == "1"
-    tag = tracking_etag(application, now, "page", select_locale(), "1" if large_text() else "0", str(explain))
+    # The page's header shows who is signed in: another visitor (or signing out) is another page.
+    tag = tracking_etag(application, now, "page", select_locale(), "1" if large_text() else "0", str(explain),
+                        str(current_user.get_id()))
     if tag in request.if_none_match:
         return revalidate(Response(status=304), tag)
     url = url_for("track.page", token=token, _external=True)
