@@ -116,10 +116,11 @@ def _stage_reply(application_id: int) -> bool:
 @bp.route("/applications/<int:application_id>/resubmit", methods=["POST"])
 def resubmit(application_id: int):
     form = ResubmitForm()
+    staged = _stage_reply(application_id)  # files sent with the form are kept even if the note is missing
     if not form.validate_on_submit():
         flash(_("请填写补正说明。"), "error")
         return redirect(url_for("citizen.detail", application_id=application_id))
-    if not _stage_reply(application_id):
+    if not staged:
         return redirect(url_for("citizen.detail", application_id=application_id))
     return _act(application_id, Action.RESUBMIT, {"decision_note": form.note.data},
                 _("补正材料已提交，承办单位将重新审查。"))

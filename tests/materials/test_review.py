@@ -157,3 +157,24 @@ def test_files_of_closed_matters_are_purged_after_retention_and_abandoned_upload
     assert result.exit_code == 0 and "0 files verified, 0 problems" in result.output
     login(client, "citizen")
     assert client.get(f"/materials/{handed.id}").status_code == 404
+
+
+def test_a_reply_without_its_note_keeps_the_file_sent_with_it(app, client):
+    """No script, the note forgotten: the page says so and the file is still there for the retry."""
+    created = _file_agent_application(client)
+    application_id = created["id"]
+    staff = app.test_client()
+    login(staff, "clerk")
+    mark(staff, application_id, "power_of_attorney", "needs_correction", "未签名", "上传签名后的委托书")
+    assert act(client, api_token(client, "clerk"), application_id, "request_correction").status_code == 200
+    login(client, "citizen")
+    page = f"/my/applications/{application_id}"
+    token = csrf_from(client.get(page).get_data(as_text=True))
+    forgot = client.post(f"{page}/resubmit", content_type="multipart/form-data", data={
+        "csrf_token": token, "note": "", "file-power_of_attorney": [(io.BytesIO(samples.pdf(pages=1)), "签名版.pdf")]})
+    assert forgot.status_code == 302
+    again = client.get(page).get_data(as_text=True)
+    assert "请填写补正说明" in again and "签名版.pdf" in again
+    done = client.post(f"{page}/resubmit", data={"csrf_token": csrf_from(again), "note": "已上传签名版"})
+    assert done.status_code == 302
+    assert "补正材料已提交" in client.get(page).get_data(as_text=True)
