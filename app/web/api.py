@@ -5,14 +5,10 @@ API call, so the API needs no CSRF token.
 """
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import Blueprint, Response, current_app, g, jsonify, request, send_file
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from app import timeutil
-from app.documents.uploads import EXTENSIONS
 from app.domain.catalogue import CATALOGUE
 from app.domain.workflow import Action
 from app.extensions import csrf, limiter
@@ -23,7 +19,7 @@ from app.operations import certificates as certificate_ops
 from app.operations import materials as material_ops
 from app.web.downloads import send_document
 from app.web.i18n import select_locale
-from app.web.materials import file_json, limit_upload_size, too_large_message
+from app.web.materials import send_material, sent_file, stage_sent, staged_response
 from app.web.openapi import openapi_document
 from app.web.presenters import application_json, revalidate, tracking_etag, tracking_json
 
@@ -201,54 +197,34 @@ def act(application_id: int, action: str):
     return jsonify(application_json(application, now=timeutil.now(), allowed=allowed))
 
 
-def _sent_file():
-    limit_upload_size()
-    try:
-        sent = request.files.get("file")
-    except RequestEntityTooLarge:
-        raise OperationError("file.too_large", too_large_message(), status=413) from None
-    if sent is None or not sent.filename:
-        raise OperationError("file.missing", _("请在 multipart/form-data 的 file 字段中提供文件。"), status=422)
-    return sent
-
-
 @bp.route("/uploads", methods=["POST"])
 def upload():
     """A file for a filing not yet submitted (`service`, `slot`, `file`); name its id in
     `data.materials` of POST /applications."""
     if g.api_user.is_staff:
         return api_error("forbidden", _("工作人员账号不能以申请人身份上传材料。"), 403)
-    sent = _sent_file()
+    sent = sent_file(_("请在 multipart/form-data 的 file 字段中提供文件。"))
     service = request.form.get("service", "")
     if service not in CATALOGUE:
         return api_error("service.unknown", _("未找到该服务事项。"), 404)
-    staged = material_ops.stage_upload(owner=g.api_user, service_code=service, slot=request.form.get("slot", ""),
-                                       data=sent.read(material_ops.max_file_bytes() + 1), filename=sent.filename,
-                                       now=timeutil.now())
-    return jsonify(file_json(staged.file, duplicate=staged.duplicate)), 200 if staged.duplicate else 201
+    return staged_response(stage_sent(sent, owner=g.api_user, service_code=service, slot=request.form.get("slot", "")))
 
 
 @bp.route("/applications/<int:application_id>/materials/<code>", methods=["POST"])
 def upload_material(application_id: int, code: str):
     """A file for a slot of an existing application: the correction reply (handed in by
     `resubmit`) or a 容缺 supplement (handed in by `supply_materials`)."""
-    sent = _sent_file()
+    sent = sent_file(_("请在 multipart/form-data 的 file 字段中提供文件。"))
     application = application_ops.get_visible(g.api_user, application_id)
-    staged = material_ops.stage_upload(owner=g.api_user, service_code=application.service_code, slot=code,
-                                       data=sent.read(material_ops.max_file_bytes() + 1), filename=sent.filename,
-                                       application=application, now=timeutil.now())
-    return jsonify(file_json(staged.file, duplicate=staged.duplicate)), 200 if staged.duplicate else 201
+    return staged_response(stage_sent(sent, owner=g.api_user, service_code=application.service_code, slot=code,
+                                      application=application))
 
 
 @bp.route("/materials/<int:file_id>")
 def material(file_id: int):
     """A material file, to its owner and the staff of the handling unit (staff reads recorded)."""
     row = material_ops.visible_file(g.api_user, file_id, visible_application=application_ops.get_visible)
-    material_ops.log_staff_view(g.api_user, row, "download")
-    response = send_file(BytesIO(material_ops.read_bytes(row)), mimetype=row.media_type, as_attachment=True,
-                         download_name=f"{row.slot}-{row.id}.{EXTENSIONS[row.media_type]}")
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return send_material(g.api_user, row, download=True)
 
 
 @bp.route("/applications/<int:application_id>/documents/<int:document_id>")

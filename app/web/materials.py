@@ -64,26 +64,50 @@ def too_large_message() -> str:
     return _("单个文件不能超过 %(mb)s MB，请压缩或分页扫描后重新上传。", mb=current_app.config["MATERIAL_MAX_FILE_MB"])
 
 
+def sent_file(missing_message: str):
+    """The one file of an upload request, its size bounded before it is read (413), or a 422."""
+    limit_upload_size()
+    try:
+        sent = request.files.get("file")
+    except RequestEntityTooLarge:
+        raise OperationError("file.too_large", too_large_message(), status=413) from None
+    if sent is None or not sent.filename:
+        raise OperationError("file.missing", missing_message, status=422)
+    return sent
+
+
+def stage_sent(sent, *, owner, service_code: str, slot: str, application=None) -> material_ops.Staged:
+    """Stage a file sent in a request (read no further than one byte past the limit)."""
+    return material_ops.stage_upload(owner=owner, service_code=service_code, slot=slot, filename=sent.filename,
+                                     data=sent.read(material_ops.max_file_bytes() + 1), application=application,
+                                     now=timeutil.now())
+
+
+def staged_response(staged: material_ops.Staged):
+    """201 for a new file, 200 for the same bytes already in the slot."""
+    return jsonify(file_json(staged.file, duplicate=staged.duplicate)), 200 if staged.duplicate else 201
+
+
+def send_material(user, row: MaterialFile, *, download: bool):
+    """The file's bytes to someone entitled to them; a staff member's read is recorded."""
+    material_ops.log_staff_view(user, row, "download" if download else "view")
+    return _private(send_file(BytesIO(material_ops.read_bytes(row)), mimetype=row.media_type,
+                              as_attachment=download,
+                              download_name=f"{row.slot}-{row.id}.{EXTENSIONS[row.media_type]}"))
+
+
 @bp.route("/upload", methods=["POST"])
 def upload():
     if current_user.role_enum not in APPLICANT_ROLES:
         abort(403)
-    limit_upload_size()
     try:
-        sent = request.files.get("file")
+        sent = sent_file(_("请选择要上传的文件。"))
         form = request.form
-    except RequestEntityTooLarge:
-        return _error("file.too_large", too_large_message(), 413)
-    if sent is None or not sent.filename:
-        return _error("file.missing", _("请选择要上传的文件。"), 422)
-    try:
-        staged = material_ops.stage_upload(
-            owner=current_user, service_code=_service(form.get("service")), slot=form.get("slot", ""),
-            data=sent.read(material_ops.max_file_bytes() + 1), filename=sent.filename,
-            application=_application(form.get("application_id")), now=timeutil.now())
+        staged = stage_sent(sent, owner=current_user, service_code=_service(form.get("service")),
+                            slot=form.get("slot", ""), application=_application(form.get("application_id")))
     except OperationError as exc:
         return _error(exc.code, exc.message, exc.status)
-    return jsonify(file_json(staged.file, duplicate=staged.duplicate)), 200 if staged.duplicate else 201
+    return staged_response(staged)
 
 
 @bp.route("/wallet", methods=["POST"])
@@ -102,7 +126,7 @@ def attach_certificate():
             now=timeutil.now())
     except OperationError as exc:
         return _error(exc.code, exc.message, exc.status)
-    return jsonify(file_json(staged.file, duplicate=staged.duplicate)), 200 if staged.duplicate else 201
+    return staged_response(staged)
 
 
 def _service(code: str | None) -> str:
@@ -129,12 +153,7 @@ def _visible(file_id: int) -> MaterialFile:
 @bp.route("/<int:file_id>")
 def view(file_id: int):
     """The file itself, inline (`?download=1`: as an attachment); staff views are recorded."""
-    row = _visible(file_id)
-    download = request.args.get("download") == "1"
-    material_ops.log_staff_view(current_user, row, "download" if download else "view")
-    response = send_file(BytesIO(material_ops.read_bytes(row)), mimetype=row.media_type, as_attachment=download,
-                         download_name=f"{row.slot}-{row.id}.{EXTENSIONS[row.media_type]}")
-    return _private(response)
+    return send_material(current_user, _visible(file_id), download=request.args.get("download") == "1")
 
 
 @bp.route("/<int:file_id>/thumbnail")
@@ -203,9 +222,8 @@ def stage_from_form(service, *, application=None) -> tuple[dict[str, list[int]],
         certificates = [v for v in request.form.getlist(f"wallet-{code}") if v.isdigit() and len(v) <= 12]
         for sent in uploads:
             try:
-                staged = material_ops.stage_upload(
-                    owner=current_user, service_code=service.code, slot=code, filename=sent.filename,
-                    data=sent.read(material_ops.max_file_bytes() + 1), application=application, now=now)
+                staged = stage_sent(sent, owner=current_user, service_code=service.code, slot=code,
+                                    application=application)
             except OperationError as exc:
                 errors.setdefault(code, []).append(f"{sent.filename}：{exc.message}")
                 continue
