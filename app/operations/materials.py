@@ -30,7 +30,7 @@ from app.documents import uploads
 from app.domain.catalogue import get_service
 from app.domain.catalogue.base import Material, Service
 from app.domain.text import N_
-from app.domain.workflow import FINAL_STATES, Action, Actor, ActorKind, State, commitment_open
+from app.domain.workflow import FINAL_STATES, TRANSITIONS, Action, Actor, ActorKind, State, commitment_open
 from app.extensions import db
 from app.jobs import enqueue, periodic, task
 from app.models.accounts import User
@@ -337,7 +337,8 @@ def check_action(service: Service, application: Application, action: str, fields
     """Extra payload for an event, or a refusal. Runs for every service and action; only where
     the state and the actor allow the action (otherwise the state machine says why not)."""
     state = State(application.state)
-    if actor.kind not in _ACTORS.get(action, (actor.kind,)):
+    transition = TRANSITIONS.get(action)
+    if transition is not None and actor.kind not in transition.actors:
         return {}
     if action == Action.RESUBMIT and state == State.CORRECTION_REQUESTED:
         files = staged_files(None, service_code=service.code, application=application)
@@ -368,12 +369,6 @@ def check_action(service: Service, application: Application, action: str, fields
     if action == Action.FULFIL_COMMITMENT and commitment_open(history):
         _check_supplement(service, application, history)
     return {}
-
-
-# Who fires each action these checks are about (the state machine refuses anyone else first).
-_ACTORS = {Action.RESUBMIT: (ActorKind.APPLICANT,), Action.SUPPLY_MATERIALS: (ActorKind.APPLICANT,),
-           Action.ACCEPT: (ActorKind.CLERK, ActorKind.SUPERVISOR), Action.REQUEST_CORRECTION: (ActorKind.CLERK, ActorKind.SUPERVISOR),
-           Action.FULFIL_COMMITMENT: (ActorKind.CLERK, ActorKind.SUPERVISOR)}
 
 
 def _names(service: Service, slots: Iterable[str]) -> str:
