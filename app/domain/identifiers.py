@@ -277,9 +277,25 @@ def _mask(value: object, keep_start: int, keep_end: int) -> str:
     return text[:keep_start] + "*" * hidden + text[len(text) - keep_end :]
 
 
+# What a masked ID number keeps: the region code (6) and the birth year (4) of an 18-character
+# number. Never its tail: the last four characters are the second factor that opens accident
+# evidence with a query code, so a mask showing them would hand that factor to anyone who sees it.
+_ID_MASK_KEEP_18 = 10
+_ID_MASK_KEEP_OTHER = 4
+_ID_MASK_MIN_HIDDEN = 8
+
+
 def mask_id_number(value: object) -> str:
-    """``410105199001011234`` → ``4101**********1234``."""
-    return _mask(value, 4, 4)
+    """``410105199001011234`` → ``4101051990********``; other lengths keep at most the first
+    four characters and always hide at least eight, the tail among them."""
+    if value is None:
+        return ""
+    text = str(value).strip()
+    if len(text) == 18:
+        keep = _ID_MASK_KEEP_18
+    else:
+        keep = min(_ID_MASK_KEEP_OTHER, max(0, len(text) - _ID_MASK_MIN_HIDDEN))
+    return text[:keep] + "*" * (len(text) - keep)
 
 
 def mask_phone(value: object) -> str:

@@ -376,8 +376,11 @@ def test_invalid_plate(bad):
 
 
 def test_masks():
-    assert mask_id_number("410105199001011234") == "4101**********1234"
-    assert mask_id_number("11010519491231002X") == "1101**********002X"
+    assert mask_id_number("410105199001011234") == "4101051990********"
+    assert mask_id_number("11010519491231002X") == "1101051949********"
+    assert mask_id_number("411002199003151234") == "4110021990********"
+    assert mask_id_number("410105900101123") == "4101***********"  # the old 15-digit numbers
+    assert mask_id_number("E12345678") == "E********"  # other lengths hide at least eight
     assert mask_phone("13812345678") == "138****5678"
     assert mask_name("张三丰") == "张**"
     assert mask_name("张三") == "张*"
@@ -405,3 +408,18 @@ def test_masks_never_raise_or_reveal_short_values(mask, shown, odd):
 def test_masks_keep_length_and_never_raise(text):
     for mask in (mask_id_number, mask_phone, mask_name, mask_uscc):
         assert len(mask(text)) == len(text.strip())
+
+
+@given(st.from_regex(r"\A\d{17}[\dX]\Z", fullmatch=True))
+def test_a_masked_id_number_keeps_region_and_birth_year_and_hides_the_tail(number):
+    # The last four characters open accident evidence with a query code: never shown.
+    masked = mask_id_number(number)
+    assert masked[:10] == number[:10]
+    assert masked[-8:] == "*" * 8
+
+
+@given(st.text(alphabet="0123456789X", max_size=30))
+def test_a_masked_id_number_of_any_length_never_shows_its_last_four(text):
+    masked = mask_id_number(text)
+    assert set(masked[-4:]) <= {"*"}
+    assert len(masked) - masked.count("*") <= (10 if len(text) == 18 else 4)

@@ -85,8 +85,8 @@ def test_which_events_the_applicant_is_told_about(action, source, target, kind):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("身份证号11010519491231002X的证明", "身份证号1101**********002X的证明"),
-    ("旧证410105900101123", "旧证4101*******1123"),
+    ("身份证号11010519491231002X的证明", "身份证号1101051949********的证明"),
+    ("旧证410105900101123", "旧证4101***********"),
     ("办件编号FZ20261116000001", "办件编号FZ20261116000001"),  # not an ID number
     ("电话13803740001", "电话13803740001"),
 ])
@@ -150,7 +150,7 @@ def test_full_lifecycle_queues_each_kind_once_with_its_text_and_no_id_number(ctx
     correction = outbox(application, kind="correction", channel="sms")[0]
     assert correction.subject == "请补正申请材料"
     assert "1. 户口簿首页复印件" in correction.body and "3. 近期免冠照片" in correction.body
-    assert "2. 身份证号1101**********002X的委托书" in correction.body
+    assert "2. 身份证号1101051949********的委托书" in correction.body
     assert "2026年12月16日" in correction.body  # 30 days to reply
     suspended = outbox(application, kind="suspended", channel="sms")[0]
     assert "检验、检测" in suspended.body and "送检笔迹鉴定样本" in suspended.body
