@@ -14,8 +14,9 @@ letters an admin sees on /admin/jobs and can send again.
 
 Messages go to the applicant's own account (phone: SMS; e-mail if given), in the account's
 language, from templates/notify/. A full ID number never appears in one: no template uses one,
-and every text typed by staff (reasons, correction items) is passed through
-`redact_id_numbers` with the rest. Application logs carry message ids only.
+every text typed by staff (reasons, correction items, measures) is scrubbed of ID, phone and
+bank-card numbers (`app.domain.scrub`) before it is placed in a message, and the whole text
+is passed through `redact_id_numbers` as well. Application logs carry message ids only.
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ from app import timeutil
 from app.domain.catalogue import get_service
 from app.domain.catalogue.base import Step
 from app.domain.ratings import LEVEL_NAMES, LEVEL_NAMES_EN, Level, ratable
+from app.domain.scrub import scrub
 from app.domain.workflow import SUSPENSION_REASON_NAMES, State, SuspensionReason
 from app.extensions import db
 from app.jobs import enqueue, periodic, task
@@ -129,9 +131,9 @@ def _materials(application: Application, lang: str) -> list[str]:
 def _event_context(application: Application, event: ApplicationEvent, kind: Kind, lang: str) -> dict[str, Any]:
     context = _common(application, lang)
     service = get_service(application.service_code)
-    context["reason"] = _sentence(event.reason)
+    context["reason"] = scrub(_sentence(event.reason))
     if kind == Kind.CORRECTION:
-        context["items"] = list(event.payload.get("items") or [])
+        context["items"] = [scrub(item) for item in event.payload.get("items") or []]
         context["reply_due"] = _due_text(application.correction_reply_due_at, lang)
     elif kind == Kind.SUSPENDED:
         code = SuspensionReason(event.payload["reason_code"])
@@ -157,7 +159,7 @@ def _work_order_context(application: Application, event: ApplicationEvent, lang:
         "rated_number": data.get("rated_number", ""),
         "rated_service": (rated.name_en if lang == "en" else rated.name_zh) if rated else "",
         "level": (LEVEL_NAMES_EN[level] if lang == "en" else LEVEL_NAMES[level]) if level else "",
-        "measures": _sentence(event.payload.get("measures", "")),
+        "measures": scrub(_sentence(event.payload.get("measures", ""))),
     }
 
 

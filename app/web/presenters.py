@@ -1,5 +1,6 @@
 """What an application looks like to each audience: its owner and the unit's staff (full),
-or anyone holding the tracking QR code (masked, no reasons that may hold personal data)."""
+or anyone holding the tracking QR code (masked; nothing staff typed — no reasons, notes or
+correction items — only names from the catalogue and counts)."""
 from __future__ import annotations
 
 import hashlib
@@ -99,7 +100,23 @@ def running_clocks(application: Application, clocks: Clocks, now: datetime) -> l
     return result
 
 
+def public_correction(service, payload: dict[str, Any]) -> dict[str, Any]:
+    """A correction notice as anyone with the QR code sees it: the catalogue's names of the
+    materials it marks, and how many other items there are. The items themselves are typed by
+    the clerk and may hold anything (an ID number, a phone), so only the owner reads them."""
+    materials = []
+    for item in payload.get("material_items") or []:
+        try:
+            material = service.material(item.get("slot"))
+        except KeyError:
+            continue
+        materials.append({"code": material.code, "name": material.name_zh, "name_en": material.name_en})
+    typed = len(payload.get("items") or []) - len(payload.get("material_items") or [])
+    return {"materials": materials, "other_items": max(typed, 0)}
+
+
 def timeline(application: Application, *, public: bool) -> list[dict[str, Any]]:
+    service = get_service(application.service_code)
     items = []
     for event in application.events:
         entry = {
@@ -112,7 +129,10 @@ def timeline(application: Application, *, public: bool) -> list[dict[str, Any]]:
             "at_text": timeutil.local(event.occurred_at).strftime("%Y-%m-%d %H:%M"),
         }
         if event.action == Action.REQUEST_CORRECTION:
-            entry["items"] = list(event.payload.get("items", []))
+            if public:
+                entry["correction"] = public_correction(service, event.payload)
+            else:
+                entry["items"] = list(event.payload.get("items", []))
         if event.action == Action.SUSPEND:
             code = event.payload.get("reason_code")
             entry["suspension_reason"] = SUSPENSION_REASON_NAMES.get(SuspensionReason(code), code)
@@ -163,7 +183,7 @@ def application_json(application: Application, *, now: datetime, allowed: list[A
 
 
 def tracking_json(application: Application, *, now: datetime, explain: bool = False) -> dict:
-    """For anyone holding the QR code: masked, no reasons or data. `explain`: with each clock's
+    """For anyone holding the QR code: masked, no reasons, typed items or data. `explain`: with each clock's
     "why this date" steps (built only when someone asks for them)."""
     clocks = clocks_for(application, explain=explain)
     current_light = light(State(application.state), clocks, now)
