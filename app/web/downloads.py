@@ -32,8 +32,13 @@ def send_document(user, application_id: int, document_id: int, *, endpoint: str,
             return jsonify(document_status_json(document, endpoint=endpoint)), 202
         return render_template("document_pending.html", document=document, application=application), 202
     log_staff_access(user, application, f"document.{document.kind}")
-    return send_file(BytesIO(document.content), mimetype="application/pdf", as_attachment=True,
-                     download_name=document.filename)
+    response = send_file(BytesIO(document.content), mimetype="application/pdf", as_attachment=True,
+                         download_name=document.filename)
+    # send_file says "no-cache" (keep, but revalidate): a certificate or notice with a full ID
+    # number must not be kept at all, by the browser or anything in between.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def document_status(user, application_id: int, document_id: int, *, endpoint: str):
