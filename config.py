@@ -33,6 +33,8 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # How long a writer waits for another's transaction on SQLite (development, tests).
+    SQLITE_BUSY_TIMEOUT_SECONDS = env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 60)
     SECRET_KEY = os.environ.get("SECRET_KEY")
     # Keys that sign certificate and permit verification links: "kid:hexkey,kid2:hexkey".
     # The first key signs; all of them verify, so keys can be rotated.
@@ -98,6 +100,9 @@ class Config:
     JOB_RELAY_SECONDS = env_int("JOB_RELAY_SECONDS", 30)
     SLA_SWEEP_SECONDS = env_int("SLA_SWEEP_SECONDS", 60)
     NOTIFY_INTERVAL_SECONDS = env_int("NOTIFY_INTERVAL_SECONDS", 60)
+    # A signed checkpoint of the event log's head (`flask audit checkpoint`): deleted events are
+    # found by `flask audit verify` even when the rows around them were made to agree.
+    AUDIT_CHECKPOINT_SECONDS = env_int("AUDIT_CHECKPOINT_SECONDS", 3600)
 
 
 def instance_secret(name: str, make) -> str:

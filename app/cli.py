@@ -1,4 +1,5 @@
-"""Flask commands: serve, worker, beat, jobs, seed-demo, calendar, sla sweep, audit verify, notify."""
+"""Flask commands: serve, worker, beat, jobs, seed-demo, calendar, sla sweep, audit verify and
+checkpoint, notify."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -122,19 +123,29 @@ def audit_group() -> None:
               help="Also re-read every handed-in material file and compare it with the SHA-256 in its event.")
 @with_appcontext
 def audit_verify(check_files: bool) -> None:
-    """Check every hash link of the event log; report the first broken one."""
-    from app.operations.audit import verify_event_chain
+    """Check every hash link of the event log and where each chain ends, and the signed
+    checkpoints against the log; report every application and checkpoint found wrong."""
+    from app.operations.audit import check_event_chain, verify_checkpoints
     from app.operations.materials import verify_files
 
-    checked, broken = verify_event_chain()
-    failed = broken is not None
-    if broken is None:
-        click.echo(f"event log intact: {checked} events verified")
+    chain = check_event_chain()
+    for broken in chain.problems:
+        event = f" (id {broken.event_id})" if broken.event_id is not None else ""
+        click.echo(f"BROKEN at application {broken.application_id}, event #{broken.seq}{event}: {broken.problem}")
+    if chain.problems:
+        click.echo(f"{chain.checked} events verified, {len(chain.problems)} applications with a broken chain")
     else:
-        click.echo(
-            f"BROKEN at application {broken.application_id}, event #{broken.seq} (id {broken.event_id}): "
-            f"{broken.problem}; {checked} events before it verified"
-        )
+        click.echo(f"event log intact: {chain.checked} events verified")
+    checkpoints = verify_checkpoints()
+    for problem in checkpoints.problems:
+        click.echo(f"CHECKPOINT PROBLEM: checkpoint #{problem.checkpoint_id} "
+                   f"(taken {timeutil.local(problem.taken_at).isoformat()}): {problem.problem}")
+    if checkpoints.latest is None:
+        click.echo("no genuine checkpoint to compare with (`flask audit checkpoint` takes one)")
+    elif not checkpoints.problems:
+        click.echo(f"{checkpoints.checked} checkpoints genuine; the log still holds all "
+                   f"{checkpoints.latest.event_count} events of the latest, #{checkpoints.latest.id}")
+    failed = bool(chain.problems or checkpoints.problems)
     if check_files:
         files_checked, problems = verify_files()
         for problem in problems:
@@ -144,6 +155,18 @@ def audit_verify(check_files: bool) -> None:
         failed = failed or bool(problems)
     if failed:
         raise SystemExit(1)
+
+
+@audit_group.command("checkpoint")
+@with_appcontext
+def audit_checkpoint() -> None:
+    """Sign and store the head of every application's chain now (the schedule also does, every
+    AUDIT_CHECKPOINT_SECONDS)."""
+    from app.operations.audit import take_checkpoint
+
+    checkpoint = take_checkpoint(now=timeutil.now())
+    click.echo(f"checkpoint #{checkpoint.id}: {checkpoint.event_count} events of {checkpoint.application_count} "
+               f"applications (event ids up to {checkpoint.max_event_id}), digest {checkpoint.digest}")
 
 
 @click.group("notify")

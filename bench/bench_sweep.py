@@ -201,6 +201,9 @@ def populate(*, total: int, due: int, as_of: datetime = AS_OF, seed: int = 1116)
             if is_due:
                 due_ids.append(application_id)
             stored_at = at.astimezone(UTC)
+            submit_hash = event_hash(GENESIS_HASH, application_id, 1, decision.action.value,
+                                     decision.from_state.value, decision.to_state.value, stored_at,
+                                     applicant.id, decision.reason, decision.payload)
             applications.append({
                 "id": application_id,
                 "number": f"{service.number_prefix}{at.strftime('%Y%m%d')}{application_id:06d}",
@@ -209,7 +212,8 @@ def populate(*, total: int, due: int, as_of: datetime = AS_OF, seed: int = 1116)
                 "unit_id": filing.unit_id, "applicant_user_id": applicant.id,
                 "organisation_id": applicant.organisation_id,
                 "subject_name": filing.subject_name, "subject_id_number": filing.subject_id_number,
-                "data": filing.data, "event_count": 1, "submitted_at": at, "decided_at": None,
+                "data": filing.data, "event_count": 1, "last_event_hash": submit_hash,
+                "submitted_at": at, "decided_at": None,
                 "escalated_at": None, "claimed_by_id": None, "claimed_at": None,
                 "created_at": at, "updated_at": at, **columns,
             })
@@ -218,10 +222,7 @@ def populate(*, total: int, due: int, as_of: datetime = AS_OF, seed: int = 1116)
                 "from_state": decision.from_state.value, "to_state": decision.to_state.value,
                 "occurred_at": at, "recorded_at": at, "actor_user_id": applicant.id,
                 "actor_kind": actor.kind.value, "reason": decision.reason, "payload": decision.payload,
-                "prev_hash": GENESIS_HASH,
-                "hash": event_hash(GENESIS_HASH, application_id, 1, decision.action.value,
-                                   decision.from_state.value, decision.to_state.value, stored_at,
-                                   applicant.id, decision.reason, decision.payload),
+                "prev_hash": GENESIS_HASH, "hash": submit_hash,
             })
         db.session.execute(insert(app_table), applications)
         db.session.execute(insert(event_table), events)

@@ -1,4 +1,5 @@
-"""Applications (办件), their append-only hash-chained event log, documents and certificates."""
+"""Applications (办件), their append-only hash-chained event log and its signed checkpoints,
+the per-person yearly filing counts, documents and certificates."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -42,6 +43,9 @@ class Application(db.Model):
     subject_id_number: Mapped[str | None] = mapped_column(String(32), index=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     event_count: Mapped[int] = mapped_column(default=0)
+    # The hash of event #event_count, written with it: a deleted last event (which leaves the
+    # rest of the chain intact) shows as a chain that ends short of these two.
+    last_event_hash: Mapped[str | None] = mapped_column(String(64))
 
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     accepted_as_of: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -102,6 +106,36 @@ class ApplicationEvent(db.Model):
 
     application: Mapped[Application] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+class AuditCheckpoint(db.Model):
+    """A signed note of every application's chain head (审计检查点): the events up to
+    `max_event_id`, summed up in `digest`. Events deleted later — even with the application's
+    own record of its last event rewritten to match — no longer add up to it. Append-only
+    (database triggers refuse UPDATE and DELETE, and TRUNCATE on PostgreSQL)."""
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    max_event_id: Mapped[int] = mapped_column()
+    event_count: Mapped[int] = mapped_column()  # the events with id <= max_event_id
+    application_count: Mapped[int] = mapped_column()
+    digest: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(120))
+
+
+class YearlyFilingCount(db.Model):
+    """How many applications for one service concern one person in one calendar year (local
+    time), counted as they are filed (app/operations/counters.py). The person is a keyed hash
+    of the ID number, never the number itself."""
+
+    __tablename__ = "yearly_filing_counts"
+
+    service_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    subject_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column()
 
 
 class Document(db.Model):

@@ -87,6 +87,7 @@ def record(application: Application, decision: Decision, actor: Actor, *, at: da
                             event.to_state, at.astimezone(UTC), actor.user_id, event.reason, payload)
     application.events.append(event)
     application.event_count = seq
+    application.last_event_hash = event.hash
     application.state = decision.to_state.value
     if decision.action == Action.SUBMIT:
         application.submitted_at = at

@@ -6,7 +6,7 @@ bookkeeping, revoked certificates, handed-in files made their slots' current ver
 """
 from __future__ import annotations
 
-from app.operations import certificates, documents, materials, notifications, sla, tolerance
+from app.operations import audit, certificates, documents, materials, notifications, sla, tolerance
 from app.operations.events import event_recorded
 
 # In this order: the documents of an event exist before the message that announces them.
@@ -18,7 +18,7 @@ SUBSCRIBERS = (
     notifications.on_event_recorded,
 )
 # The modules whose jobs and periodic tasks a worker must know (imported for their registrations).
-TASK_MODULES = (documents, materials, notifications, sla)
+TASK_MODULES = (audit, documents, materials, notifications, sla)
 
 
 def on_event_recorded(application, **kwargs) -> None:
