@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -102,8 +102,6 @@ class User(UserMixin, db.Model):
     # The engraving shop a `shop` account operates (seal engraving service).
     shop_id: Mapped[int | None] = mapped_column(index=True)
     active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     unit: Mapped[Unit | None] = relationship()
@@ -160,3 +158,23 @@ class AccessLog(db.Model):
     subject_kind: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[str] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(String(200), default="")
+
+
+class LoginFailure(db.Model):
+    """Failed logins counted per (username, client address), and per username over all
+    addresses (`client_ip` "*"), whether or not the username exists; see
+    `app.operations.accounts.authenticate`. `key_hash` is an HMAC of the normalised username, so
+    the table names no one."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (UniqueConstraint("key_hash", "client_ip"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    client_ip: Mapped[str] = mapped_column(String(45))
+    failures: Mapped[int] = mapped_column(default=0)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last successful login of this username from this address: it is then a known address,
+    # which the lock over all addresses does not shut out.
+    succeeded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import secrets
+import unicodedata
 from datetime import date, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
+from flask import current_app, has_request_context, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.domain.identifiers import (
@@ -20,8 +22,18 @@ from app.domain.identifiers import (
     validate_uscc,
 )
 from app.extensions import db
-from app.models.accounts import STAFF_ROLES, ApiToken, Organisation, Role, Unit, UsccWhitelist, User
+from app.models.accounts import (
+    STAFF_ROLES,
+    ApiToken,
+    LoginFailure,
+    Organisation,
+    Role,
+    Unit,
+    UsccWhitelist,
+    User,
+)
 from app.operations import OperationError
+from app.operations.audit import log_access
 from app.registries import get_registries
 
 log = logging.getLogger(__name__)
@@ -164,32 +176,168 @@ class LoginRefused(OperationError):
     pass
 
 
-def authenticate(username: str, password: str, *, now: datetime, max_failures: int, lock_minutes: int) -> User:
-    """Check a password; after `max_failures` failures the account is locked for a while."""
+# --- login throttling --------------------------------------------------------------------------
+
+ALL_ADDRESSES = "*"  # the `client_ip` of the counter over every address
+# The counter over every address allows this many times the per-address limit.
+GLOBAL_FACTOR = 10
+# An address the account logged in from this recently is a known one (see `authenticate`).
+KNOWN_ADDRESS_DAYS = 30
+
+
+def _failed() -> LoginRefused:
+    return LoginRefused("login.failed", str(_l("用户名或密码错误。")), status=401)
+
+
+def _locked(lock_minutes: int) -> LoginRefused:
+    return LoginRefused(
+        "login.locked",
+        str(_l("登录失败次数过多，账号已临时锁定，请%(minutes)d分钟后再试。", minutes=lock_minutes)),
+        status=429,
+    )
+
+
+def failure_key(username: str) -> str:
+    """The counters' key for a username as typed: an HMAC, so the table names no one, of the
+    username normalised (full-width, spaces, case), so variants of one name share a counter."""
+    name = unicodedata.normalize("NFKC", username or "").strip().casefold()
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), name.encode(), hashlib.sha256).hexdigest()
+
+
+def _client_ip(ip: str | None) -> str:
+    if ip is None and has_request_context():
+        ip = request.remote_addr
+    return (ip or "unknown")[:45]
+
+
+def _counter(key: str, ip: str) -> LoginFailure | None:
+    return db.session.scalar(select(LoginFailure).where(LoginFailure.key_hash == key, LoginFailure.client_ip == ip))
+
+
+def _is_locked(row: LoginFailure | None, now: datetime) -> bool:
+    return row is not None and row.locked_until is not None and row.locked_until > now
+
+
+def _count_failure(key: str, ip: str, *, limit: int, now: datetime, window: timedelta) -> None:
+    """One more failure in the counter's window (a new window once the old one is over); at
+    `limit` the counter locks for `window` and starts again. Single UPDATE statements, so two
+    failures at once both count."""
+    where = (LoginFailure.key_hash == key, LoginFailure.client_ip == ip)
+    db.session.execute(update(LoginFailure).where(*where, LoginFailure.window_start <= now - window)
+                       .values(failures=0, window_start=now))
+    counted = db.session.execute(update(LoginFailure).where(*where).values(failures=LoginFailure.failures + 1))
+    if counted.rowcount == 0:
+        try:
+            with db.session.begin_nested():
+                db.session.add(LoginFailure(key_hash=key, client_ip=ip, failures=1, window_start=now))
+        except IntegrityError:  # another failure made the row first: count on it
+            db.session.execute(update(LoginFailure).where(*where).values(failures=LoginFailure.failures + 1))
+    db.session.execute(update(LoginFailure).where(*where, LoginFailure.failures >= limit)
+                       .values(failures=0, window_start=now, locked_until=now + window))
+
+
+def _record_success(key: str, ip: str, now: datetime) -> None:
+    row = _counter(key, ip)
+    if row is None:
+        db.session.add(LoginFailure(key_hash=key, client_ip=ip, failures=0, window_start=now, succeeded_at=now))
+    else:
+        row.failures, row.locked_until, row.succeeded_at = 0, None, now
+
+
+def _forget_stale(now: datetime, window: timedelta) -> None:
+    """Counters whose window is over, not locked and not marking a known address are worth
+    nothing: deleted as failures come in, so that sprayed usernames do not pile up."""
+    db.session.execute(delete(LoginFailure).where(
+        LoginFailure.window_start < now - window,
+        or_(LoginFailure.locked_until.is_(None), LoginFailure.locked_until < now),
+        or_(LoginFailure.succeeded_at.is_(None), LoginFailure.succeeded_at < now - timedelta(days=KNOWN_ADDRESS_DAYS)),
+    ))
+
+
+def authenticate(username: str, password: str, *, now: datetime, max_failures: int, lock_minutes: int,
+                 ip: str | None = None) -> User:
+    """Check a password, with failures counted per (username, client address) and per username.
+
+    Nothing in the answer tells whether a username exists: an unknown one costs the same
+    password-hash verification, gets the same 401 and, once it has failed as often, the same
+    429 as a real one — its failures are counted under the same key whether or not anyone has
+    that name. `ip` defaults to the request's address (`request.remote_addr`; ProxyFix, where
+    configured, makes that the client's).
+
+    Two limits, trading lock-out of the real person against guessing:
+    - per (username, address): `max_failures` failures within `lock_minutes` lock that pair for
+      `lock_minutes`. Someone guessing from one address is stopped there, and the person
+      themselves, logging in from anywhere else, is not affected.
+    - per username over all addresses: `GLOBAL_FACTOR` × `max_failures` in the same window lock
+      the username everywhere, which bounds a guesser spread over many addresses. Since one
+      address is locked after `max_failures`, it takes `GLOBAL_FACTOR` addresses to reach this —
+      and even then the lock does not apply at an address the account has logged in from in
+      the last `KNOWN_ADDRESS_DAYS` days, so a distributed attacker cannot lock the person out
+      of their usual place. The cost: a guesser who happens to share such an address (the same
+      office NAT) gets only the per-address limit. An admin can lift either lock (`unlock`).
+
+    A locked attempt is refused without being counted, whatever the password.
+    """
+    window = timedelta(minutes=lock_minutes)
+    key, address = failure_key(username), _client_ip(ip)
     user = db.session.scalar(select(User).where(User.username == username.strip()))
-    if user is None:
-        _verify(_DUMMY_HASH, password)
-        raise LoginRefused("login.failed", str(_l("用户名或密码错误。")), status=401)
-    if user.locked_until is not None and user.locked_until > now:
-        raise LoginRefused(
-            "login.locked",
-            str(_l("登录失败次数过多，账号已临时锁定，请%(minutes)d分钟后再试。", minutes=lock_minutes)),
-            status=429,
-        )
-    if not user.active or not _verify(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= max_failures:
-            user.locked_until = now + timedelta(minutes=lock_minutes)
-            user.failed_logins = 0
-            log.warning("account locked after failed logins user_id=%s", user.id)
+    here, everywhere = _counter(key, address), _counter(key, ALL_ADDRESSES)
+    known = here is not None and here.succeeded_at is not None \
+        and here.succeeded_at > now - timedelta(days=KNOWN_ADDRESS_DAYS)
+    # Exactly one verification on every path, so that timing tells nothing either.
+    password_ok = _verify(user.password_hash if user is not None else _DUMMY_HASH, password)
+    if _is_locked(here, now) or (_is_locked(everywhere, now) and not known):
+        raise _locked(lock_minutes)
+    if user is None or not user.active or not password_ok:
+        _count_failure(key, address, limit=max_failures, now=now, window=window)
+        _count_failure(key, ALL_ADDRESSES, limit=max_failures * GLOBAL_FACTOR, now=now, window=window)
+        _forget_stale(now, window)
         db.session.commit()
-        raise LoginRefused("login.failed", str(_l("用户名或密码错误。")), status=401)
-    user.failed_logins = 0
-    user.locked_until = None
+        if _is_locked(_counter(key, ALL_ADDRESSES), now):
+            log.warning("login locked for a username over all addresses key=%s", key[:12])
+        raise _failed()
+    # The counter over all addresses stays: a success here does not give a guesser elsewhere a
+    # fresh allowance.
+    _record_success(key, address, now)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     db.session.commit()
     return user
+
+
+def confirm_password(user: User, password: str, *, now: datetime, max_failures: int, lock_minutes: int,
+                     ip: str | None = None) -> None:
+    """Ask a signed-in user for their password again (before showing data in full). A wrong
+    one counts as a failed login of that account, so a stolen session cannot guess it."""
+    authenticate(user.username, password, now=now, max_failures=max_failures, lock_minutes=lock_minutes, ip=ip)
+
+
+def locked_usernames(usernames: list[str], *, now: datetime) -> set[str]:
+    """Those of `usernames` that a lock (at one address, or at all) holds now (the admin's list)."""
+    keys = {failure_key(name): name for name in usernames}
+    if not keys:
+        return set()
+    locked = db.session.scalars(select(LoginFailure.key_hash).where(
+        LoginFailure.key_hash.in_(list(keys)), LoginFailure.locked_until > now))
+    return {keys[key] for key in locked}
+
+
+def is_locked(username: str, *, now: datetime) -> bool:
+    return bool(locked_usernames([username], now=now))
+
+
+def unlock(username: str, *, by: User, now: datetime) -> bool:
+    """An admin lifts every lock and failure count of a username (the known addresses stay).
+    Audited. Returns whether anything was locked."""
+    key = failure_key(username)
+    was_locked = is_locked(username, now=now)
+    db.session.execute(update(LoginFailure).where(LoginFailure.key_hash == key)
+                       .values(failures=0, locked_until=None))
+    log_access(actor=by, action="account.unlock", subject_kind="login", subject_id=key[:16],
+               detail="locked" if was_locked else "not locked")
+    db.session.commit()
+    log.info("login unlocked key=%s by admin_id=%s", key[:12], by.id)
+    return was_locked
 
 
 def _verify(password_hash: str, password: str) -> bool:

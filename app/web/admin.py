@@ -12,7 +12,7 @@ from app.models.accounts import STAFF_ROLES, Unit, UsccWhitelist, User
 from app.operations import OperationError
 from app.operations import accounts as account_ops
 from app.operations import notifications as notification_ops
-from app.web.forms import CalendarOverrideForm, CalendarYearForm, StaffAccountForm, WhitelistForm
+from app.web.forms import CalendarOverrideForm, CalendarYearForm, StaffAccountForm, UnlockForm, WhitelistForm
 from app.web.guards import require_admin
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -55,7 +55,22 @@ def staff():
     users = db.session.scalars(
         select(User).where(User.role.in_([r.value for r in STAFF_ROLES])).order_by(User.username)
     ).all()
-    return render_template("admin/staff.html", form=form, users=users), status
+    locked = account_ops.locked_usernames([u.username for u in users], now=timeutil.now())
+    return render_template("admin/staff.html", form=form, users=users, locked=locked,
+                           unlock_form=UnlockForm(formdata=None)), status
+
+
+@bp.route("/unlock", methods=["POST"])
+def unlock():
+    """解除锁定: any account's login locks (citizens are not listed: their username is typed)."""
+    form = UnlockForm()
+    if not form.validate_on_submit():
+        flash(_("请填写要解除锁定的用户名。"), "error")
+    elif account_ops.unlock(form.username.data.strip(), by=current_user, now=timeutil.now()):
+        flash(_("已解除该账号的登录锁定。"), "success")
+    else:
+        flash(_("该账号当前未被锁定，失败计数已清零。"), "info")
+    return redirect(url_for("admin.staff"))
 
 
 @bp.route("/units")

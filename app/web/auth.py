@@ -49,6 +49,7 @@ def login():
                 now=timeutil.now(),
                 max_failures=current_app.config["LOGIN_MAX_FAILURES"],
                 lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"],
+                ip=request.remote_addr,
             )
         except OperationError as exc:
             form.password.errors.append(exc.message)
