@@ -151,6 +151,8 @@ def populate(*, total: int, due: int, as_of: datetime = AS_OF, seed: int = 1116)
     from app.models.applications import Application, ApplicationEvent
     from app.operations.calendar import load_calendar
     from app.operations.events import GENESIS_HASH, event_hash
+    from app.domain.catalogue import FILING_SCHEMAS
+    from app.domain.catalogue.schema import validate
     from app.operations.services import handler_for
 
     if not 0 <= due <= total:
@@ -160,7 +162,8 @@ def populate(*, total: int, due: int, as_of: datetime = AS_OF, seed: int = 1116)
     service = get_service(SERVICE_CODE)
     applicant = db.session.scalar(select(User).where(User.username == "citizen"))
     filing = handler_for(SERVICE_CODE).prepare(
-        applicant, {"applicant_type": "individual", "purpose": "入职"}, now=as_of)
+        applicant, validate(FILING_SCHEMAS[SERVICE_CODE], {"applicant_type": "individual", "purpose": "入职"}),
+        now=as_of)
     actor = Actor(ActorKind.APPLICANT, applicant.id)
     decision = decide(service, State.DRAFT, Action.SUBMIT, actor, {}, unit_id=filing.unit_id, history=[])
     unit = db.session.get(Unit, filing.unit_id)

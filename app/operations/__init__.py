@@ -7,6 +7,8 @@ from __future__ import annotations
 from flask import has_request_context
 from flask_babel import gettext
 
+from app.domain.text import N_
+
 
 def localize(template: str, params: dict | None = None) -> str:
     """The message in the request's language: Chinese msgids are translated when a request
@@ -39,3 +41,17 @@ class OperationError(Exception):
 class NotFound(OperationError):
     def __init__(self, message: str = "未找到该记录。"):
         super().__init__("not_found", message, status=404)
+
+
+class InvalidInput(OperationError):
+    """Input that does not fit its schema: every field's error at once (`errors`, each with a
+    `field` path such as `managers.0.name`, a code and a translatable template)."""
+
+    def __init__(self, errors):
+        first = errors[0] if errors else None
+        super().__init__("invalid", N_("提交的内容有%(count)s处需要修改，请逐项核对。"),
+                         field=first.field.split(".")[0] if first else None, params={"count": len(errors)})
+        self.errors = list(errors)
+
+    def localized_errors(self) -> list[dict]:
+        return [{"field": e.field, "code": e.code, "message": localize(e.template, e.params)} for e in self.errors]

@@ -14,14 +14,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.domain import workflow
-from app.domain.catalogue import CATALOGUE, get_service
+from app.domain.catalogue import CATALOGUE, FILING_SCHEMAS, get_service
 from app.domain.catalogue.base import Step
+from app.domain.catalogue.schema import InvalidFiling, validate
 from app.domain.clock import CLOCK_NAMES, Clocks
 from app.domain.workflow import Action, Actor, Decision, State, TransitionRefused
 from app.extensions import db
 from app.models.accounts import Unit, User
 from app.models.applications import Application, ApplicationEvent
-from app.operations import NotFound, OperationError, cursors, materials, tolerance
+from app.models.terminals import TerminalDevice
+from app.operations import InvalidInput, NotFound, OperationError, cursors, materials, tolerance
 from app.operations.access import actor_for, get_visible, visibility_filter  # noqa: F401 (re-exported)
 from app.operations.audit import log_access
 from app.operations.events import event_records, record
@@ -38,8 +40,11 @@ def new_tracking_token() -> str:
     return secrets.token_urlsafe(24)  # 192 bits
 
 
-def file_application(*, applicant: User, service_code: str, data: Mapping[str, Any], now: datetime) -> Application:
-    """File (submit) an application: the service's rules check and route it first."""
+def file_application(*, applicant: User, service_code: str, data: Mapping[str, Any], now: datetime,
+                     terminal: TerminalDevice | None = None) -> Application:
+    """File (submit) an application: its schema first (every field error at once), then the
+    service's rules check and route it. `terminal`: filed at a registered self-service
+    terminal (the only way a filing's channel is "terminal"; an applicant cannot claim it)."""
     service = CATALOGUE.get(service_code)
     if service is None:
         raise NotFound("未找到该服务事项。")
@@ -50,6 +55,11 @@ def file_application(*, applicant: User, service_code: str, data: Mapping[str, A
                    else "工作人员账号不能以申请人身份提交申请。")
         raise OperationError("forbidden", message, status=403)
     handler = handler_for(service_code)
+    try:
+        filing_data = validate(FILING_SCHEMAS[service.code], data)
+    except InvalidFiling as invalid:
+        raise InvalidInput(invalid.errors) from None
+    data = filing_data.given()
     # The files the filing hands in (staged uploads, by slot); a tolerance service's declaration
     # of attached materials is what was uploaded. A required file missing does not bar filing:
     # the office asks for everything missing at once (补正, 行政许可法第32条).
@@ -59,7 +69,15 @@ def file_application(*, applicant: User, service_code: str, data: Mapping[str, A
         data["materials_provided"] = [m.code for m in service.upload_slots() if m.code in handed_in]
     # 容缺受理 (any service with Step.TOLERANCE): the materials declaration and the request first.
     tolerance_data = tolerance.check_filing(service, applicant, data, now=now)
-    filing = handler.prepare(applicant, dict(data), now=now)
+    filing_data = filing_data.model_copy(update={"materials": data["materials"]})
+    try:
+        filing = handler.prepare(applicant, filing_data, now=now)
+    except OperationError:
+        # A refusal leaves nothing behind and releases what the rules locked (the yearly count).
+        db.session.rollback()
+        raise
+    channel = {"channel": "terminal", "terminal_id": terminal.id, "terminal_unit_id": terminal.unit_id} \
+        if terminal is not None else {}
     application = Application(
         number="pending-" + secrets.token_hex(8),
         tracking_token=new_tracking_token(),
@@ -70,7 +88,7 @@ def file_application(*, applicant: User, service_code: str, data: Mapping[str, A
         organisation_id=applicant.organisation_id,
         subject_name=filing.subject_name,
         subject_id_number=filing.subject_id_number,
-        data={**filing.data, **tolerance_data},
+        data={**filing.data, **tolerance_data, **channel},
         created_at=now,
     )
     db.session.add(application)

@@ -17,7 +17,9 @@ from app.operations import accounts as account_ops
 from app.operations import applications as application_ops
 from app.operations import certificates as certificate_ops
 from app.operations import materials as material_ops
+from app.operations import terminals as terminal_ops
 from app.web.downloads import send_document
+from app.web.errors import error_json
 from app.web.i18n import select_locale
 from app.web.materials import send_material, sent_file, stage_sent, staged_response
 from app.web.openapi import openapi_document
@@ -50,7 +52,7 @@ def api_guard():
 
 @bp.errorhandler(OperationError)
 def operation_error(exc: OperationError):
-    return api_error(exc.code, exc.message, exc.status)
+    return error_json(exc)
 
 
 def _login_rate_limit() -> str:
@@ -151,8 +153,11 @@ def create_application():
     data = body.get("data") or {}
     if not isinstance(data, dict):
         return api_error("invalid", _("申请内容（data）须为对象。"), 422)
+    # A registered self-service terminal files for the citizen identified at it (即办 possible).
+    credential = request.headers.get("X-Terminal-Credential", "").strip()
+    terminal = terminal_ops.authenticate(credential, now=timeutil.now()) if credential else None
     application = application_ops.file_application(
-        applicant=g.api_user, service_code=body["service"], data=data, now=timeutil.now()
+        applicant=g.api_user, service_code=body["service"], data=data, now=timeutil.now(), terminal=terminal
     )
     return jsonify(application_json(application, now=timeutil.now())), 201
 

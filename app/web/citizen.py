@@ -15,7 +15,7 @@ from app.web.downloads import send_document
 from app.web.guards import require_applicant
 from app.web.materials import slot_views, stage_from_form
 from app.web.presenters import application_json
-from app.web.service_forms import service_data, service_forms
+from app.web.service_forms import service_data, service_forms, show_refusal
 from app.web.service_forms.applicant import ResubmitForm, SupplyForm, WithdrawForm
 
 bp = Blueprint("citizen", __name__, url_prefix="/my")
@@ -54,10 +54,8 @@ def new_application(service_code: str):
                 applicant=current_user, service_code=service_code,
                 data={**service_data(form), "materials": handed_in}, now=timeutil.now())
         except OperationError as exc:
-            field = getattr(form, exc.field, None) if exc.field else None
-            if exc.field in {m.code for m in service.upload_slots()}:
-                slot_errors.setdefault(exc.field, []).append(exc.message)
-            (field.errors if field is not None else form.form_errors).append(exc.message)
+            for slot, messages in show_refusal(form, exc, slots={m.code for m in service.upload_slots()}).items():
+                slot_errors.setdefault(slot, []).extend(messages)
             status = exc.status if exc.status in (409, 422) else 422
         else:
             return redirect(url_for("citizen.filed", application_id=application.id))

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from app.operations import OperationError
+from app.operations import InvalidInput, OperationError
 from app.web.security import wants_json
 
 MESSAGES = {
@@ -31,11 +31,24 @@ def render_error(status: int, message: str | None = None):
     return render_template("errors/error.html", title=_(title), message=text), status
 
 
+def error_json(exc: OperationError):
+    """`{"error", "message"}`; a schema refusal adds `errors` (every field's, at once) and,
+    when there is just one, answers with that field's own code and message."""
+    if not isinstance(exc, InvalidInput):
+        return jsonify(error=exc.code, message=exc.message), exc.status
+    errors = exc.localized_errors()
+    if len(errors) == 1:
+        return jsonify(error=errors[0]["code"], message=errors[0]["message"], field=errors[0]["field"],
+                       errors=errors), exc.status
+    listing = "；".join(f"{e['field']}：{e['message'].rstrip('。')}" for e in errors)
+    return jsonify(error=exc.code, message=f"{exc.message}{listing}。", errors=errors), exc.status
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(OperationError)
     def operation_error(exc: OperationError):
         if wants_json():
-            return jsonify(error=exc.code, message=exc.message), exc.status
+            return error_json(exc)
         return render_error(exc.status, exc.message)
 
     @app.errorhandler(CSRFError)

@@ -22,7 +22,7 @@ from app.registries import get_registries
 from app.web.downloads import send_document
 from app.web.guards import require_staff
 from app.web.presenters import application_json
-from app.web.service_forms import service_data
+from app.web.service_forms import service_data, show_refusal
 from app.web.service_forms.accident_evidence import AccidentEvidenceForm
 
 bp = Blueprint("officer", __name__, url_prefix="/officer")
@@ -80,8 +80,7 @@ def new_request():
                 applicant=current_user, service_code=rules.SERVICE.code, data=service_data(form),
                 now=timeutil.now())
         except OperationError as exc:
-            field = getattr(form, exc.field, None) if exc.field else None
-            (field.errors if field is not None else form.form_errors).append(exc.message)
+            show_refusal(form, exc)
             status = exc.status if exc.status in (403, 409, 422) else 422
         else:
             flash(_("已登记查阅申请 %(number)s。请受理并审批，系统将生成查询码。", number=application.number),

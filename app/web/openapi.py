@@ -1,6 +1,10 @@
 """The OpenAPI 3.1 description of /api/v1. Tests validate it and check that every API
-route is described and every described path exists."""
+route is described and every described path exists. The filing bodies are generated from each
+service's schema (the catalogue's FILING), so the document cannot drift from what is checked."""
 from __future__ import annotations
+
+from app.domain.catalogue import CATALOGUE, FILING_SCHEMAS
+from app.domain.catalogue.schema import json_schema
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -129,13 +133,10 @@ PATHS.update({
                 "type": "object", "required": ["service", "data"],
                 "properties": {
                     "service": {"type": "string", "example": "criminal_record"},
-                    "data": {"oneOf": [{"$ref": "#/components/schemas/CriminalRecordData"},
-                                       {"$ref": "#/components/schemas/CriminalRecordObjectionData"},
-                                       {"$ref": "#/components/schemas/SealEngravingData"},
-                                       {"$ref": "#/components/schemas/AccidentEvidenceData"},
-                                       {"$ref": "#/components/schemas/NewbornRegistrationData"},
-                                       {"$ref": "#/components/schemas/TruckPermitData"},
-                                       {"$ref": "#/components/schemas/SecurityLicenceData"}]},
+                    "data": {"description": "the service's filing schema (one per service, below); unknown "
+                             "fields are refused",
+                             "oneOf": [{"$ref": f"#/components/schemas/{model.__name__}"}
+                                       for model in FILING_SCHEMAS.values()]},
                 },
             })},
             "responses": {"201": {"description": "Filed", "content": _json(APPLICATION)},
@@ -262,13 +263,6 @@ CLOCK_PROPERTIES = {name: {"type": ["string", "null"], "format": "date-time"} fo
     "delivery_due_at", "commitment_due_at")}
 
 SCHEMAS: dict = {
-    "Materials": {
-        "type": "object",
-        "description": "The files a filing hands in: material code → ids from POST /uploads. An agent hands in "
-        "`power_of_attorney`, a unit query `employment_proof`; every required upload slot of the service "
-        "(GET /services) needs a file unless it is promised under 容缺.",
-        "additionalProperties": {"type": "array", "items": {"type": "integer"}},
-    },
     "MaterialFile": {
         "type": "object",
         "properties": {
@@ -310,140 +304,6 @@ SCHEMAS: dict = {
                           "description": "the files handed in, current version of each slot"},
         },
     },
-    "AccidentEvidenceData": {
-        "type": "object",
-        "description": "accident_evidence: recorded by the handling traffic unit's officer (staff token) after a "
-                       "written request; the person's identity was checked at the window",
-        "required": ["case_number", "person_type", "name", "id_number", "phone", "identity_verified"],
-        "properties": {
-            "case_number": {"type": "string", "example": "WD-SG-0001"},
-            "person_type": {"type": "string", "enum": ["party", "agent", "relative", "relative_agent"]},
-            "name": {"type": "string"},
-            "id_type": {"type": "string", "enum": ["resident_id", "passport", "hk_macao_permit", "taiwan_permit",
-                                                   "foreign_permanent_id"], "default": "resident_id"},
-            "id_number": {"type": "string", "description": "the code holder's document number (bound to the code)"},
-            "phone": {"type": "string", "description": "11-digit mobile number"},
-            "principal_id_number": {"type": "string", "description": "agents: the party or close relative they act for"},
-            "power_of_attorney": {"type": "boolean", "description": "agents: a signed power of attorney was checked"},
-            "identity_verified": {"type": "boolean", "description": "the officer checked the ID document and took the "
-                                                                    "written request"},
-            "request_note": {"type": "string", "description": "what the written request asks to see"},
-        },
-    },
-    "CriminalRecordObjectionData": {
-        "type": "object",
-        "required": ["original_number", "reason"],
-        "properties": {
-            "original_number": {"type": "string", "description": "the decided criminal_record application"},
-            "reason": {"type": "string"},
-        },
-    },
-    "CriminalRecordData": {
-        "type": "object",
-        "required": ["applicant_type", "purpose"],
-        "properties": {
-            "applicant_type": {"type": "string", "enum": ["individual", "agent", "unit", "foreigner"]},
-            "purpose": {"type": "string"},
-            "route": {"type": "string", "enum": ["hukou", "residence"]},
-            "subject_name": {"type": "string", "description": "agent or unit: the person queried"},
-            "subject_id_number": {"type": "string"},
-            "materials": {"$ref": "#/components/schemas/Materials"},
-            "relation": {"type": "string", "enum": ["staff", "planned_hire"], "description": "unit only"},
-            "legal_provision": {"type": "string", "description": "unit: the law barring people with records"},
-            "query_reason": {"type": "string"},
-            "purpose_detail": {"type": "string", "description": "required from the 4th request in a year, "
-                               "with a `purpose_proof` file"},
-            "channel": {"type": "string", "enum": ["online", "terminal"]},
-        },
-    },
-    "NewbornRegistrationData": {
-        "type": "object",
-        "description": "newborn_registration (新生儿出生登记，全省通办), filed by the father or mother named on the "
-        "medical birth certificate (a real-name citizen account). Birth, marriage, hukou and household are checked "
-        "against the registries; a failing condition is refused with error newborn.<condition>.",
-        "required": ["birth_certificate_number", "receiving_parent", "child_name"],
-        "properties": {
-            "birth_certificate_number": {"type": "string", "description": "出生医学证明编号", "example": "Q411000101"},
-            "receiving_parent": {"type": "string", "enum": ["father", "mother"],
-                                 "description": "whose family household receives the child (随父/随母)"},
-            "child_name": {"type": "string", "pattern": "^[\\u3400-\\u4dbf\\u4e00-\\u9fff]{2,4}$",
-                           "description": "2 to 4 Chinese characters"},
-            "station": {"type": "string", "description": "unit code of any hukou police station in the province; "
-                        "default: the receiving household's station", "example": "411002-PS-XDJ"},
-        },
-    },
-    "SealEngravingData": {
-        "type": "object",
-        "description": "seal_engraving (新办企业公章刻制), enterprise accounts only. The enterprise's name, credit "
-        "code, address and legal representative's name come from the enterprise registry; the ID number is "
-        "checked against it and not kept. The system accepts at once; the engraving shop reports completion.",
-        "required": ["legal_rep_id_number", "legal_rep_phone", "shop_id", "seals"],
-        "properties": {
-            "legal_rep_id_number": {"type": "string", "description": "the legal representative's 18-character "
-                                    "citizen ID number, as on the enterprise registry"},
-            "legal_rep_phone": {"type": "string", "description": "the legal representative's mobile number"},
-            "shop_id": {"type": "integer", "description": "a recorded (已备案) engraving shop of the enterprise's "
-                        "area; suspended shops are refused"},
-            "seals": {"type": "array", "minItems": 1, "uniqueItems": True, "description": "seals to engrave; "
-                      "none the enterprise holds and has not reported lost",
-                      "items": {"type": "string", "enum": ["company", "finance", "invoice", "contract", "legal_rep"]}},
-        },
-    },
-    "SecurityLicenceData": {
-        "type": "object",
-        "description": "security_licence (保安服务许可), enterprise accounts only; capital comes from the enterprise "
-        "registry, managers' records from the court registry. Services with the tolerance step (容缺受理) also take "
-        "the materials declaration and tolerance fields (`materials_provided` … `power_of_attorney`).",
-        "required": ["premises_address", "managers"],
-        "properties": {
-            "premises_address": {"type": "string"},
-            "armed_escort": {"type": "boolean", "description": "business scope includes 武装守护押运"},
-            "state_controlled": {"type": "boolean", "description": "state-owned or ≥51% state capital"},
-            "managers": {"type": "array", "minItems": 1, "maxItems": 10, "items": {
-                "type": "object", "required": ["name", "id_number", "experience_years"],
-                "properties": {"name": {"type": "string"}, "id_number": {"type": "string"},
-                               "position": {"type": "string"},
-                               "experience_years": {"type": "integer", "minimum": 0, "maximum": 60}}},
-                "description": "must include the legal representative; each ≥ 5 years' relevant experience"},
-            "materials": {"$ref": "#/components/schemas/Materials"},
-            "materials_provided": {"type": "array", "items": {"type": "string"},
-                                   "description": "optional: codes of the attached materials; each must have "
-                                   "its file in `materials` (the portal derives the list from the files)"},
-            "tolerance_requested": {"type": "boolean", "description": "容缺受理: only non-core materials missing"},
-            "materials_to_follow": {"type": "array", "items": {"type": "string"},
-                                    "description": "non-core materials to supply or put right later"},
-            "commitment_days": {"type": "integer", "minimum": 1,
-                                "description": "agreed working days, at most the catalogue's commitment limit"},
-            "signatory": {"type": "string", "enum": ["legal_rep", "agent", "self"]},
-            "agent_name": {"type": "string"},
-            "agent_id_number": {"type": "string"},
-            "power_of_attorney": {"type": "boolean"},
-        },
-    },
-    "TruckPermitData": {
-        "type": "object",
-        "description": "truck_permit (城市配送货车电子通行证), enterprise or individual accounts; the vehicle must be "
-        "registered to the applicant. Checked at once against the vehicle, driver, violation and accident "
-        "registries: all pass → approved and issued by the system (any day, any hour); any fail → refused with "
-        "every reason; a validity over 90 days, a refrigerated truck asking for peak hours, or a pending accident "
-        "of the driver → stays `submitted` for a clerk of the traffic brigade (data.review_reasons).",
-        "required": ["plate", "driver_name", "driver_id_number", "zones", "windows", "valid_from", "valid_until"],
-        "properties": {
-            "plate": {"type": "string", "example": "豫K8A001"},
-            "driver_name": {"type": "string"},
-            "driver_id_number": {"type": "string", "description": "the driver's 18-character citizen ID number "
-                                 "(kept on the permit, shown masked)"},
-            "zones": {"type": "array", "minItems": 1, "uniqueItems": True,
-                      "items": {"type": "string", "enum": ["weidu_centre", "dongcheng", "jianan_urban",
-                                                           "demonstration_zone"]}},
-            "windows": {"oneOf": [{"type": "string", "example": "06:00-07:00, 09:00-17:00"},
-                                  {"type": "array", "items": {"type": "string", "example": "09:00-17:00"}}],
-                        "description": "daily windows HH:MM-HH:MM (22:00-06:00 crosses midnight), at most 4, "
-                        "not overlapping, together at least 6 hours"},
-            "valid_from": {"type": "string", "format": "date", "description": "today to 30 days ahead"},
-            "valid_until": {"type": "string", "format": "date", "description": "1 to 365 days in all"},
-        },
-    },
     "Error": {
         "type": "object",
         "required": ["error", "message"],
@@ -471,6 +331,19 @@ SCHEMAS: dict = {
 }
 
 
+def filing_schemas() -> dict:
+    """Every service's filing schema, by model name (nested models hoisted beside them)."""
+    schemas = {}
+    for code, model in FILING_SCHEMAS.items():
+        schema = json_schema(model)
+        schemas.update(schema.pop("$defs", {}))
+        service = CATALOGUE[code]
+        staff = " Recorded by staff (a staff token)." if service.filed_by_staff else ""
+        schema["description"] = f"{code} ({service.name_zh}): {' '.join((model.__doc__ or '').split())}{staff}"
+        schemas[model.__name__] = schema
+    return schemas
+
+
 def openapi_document() -> dict:
     return {
         "openapi": "3.1.0",
@@ -484,6 +357,6 @@ def openapi_document() -> dict:
         "paths": PATHS,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **filing_schemas()},
         },
     }

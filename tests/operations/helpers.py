@@ -4,7 +4,10 @@ from sqlalchemy import select
 from app import timeutil
 from app.extensions import db
 from app.models.accounts import User
+from app.models.accounts import Unit
 from app.operations import applications as application_ops
+from app.operations import terminals as terminal_ops
+from app.registries import get_registries
 from tests.materials.helpers import staged
 
 
@@ -12,14 +15,27 @@ def user(username: str) -> User:
     return db.session.scalar(select(User).where(User.username == username))
 
 
-def file_criminal_record(app, username: str = "citizen", *, data: dict | None = None):
-    """From the 4th request in a year (`purpose_detail` given) the proof of purpose is uploaded too."""
+def hall_terminal(unit_code: str, name: str = "一楼大厅1号机"):
+    """A self-service terminal registered by the admin in the hall of `unit_code`: (device, credential)."""
+    unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
+    return terminal_ops.issue(admin=user("admin"), unit_id=unit.id, name=name, now=timeutil.now())
+
+
+def home_station(username: str) -> str:
+    """The unit code of the person's hukou police station."""
+    return get_registries().household_of(user(username).id_number).station_unit_code
+
+
+def file_criminal_record(app, username: str = "citizen", *, data: dict | None = None, at_terminal: bool = False):
+    """From the 4th request in a year (`purpose_detail` given) the proof of purpose is uploaded too.
+    `at_terminal`: filed at a registered terminal in the hall of the person's hukou station."""
     payload = {"applicant_type": "individual", "purpose": "入职"} | (data or {})
     applicant = user(username)
     if "purpose_detail" in payload and "materials" not in payload:
         payload["materials"] = {"purpose_proof": [staged(applicant, "criminal_record", "purpose_proof")]}
+    terminal = hall_terminal(home_station(username))[0] if at_terminal else None
     return application_ops.file_application(applicant=applicant, service_code="criminal_record",
-                                            data=payload, now=timeutil.now())
+                                            data=payload, now=timeutil.now(), terminal=terminal)
 
 
 def act(application, action: str, username: str, **fields):

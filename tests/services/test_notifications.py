@@ -196,7 +196,7 @@ def test_refusals_deemed_acceptance_and_closing_are_told_with_reasons(ctx, clock
 
 
 def test_a_terminal_decision_on_the_spot_sends_one_message_not_three(ctx):
-    application = file_criminal_record(ctx, data={"channel": "terminal"})
+    application = file_criminal_record(ctx, at_terminal=True)
     assert application.state == "issued"
     rows = outbox(application)
     assert [(r.kind, r.status) for r in rows] == [

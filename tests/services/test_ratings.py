@@ -42,7 +42,7 @@ CALLBACK = {"callback_date": "2026-11-18", "callback_contact_made": "yes",
 
 def finished(ctx, clock, username="citizen"):
     """An issued no-criminal-record certificate (filed at the terminal: decided on the spot)."""
-    return file_criminal_record(ctx, username, data={"channel": "terminal"})
+    return file_criminal_record(ctx, username, at_terminal=True)
 
 
 def rate(application, level, comment="", username="citizen"):

@@ -1,4 +1,5 @@
-"""The service catalogue (事项目录): one module per service."""
+"""The service catalogue (事项目录): one module per service, each with its declaration
+(`SERVICE`), its filing schema (`FILING`) and its rule functions."""
 from app.domain.catalogue import (
     accident_evidence,
     criminal_record,
@@ -9,20 +10,16 @@ from app.domain.catalogue import (
     security_licence,
     truck_permit,
 )
-from app.domain.catalogue.base import Service
+from app.domain.catalogue.base import Service, Step
+from app.domain.catalogue.schema import FilingModel, with_tolerance
 
-CATALOGUE: dict[str, Service] = {
-    module.SERVICE.code: module.SERVICE
-    for module in (
-        criminal_record,
-        criminal_record_objection,
-        newborn_registration,
-        seal_engraving,
-        accident_evidence,
-        truck_permit,
-        security_licence,
-        rating_rectification,
-    )
+_MODULES = (criminal_record, criminal_record_objection, newborn_registration, seal_engraving, accident_evidence,
+            truck_permit, security_licence, rating_rectification)
+
+CATALOGUE: dict[str, Service] = {module.SERVICE.code: module.SERVICE for module in _MODULES}
+FILING_SCHEMAS: dict[str, type[FilingModel]] = {
+    module.SERVICE.code: with_tolerance(module.FILING) if module.SERVICE.has(Step.TOLERANCE) else module.FILING
+    for module in _MODULES
 }
 
 

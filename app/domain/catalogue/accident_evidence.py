@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Literal
 
 from app.domain.catalogue.base import (
     ApplicantKind,
@@ -30,6 +31,7 @@ from app.domain.catalogue.base import (
     Step,
     workdays,
 )
+from app.domain.catalogue.schema import FilingModel, Optional, Text
 from app.domain.records import AccidentCaseRecord, EvidenceItemRecord, RelativeRecord
 
 SERVICE = Service(
@@ -331,3 +333,21 @@ def disclosable(items: Iterable[EvidenceItemRecord], case_number: str) -> list[E
     """The items a party may see (Art. 65): this case's, minus every confidential one."""
     return [item for item in items
             if item.case_number == case_number and not item.confidential and item.confidential_reason is None]
+
+
+class EvidenceRequestFiling(FilingModel):
+    """What the officer records from the written request, after checking the ID document."""
+
+    case_number: Text(32)
+    person_type: Literal[tuple(PERSON_TYPES)]
+    name: Text(60)
+    id_type: Literal[tuple(ID_TYPES)] = "resident_id"
+    id_number: Text(32)
+    phone: Text(20)
+    principal_id_number: Optional(Text(32)) = None
+    power_of_attorney: bool = False
+    request_note: Optional(Text(500, multiline=True)) = None
+    identity_verified: bool = False
+
+
+FILING = EvidenceRequestFiling

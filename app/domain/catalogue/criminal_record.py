@@ -1,4 +1,6 @@
 """无犯罪记录证明 — no-criminal-record certificate (公安机关办理犯罪记录查询工作规定, 2021)."""
+from typing import Literal
+
 from app.domain.catalogue.base import (
     ApplicantKind,
     Material,
@@ -9,6 +11,8 @@ from app.domain.catalogue.base import (
     days,
     workdays,
 )
+from app.domain.catalogue.schema import FieldError, FilingModel, Optional, Text, missing_fields
+from app.domain.text import N_
 
 SERVICE = Service(
     code="criminal_record",
@@ -114,20 +118,44 @@ def check_foreigner_residence(resident_since, today) -> None:
         )
 
 
-def check_unit_query(relation: str | None, legal_provision: str | None, query_reason: str | None) -> None:
+class CriminalRecordFiling(FilingModel):
+    """The application (申请内容). Who the certificate is about follows from `applicant_type`:
+    the account holder, or the person an agent or a unit names."""
+
+    applicant_type: Literal["individual", "agent", "unit", "foreigner"]
+    purpose: Text(100)
+    route: Optional(Literal["hukou", "residence"]) = None
+    subject_name: Optional(Text(60)) = None
+    subject_id_number: Optional(Text(18)) = None
+    relation: Optional(Literal["staff", "planned_hire"]) = None
+    legal_provision: Optional(Text(500, multiline=True)) = None
+    query_reason: Optional(Text(500, multiline=True)) = None
+    purpose_detail: Optional(Text(500, multiline=True)) = None
+
+    invalid_messages = {"relation": ("unit.relation", N_(
+        "单位只能查询本单位在职人员或拟招录人员，不符合条件的查询申请不予受理。"))}
+
+    def cross_field_errors(self) -> list[FieldError]:
+        errors = []
+        if self.applicant_type in ("agent", "unit"):
+            errors += missing_fields(self, ("subject_name", "subject_id_number"))
+        if self.applicant_type == "unit":
+            errors += unit_query_errors(self.relation, self.legal_provision, self.query_reason)
+        return errors
+
+
+def unit_query_errors(relation: str | None, legal_provision: str | None, query_reason: str | None) -> list[FieldError]:
     """A unit may query only its staff or planned hires, citing the law that bars people with
     records from the job, and stating its reason."""
+    errors = []
     if relation not in UNIT_QUERY_RELATIONS:
-        raise RuleViolation(
-            "unit.relation",
-            "单位只能查询本单位在职人员或拟招录人员，不符合条件的查询申请不予受理。",
-            "relation",
-        )
+        errors.append(FieldError("relation", *CriminalRecordFiling.invalid_messages["relation"]))
     if not (legal_provision or "").strip():
-        raise RuleViolation(
-            "unit.legal_provision",
-            "单位查询须写明法律、行政法规中关于有犯罪记录人员不得从事该职业的具体条款，未提供的不予查询。",
-            "legal_provision",
-        )
+        errors.append(FieldError("legal_provision", "unit.legal_provision", N_(
+            "单位查询须写明法律、行政法规中关于有犯罪记录人员不得从事该职业的具体条款，未提供的不予查询。")))
     if not (query_reason or "").strip():
-        raise RuleViolation("unit.reason", "请写明查询理由。", "query_reason")
+        errors.append(FieldError("query_reason", "unit.reason", N_("请写明查询理由。")))
+    return errors
+
+
+FILING = CriminalRecordFiling

@@ -13,6 +13,7 @@ from app.domain.catalogue.base import (
     days,
     workdays,
 )
+from app.domain.catalogue.schema import FilingModel, Text
 
 SERVICE = Service(
     code="criminal_record_objection",
@@ -65,3 +66,13 @@ def check_review(outcome: str | None, opinion: str | None) -> None:
         raise RuleViolation("review.outcome", "请选择复核结论（维持或更正）。", "outcome")
     if not (opinion or "").strip():
         raise RuleViolation("review.opinion", "请写明复核意见及理由。", "opinion")
+
+
+class ObjectionFiling(FilingModel):
+    """异议复核申请: the decided application objected to, and why."""
+
+    original_number: Text(32)
+    reason: Text(2000, multiline=True)
+
+
+FILING = ObjectionFiling

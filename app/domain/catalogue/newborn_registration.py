@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Annotated, Literal
 
 from app.domain.catalogue.base import (
     ApplicantKind,
@@ -18,6 +19,8 @@ from app.domain.catalogue.base import (
     days,
     workdays,
 )
+from app.domain.catalogue.schema import FilingModel, Optional, Text, rule
+from app.domain.text import N_
 
 SERVICE = Service(
     code="newborn_registration",
@@ -316,3 +319,20 @@ def relation_to_head(parent_relation: str, child_sex: str) -> str:
     if parent_relation in ("女", "女儿"):
         return "外孙子" if son else "外孙女"
     return "其他"
+
+
+class NewbornFiling(FilingModel):
+    """新生儿出生登记: the medical birth certificate, whose household receives the child, the
+    name and, if not the household's own, the station chosen (全省通办)."""
+
+    birth_certificate_number: Annotated[Text(20), rule(normalise_certificate_number)]
+    receiving_parent: Literal["father", "mother"]
+    child_name: Annotated[Text(8), rule(normalise_child_name)]
+    station: Optional(Text(40)) = None
+
+    missing_messages = {"receiving_parent": ("receiving_parent.invalid", N_("请选择随父落户或随母落户。"))}
+    invalid_messages = {"receiving_parent": missing_messages["receiving_parent"],
+                        "child_name": ("child_name.format", N_("新生儿姓名须为2至4个汉字，请核对后重新填写。"))}
+
+
+FILING = NewbornFiling

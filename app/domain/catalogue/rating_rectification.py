@@ -8,7 +8,10 @@ every other service, with the same lights and the same escalation when it runs o
 supervisor closes it with `approve`, recording the call-back (回访) and the rectification
 measures (整改措施); the rules for those are in `app.domain.ratings`.
 """
+from pydantic import Field
+
 from app.domain.catalogue.base import ApplicantKind, Service, ServiceLimits, Step, workdays
+from app.domain.catalogue.schema import FilingModel
 from app.domain.text import N_
 
 CODE = "rating_rectification"
@@ -48,3 +51,12 @@ REFUSED_ACTIONS = {
     "withdraw": N_("差评整改工单由承办单位回访办结，不能撤回。"),
     "revoke": N_("差评整改工单已办结，不能撤销。"),
 }
+
+
+class WorkOrderFiling(FilingModel):
+    """差评整改工单: the bad rating it answers."""
+
+    rating_id: int = Field(ge=1, le=2**53)
+
+
+FILING = WorkOrderFiling

@@ -1,4 +1,8 @@
 """公章刻制 — seals for a new enterprise (印铸刻字业暂行管理规则, 2024; seed 004 item 4)."""
+from typing import Literal
+
+from pydantic import Field
+
 from app.domain.catalogue.base import (
     ApplicantKind,
     Material,
@@ -8,6 +12,7 @@ from app.domain.catalogue.base import (
     Step,
     workdays,
 )
+from app.domain.catalogue.schema import FilingModel, Text
 from app.domain.text import N_
 
 SERVICE = Service(
@@ -164,3 +169,22 @@ def anti_counterfeit_code(randbelow) -> str:
 
 def is_anti_counterfeit_code(value: object) -> bool:
     return isinstance(value, str) and len(value) == CODE_LENGTH and value.isascii() and value.isdigit()
+
+
+class SealEngravingFiling(FilingModel):
+    """The application: everything else comes from the enterprise registry."""
+
+    legal_rep_id_number: Text(18)
+    legal_rep_phone: Text(20)
+    shop_id: int = Field(ge=1, le=2**31 - 1, description="a recorded (已备案) engraving shop of the enterprise's area")
+    seals: list[Literal[tuple(SEAL_KINDS)]] = Field(min_length=1, max_length=len(SEAL_KINDS))
+
+    missing_messages = {
+        "shop_id": ("shop.unknown", N_("请选择一家已备案的刻章单位。")),
+        "seals": ("seals.none", N_("请至少选择一枚需要刻制的印章。")),
+    }
+    invalid_messages = {"shop_id": missing_messages["shop_id"], "seals.*": ("seals.unknown", N_(
+        "印章种类有误，请从公章、财务专用章、发票专用章、合同专用章、法定代表人名章中选择。"))}
+
+
+FILING = SealEngravingFiling

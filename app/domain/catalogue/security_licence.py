@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.domain.catalogue.base import (
     ApplicantKind,
@@ -22,6 +25,8 @@ from app.domain.catalogue.base import (
     days,
     workdays,
 )
+from app.domain.catalogue.schema import FilingModel, Optional, Text
+from app.domain.text import N_
 
 SERVICE = Service(
     code="security_licence",
@@ -167,3 +172,38 @@ def enterprise_violations(enterprise) -> list[RuleViolation]:
     if enterprise.status != "active":
         return [RuleViolation("enterprise.inactive", "企业登记信息显示本单位已注销或吊销，不能申请保安服务许可。")]
     return []
+
+
+class ManagerRow(BaseModel):
+    """One proposed manager as filed (the form's blank rows are allowed and left out)."""
+
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
+    name: Optional(Text(60)) = None
+    id_number: Optional(Text(18)) = None
+    position: Optional(Text(40)) = None
+    experience_years: Optional(Annotated[int, Field(ge=0, le=60)]) = None
+
+
+class SecurityLicenceFiling(FilingModel):
+    """保安服务许可申请: premises, business scope, the proposed managers (capital and court
+    records come from the registries)."""
+
+    premises_address: Text(200)
+    armed_escort: bool = Field(default=False, description="business scope includes 武装守护押运")
+    state_controlled: bool = Field(default=False, description="state-owned or ≥51% state capital")
+    managers: list[ManagerRow] = Field(min_length=1, max_length=MAX_MANAGERS,
+                                       description="must include the legal representative; each ≥ 5 years' "
+                                                   "relevant experience")
+
+    missing_messages = {"managers": ("managers.missing", N_("请填写拟任法定代表人和主要管理人员的信息。")),
+                        "premises_address": ("premises.missing", N_("请填写住所和提供保安服务所需场所的地址。"))}
+    invalid_messages = {
+        "managers": ("managers.too_many", N_("管理人员最多填写%(max_length)s位。")),
+        "managers.*": ("managers.invalid", N_("第%(row)s位管理人员的信息格式有误。")),
+        "managers.*.experience_years": ("managers.experience_years", N_(
+            "请填写第%(row)s位管理人员的相关工作年限（0至60之间的整数）。")),
+    }
+
+
+FILING = SecurityLicenceFiling

@@ -14,6 +14,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import Field
 
 from app.domain.calendar import SHANGHAI
 from app.domain.catalogue.base import (
@@ -27,6 +30,8 @@ from app.domain.catalogue.base import (
     hours,
     workdays,
 )
+from app.domain.catalogue.schema import FilingModel, Text, rule
+from app.domain.identifiers import validate_plate
 from app.domain.records import DriverRecord, VehicleRecord, ViolationRecord
 from app.domain.text import N_
 
@@ -543,3 +548,24 @@ def window_now(windows: Sequence[Window], now: datetime) -> WindowNow:
         return WindowNow(False, None, None)
     upcoming = min(windows, key=lambda w: (w.start - minute) % MINUTES_PER_DAY)
     return WindowNow(False, None, _hhmm(upcoming.start))
+
+
+class TruckPermitFiling(FilingModel):
+    """The request: the vehicle, its driver, where and when it drives, for how long."""
+
+    plate: Annotated[Text(12), rule(validate_plate)]
+    driver_name: Text(60)
+    driver_id_number: Text(18)
+    zones: Annotated[list[Literal[tuple(ZONES)]], Field(min_length=1, max_length=len(ZONES)),
+                     rule(parse_zones, normalises=False)]
+    windows: Annotated[Text(100) | Annotated[list[Text(11)], Field(min_length=1, max_length=MAX_WINDOWS_PER_DAY)],
+                       rule(parse_windows, normalises=False),
+                       Field(description="daily windows HH:MM-HH:MM (22:00-06:00 crosses midnight), at most 4, "
+                                         "not overlapping, together at least 6 hours")]
+    valid_from: date = Field(description="today to 30 days ahead")
+    valid_until: date = Field(description="1 to 365 days in all")
+
+    missing_messages = {"zones": ("zones.missing", N_("请选择至少一个通行区域。"))}
+
+
+FILING = TruckPermitFiling

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.domain.catalogue import get_service
+from app.domain.catalogue.schema import FilingModel
 from app.extensions import db
 from app.models.accounts import Unit, User
 from app.models.applications import Application, ApplicationEvent
@@ -42,7 +43,8 @@ class ServiceHandler:
 
     code: str = ""
 
-    def prepare(self, applicant: User, data: dict[str, Any], *, now: datetime) -> Filing:
+    def prepare(self, applicant: User, data: FilingModel, *, now: datetime) -> Filing:
+        """The service's rules on a filing its schema (the catalogue's FILING) has validated."""
         raise NotImplementedError
 
     def check_action(self, application: Application, action: str, fields: dict[str, Any], *,

@@ -30,53 +30,31 @@ PLAIN_CODE_ATTRIBUTE = "_evidence_plain_query_code"  # in memory only, from appr
 
 
 
-def _text(data: dict[str, Any], name: str, limit: int = 200) -> str:
-    value = data.get(name)
-    return value.strip()[:limit] if isinstance(value, str) else ""
-
-
-def _flag(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    return isinstance(value, str) and value.strip().lower() in {"1", "true", "yes", "on", "y"}
-
-
 class AccidentEvidenceHandler(ServiceHandler):
     code = rules.SERVICE.code
     value_labels = {"person_type": rules.PERSON_TYPES, "id_type": rules.ID_TYPES}
 
     # --- filing at the window ---------------------------------------------------------------
 
-    def prepare(self, applicant: User, data: dict[str, Any], *, now: datetime) -> Filing:
+    def prepare(self, applicant: User, data: rules.EvidenceRequestFiling, *, now: datetime) -> Filing:
         unit = applicant.unit
         if applicant.role_enum not in FILING_ROLES or unit is None or unit.kind != rules.SERVICE.unit_kind:
             raise OperationError("forbidden", "查询码申请须由办案单位（交警大队）的办案民警核验身份后录入。", status=403)
         registries = get_registries()
         try:
-            case_number = rules.normalise_case_number(data.get("case_number"))
-            if not case_number:
-                raise rules.RuleViolation("case_number.missing", "请填写事故案件编号。", "case_number")
+            case_number = rules.normalise_case_number(data.case_number)
             case = rules.check_case(registries.accident_case(case_number), unit_code=unit.code, now=now)
-            person_type = data.get("person_type")
-            if person_type not in rules.PERSON_TYPES:
-                raise rules.RuleViolation("person_type.invalid", "请选择人员类型。", "person_type")
-            name = _text(data, "name", 60)
-            if not name:
-                raise rules.RuleViolation("name.missing", "请填写申请人姓名。", "name")
-            id_type = data.get("id_type") or "resident_id"
-            id_number = rules.normalise_text(data.get("id_number"))
-            if not id_number:
-                raise rules.RuleViolation("id_number.missing", "请填写身份证明号码。", "id_number")
+            person_type, name, id_type = data.person_type, data.name, data.id_type
+            id_number = rules.normalise_text(data.id_number)
             rules.check_document_number(id_type, id_number)
-            phone = self._phone(data)
+            phone = self._phone(data.phone)
             if id_type == "resident_id":
                 self._check_resident(id_number, name, now, registries)
-            principal = rules.normalise_text(data.get("principal_id_number"))
-            power_of_attorney = _flag(data.get("power_of_attorney"))
+            principal = rules.normalise_text(data.principal_id_number)
             relatives = {deceased: registries.close_relatives_of(deceased) for deceased in case.deceased}
             eligibility = rules.check_person(case, rules.PersonRequest(
-                person_type, id_type, id_number, name, power_of_attorney, principal), relatives)
-            if not _flag(data.get("identity_verified")):
+                person_type, id_type, id_number, name, data.power_of_attorney, principal), relatives)
+            if not data.identity_verified:
                 raise rules.RuleViolation("identity.not_verified",
                                           "请先收取书面申请并当面核验申请人的身份证件原件，再勾选确认。",
                                           "identity_verified")
@@ -96,19 +74,17 @@ class AccidentEvidenceHandler(ServiceHandler):
         if person_type in rules.AGENT_TYPES:
             clean.update(power_of_attorney=True, principal_name=eligibility.principal_name,
                          principal_id_masked=mask_id_number(eligibility.principal_id_number))
-        note = _text(data, "request_note", 500)
-        if note:
-            clean["request_note"] = note
+        if data.request_note:
+            clean["request_note"] = data.request_note
         clean[PRIVATE_KEY] = {"phone": phone, "principal_id_number": eligibility.principal_id_number or None}
         return Filing(unit_id=unit.id, data=clean, subject_name=name, subject_id_number=id_number)
 
     @staticmethod
-    def _phone(data: dict[str, Any]) -> str:
+    def _phone(phone: str) -> str:
         try:
-            return validate_mobile(_text(data, "phone", 20))
+            return validate_mobile(phone)
         except InvalidIdentifier as exc:
-            raise rules.RuleViolation("phone.format", "请填写申请人的11位手机号码。" if not _text(data, "phone")
-                                      else exc.message, "phone") from None
+            raise rules.RuleViolation("phone.format", exc.message, "phone") from None
 
     @staticmethod
     def _check_resident(id_number: str, name: str, now: datetime, registries) -> None:

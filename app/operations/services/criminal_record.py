@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import extract, func, select
-
 from app import timeutil
 from app.domain.catalogue import criminal_record as rules
 from app.domain.identifiers import mask_id_number
@@ -15,8 +13,10 @@ from app.domain.workflow import Action, Actor, ActorKind
 from app.extensions import db
 from app.models.accounts import Role, User
 from app.models.applications import Application, ApplicationEvent
-from app.operations import OperationError, materials
+from app.models.terminals import TerminalDevice
+from app.operations import OperationError
 from app.operations.applications import apply_decision
+from app.operations.counters import next_yearly_count
 from app.operations.services import (
     Filing,
     OutcomeDocument,
@@ -33,12 +33,6 @@ SYSTEM = Actor(ActorKind.SYSTEM)
 CERTIFICATE_VALIDITY_NOTE = "本证明自开具之日起3个月内有效。"
 
 
-
-def _text(data: dict[str, Any], name: str) -> str:
-    value = data.get(name)
-    return value.strip() if isinstance(value, str) else ""
-
-
 class CriminalRecordHandler(ServiceHandler):
     code = "criminal_record"
     value_labels = {
@@ -48,34 +42,25 @@ class CriminalRecordHandler(ServiceHandler):
         "relation": rules.UNIT_QUERY_RELATIONS,
     }
 
-    def prepare(self, applicant: User, data: dict[str, Any], *, now: datetime) -> Filing:
+    def prepare(self, applicant: User, data: rules.CriminalRecordFiling, *, now: datetime) -> Filing:
         registries = get_registries()
         today = timeutil.local(now).date()
-        applicant_type = data.get("applicant_type")
-        if applicant_type not in rules.APPLICANT_TYPES:
-            raise OperationError("applicant_type.invalid", N_("请选择申请类型。"), field="applicant_type")
-        purpose = _text(data, "purpose")
-        if not purpose:
-            raise OperationError("purpose.missing", N_("请填写证明用途。"), field="purpose")
-        clean: dict[str, Any] = {"applicant_type": applicant_type, "purpose": purpose,
-                                 "channel": "terminal" if data.get("channel") == "terminal" else "online"}
+        applicant_type = data.applicant_type
+        # Online unless a registered terminal filed it (set by the filing, never by the applicant).
+        clean: dict[str, Any] = {"applicant_type": applicant_type, "purpose": data.purpose, "channel": "online"}
 
         if applicant_type == "unit":
             if applicant.role_enum != Role.ENTERPRISE:
                 raise OperationError("unit.account", N_("单位查询须使用单位（企业）账号提交。"), field="applicant_type")
-            try:
-                rules.check_unit_query(data.get("relation"), data.get("legal_provision"), data.get("query_reason"))
-            except rules.RuleViolation as violation:
-                raise refusal(violation) from None
-            if not materials.has(data, "employment_proof"):
+            if not data.materials.get("employment_proof"):
                 raise OperationError("unit.employment_proof",
                                      N_("单位查询须上传被查询人的在职或拟招录证明（劳动合同或录用通知，加盖单位公章）。"),
                                      field="employment_proof")
-            clean.update(relation=data["relation"], legal_provision=_text(data, "legal_provision"),
-                         query_reason=_text(data, "query_reason"))
+            clean.update(relation=data.relation, legal_provision=data.legal_provision,
+                         query_reason=data.query_reason)
             person = self._named_subject(data, registries)
         elif applicant_type == "agent":
-            if not materials.has(data, "power_of_attorney"):
+            if not data.materials.get("power_of_attorney"):
                 raise OperationError("agent.power_of_attorney",
                                      N_("委托他人代为申请的，须上传申请人签署的授权委托书及受托人身份证件。"),
                                      field="power_of_attorney")
@@ -111,13 +96,13 @@ class CriminalRecordHandler(ServiceHandler):
         requests_this_year = self._requests_this_year(person.id_number, today.year)
         clean["requests_this_year"] = requests_this_year + 1
         if rules.needs_purpose_proof(requests_this_year):
-            detail = _text(data, "purpose_detail")
+            detail = data.purpose_detail
             if not detail:
                 raise OperationError(
                     "purpose.proof_required",
                     f"同一年度内申请超过{rules.FREE_REQUESTS_PER_YEAR}次的，须说明具体用途并提供用途证明材料。",
                     field="purpose_detail")
-            if not materials.has(data, "purpose_proof"):
+            if not data.materials.get("purpose_proof"):
                 raise OperationError(
                     "purpose.proof_file_required",
                     f"同一年度内申请超过{rules.FREE_REQUESTS_PER_YEAR}次的，须上传用途证明材料（如用人单位、学校出具的要求提供证明的文件）。",
@@ -125,9 +110,9 @@ class CriminalRecordHandler(ServiceHandler):
             clean["purpose_detail"] = detail
         return Filing(unit_id=unit.id, data=clean, subject_name=person.name, subject_id_number=person.id_number)
 
-    def _named_subject(self, data, registries):
-        id_number = _text(data, "subject_id_number").upper()
-        name = _text(data, "subject_name")
+    def _named_subject(self, data: rules.CriminalRecordFiling, registries):
+        id_number = (data.subject_id_number or "").upper()
+        name = data.subject_name or ""
         person = registries.person(id_number) if id_number else None
         if person is None or person.name != name:
             raise OperationError("subject.mismatch", N_("被查询人姓名与身份证号码未能通过户籍信息核验。"),
@@ -136,7 +121,7 @@ class CriminalRecordHandler(ServiceHandler):
 
     def _station(self, person, data, registries):
         """户籍地或居住地: the hukou station, or the station where the residence permit is held."""
-        if data.get("route") == "residence":
+        if data.route == "residence":
             if not person.residence_permit_region_code:
                 raise OperationError("route.no_residence_permit",
                                      N_("您没有本地居住证，请选择在户籍地派出所申请。"), field="route")
@@ -150,13 +135,9 @@ class CriminalRecordHandler(ServiceHandler):
         return unit_by_code(household.station_unit_code), "hukou"
 
     def _requests_this_year(self, id_number: str, year: int) -> int:
-        return db.session.scalar(
-            select(func.count(Application.id)).where(
-                Application.service_code == self.code,
-                Application.subject_id_number == id_number,
-                extract("year", Application.created_at) == year,
-            )
-        ) or 0
+        """The person's earlier requests this year — and this one is counted with them: the
+        counter stays locked until the filing commits (a refused filing rolls it back)."""
+        return next_yearly_count(self.code, id_number, year) - 1
 
     def check_action(self, application: Application, action: str, fields: dict[str, Any], *,
                      now: datetime) -> dict[str, Any] | None:
@@ -174,11 +155,14 @@ class CriminalRecordHandler(ServiceHandler):
         return {"result": "record" if has_record else "no_record"}
 
     def after_submit(self, application: Application, *, now: datetime) -> None:
-        """Self-service terminal: a local applicant with nothing in the court registry gets
-        the certificate on the spot (即办)."""
+        """A registered self-service terminal of the station that handles it: a local applicant
+        with nothing in the court registry gets the certificate on the spot (即办)."""
 
         data = application.data
         if data.get("channel") != "terminal" or data.get("applicant_type") != "individual":
+            return
+        terminal = db.session.get(TerminalDevice, data.get("terminal_id"))
+        if terminal is None or not terminal.active or terminal.unit_id != application.unit_id:
             return
         if data.get("route") != "hukou" or rules.needs_purpose_proof(data.get("requests_this_year", 1) - 1):
             return

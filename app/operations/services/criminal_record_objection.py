@@ -28,9 +28,9 @@ def objectable_applications(user: User) -> list[Application]:
 class ObjectionHandler(ServiceHandler):
     code = "criminal_record_objection"
 
-    def prepare(self, applicant: User, data: dict[str, Any], *, now: datetime) -> Filing:
-        number = str(data.get("original_number") or "").strip().upper()
-        reason = str(data.get("reason") or "")
+    def prepare(self, applicant: User, data: rules.ObjectionFiling, *, now: datetime) -> Filing:
+        number = data.original_number.upper()
+        reason = data.reason
         original = db.session.scalar(select(Application).where(
             Application.number == number, Application.applicant_user_id == applicant.id,
             Application.service_code == "criminal_record"))

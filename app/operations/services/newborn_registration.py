@@ -294,14 +294,9 @@ class NewbornRegistrationHandler(ServiceHandler):
         return [(key, stations.get(value, value) if key == "station" else value)
                 for key, value in super().display_data(application)]
 
-    def prepare(self, applicant: User, data: dict[str, Any], *, now: datetime) -> Filing:
+    def prepare(self, applicant: User, data: rules.NewbornFiling, *, now: datetime) -> Filing:
         today = timeutil.local(now).date()
-        number = _clean_number(data.get("birth_certificate_number"))
-        receiving = _clean_receiving(data.get("receiving_parent"))
-        try:
-            child_name = rules.normalise_child_name(data.get("child_name"))
-        except rules.RuleViolation as violation:
-            raise refusal(violation) from None
+        number, receiving, child_name = data.birth_certificate_number, data.receiving_parent, data.child_name
         registries = get_registries()
         certificate = certificate_for_parent(applicant, number, registries)
         facts = gather(certificate, receiving, registries)
@@ -313,7 +308,7 @@ class NewbornRegistrationHandler(ServiceHandler):
             raise OperationError("newborn.duplicate",
                                  f"该新生儿已有出生登记申请（办件编号{existing.number}），请勿重复申报。",
                                  field="birth_certificate_number", status=409)
-        unit = self._station(data.get("station"), facts.household)
+        unit = self._station(data.station, facts.household)
         clean: dict[str, Any] = {
             "birth_certificate_number": number,
             "receiving_parent": receiving,
@@ -333,7 +328,7 @@ class NewbornRegistrationHandler(ServiceHandler):
         return Filing(unit_id=unit.id, data=clean, subject_name=declarant.name if declarant else applicant.real_name,
                       subject_id_number=applicant.id_number)
 
-    def _station(self, code: object, household: HouseholdRecord | None) -> Unit:
+    def _station(self, code: str | None, household: HouseholdRecord | None) -> Unit:
         if code:
             unit = next((u for u in police_stations() if u.code == code), None)
             if unit is None:

@@ -18,6 +18,7 @@ from app import timeutil
 from app.domain import ratings as rules
 from app.domain.catalogue import CATALOGUE, get_service
 from app.domain.catalogue import rating_rectification as catalogue
+from app.domain.catalogue.rating_rectification import WorkOrderFiling
 from app.domain.text import N_
 from app.domain.workflow import Action, Actor, ActorKind
 from app.extensions import db
@@ -44,13 +45,9 @@ class RatingRectificationHandler(ServiceHandler):
     value_labels = {"level": {level.value: name for level, name in rules.LEVEL_NAMES.items()},
                     "rated_service": {code: service.name_zh for code, service in CATALOGUE.items()}}
 
-    def prepare(self, applicant: User, data: dict[str, Any], *, now: datetime) -> Filing:
+    def prepare(self, applicant: User, data: WorkOrderFiling, *, now: datetime) -> Filing:
         """Only for a bad rating of the applicant's own that has no work order yet."""
-        try:
-            rating_id = int(data.get("rating_id"))
-        except (TypeError, ValueError):
-            rating_id = None
-        rating = db.session.get(Rating, rating_id) if rating_id else None
+        rating = db.session.get(Rating, data.rating_id)
         if rating is None or rating.rater_user_id != applicant.id or not rules.is_bad(rating.level):
             raise OperationError("rectification.no_rating",
                                  N_("差评整改工单在您作出“不满意”或“非常不满意”评价时自动生成，无需单独申请。"),

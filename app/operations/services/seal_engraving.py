@@ -30,22 +30,6 @@ from app.registries import get_registries
 SYSTEM = Actor(ActorKind.SYSTEM)
 
 
-
-def _text(data: dict[str, Any], name: str) -> str:
-    value = data.get(name)
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _shop_id(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
-
-
 class SealEngravingHandler(ServiceHandler):
     code = "seal_engraving"
     value_labels = {"seals": rules.SEAL_KINDS}
@@ -63,7 +47,7 @@ class SealEngravingHandler(ServiceHandler):
             rows.append((key, text))
         return rows
 
-    def prepare(self, applicant: User, data: dict[str, Any], *, now: datetime) -> Filing:
+    def prepare(self, applicant: User, data: rules.SealEngravingFiling, *, now: datetime) -> Filing:
         if applicant.role_enum != Role.ENTERPRISE or applicant.organisation is None:
             raise OperationError("applicant.not_enterprise", N_("新办企业公章刻制须使用企业账号申请。"), status=403)
         registries = get_registries()
@@ -73,11 +57,8 @@ class SealEngravingHandler(ServiceHandler):
         except rules.RuleViolation as violation:
             raise refusal(violation) from None
 
-        id_text = _text(data, "legal_rep_id_number")
-        if not id_text:
-            raise OperationError("legal_rep.missing", N_("请填写法定代表人的公民身份号码。"), field="legal_rep_id_number")
         try:
-            id_number = parse_citizen_id(id_text, today=timeutil.local(now).date()).number
+            id_number = parse_citizen_id(data.legal_rep_id_number, today=timeutil.local(now).date()).number
         except InvalidIdentifier as exc:
             raise OperationError(exc.code, exc.message, field="legal_rep_id_number") from None
         try:
@@ -85,15 +66,14 @@ class SealEngravingHandler(ServiceHandler):
         except rules.RuleViolation as violation:
             raise refusal(violation) from None
         try:
-            phone = validate_mobile(_text(data, "legal_rep_phone"))
+            phone = validate_mobile(data.legal_rep_phone)
         except InvalidIdentifier as exc:
             raise OperationError(exc.code, N_("请填写法定代表人正确的11位手机号码。"), field="legal_rep_phone") from None
 
-        shop_id = _shop_id(data.get("shop_id"))
-        shop = registries.engraving_shop(shop_id) if shop_id is not None else None
+        shop = registries.engraving_shop(data.shop_id)
         try:
             rules.check_shop(shop, enterprise.region_code)
-            seals = rules.choose_seals(data.get("seals"), held=seal_ops.held_kinds(enterprise.uscc),
+            seals = rules.choose_seals(data.seals, held=seal_ops.held_kinds(enterprise.uscc),
                                        pending=seal_ops.pending_kinds(enterprise.uscc))
         except rules.RuleViolation as violation:
             raise refusal(violation) from None

@@ -10,6 +10,7 @@ from typing import Any
 from app import timeutil
 from app.domain.catalogue import security_licence as rules
 from app.domain.identifiers import InvalidIdentifier, mask_id_number, parse_citizen_id
+from app.domain.text import N_
 from app.domain.workflow import Action, count
 from app.models.accounts import Role, User
 from app.models.applications import Application, ApplicationEvent
@@ -29,53 +30,36 @@ def _refuse_all(violations: list[rules.RuleViolation], *, status: int = 422):
     raise OperationError(first.code, message, field=first.field, status=status)
 
 
-def _bool(value: object) -> bool:
-    if isinstance(value, bool):
-        return value
-    return isinstance(value, str) and value.strip().lower() in ("1", "true", "y", "yes", "on")
-
-
-def parse_managers(raw: object, *, today) -> list[rules.Manager]:
-    """The managers listed in the filing (API: a list of objects; the form: rows, blank ones
-    ignored). Format problems are refused here; the registries are asked afterwards."""
-    if not isinstance(raw, list):
-        raise OperationError("managers.missing", "请填写拟任法定代表人和主要管理人员的信息。", field="managers")
+def parse_managers(rows: list[rules.ManagerRow], *, today) -> list[rules.Manager]:
+    """The managers listed in the filing (the form's blank rows left out): each row complete,
+    each ID number valid and listed once. The registries are asked afterwards."""
     managers: list[rules.Manager] = []
     seen: set[str] = set()
-    for row in raw:
-        if not isinstance(row, dict):
-            raise OperationError("managers.invalid", "管理人员信息格式有误。", field="managers")
-        name = str(row.get("name") or "").strip()
-        id_text = str(row.get("id_number") or "").strip()
-        if not name and not id_text:
+    for row in rows:
+        if not row.name and not row.id_number:
             continue
         number = len(managers) + 1
-        if not name or not id_text:
-            raise OperationError("managers.incomplete", f"第{number}位管理人员的姓名和公民身份号码须同时填写。",
-                                 field="managers")
+        name = row.name or ""
+        if not row.name or not row.id_number:
+            raise OperationError("managers.incomplete", N_("第%(n)s位管理人员的姓名和公民身份号码须同时填写。"),
+                                 field="managers", params={"n": number})
         try:
-            id_number = parse_citizen_id(id_text, today=today).number
+            id_number = parse_citizen_id(row.id_number, today=today).number
         except InvalidIdentifier as exc:
-            raise OperationError("managers.id_number", f"第{number}位管理人员（{name}）：{exc.message}。",
-                                 field="managers") from None
+            raise OperationError("managers.id_number", N_("第%(n)s位管理人员（%(name)s）：%(problem)s。"),
+                                 field="managers", params={"n": number, "name": name,
+                                                           "problem": exc.message.rstrip("。")}) from None
         if id_number in seen:
-            raise OperationError("managers.duplicate", f"第{number}位管理人员（{name}）重复填写。", field="managers")
+            raise OperationError("managers.duplicate", N_("第%(n)s位管理人员（%(name)s）重复填写。"),
+                                 field="managers", params={"n": number, "name": name})
         seen.add(id_number)
-        years = row.get("experience_years")
-        try:
-            years = int(years)
-        except (TypeError, ValueError):
-            years = -1
-        if isinstance(row.get("experience_years"), bool) or not 0 <= years <= 60:
+        if row.experience_years is None:
             raise OperationError("managers.experience_years",
-                                 f"请填写第{number}位管理人员（{name}）的相关工作年限（0至60之间的整数）。",
-                                 field="managers")
-        position = str(row.get("position") or "").strip()[:40] or "主要管理人员"
-        managers.append(rules.Manager(name[:60], id_number, position, years))
+                                 N_("请填写第%(n)s位管理人员（%(name)s）的相关工作年限（0至60之间的整数）。"),
+                                 field="managers", params={"n": number, "name": name})
+        managers.append(rules.Manager(name, id_number, row.position or "主要管理人员", row.experience_years))
     if not managers:
-        raise OperationError("managers.missing", "请填写拟任法定代表人和主要管理人员的信息。", field="managers")
-    if len(managers) > rules.MAX_MANAGERS:
-        raise OperationError("managers.too_many", f"管理人员最多填写{rules.MAX_MANAGERS}位。", field="managers")
+        raise OperationError("managers.missing", N_("请填写拟任法定代表人和主要管理人员的信息。"), field="managers")
     return managers
 
 
@@ -97,7 +81,7 @@ class SecurityLicenceHandler(ServiceHandler):
             rows.append((key, text))
         return rows
 
-    def prepare(self, applicant: User, data: dict[str, Any], *, now: datetime) -> Filing:
+    def prepare(self, applicant: User, data: rules.SecurityLicenceFiling, *, now: datetime) -> Filing:
         if applicant.role_enum != Role.ENTERPRISE or applicant.organisation is None:
             raise OperationError("enterprise.account", "保安服务许可须由拟设立的保安服务公司使用企业账号申请。")
         registries = get_registries()
@@ -105,12 +89,9 @@ class SecurityLicenceHandler(ServiceHandler):
         violations = rules.enterprise_violations(enterprise)
         if violations:
             _refuse_all(violations)
-        premises = str(data.get("premises_address") or "").strip()
-        if not premises:
-            raise OperationError("premises.missing", "请填写住所和提供保安服务所需场所的地址。", field="premises_address")
-        managers = parse_managers(data.get("managers"), today=timeutil.local(now).date())
-        armed = _bool(data.get("armed_escort"))
-        state_controlled = _bool(data.get("state_controlled"))
+        premises = data.premises_address
+        managers = parse_managers(data.managers, today=timeutil.local(now).date())
+        armed, state_controlled = data.armed_escort, data.state_controlled
 
         violations = rules.capital_violations(enterprise.registered_capital_yuan, armed_escort=armed,
                                               state_controlled=state_controlled)
@@ -129,7 +110,7 @@ class SecurityLicenceHandler(ServiceHandler):
             "registered_capital_yuan": enterprise.registered_capital_yuan,
             "armed_escort": armed,
             "state_controlled": state_controlled,
-            "premises_address": premises[:200],
+            "premises_address": premises,
             "managers": [
                 {"name": m.name, "id_number": m.id_number, "position": m.position,
                  "experience_years": m.experience_years}

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app import timeutil
 from app.domain.catalogue import truck_permit as rules
-from app.domain.identifiers import InvalidIdentifier, mask_id_number, parse_citizen_id, validate_plate
+from app.domain.identifiers import InvalidIdentifier, mask_id_number, parse_citizen_id
 from app.domain.text import N_
 from app.domain.workflow import Action, Actor, ActorKind, State
 from app.extensions import db
@@ -36,46 +36,26 @@ NOT_ISSUED_ACTIONS = {Action.REJECT.value, Action.NOT_ACCEPT.value, Action.WITHD
 HIDDEN_KEYS = {"permit_request"}
 
 
-def _text(data: dict[str, Any], name: str) -> str:
-    value = data.get(name)
-    return value.strip() if isinstance(value, str) else ""
-
-
-def parse_request(data: dict[str, Any], *, today: date) -> rules.PermitRequest:
-    """The request as the rules need it, or every input problem at once (first field named)."""
+def parse_request(data: rules.TruckPermitFiling, *, today: date) -> rules.PermitRequest:
+    """The request as the rules need it (the schema has checked each field's form): the
+    driver's ID number and the validity, which depend on today, every problem at once."""
     problems: list[rules.RuleViolation] = []
-
-    def attempt(check):
-        try:
-            return check()
-        except rules.RuleViolation as violation:
-            problems.append(violation)
-        except InvalidIdentifier as invalid:
-            field = "plate" if invalid.code.startswith("plate") else "driver_id_number"
-            problems.append(rules.RuleViolation(invalid.code, str(invalid), field))
-        return None
-
-    plate = attempt(lambda: validate_plate(_text(data, "plate")) if _text(data, "plate") else _missing(
-        "plate", N_("请填写号牌号码。")))
-    driver_name = _text(data, "driver_name")
-    if not driver_name:
-        problems.append(rules.RuleViolation("driver_name.missing", N_("请填写驾驶人姓名。"), "driver_name"))
-    driver_id = attempt(lambda: parse_citizen_id(_text(data, "driver_id_number"), today=today).number
-                        if _text(data, "driver_id_number") else _missing("driver_id_number", N_("请填写驾驶人公民身份号码。")))
-    zones = attempt(lambda: rules.parse_zones(data.get("zones")))
-    windows = attempt(lambda: rules.parse_windows(data.get("windows")))
-    validity = attempt(lambda: rules.parse_validity(data.get("valid_from"), data.get("valid_until"), today=today))
+    try:
+        driver_id = parse_citizen_id(data.driver_id_number, today=today).number
+    except InvalidIdentifier as invalid:
+        problems.append(rules.RuleViolation(invalid.code, invalid.message, "driver_id_number"))
+    try:
+        validity = rules.parse_validity(data.valid_from, data.valid_until, today=today)
+    except rules.RuleViolation as violation:
+        problems.append(violation)
     if len(problems) == 1:
         first = problems[0]
         raise OperationError(first.code, first.template, field=first.field, params=first.params)
     if problems:  # every problem at once, the first field named
         raise OperationError(problems[0].code, "；".join(p.message.rstrip("。") for p in problems) + "。",
                              field=problems[0].field)
-    return rules.PermitRequest(plate, driver_name, driver_id, zones, windows, *validity)
-
-
-def _missing(field: str, message: str):
-    raise rules.RuleViolation(f"{field}.missing", message, field)
+    return rules.PermitRequest(data.plate, data.driver_name, driver_id, rules.parse_zones(data.zones),
+                               rules.parse_windows(data.windows), *validity)
 
 
 def request_of(permit: TruckPermit) -> rules.PermitRequest:
@@ -137,7 +117,7 @@ class TruckPermitHandler(ServiceHandler):
         "check_outcome": OUTCOME_NAMES,
     }
 
-    def prepare(self, applicant: User, data: dict[str, Any], *, now: datetime) -> Filing:
+    def prepare(self, applicant: User, data: rules.TruckPermitFiling, *, now: datetime) -> Filing:
         kind, name, owner_ids, subject_id = _applicant(applicant)
         request = parse_request(data, today=timeutil.local(now).date())
         vehicle, evaluation = check_registries(request, owner_ids)

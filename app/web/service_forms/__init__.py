@@ -6,11 +6,28 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
+from app.operations import InvalidInput
+
 
 def service_data(form) -> dict:
     """The form's fields as the service's `data` (CSRF token and buttons left out)."""
     return {name: field.data for name, field in form._fields.items()
             if name != "csrf_token" and field.type != "SubmitField"}
+
+
+def show_refusal(form, exc, *, slots=()) -> dict[str, list[str]]:
+    """A filing's refusal on the form: each field's error under its field (all of them, for a
+    schema refusal), the rest above the form; errors of upload slots returned by slot."""
+    errors = exc.localized_errors() if isinstance(exc, InvalidInput) else [
+        {"field": exc.field or "", "message": exc.message}]
+    slot_errors: dict[str, list[str]] = {}
+    for error in errors:
+        name = error["field"].split(".")[0]
+        if name in slots:
+            slot_errors.setdefault(name, []).append(error["message"])
+        field = form._fields.get(name)
+        (field.errors if field is not None else form.form_errors).append(error["message"])
+    return slot_errors
 
 
 def service_forms() -> dict:

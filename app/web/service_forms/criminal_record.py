@@ -4,12 +4,14 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.domain.catalogue.criminal_record import SERVICE
 from app.web.service_forms import service_data
+from app.web.service_forms.tolerance_fields import tolerance_fields
 
 REQUIRED = _l("此项为必填项。")
 
 
-class CriminalRecordForm(FlaskForm):
+class _CriminalRecordFields(FlaskForm):
     applicant_type = RadioField(_l("申请类型"), choices=[
         ("individual", _l("本人申请")), ("agent", _l("委托他人代为申请（代理人填写）")),
         ("unit", _l("单位查询（在职或拟招录人员）")), ("foreigner", _l("外国人申请")),
@@ -29,6 +31,12 @@ class CriminalRecordForm(FlaskForm):
     query_reason = TextAreaField(_l("查询理由"), validators=[Optional(), Length(max=500)])
     purpose_detail = TextAreaField(_l("具体用途说明"), validators=[Optional(), Length(max=500)],
                                    description=_l("同一年度内申请超过3次的须填写，并在下方上传用途证明材料。"))
+
+
+class CriminalRecordForm(_CriminalRecordFields, tolerance_fields(SERVICE, organisation=True)):
+    """容缺 (tolerance) applies to unit queries: the sealed letter may follow, never the proof
+    of employment (core)."""
+
     submit = SubmitField(_l("提交申请"))
 
     service_data = service_data

@@ -13,7 +13,7 @@ REQUIRED = _l("此项为必填项。")
 
 
 class ObjectionForm(FlaskForm):
-    original_number = SelectField(_l("提出异议的办件"), validators=[DataRequired(REQUIRED)])
+    original_number = SelectField(_l("提出异议的办件"), validators=[DataRequired(REQUIRED), Length(max=32)])
     reason = TextAreaField(_l("异议事项和理由"), validators=[DataRequired(REQUIRED), Length(max=2000)])
     submit = SubmitField(_l("提交异议申请"))
 

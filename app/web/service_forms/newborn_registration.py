@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.web.service_forms import service_data
 
@@ -23,10 +23,10 @@ class NewbornRegistrationForm(FlaskForm):
                                   validators=[DataRequired(_l("请选择随父落户或随母落户。"))])
     child_name = StringField(
         _l("新生儿姓名"),
-        validators=[DataRequired(REQUIRED), Regexp(r"^\s*[\u3400-\u4dbf\u4e00-\u9fff]{2,4}\s*$",
+        validators=[DataRequired(REQUIRED), Length(max=8), Regexp(r"^\s*[\u3400-\u4dbf\u4e00-\u9fff]{2,4}\s*$",
                                                    message=_l("新生儿姓名须为2至4个汉字，请核对后重新填写。"))],
         description=_l("2至4个汉字，应与《出生医学证明》上的姓名一致。"))
-    station = SelectField(_l("受理派出所"), validators=[DataRequired(REQUIRED)],
+    station = SelectField(_l("受理派出所"), validators=[Optional(), Length(max=40)],
                           description=_l("“全省通办”：可选择省内任一公安户籍派出所，默认为落户方户籍派出所。"))
     submit = SubmitField(_l("提交申报"))
 

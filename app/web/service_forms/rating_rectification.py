@@ -18,7 +18,7 @@ REQUIRED = _l("此项为必填项。")
 
 
 class WorkOrderRequestForm(FlaskForm):
-    rating_id = SelectField(_l("需要整改的评价"), validate_choice=False,
+    rating_id = SelectField(_l("需要整改的评价"), validate_choice=False, validators=[DataRequired(REQUIRED)],
                             description=_l("作出“不满意”或“非常不满意”评价时，系统自动生成差评整改工单，无需单独申请。"))
     submit = SubmitField(_l("生成差评整改工单"))
 

@@ -7,9 +7,10 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import RadioField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, html_params
 
+from app.domain.catalogue import seal_engraving as rules
 from app.domain.catalogue.seal_engraving import SEAL_KINDS
 from app.operations import seals as seal_ops
 from app.web.service_forms import service_data
@@ -41,10 +42,11 @@ class SealEngravingForm(FlaskForm):
         _l("法定代表人手机号码"), validators=[DataRequired(REQUIRED), Length(max=20)],
         render_kw={"autocomplete": "off", "inputmode": "tel"})
     # Choices are the recorded shops of the enterprise's area; the rules refuse anything else.
-    shop_id = RadioField(_l("刻章单位"), choices=[], validate_choice=False, validators=[Optional()],
+    shop_id = RadioField(_l("刻章单位"), choices=[], validate_choice=False,
+                         validators=[DataRequired(_l(rules.SealEngravingFiling.missing_messages["shop_id"][1]))],
                          description=_l("列出本企业所在地已向公安机关备案的刻章单位；备案暂停的单位不能选择。"))
     seals = CheckboxesField(_l("需要刻制的印章（可多选）"), choices=list(SEAL_KINDS.items()), validate_choice=False,
-                            validators=[Optional()],
+                            validators=[DataRequired(_l(rules.SealEngravingFiling.missing_messages["seals"][1]))],
                             description=_l("本企业已持有且未挂失注销的印章不能重复刻制。"))
     submit = SubmitField(_l("提交申请"))
 

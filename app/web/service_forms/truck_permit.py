@@ -53,6 +53,7 @@ class TruckPermitForm(FlaskForm):
                                    description=_l("用于核验驾驶证状态和交通违法记录，页面和文书中均脱敏显示。"),
                                    render_kw={"autocomplete": "off", "spellcheck": "false"})
     zones = CheckboxesField(_l("通行区域（可多选）"), choices=_zone_choices(), validate_choice=False,
+                            validators=[DataRequired(_l(rules.TruckPermitFiling.missing_messages["zones"][1]))],
                             description=_l("车辆排放标准须符合所选每个区域的要求；新能源货车不受排放标准限制。"))
     windows = StringField(
         _l("每日通行时段"), validators=[DataRequired(REQUIRED), Length(max=100)], default="09:00-17:00",
