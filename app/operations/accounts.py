@@ -309,7 +309,13 @@ def confirm_password(user: User, password: str, *, now: datetime, max_failures: 
                      ip: str | None = None) -> None:
     """Ask a signed-in user for their password again (before showing data in full). A wrong
     one counts as a failed login of that account, so a stolen session cannot guess it."""
-    authenticate(user.username, password, now=now, max_failures=max_failures, lock_minutes=lock_minutes, ip=ip)
+    try:
+        authenticate(user.username, password, now=now, max_failures=max_failures, lock_minutes=lock_minutes,
+                     ip=ip)
+    except LoginRefused as exc:
+        if exc.code != "login.failed":
+            raise
+        raise LoginRefused("password.wrong", str(_l("密码不正确。")), field="password", status=401) from None
 
 
 def locked_usernames(usernames: list[str], *, now: datetime) -> set[str]:

@@ -1,13 +1,50 @@
-"""The logged-in user's own profile (personal data masked even to the owner on screen)."""
-from flask import Blueprint, render_template
+"""The logged-in user's own profile. The ID number and phone are masked here too, as the footer
+promises (a screen is read over shoulders); the owner sees them in full after typing the
+password again, on that one response only."""
+import logging
+
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
+from app import timeutil
+from app.operations import OperationError
+from app.operations import accounts as account_ops
+from app.web.forms import RevealForm
 from app.web.guards import require_login
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 bp.before_request(require_login)
+log = logging.getLogger(__name__)
+
+
+def _profile(form: RevealForm, *, revealed: bool = False, status: int = 200):
+    response = current_app.make_response(
+        (render_template("account/profile.html", user=current_user, form=form, revealed=revealed), status))
+    # Every page is no-store already (app/web/security.py); said here as well, because this one
+    # is the page that holds the numbers in full.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/")
 def profile():
-    return render_template("account/profile.html", user=current_user)
+    return _profile(RevealForm(formdata=None))
+
+
+@bp.route("/reveal", methods=["POST"])
+def reveal():
+    """显示: the password again, then the full numbers in this response (a POST: never in a URL,
+    a history entry or a cache). A wrong password is a failed login of the account."""
+    form = RevealForm()
+    if not form.validate_on_submit():
+        return _profile(form, status=422)
+    try:
+        account_ops.confirm_password(
+            current_user, form.password.data, now=timeutil.now(),
+            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+            lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"], ip=request.remote_addr)
+    except OperationError as exc:
+        form.password.errors.append(exc.message)
+        return _profile(form, status=429 if exc.status == 429 else 422)
+    log.info("own personal data shown in full user_id=%s", current_user.id)
+    return _profile(RevealForm(formdata=None), revealed=True)

@@ -62,6 +62,12 @@ class StaffAccountForm(FlaskForm):
     submit = SubmitField(_l("创建账号"))
 
 
+class RevealForm(FlaskForm):
+    password = PasswordField(_l("登录密码"), validators=[DataRequired(REQUIRED)],
+                             render_kw={"autocomplete": "current-password"})
+    submit = SubmitField(_l("显示完整号码"))
+
+
 class UnlockForm(FlaskForm):
     username = StringField(_l("用户名"), validators=[DataRequired(REQUIRED), Length(max=64)])
     submit = SubmitField(_l("解除锁定"))
