@@ -32,7 +32,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: a failed statement's bound values (ID numbers, phones, tokens) stay out of
+    # the exception text, and so out of every error log.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
     # How long a writer waits for another's transaction on SQLite (development, tests).
     SQLITE_BUSY_TIMEOUT_SECONDS = env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 60)
     SECRET_KEY = os.environ.get("SECRET_KEY")
@@ -80,6 +82,9 @@ class Config:
     MATERIAL_PURGE_SECONDS = env_int("MATERIAL_PURGE_SECONDS", 3600)
     # A filing form without script sends its files with the form: room for all of them.
     MAX_CONTENT_LENGTH = (MATERIAL_MAX_APPLICATION_MB + 1) * 1024 * 1024
+    # JSON request bodies of the API: the longest filing the schemas allow is a few KB.
+    API_MAX_JSON_BYTES = 64 * 1024
+    API_MAX_JSON_DEPTH = 16
     # Where file bytes live: "local" (under STORAGE_LOCAL_ROOT) or "s3" (an S3-compatible store).
     STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
     STORAGE_LOCAL_ROOT = os.environ.get("STORAGE_LOCAL_ROOT", str(INSTANCE_DIR / "files"))

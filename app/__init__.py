@@ -34,6 +34,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         }
     os.makedirs(app.instance_path, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from app import logfilter
+
+    logfilter.install()
 
     from app import models  # noqa: F401  (registers every table on the metadata)
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -54,7 +57,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     subscribers.connect()
     dispatchers.init_app(app)
 
-    from app.web import register_blueprints
+    from app.web import bounded_input, register_blueprints
+
+    bounded_input.init_app(app)
 
     register_blueprints(app)
 

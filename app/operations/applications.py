@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 from app.domain import workflow
 from app.domain.catalogue import CATALOGUE, FILING_SCHEMAS, get_service
 from app.domain.catalogue.base import Step
-from app.domain.catalogue.schema import InvalidFiling, validate
+from app.domain.catalogue.schema import InvalidFiling, validate, validate_action
 from app.domain.clock import CLOCK_NAMES, Clocks
 from app.domain.workflow import Action, Actor, Decision, State, TransitionRefused
 from app.extensions import db
@@ -107,6 +107,10 @@ def file_application(*, applicant: User, service_code: str, data: Mapping[str, A
 def perform_action(*, application_id: int, action: str, user: User, fields: Mapping[str, Any],
                    now: datetime) -> Application:
     """A person's action on an application; a refusal changes nothing."""
+    try:
+        fields = validate_action(fields)
+    except InvalidFiling as invalid:
+        raise InvalidInput(invalid.errors) from None
     application = get_visible(user, application_id, for_update=True)
     actor = actor_for(user, application)
     try:

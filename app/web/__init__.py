@@ -8,6 +8,7 @@ def register_blueprints(app: Flask) -> None:
     from app.web import (
         account,
         admin,
+        admin_terminals,
         api,
         appointments,
         auth,
@@ -31,7 +32,7 @@ def register_blueprints(app: Flask) -> None:
         window,
     )
 
-    for module in (public, auth, account, citizen, clerk, admin, track, verify, api, shop, seals, newborn,
+    for module in (public, auth, account, citizen, clerk, admin, admin_terminals, track, verify, api, shop, seals, newborn,
                    evidence, officer, permits, supervisor, appointments, kiosk, window,
                    ratings, ratings_unit, materials):
         app.register_blueprint(module.bp)

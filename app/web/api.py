@@ -18,6 +18,7 @@ from app.operations import applications as application_ops
 from app.operations import certificates as certificate_ops
 from app.operations import materials as material_ops
 from app.operations import terminals as terminal_ops
+from app.web.bounded_input import check_json_body
 from app.web.downloads import send_document
 from app.web.errors import error_json
 from app.web.i18n import select_locale
@@ -40,6 +41,7 @@ def api_error(code: str, message: str, status: int):
 def api_guard():
     """The API's one access guard: a valid bearer token, unless the endpoint is public."""
     g.api_user = None
+    check_json_body()
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         g.api_user = account_ops.user_for_api_token(header[7:].strip(), now=timeutil.now())
@@ -62,7 +64,8 @@ def _login_rate_limit() -> str:
 @bp.route("/auth/token", methods=["POST"])
 @limiter.limit(_login_rate_limit)
 def issue_token():
-    body = request.get_json(silent=True) or {}
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         return api_error("invalid", _("请提供用户名和密码。"), 422)

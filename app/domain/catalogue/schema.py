@@ -17,6 +17,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
@@ -41,17 +42,23 @@ MAX_FILES_PER_SLOT = 20
 MAX_ITEMS = 50
 
 
+def text_problem(value: str, *, multiline: bool = False) -> str | None:
+    """"text_surrogate", "text_control" or None. Private-use and not-yet-assigned code points
+    pass: rare characters of people's names live there."""
+    for character in value:
+        if 0xD800 <= ord(character) <= 0xDFFF:
+            return "text_surrogate"
+        if unicodedata.category(character) == "Cc" and not (multiline and character in _ALLOWED_CONTROLS):
+            return "text_control"
+    return None
+
+
 def clean_text(value: str, *, multiline: bool = False) -> str:
     """NFC, trimmed; refuses unpaired surrogates and control characters (line breaks only in
     multi-line text)."""
-    for character in value:
-        point = ord(character)
-        if 0xD800 <= point <= 0xDFFF:
-            raise PydanticCustomError("text_surrogate", "unpaired surrogate")
-        # Private-use and not-yet-assigned code points stay: rare characters of names live there.
-        if unicodedata.category(character) == "Cc" and not (
-                multiline and character in _ALLOWED_CONTROLS):
-            raise PydanticCustomError("text_control", "control character")
+    problem = text_problem(value, multiline=multiline)
+    if problem is not None:
+        raise PydanticCustomError(problem, problem)
     return unicodedata.normalize("NFC", value).strip()
 
 
@@ -150,6 +157,41 @@ def with_tolerance(model: type[FilingModel]) -> type[FilingModel]:
     """A service's schema with the 容缺 fields, for a service whose catalogue switches on
     `Step.TOLERANCE` (the switch is the one place that says a service has them)."""
     return type(model.__name__, (model, ToleranceFields), {"__doc__": model.__doc__, "__module__": model.__module__})
+
+
+class ActionFields(BaseModel):
+    """What a person may send with a lifecycle action (the clerk's reason, the correction items,
+    a review opinion, a work order's call-back…): every field bounded, nothing else accepted.
+    Which of them an action needs is the transition table's and the service's rules' to say."""
+
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
+    reason: Optional(Text(2000, multiline=True)) = None
+    items: Optional(Annotated[list[Text(500, multiline=True)], Field(max_length=MAX_ITEMS)]) = None
+    reason_code: Optional(Text(32)) = None
+    decision_note: Optional(Text(2000, multiline=True)) = None
+    opinion: Optional(Text(4000, multiline=True)) = None
+    outcome: Optional(Text(32)) = None
+    # 容缺 at acceptance (the clerk): the materials to follow and the agreed days.
+    tolerance: bool | None = None
+    missing_materials: Optional(Annotated[list[Text(40)], Field(max_length=40)]) = None
+    commitment_days: Optional(Annotated[int, Field(ge=1, le=365)]) = None
+    # 差评整改: the call-back and the measures.
+    callback_date: Optional(date | Text(10)) = None
+    callback_contact_made: Optional(bool | Text(8)) = None
+    callback_summary: Optional(Text(2000, multiline=True)) = None
+    measures: Optional(Text(2000, multiline=True)) = None
+
+    def given(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+def validate_action(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of an action, bounded (InvalidFiling lists every error)."""
+    try:
+        return ActionFields.model_validate(dict(data)).given()
+    except ValidationError as exc:
+        raise InvalidFiling(errors_of(exc)) from None
 
 
 @dataclass(frozen=True)
