@@ -72,5 +72,73 @@ def bench_certificate_render(n: int = 20) -> dict:
     }
 
 
+
+
+# --- the longest text each schema allows, against a typical one ----------------------------------
+
+def _notice_common(i: int) -> dict:
+    return {"organ_name": "许昌市公安局魏都分局西大街派出所", "issue_date": date(2026, 11, 22),
+            "application_number": f"FZ20261122{i:06d}", "applicant_name": "张三", "service_name": "无犯罪记录证明",
+            "received_date": date(2026, 11, 20), "accepted_date": date(2026, 11, 20),
+            "reply_deadline": date(2026, 12, 20), "reconsideration_organ": "许昌市公安局"}
+
+
+def longest_text_cases() -> dict[str, tuple[str, dict, dict]]:
+    """Per document with free text: (template, a typical context, the context with every text
+    at the longest its schema allows — app.domain.catalogue.schema)."""
+    from app.domain.catalogue.criminal_record import SERVICE, CriminalRecordFiling
+    from app.domain.catalogue.schema import (
+        CORRECTION_ITEM_MAX,
+        MAX_ITEMS,
+        ActionFields,
+        field_limits,
+        json_schema,
+    )
+
+    filing = field_limits(json_schema(CriminalRecordFiling))
+    action = field_limits(json_schema(ActionFields))
+    item_max = json_schema(ActionFields)["properties"]["items"]["anyOf"][0]["items"]["maxLength"]
+    letter = {**_notice_common(1), "recipient_unit": "许昌某某教育科技有限公司", "person_name": "孙浩",
+              "id_type": "居民身份证", "id_number": "4110021990********", "query_date": date(2026, 11, 22),
+              "has_record": False, "verification_url": "https://jwtb.xuchang.example.gov.cn/verify/X"}
+    return {
+        "certificate (purpose)": (
+            "certificate.html", certificate_context(1),
+            {**certificate_context(1), "purpose": "证" * filing["purpose"]["max_length"]}),
+        "unit letter (provision, reason)": (
+            "unit_result_letter.html", {**letter, "legal_provision": "《中华人民共和国教师法》第十四条", "purpose": "拟招录教师"},
+            {**letter, "legal_provision": "法" * filing["legal_provision"]["max_length"],
+             "purpose": "由" * filing["query_reason"]["max_length"]}),
+        "correction notice (marked slots and items)": (
+            "correction_notice.html", {**_notice_common(2), "items": [
+                {"material": "用途证明材料", "problem": "复印件模糊", "requirement": "重新上传清晰的扫描件"}, "近期免冠照片"]},
+            {**_notice_common(2), "items": [
+                {"material": slot.name_zh, "problem": "问" * CORRECTION_ITEM_MAX, "requirement": "求" * CORRECTION_ITEM_MAX}
+                for slot in SERVICE.upload_slots()] + ["补" * item_max] * MAX_ITEMS}),
+        "refusal (reason)": (
+            "refusal_decision.html", {**_notice_common(3), "title": "不予许可决定书", "reasons": ["申请材料不符合法定形式。"]},
+            {**_notice_common(3), "title": "不予许可决定书", "reasons": ["理" * action["reason"]["max_length"]]}),
+    }
+
+
+def bench_longest_text(n: int = 5) -> dict:
+    """Median render time of the typical and the longest context of each case, alternating,
+    and their ratio (the target: under 2)."""
+    results = {}
+    for name, (template, typical, longest) in longest_text_cases().items():
+        render_pdf(template, typical, static_dir=STATIC_DIR)  # warm-up
+        times = {"typical": [], "longest": []}
+        for _ in range(n):
+            for kind, context in (("typical", typical), ("longest", longest)):
+                start = time.perf_counter()
+                render_pdf(template, context, static_dir=STATIC_DIR)
+                times[kind].append(time.perf_counter() - start)
+        typical_s, longest_s = statistics.median(times["typical"]), statistics.median(times["longest"])
+        results[name] = {"typical_s": round(typical_s, 4), "longest_s": round(longest_s, 4),
+                         "ratio": round(longest_s / typical_s, 2)}
+    return results
+
+
 if __name__ == "__main__":
     print(bench_certificate_render(int(sys.argv[1]) if len(sys.argv) > 1 else 20))
+    print(bench_longest_text())

@@ -147,6 +147,10 @@ def render_table(results: dict) -> str:
     lines.append(f"1. Certificate render ({documents['renders']} renders)")
     lines.append(f"   median {documents['median_s'] * 1000:8.1f} ms   p95 {documents['p95_s'] * 1000:8.1f} ms   "
                  f"HarfBuzz subsetting: {'active' if documents['harfbuzz'] else 'NOT active (fontTools, slow)'}")
+    lines.append("   the longest text each schema allows, against a typical document (target: under 2×)")
+    for name, case in results["longest_text"].items():
+        lines.append(f"   {name:<44} {case['typical_s'] * 1000:7.1f} ms → {case['longest_s'] * 1000:7.1f} ms"
+                     f"   {case['ratio']:.2f}×")
     lines.append("")
     engine = results["engine"]
     lines.append("2. Deadline engine (no database)")
@@ -269,6 +273,8 @@ def main(argv: list[str] | None = None) -> dict:
     _log(f"· certificate render × {sizes['renders']} …")
     results["documents"] = {**bench_documents.bench_certificate_render(sizes["renders"]),
                             "renders": sizes["renders"]}
+    _log("· the longest texts against typical ones …")
+    results["longest_text"] = bench_documents.bench_longest_text(max(1, sizes["renders"] // 4))
     _log("· deadline engine …")
     results["engine"] = bench_engine.bench_engine(quick=args.quick)
 

@@ -29,6 +29,7 @@ from app import timeutil
 from app.documents import uploads
 from app.domain.catalogue import get_service
 from app.domain.catalogue.base import Material, Service
+from app.domain.catalogue.schema import CORRECTION_ITEM_MAX
 from app.domain.text import N_
 from app.domain.workflow import FINAL_STATES, TRANSITIONS, Action, Actor, ActorKind, State, commitment_open
 from app.extensions import db
@@ -45,7 +46,7 @@ from app.storage import StoredFileMissing, get_storage
 
 log = logging.getLogger(__name__)
 MB = 1024 * 1024
-MAX_TEXT = 500  # a verdict's problem / requirement
+MAX_TEXT = CORRECTION_ITEM_MAX  # a verdict's problem / requirement (a row of the correction notice)
 VERDICT_NAMES = {Verdict.OK: "合格", Verdict.NEEDS_CORRECTION: "需补正"}
 
 

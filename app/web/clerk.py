@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app import timeutil
 from app.domain.catalogue import CATALOGUE
+from app.domain.catalogue.schema import CORRECTION_ITEM_MAX, MAX_ITEMS
 from app.domain.clock import light
 from app.domain.workflow import ACTION_NAMES, OPEN_STATES, STATE_NAMES, SUSPENSION_REASON_NAMES, Action, State
 from app.models.materials import FileStatus
@@ -26,7 +27,7 @@ from app.web.downloads import send_document
 from app.web.guards import require_staff
 from app.web.materials import file_json, slot_views
 from app.web.presenters import application_json
-from app.web.service_forms import action_forms, service_data
+from app.web.service_forms import action_forms, service_data, show_refusal
 
 bp = Blueprint("clerk", __name__, url_prefix="/desk")
 bp.before_request(require_staff)
@@ -36,7 +37,7 @@ REQUIRED = _l("此项为必填项。")
 
 class ItemsForm(FlaskForm):
     items = TextAreaField(_l("其他补正事项（每行一项；已标记“需补正”的材料会自动列入）"),
-                          validators=[Optional(), Length(max=4000)])
+                          validators=[Optional(), Length(max=MAX_ITEMS * (CORRECTION_ITEM_MAX + 2))])
     submit = SubmitField(_l("发出补正告知"))
 
 
@@ -170,7 +171,7 @@ def act(application_id: int, action: str):
             application_ops.perform_action(application_id=application_id, action=action, user=current_user,
                                            fields=_fields(action, form), now=timeutil.now())
         except OperationError as exc:
-            form.form_errors.append(exc.message)
+            show_refusal(form, exc)
             status = exc.status
         else:
             flash(_("已完成：%(action)s。", action=ACTION_NAMES[action]), "success")

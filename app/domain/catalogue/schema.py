@@ -39,7 +39,11 @@ from app.domain.text import N_
 _ALLOWED_CONTROLS = {"\n", "\r", "\t"}
 # The most upload ids one material slot or one filing may name.
 MAX_FILES_PER_SLOT = 20
-MAX_ITEMS = 50
+# A correction notice lists every item at once (一次性告知): at most this many, each at most
+# CORRECTION_ITEM_MAX characters — bounds that keep the longest notice within 2× the
+# rendering time of a typical one (bench/bench_documents.py `bench_longest_text`).
+MAX_ITEMS = 10
+CORRECTION_ITEM_MAX = 100
 
 
 def text_problem(value: str, *, multiline: bool = False) -> str | None:
@@ -167,7 +171,7 @@ class ActionFields(BaseModel):
     model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
 
     reason: Optional(Text(2000, multiline=True)) = None
-    items: Optional(Annotated[list[Text(500, multiline=True)], Field(max_length=MAX_ITEMS)]) = None
+    items: Optional(Annotated[list[Text(CORRECTION_ITEM_MAX)], Field(max_length=MAX_ITEMS)]) = None
     reason_code: Optional(Text(32)) = None
     decision_note: Optional(Text(2000, multiline=True)) = None
     opinion: Optional(Text(4000, multiline=True)) = None
