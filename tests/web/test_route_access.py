@@ -1,6 +1,7 @@
 """Every route requires login except an explicit public allow-list; staff routes refuse
 applicants; every blueprint registers exactly one known access guard."""
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from app.web import api, guards
 from tests.conftest import csrf_from, login
@@ -16,15 +17,15 @@ PUBLIC_ENDPOINTS = {
     "kiosk.home", "kiosk.walk_in", "kiosk.check_in", "kiosk.ticket", "kiosk.display", "kiosk.display_calls",
     "kiosk.manage",
 } | set(api.PUBLIC_ENDPOINTS)
-STAFF_BLUEPRINTS = {"clerk", "admin", "shop", "supervisor", "officer", "window", "ratings_unit"}
+STAFF_BLUEPRINTS = {"clerk", "admin", "admin_terminals", "shop", "supervisor", "officer", "window", "ratings_unit"}
 KNOWN_GUARDS = set(guards.GUARDS) | {api.api_guard}
 
 
 def _url(rule) -> str:
     values = {}
     for argument in rule.arguments:
-        converter = rule._converters[argument].__class__.__name__
-        values[argument] = 999999 if converter == "IntegerConverter" else "zz-not-a-real-key"
+        numeric = isinstance(rule._converters[argument], IntegerConverter)
+        values[argument] = 999999 if numeric else "zz-not-a-real-key"
     return rule.build(values)[1]
 
 
