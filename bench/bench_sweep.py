@@ -143,7 +143,8 @@ def populate(*, total: int, due: int, as_of: datetime = AS_OF, seed: int = 1116)
     them (once per distinct submission instant). Filing documents (the receipt PDF) are not
     produced: the sweep does not read them.
     """
-    from app.domain.catalogue import get_service
+    from app.domain.catalogue import FILING_SCHEMAS, get_service
+    from app.domain.catalogue.schema import validate
     from app.domain.clock import CLOCK_NAMES, derive_clocks, next_timer_at, work_due_at
     from app.domain.workflow import Action, Actor, ActorKind, EventRecord, State, decide
     from app.extensions import db
@@ -151,8 +152,6 @@ def populate(*, total: int, due: int, as_of: datetime = AS_OF, seed: int = 1116)
     from app.models.applications import Application, ApplicationEvent
     from app.operations.calendar import load_calendar
     from app.operations.events import GENESIS_HASH, event_hash
-    from app.domain.catalogue import FILING_SCHEMAS
-    from app.domain.catalogue.schema import validate
     from app.operations.services import handler_for
 
     if not 0 <= due <= total:
