@@ -2,7 +2,7 @@
 counter on users (which told which usernames exist) goes
 
 Revision ID: h1loginfail1
-Revises: f1pageidx001
+Revises: g3terminal01
 Create Date: 2026-12-01 15:00:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 from app.models.types import UTCDateTime
 
 revision = "h1loginfail1"
-down_revision = "f1pageidx001"
+down_revision = "g3terminal01"
 branch_labels = None
 depends_on = None
 
