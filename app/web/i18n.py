@@ -15,6 +15,9 @@ def select_locale() -> str:
         return chosen
     if current_user and current_user.is_authenticated and current_user.language in supported:
         return current_user.language
+    if request.blueprint == "api":
+        # An API client says its language the HTTP way (pages keep Chinese first unless chosen).
+        return request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

@@ -220,4 +220,5 @@ def revalidate(response, tag: str):
     """A public page the browser may keep but must check (ETag) before showing it again."""
     response.set_etag(tag)
     response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.update(("Cookie", "Accept-Language"))
     return response
