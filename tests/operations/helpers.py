@@ -3,8 +3,7 @@ from sqlalchemy import select
 
 from app import timeutil
 from app.extensions import db
-from app.models.accounts import User
-from app.models.accounts import Unit
+from app.models.accounts import Unit, User
 from app.operations import applications as application_ops
 from app.operations import terminals as terminal_ops
 from app.registries import get_registries
