@@ -34,7 +34,8 @@ class RevokeForm(FlaskForm):
 @bp.route("/", methods=["GET", "POST"])
 def index():
     form = TerminalForm()
-    form.unit_id.choices = [(u.id, u.name) for u in db.session.scalars(select(Unit).order_by(Unit.code))]
+    units = [(u.id, u.name) for u in db.session.scalars(select(Unit).order_by(Unit.code))]
+    form.unit_id.choices = units
     credential = None
     status = 200
     if form.validate_on_submit():
@@ -46,6 +47,8 @@ def index():
             status = exc.status
         else:
             flash(_("已登记终端“%(name)s”。请将下方凭证录入该终端；凭证只显示这一次。", name=device.name), "success")
+            form = TerminalForm(formdata=None)  # an empty form for the next one
+            form.unit_id.choices = units
     elif form.is_submitted():
         status = 422
     response = render_template("admin/terminals.html", form=form, devices=terminal_ops.devices(),
