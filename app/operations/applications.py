@@ -76,8 +76,7 @@ def file_application(*, applicant: User, service_code: str, data: Mapping[str, A
         # A refusal leaves nothing behind and releases what the rules locked (the yearly count).
         db.session.rollback()
         raise
-    channel = {"channel": "terminal", "terminal_id": terminal.id, "terminal_unit_id": terminal.unit_id} \
-        if terminal is not None else {}
+    channel = {"channel": "terminal", "terminal_id": terminal.id} if terminal is not None else {}
     application = Application(
         number="pending-" + secrets.token_hex(8),
         tracking_token=new_tracking_token(),
