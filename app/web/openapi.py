@@ -129,6 +129,13 @@ PATHS.update({
     "/applications": {
         "post": {
             "summary": "File an application (submit)",
+            "description": "`data` follows the service's filing schema; every field error is listed at once "
+            "(422 with `errors`). The channel is not part of `data`: a filing is made at a self-service "
+            "terminal only when a registered terminal sends its credential.",
+            "parameters": [{"name": "X-Terminal-Credential", "in": "header", "required": False,
+                            "schema": {"type": "string"},
+                            "description": "the credential of a self-service terminal registered by an "
+                                           "administrator (/admin/terminals); 401 when wrong or revoked"}],
             "requestBody": {"required": True, "content": _json({
                 "type": "object", "required": ["service", "data"],
                 "properties": {
@@ -307,7 +314,12 @@ SCHEMAS: dict = {
     "Error": {
         "type": "object",
         "required": ["error", "message"],
-        "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+        "properties": {"error": {"type": "string"}, "message": {"type": "string"},
+                       "field": {"type": "string", "description": "the field, when one field is wrong"},
+                       "errors": {"type": "array", "description": "every field error of a refused input",
+                                  "items": {"type": "object", "required": ["field", "code", "message"],
+                                            "properties": {"field": {"type": "string"}, "code": {"type": "string"},
+                                                           "message": {"type": "string"}}}}},
     },
     "Limit": _limit_schema(),
     "Service": {
