@@ -67,7 +67,12 @@ class Config:
     NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5)
     NOTIFY_RETRY_SECONDS = env_int("NOTIFY_RETRY_SECONDS", 300)  # the first retry's wait; doubles each time
     NOTIFY_OUTBOX_FILE = os.environ.get("NOTIFY_OUTBOX_FILE")
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # The address printed in QR codes, PDFs and messages. Empty: the request's own host (and, for
+    # work done outside a request, the address `flask serve` listens on).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
+    # How many proxies in front of the portal set X-Forwarded-For/-Proto/-Host (nginx: 1). Only
+    # then are those headers believed: the client address of limits, lockouts and audit rows.
+    PROXY_HOPS = env_int("PROXY_HOPS", 0)
     # Legal legacy credit codes that fail the GB 32100 checksum (admin-maintained too).
     USCC_WHITELIST = tuple(filter(None, os.environ.get("USCC_WHITELIST", "").split(",")))
     SEED_DEMO_ALLOWED = True
@@ -160,7 +165,7 @@ class ProductionConfig(Config):
     def check(cls) -> None:
         missing = [
             name
-            for name in ("SECRET_KEY", "DATABASE_URL", "SIGNING_KEYS", "BROKER_URL")
+            for name in ("SECRET_KEY", "DATABASE_URL", "SIGNING_KEYS", "BROKER_URL", "PUBLIC_BASE_URL")
             if not os.environ.get(name)
         ]
         if not env_bool("RATELIMIT_ENABLED", True):

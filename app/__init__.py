@@ -5,6 +5,7 @@ import logging
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, INSTANCE_DIR, DevelopmentConfig, ProductionConfig
 
@@ -32,6 +33,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
             **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
             "connect_args": {"timeout": app.config["SQLITE_BUSY_TIMEOUT_SECONDS"]},
         }
+    if app.config["PROXY_HOPS"] > 0:
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     os.makedirs(app.instance_path, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     from app import logfilter

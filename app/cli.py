@@ -199,6 +199,9 @@ def serve_command(host: str, port: int) -> None:
     from app.jobs import dispatcher
 
     app = current_app._get_current_object()
+    if not app.config["PUBLIC_BASE_URL"]:
+        # Work done outside a request (documents, messages) links to where this server listens.
+        app.config["PUBLIC_BASE_URL"] = f"http://{host}:{port}"
     mode = app.config["JOBS_MODE"]
     dispatcher().start()
     click.echo(f"background work: {mode}" + (" (this process; no broker needed)" if mode == "thread" else ""))

@@ -4,7 +4,7 @@ This is the only layer that commits.
 """
 from __future__ import annotations
 
-from flask import has_request_context
+from flask import current_app, has_request_context, request
 from flask_babel import gettext
 
 from app.domain.text import N_
@@ -18,6 +18,18 @@ def localize(template: str, params: dict | None = None) -> str:
         return template % params if params else template
     translated = {key: gettext(value) if isinstance(value, str) else value for key, value in params.items()}
     return gettext(template, **translated) if translated else gettext(template)
+
+
+def public_base_url() -> str:
+    """Where the portal is reached, for links in QR codes, documents and messages:
+    PUBLIC_BASE_URL when set, else the host of the request being served (behind a proxy, the
+    host the visitor used: ProxyFix with PROXY_HOPS)."""
+    base = current_app.config["PUBLIC_BASE_URL"]
+    if base:
+        return base
+    if has_request_context():
+        return request.host_url.rstrip("/")
+    return "http://localhost"
 
 
 class OperationError(Exception):

@@ -16,7 +16,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import update
 
 from app import timeutil
@@ -30,6 +29,7 @@ from app.extensions import db
 from app.jobs import enqueue, task
 from app.models.accounts import Unit
 from app.models.applications import Application, ApplicationEvent, Certificate, Document
+from app.operations import public_base_url
 from app.operations.calendar import load_calendar
 from app.operations.events import clocks_for, event_records
 from app.operations.services import handler_for
@@ -56,7 +56,7 @@ KIND_CODES = {"forwarding_notice": "转", "receipt": "收", "acceptance_notice":
 
 
 def tracking_url(application: Application) -> str:
-    return f"{current_app.config['PUBLIC_BASE_URL']}/t/{application.tracking_token}"
+    return f"{public_base_url()}/t/{application.tracking_token}"
 
 
 def _fmt(dt) -> str:
@@ -260,7 +260,7 @@ def _queue_outcome(application: Application, event: ApplicationEvent, outcome) -
     # The signature covers the certificate's facts, so the QR can be printed inside the PDF.
     facts = facts_hash(number, outcome.holder_name, application.subject_id_number, event.occurred_at)
     signature = signing_keys().sign(outcome.certificate_kind, number, facts)
-    base_url = current_app.config["PUBLIC_BASE_URL"]
+    base_url = public_base_url()
     context.update(certificate_number=number, verification_url=verification_url(base_url, number, signature),
                    verify_site=f"警务通办网站（{base_url}/verify）")
     document = queue_document(application, event, "certificate", outcome.title, outcome.template, context)

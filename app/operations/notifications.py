@@ -46,6 +46,7 @@ from app.models.applications import Application, ApplicationEvent
 from app.models.notifications import Channel, DeliveryStatus, Notification
 from app.notify import OutgoingMessage, Sender, rules, sender_from_config
 from app.notify.rules import Kind
+from app.operations import public_base_url
 from app.operations.events import calendar_for
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ def _date_text(moment: datetime | None, lang: str) -> str:
 
 
 def _base_url() -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return public_base_url()
 
 
 def _common(application: Application, lang: str) -> dict[str, Any]:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 
-from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -27,7 +26,7 @@ from app.extensions import db
 from app.models.accounts import Role, User
 from app.models.applications import Application, Certificate
 from app.models.permits import PermitState, TruckPermit
-from app.operations import NotFound, OperationError
+from app.operations import NotFound, OperationError, public_base_url
 from app.operations.applications import apply_decision, perform_action, visibility_filter
 from app.operations.audit import log_access
 from app.operations.services import handler_for
@@ -49,7 +48,7 @@ def certificate_of(permit: TruckPermit) -> Certificate | None:
 
 def roadside_url(certificate: Certificate) -> str:
     """The signed link the QR code carries: {PUBLIC_BASE_URL}/permit/<number>?s=<signature>."""
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    base = public_base_url()
     return f"{base}/permit/{quote(certificate.number, safe='')}?s={quote(certificate.signature, safe='')}"
 
 

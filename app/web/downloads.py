@@ -4,7 +4,7 @@ A document still being rendered (a job does it after the event) is not an error:
 says "生成中" and reloads itself; the API answers 202 with `status: pending`."""
 from io import BytesIO
 
-from flask import jsonify, render_template, send_file, url_for
+from flask import jsonify, render_template, send_file
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models.applications import Document
 from app.operations import NotFound
 from app.operations.applications import get_visible, log_staff_access
+from app.web.links import external_url
 
 
 def _visible_document(user, application_id: int, document_id: int, *, with_content: bool = False):
@@ -52,6 +53,5 @@ def document_status_json(document: Document, *, endpoint: str) -> dict:
     return {
         "id": document.id, "kind": document.kind, "title": document.title,
         "status": "ready" if ready else "pending",
-        "url": url_for(endpoint, application_id=document.application_id, document_id=document.id,
-                       _external=True) if ready else None,
+        "url": external_url(endpoint, application_id=document.application_id, document_id=document.id) if ready else None,
     }

@@ -26,6 +26,7 @@ from app.extensions import limiter
 from app.operations import OperationError
 from app.operations import tickets as ticket_ops
 from app.web.guards import allow_public
+from app.web.links import external_url
 
 bp = Blueprint("kiosk", __name__)
 bp.before_request(allow_public)
@@ -125,7 +126,7 @@ def ticket(token: str):
     now = timeutil.now()
     status = ticket_ops.ticket_status(ticket, now=now)
     kiosk = request.args.get("kiosk") == "1"
-    url = url_for("kiosk.ticket", token=token, _external=True)
+    url = external_url("kiosk.ticket", token=token)
     finished = ticket.status in (ticket_ops.SERVED, ticket_ops.NO_SHOW) or ticket.day != timeutil.local(now).date()
     return render_template(
         "kiosk/ticket.html", t=ticket, s=status, kiosk=kiosk, qr=qr_svg(url), finished=finished,

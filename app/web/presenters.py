@@ -7,8 +7,6 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from flask import url_for
-
 from app import timeutil
 from app.domain.calendar import LimitUnit
 from app.domain.catalogue import get_service
@@ -29,6 +27,7 @@ from app.operations import localize
 from app.operations.events import calendar_for, clocks_for
 from app.operations.materials import current_files
 from app.web.downloads import document_status_json
+from app.web.links import external_url
 from app.web.materials import file_json
 
 CLOCK_LABELS = {
@@ -169,7 +168,7 @@ def application_json(application: Application, *, now: datetime, allowed: list[A
         "subject_id_number": mask_id_number(application.subject_id_number),
         "data": application.data,
         "tracking_token": application.tracking_token,
-        "tracking_url": url_for("track.page", token=application.tracking_token, _external=True),
+        "tracking_url": external_url("track.page", token=application.tracking_token),
         "clocks": {name: iso(getattr(clocks, name)) for name in CLOCK_NAMES},
         "running_clocks": running_clocks(application, clocks, now),
         "paused": paused_banner(application, clocks),

@@ -1,5 +1,5 @@
 """Public tracking page opened from a QR code: /t/<token> (the token is the capability)."""
-from flask import Blueprint, Response, abort, make_response, render_template, request, url_for
+from flask import Blueprint, Response, abort, make_response, render_template, request
 from flask_login import current_user
 
 from app import timeutil
@@ -8,6 +8,7 @@ from app.extensions import limiter
 from app.operations.applications import by_tracking_token
 from app.web.guards import allow_public
 from app.web.i18n import large_text, select_locale
+from app.web.links import external_url
 from app.web.presenters import revalidate, tracking_etag, tracking_json
 
 bp = Blueprint("track", __name__, url_prefix="/t")
@@ -32,7 +33,7 @@ def page(token: str):
                         str(current_user.get_id()))
     if tag in request.if_none_match:
         return revalidate(Response(status=304), tag)
-    url = url_for("track.page", token=token, _external=True)
+    url = external_url("track.page", token=token)
     response = make_response(render_template("track/page.html", t=tracking_json(application, now=now, explain=explain),
                                              qr=qr_svg(url), token=token, url=url, explain=explain))
     return revalidate(response, tag)
@@ -45,6 +46,6 @@ def page(token: str):
 @limiter.limit("60 per minute")
 def qr_png_download(token: str):
     _load(token)
-    png = qr_png(url_for("track.page", token=token, _external=True))
+    png = qr_png(external_url("track.page", token=token))
     return Response(png, mimetype="image/png",
                     headers={"Content-Disposition": "attachment; filename=tracking-qr.png"})

@@ -152,7 +152,7 @@ def test_security_headers(client):
     assert "'unsafe-inline'" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"  # issue 10: our HTTPS forms need their Referer for CSRF
     assert response.headers["Cache-Control"] == "no-store"
     login(client, "citizen")
     cookie = client.get("/").headers.getlist("Set-Cookie") + login(client, "citizen").headers.getlist("Set-Cookie")

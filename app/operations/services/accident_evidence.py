@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
-
 from app import timeutil
 from app.domain.catalogue import accident_evidence as rules
 from app.domain.identifiers import (
@@ -19,7 +17,7 @@ from app.domain.identifiers import (
 from app.domain.workflow import Action, State
 from app.models.accounts import Role, User
 from app.models.applications import Application, ApplicationEvent
-from app.operations import OperationError
+from app.operations import OperationError, public_base_url
 from app.operations import evidence as evidence_ops
 from app.operations.services import Filing, OutcomeDocument, ServiceHandler, refusal, register
 from app.registries import get_registries
@@ -139,7 +137,7 @@ class AccidentEvidenceHandler(ServiceHandler):
             raise OperationError("evidence.voucher", "查询码与登记信息不一致，未能生成查询凭证。", status=500)
         case = get_registries().accident_case(row.case_number)
         data = application.data
-        base_url = current_app.config["PUBLIC_BASE_URL"]
+        base_url = public_base_url()
         return [OutcomeDocument("evidence_voucher.html", "事故证据材料查询凭证", {
             "case_number": row.case_number,
             "accident_time": timeutil.local(case.occurred_at).strftime("%Y年%m月%d日 %H:%M") if case else "",
