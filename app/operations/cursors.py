@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from app import timeutil
+from app.domain.catalogue.schema import MAX_ID
 from app.extensions import db
 
 # Counting is exact up to here; beyond it a list says "more than 1,000" (counting 300,000 rows
@@ -38,7 +39,7 @@ def decode(cursor: str | None) -> tuple[datetime | None, int] | None:
     if not cursor or len(cursor) > 40 or "~" not in cursor:
         return None
     stamp, _, row_id = cursor.partition("~")
-    if not row_id.isdigit() or len(row_id) > 12:
+    if not row_id.isdigit() or len(row_id) > 12 or int(row_id) > MAX_ID:
         return None
     if not stamp:
         return None, int(row_id)

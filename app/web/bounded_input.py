@@ -7,16 +7,14 @@ from __future__ import annotations
 from flask import Flask, current_app, request
 from werkzeug.routing import IntegerConverter
 
-from app.domain.catalogue.schema import text_problem
+from app.domain.catalogue.schema import MAX_ID, text_problem
 from app.domain.text import N_
 from app.operations import OperationError
 
-# The largest id any table holds (a signed 64-bit integer, the PostgreSQL BIGINT).
-MAX_ID = 2**63 - 1
-
 
 class BoundedIntegerConverter(IntegerConverter):
-    """`<int:…>` that does not match above MAX_ID, so such a URL is a 404."""
+    """`<int:…>` that does not match above MAX_ID (the tables' 32-bit keys), so such a URL is a
+    404 instead of an "integer out of range" from the database."""
 
     def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002 - werkzeug's names
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)

@@ -162,7 +162,14 @@ def test_an_id_beyond_any_integer_is_not_found(client):
     assert client.post(f"/api/v1/applications/{huge}/actions/withdraw", json={}, headers=citizen).status_code == 404
     assert client.get(f"/api/v1/applications/{huge}/documents/{huge}", headers=citizen).status_code == 404
     assert client.get(f"/api/v1/materials/{huge}", headers=citizen).status_code == 404
-    assert client.get(f"/api/v1/applications/{2**63 - 1}", headers=citizen).status_code == 404
+    for beyond in (2**31, 2**63 - 1):  # the keys are 32-bit integers on PostgreSQL
+        assert client.get(f"/api/v1/applications/{beyond}", headers=citizen).status_code == 404
+    assert client.get(f"/api/v1/applications/{2**31 - 1}", headers=citizen).status_code == 404
+    filed = client.post("/api/v1/applications", headers=citizen, json={
+        "service": "criminal_record", "data": {**FILE["data"], "materials": {"purpose_proof": [2**31]}}})
+    assert filed.status_code == 422 and filed.get_json()["errors"][0]["field"] == "materials.purpose_proof.0"
+    for cursor in ("~999999999999", f"20261116T100000000000~{2**31}", "~" + "9" * 40):
+        assert client.get(f"/api/v1/applications?after={cursor}", headers=citizen).status_code < 500
     login(client, "citizen")
     assert client.get(f"/my/applications/{huge}").status_code == 404
 

@@ -11,7 +11,7 @@ measures (整改措施); the rules for those are in `app.domain.ratings`.
 from pydantic import Field
 
 from app.domain.catalogue.base import ApplicantKind, Service, ServiceLimits, Step, workdays
-from app.domain.catalogue.schema import FilingModel
+from app.domain.catalogue.schema import MAX_ID, FilingModel
 from app.domain.text import N_
 
 CODE = "rating_rectification"
@@ -56,7 +56,7 @@ REFUSED_ACTIONS = {
 class WorkOrderFiling(FilingModel):
     """差评整改工单: the bad rating it answers."""
 
-    rating_id: int = Field(ge=1, le=2**53)
+    rating_id: int = Field(ge=1, le=MAX_ID)
 
 
 FILING = WorkOrderFiling

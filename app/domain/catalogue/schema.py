@@ -39,6 +39,9 @@ from app.domain.text import N_
 _ALLOWED_CONTROLS = {"\n", "\r", "\t"}
 # The most upload ids one material slot or one filing may name.
 MAX_FILES_PER_SLOT = 20
+# The largest row id: the tables' keys are 32-bit integers (PostgreSQL INTEGER); a larger id
+# in a filing or a URL is refused or not found, never sent to the database.
+MAX_ID = 2**31 - 1
 # A correction notice lists every item at once (一次性告知): at most this many, each at most
 # CORRECTION_ITEM_MAX characters — bounds that keep the longest notice within 2× the
 # rendering time of a typical one (bench/bench_documents.py `bench_longest_text`).
@@ -105,7 +108,7 @@ def rule(check: Callable[[Any], Any], *, normalises: bool = True) -> AfterValida
 
 
 # A material slot → the ids of uploaded files (POST /uploads) the filing hands in.
-UploadIds = Annotated[list[Annotated[int, Field(ge=1, le=2**53)]], Field(max_length=MAX_FILES_PER_SLOT)]
+UploadIds = Annotated[list[Annotated[int, Field(ge=1, le=MAX_ID)]], Field(max_length=MAX_FILES_PER_SLOT)]
 MaterialRefs = Annotated[dict[Annotated[str, StringConstraints(max_length=40)], UploadIds],
                          Field(max_length=40, description=(
                              "The files a filing hands in: material code → ids from POST /uploads. An agent hands "

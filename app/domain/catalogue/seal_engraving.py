@@ -12,7 +12,7 @@ from app.domain.catalogue.base import (
     Step,
     workdays,
 )
-from app.domain.catalogue.schema import FilingModel, Text
+from app.domain.catalogue.schema import MAX_ID, FilingModel, Text
 from app.domain.text import N_
 
 SERVICE = Service(
@@ -176,7 +176,7 @@ class SealEngravingFiling(FilingModel):
 
     legal_rep_id_number: Text(18)
     legal_rep_phone: Text(20)
-    shop_id: int = Field(ge=1, le=2**31 - 1, description="a recorded (已备案) engraving shop of the enterprise's area")
+    shop_id: int = Field(ge=1, le=MAX_ID, description="a recorded (已备案) engraving shop of the enterprise's area")
     seals: list[Literal[tuple(SEAL_KINDS)]] = Field(min_length=1, max_length=len(SEAL_KINDS))
 
     missing_messages = {
