@@ -44,6 +44,9 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+    # A login ends after this long without a request, and after this long in any case.
+    SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+    SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = 8 * 3600
@@ -145,8 +148,11 @@ class TestingConfig(Config):
     )
     RATELIMIT_STORAGE_URI = "memory://"
     SERVER_NAME = "localhost"
-    # Tests move the clock across weeks; tokens must outlive that.
+    # Tests move the clock across weeks; tokens and logins must outlive that (the session
+    # timeout tests set their own).
     API_TOKEN_HOURS = 24 * 90
+    SESSION_IDLE_MINUTES = 24 * 90 * 60
+    SESSION_ABSOLUTE_HOURS = 24 * 90
     PUBLIC_BASE_URL = "http://localhost"
     # Jobs run right after the commit that wrote them, in a fresh session (the Celery tests set
     # BROKER_URL and run real workers instead).

@@ -103,9 +103,16 @@ class User(UserMixin, db.Model):
     shop_id: Mapped[int | None] = mapped_column(index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Raised to end every session of the user at once (logout, sign out everywhere): the
+    # session cookie carries the version it was made with (`get_id`).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     unit: Mapped[Unit | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
+
+    def get_id(self) -> str:
+        """What the session cookie keeps: the id and the session version it was made with."""
+        return f"{self.id}.{self.session_version}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login

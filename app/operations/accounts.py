@@ -346,6 +346,25 @@ def unlock(username: str, *, by: User, now: datetime) -> bool:
     return was_locked
 
 
+def sign_out_everywhere(username: str, *, by: User) -> bool:
+    """An admin ends every session of an account (a lost phone, a departed member of staff)."""
+    user = db.session.scalar(select(User).where(User.username == username.strip()))
+    if user is None:
+        return False
+    end_all_sessions(user, by=by)
+    return True
+
+
+def end_all_sessions(user: User, *, by: User | None = None) -> None:
+    """Every session cookie and API token of `user` stops working at once (logout; an admin's
+    sign-out everywhere, audited)."""
+    user.session_version += 1
+    db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+    if by is not None and by.id != user.id:
+        log_access(actor=by, action="account.sign_out_everywhere", subject_kind="user", subject_id=str(user.id))
+    db.session.commit()
+
+
 def _verify(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)

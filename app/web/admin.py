@@ -12,7 +12,14 @@ from app.models.accounts import STAFF_ROLES, Unit, UsccWhitelist, User
 from app.operations import OperationError
 from app.operations import accounts as account_ops
 from app.operations import notifications as notification_ops
-from app.web.forms import CalendarOverrideForm, CalendarYearForm, StaffAccountForm, UnlockForm, WhitelistForm
+from app.web.forms import (
+    CalendarOverrideForm,
+    CalendarYearForm,
+    SignOutEverywhereForm,
+    StaffAccountForm,
+    UnlockForm,
+    WhitelistForm,
+)
 from app.web.guards import require_admin
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -57,7 +64,8 @@ def staff():
     ).all()
     locked = account_ops.locked_usernames([u.username for u in users], now=timeutil.now())
     return render_template("admin/staff.html", form=form, users=users, locked=locked,
-                           unlock_form=UnlockForm(formdata=None)), status
+                           unlock_form=UnlockForm(formdata=None),
+                           sign_out_form=SignOutEverywhereForm(formdata=None, prefix="signout")), status
 
 
 @bp.route("/unlock", methods=["POST"])
@@ -70,6 +78,19 @@ def unlock():
         flash(_("已解除该账号的登录锁定。"), "success")
     else:
         flash(_("该账号当前未被锁定，失败计数已清零。"), "info")
+    return redirect(url_for("admin.staff"))
+
+
+@bp.route("/sign-out-everywhere", methods=["POST"])
+def sign_out_everywhere():
+    """Every session and API token of an account ends at once (audited)."""
+    form = SignOutEverywhereForm(prefix="signout")
+    if not form.validate_on_submit():
+        flash(_("请填写要退出登录的用户名。"), "error")
+    elif account_ops.sign_out_everywhere(form.username.data, by=current_user):
+        flash(_("该账号的所有登录和访问令牌已失效，须重新登录。"), "success")
+    else:
+        flash(_("未找到该用户名。"), "error")
     return redirect(url_for("admin.staff"))
 
 

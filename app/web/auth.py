@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from app import timeutil
 from app.extensions import limiter
@@ -14,6 +14,7 @@ from app.operations import accounts as account_ops
 from app.web.forms import CitizenRegistrationForm, EnterpriseRegistrationForm, LoginForm
 from app.web.guards import allow_public
 from app.web.navigation import home_url
+from app.web.security import start_session
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 bp.before_request(allow_public)
@@ -54,14 +55,18 @@ def login():
         except OperationError as exc:
             form.password.errors.append(exc.message)
             return render_template("auth/login.html", form=form), exc.status
-        login_user(user)
+        start_session(user)
         return redirect(safe_next(request.args.get("next")) or home_for(user))
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
+    """Ends this and every other session of the account, and its API tokens."""
+    if current_user.is_authenticated:
+        account_ops.end_all_sessions(current_user)
+        logout_user()
+        session.clear()
     flash(_("您已安全退出。"), "info")
     return redirect(url_for("public.home"))
 
@@ -79,7 +84,7 @@ def _register(form, operation, page: dict, fields: tuple[str, ...]):
             target = getattr(form, exc.field, None) if exc.field else None
             (target.errors if target is not None else form.form_errors).append(exc.message)
             return render_template(template, form=form, **page), 422
-        login_user(user)
+        start_session(user)
         flash(_("注册成功，欢迎使用警务通办。"), "success")
         return redirect(home_for(user))
     status = 422 if request.method == "POST" else 200

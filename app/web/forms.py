@@ -73,6 +73,11 @@ class UnlockForm(FlaskForm):
     submit = SubmitField(_l("解除锁定"))
 
 
+class SignOutEverywhereForm(FlaskForm):
+    username = StringField(_l("用户名"), validators=[DataRequired(REQUIRED), Length(max=64)])
+    submit = SubmitField(_l("退出该账号的所有登录"))
+
+
 class WhitelistForm(FlaskForm):
     code = StringField(_l("统一社会信用代码"), validators=[DataRequired(REQUIRED), Length(18, 18, _l("统一社会信用代码为18位。"))])
     note = StringField(_l("说明"), validators=[DataRequired(REQUIRED), Length(max=200)],

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, g, jsonify, redirect, request, url_for
+from flask import Flask, current_app, g, jsonify, redirect, request, session, url_for
 from flask_babel import gettext as _
+from flask_login import login_user, logout_user
 
+from app import timeutil
 from app.extensions import db, login_manager
 
 
@@ -50,6 +52,34 @@ def set_security_headers(response):
     return response
 
 
+def start_session(user) -> None:
+    """A new session for a login: the old contents dropped (the cookie changes), the login
+    and last-seen times kept for the timeouts."""
+    session.clear()
+    login_user(user)
+    stamp = timeutil.now().timestamp()
+    session["login_at"] = session["seen_at"] = stamp
+
+
+def enforce_session_timeouts():
+    """Idle (SESSION_IDLE_MINUTES) and absolute (SESSION_ABSOLUTE_HOURS) limits of a login;
+    the last-seen time is written at most once a minute (not a new cookie on every page)."""
+    if "_user_id" not in session:
+        return None
+    now = timeutil.now().timestamp()
+    login_at, seen_at = session.get("login_at", 0), session.get("seen_at", 0)
+    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    absolute = current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600
+    if now - seen_at > idle or now - login_at > absolute:
+        logout_user()
+        session.pop("login_at", None)
+        session.pop("seen_at", None)
+        return None
+    if now - seen_at > 60:
+        session["seen_at"] = now
+    return None
+
+
 def wants_json() -> bool:
     """The API, and the page scripts that ask for JSON (uploads)."""
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
@@ -66,9 +96,17 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
+    def load_user(session_id: str):
+        """Only a cookie of the user's current session version (ended sessions stay ended)."""
+        user_id, _, version = session_id.partition(".")
+        if not user_id.isdigit() or not version.isdigit():
+            return None
         user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+        if user is None or not user.active or user.session_version != int(version):
+            return None
+        return user
+
+    app.before_request(enforce_session_timeouts)
 
     @login_manager.unauthorized_handler
     def unauthorized():

@@ -16,12 +16,12 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 @pytest.fixture
 def live_server(database_uri, clock):
-    application = create_app("testing", SQLALCHEMY_DATABASE_URI=database_uri, SERVER_NAME=None,
-                             PUBLIC_BASE_URL="http://127.0.0.1")
+    application = create_app("testing", SQLALCHEMY_DATABASE_URI=database_uri, SERVER_NAME=None)
     server = make_server("127.0.0.1", 0, application, threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    application.config["PUBLIC_BASE_URL"] = base  # links in documents and QR codes, as `flask serve` sets it
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    base = f"http://127.0.0.1:{server.server_port}"
     yield base
     server.shutdown()
     thread.join(timeout=10)

@@ -17,13 +17,14 @@ SHOTS = os.environ.get("SCREENSHOT_DIR")
 
 @pytest.fixture
 def held_server(database_uri, clock):
-    application = create_app("testing", SQLALCHEMY_DATABASE_URI=database_uri, SERVER_NAME=None,
-                             PUBLIC_BASE_URL="http://127.0.0.1")
+    application = create_app("testing", SQLALCHEMY_DATABASE_URI=database_uri, SERVER_NAME=None)
     held = application.extensions["jobs"] = HeldDispatcher(application)
     server = make_server("127.0.0.1", 0, application, threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    application.config["PUBLIC_BASE_URL"] = base  # as `flask serve` sets it
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", held
+    yield base, held
     server.shutdown()
     thread.join(timeout=10)
 
