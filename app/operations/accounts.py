@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, has_request_context, request
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -205,8 +205,6 @@ def failure_key(username: str) -> str:
 
 
 def _client_ip(ip: str | None) -> str:
-    if ip is None and has_request_context():
-        ip = request.remote_addr
     return (ip or "unknown")[:45]
 
 
@@ -255,14 +253,14 @@ def _forget_stale(now: datetime, window: timedelta) -> None:
 
 
 def authenticate(username: str, password: str, *, now: datetime, max_failures: int, lock_minutes: int,
-                 ip: str | None = None) -> User:
+                 ip: str | None) -> User:
     """Check a password, with failures counted per (username, client address) and per username.
 
     Nothing in the answer tells whether a username exists: an unknown one costs the same
     password-hash verification, gets the same 401 and, once it has failed as often, the same
     429 as a real one — its failures are counted under the same key whether or not anyone has
-    that name. `ip` defaults to the request's address (`request.remote_addr`; ProxyFix, where
-    configured, makes that the client's).
+    that name. `ip` is the client's address (the web layer's `request.remote_addr`; ProxyFix,
+    where configured, makes that the client's).
 
     Two limits, trading lock-out of the real person against guessing:
     - per (username, address): `max_failures` failures within `lock_minutes` lock that pair for
@@ -306,7 +304,7 @@ def authenticate(username: str, password: str, *, now: datetime, max_failures: i
 
 
 def confirm_password(user: User, password: str, *, now: datetime, max_failures: int, lock_minutes: int,
-                     ip: str | None = None) -> None:
+                     ip: str | None) -> None:
     """Ask a signed-in user for their password again (before showing data in full). A wrong
     one counts as a failed login of that account, so a stolen session cannot guess it."""
     try:

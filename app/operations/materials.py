@@ -322,12 +322,6 @@ def check_filing(service: Service, owner: User, data: Mapping[str, Any]) -> dict
     return handed_in
 
 
-def has(data: Mapping[str, Any], slot: str) -> bool:
-    """A service rule's question: did the filing hand in a file for `slot`?"""
-    refs = data.get("materials")
-    return isinstance(refs, dict) and bool(refs.get(slot))
-
-
 def filing_payload(handed_in: Mapping[str, Sequence[MaterialFile]]) -> dict[str, Any]:
     files = [entry(row) for rows in handed_in.values() for row in rows]
     return {"materials": files} if files else {}

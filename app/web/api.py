@@ -20,7 +20,6 @@ from app.operations import materials as material_ops
 from app.operations import terminals as terminal_ops
 from app.web.bounded_input import check_json_body
 from app.web.downloads import send_document
-from app.web.errors import error_json
 from app.web.i18n import select_locale
 from app.web.materials import send_material, sent_file, stage_sent, staged_response
 from app.web.openapi import openapi_document
@@ -52,11 +51,6 @@ def api_guard():
     return None
 
 
-@bp.errorhandler(OperationError)
-def operation_error(exc: OperationError):
-    return error_json(exc)
-
-
 def _login_rate_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT_PER_IP"]
 
@@ -75,6 +69,7 @@ def issue_token():
         now=timeutil.now(),
         max_failures=current_app.config["LOGIN_MAX_FAILURES"],
         lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"],
+        ip=request.remote_addr,
     )
     hours = current_app.config["API_TOKEN_HOURS"]
     token = account_ops.issue_api_token(user, now=timeutil.now(), hours=hours)
