@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils
-TEST_APT_PACKAGES := chromium redis-server
+TEST_APT_PACKAGES := chromium redis-server nginx
 
 .PHONY: run test venv test-venv system-deps test-system-deps db-upgrade seed test-sqlite test-postgres lint bench translations
 
@@ -51,7 +51,7 @@ lint: test-venv
 	$(VENV)/bin/ruff check .
 
 test-sqlite: test-venv
-	DATABASE_URL= $(VENV)/bin/pytest -q -p no:cacheprovider -n 2
+	DATABASE_URL= $(VENV)/bin/pytest -q -p no:cacheprovider -n 2 -m "not cluster"
 
 test-postgres: test-venv
 	@if [ "$$CI" = "true" ] || $(PY) scripts/pg_reachable.py "$(PG_URL)"; then \
