@@ -116,6 +116,19 @@ class Config:
     # A signed checkpoint of the event log's head (`flask audit checkpoint`): deleted events are
     # found by `flask audit verify` even when the rows around them were made to agree.
     AUDIT_CHECKPOINT_SECONDS = env_int("AUDIT_CHECKPOINT_SECONDS", 3600)
+    # The simulated shared-data registries (reg_ tables). Production refuses them unless this is
+    # set deliberately, for a demo deployment; a real adapter is set as REGISTRIES_FACTORY.
+    ALLOW_SIMULATED_REGISTRIES = env_bool("ALLOW_SIMULATED_REGISTRIES", False)
+    # "text" (development) or "json" (one object per line, with the request id; production).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    # Who may read /metrics (after PROXY_HOPS: the real client address). nginx denies it outside.
+    METRICS_ALLOWED_NETWORKS = tuple(filter(None, os.environ.get(
+        "METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128").split(",")))
+    # Where each gunicorn worker keeps its metrics for /metrics to add up (set by the operator;
+    # gunicorn.conf.py empties it at start). Unset: this process's own metrics.
+    PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
+    # A rate-limit store that does not answer within this many seconds fails the request (503).
+    RATELIMIT_STORAGE_TIMEOUT_SECONDS = env_int("RATELIMIT_STORAGE_TIMEOUT_SECONDS", 2)
 
 
 def instance_secret(name: str, make) -> str:
@@ -166,23 +179,42 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     SEED_DEMO_ALLOWED = False
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+
+    @staticmethod
+    def refusals(config) -> list[str]:
+        """What makes `config` unsafe to serve the public with; empty when it may start."""
+        problems = []
+        if len((config.get("SECRET_KEY") or "").encode()) < 32:
+            problems.append("SECRET_KEY must be set, at least 32 bytes (e.g. `python -c 'import secrets; "
+                            "print(secrets.token_hex(32))'`)")
+        if not config.get("SIGNING_KEYS"):
+            problems.append("SIGNING_KEYS must be set (kid:hexkey,...; the first signs)")
+        if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
+            problems.append("DATABASE_URL must be PostgreSQL (SQLite is the embedded development database)")
+        if not config.get("BROKER_URL"):
+            problems.append("BROKER_URL must be set (Redis, for the workers and the schedule)")
+        if not str(config.get("PUBLIC_BASE_URL", "")).startswith("https://"):
+            problems.append("PUBLIC_BASE_URL must be the portal's https:// address (QR codes, documents, messages)")
+        if not config.get("RATELIMIT_ENABLED", True):
+            problems.append("RATELIMIT_ENABLED must not be off")
+        if str(config.get("RATELIMIT_STORAGE_URI", "memory://")).startswith("memory://"):
+            problems.append("RATELIMIT_STORAGE_URI must be shared by every server (redis://...), not memory://")
+        if config.get("STORAGE_BACKEND") != "s3" or not config.get("S3_BUCKET"):
+            problems.append("STORAGE_BACKEND=s3 and S3_BUCKET must be set (files shared by every server)")
+        if config.get("NOTIFY_SENDER") in ("file", "console"):
+            problems.append("NOTIFY_SENDER must be a real gateway (app.notify.gateways:from_config), "
+                            "not file or console")
+        if not config.get("REGISTRIES_FACTORY") and not config.get("ALLOW_SIMULATED_REGISTRIES"):
+            problems.append("the registries are the simulated ones: set ALLOW_SIMULATED_REGISTRIES=1 only for a "
+                            "demo deployment")
+        return problems
 
     @classmethod
-    def check(cls) -> None:
-        missing = [
-            name
-            for name in ("SECRET_KEY", "DATABASE_URL", "SIGNING_KEYS", "BROKER_URL", "PUBLIC_BASE_URL")
-            if not os.environ.get(name)
-        ]
-        if not env_bool("RATELIMIT_ENABLED", True):
-            missing.append("RATELIMIT_ENABLED must not be off")
-        if os.environ.get("STORAGE_BACKEND") != "s3" or not os.environ.get("S3_BUCKET"):
-            missing.append("STORAGE_BACKEND=s3 and S3_BUCKET (files must be shared by every server)")
-        if missing:
-            raise ConfigError(
-                "production refuses to start without these environment variables: "
-                + ", ".join(missing)
-            )
+    def check(cls, config) -> None:
+        problems = cls.refusals(config)
+        if problems:
+            raise ConfigError("生产配置拒绝启动 / production refuses to start:\n  - " + "\n  - ".join(problems))
 
 
 CONFIGS = {

@@ -13,8 +13,6 @@ from config import CONFIGS, INSTANCE_DIR, DevelopmentConfig, ProductionConfig
 def create_app(config_name: str | None = None, **overrides) -> Flask:
     config_name = config_name or os.environ.get("PORTAL_CONFIG", "development")
     config_class = CONFIGS[config_name]
-    if config_class is ProductionConfig:
-        ProductionConfig.check()
     if config_class is DevelopmentConfig:
         DevelopmentConfig.load_secrets()
 
@@ -26,6 +24,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     )
     app.config.from_object(config_class)
     app.config.update(overrides)
+    if config_class is ProductionConfig:
+        ProductionConfig.check(app.config)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # SQLite has one writer at a time: under many simultaneous filings the others must wait
         # their turn (pysqlite's busy timeout, 5 s by default) rather than fail "database is locked".
@@ -37,16 +37,24 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     os.makedirs(app.instance_path, exist_ok=True)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    from app import logfilter
+    from app import logfilter, logformat
 
+    logformat.configure(app.config["LOG_FORMAT"])
     logfilter.install()
+    if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://")):
+        # A store that hangs must fail the request (503), not hold it until the client gives up.
+        timeout = app.config["RATELIMIT_STORAGE_TIMEOUT_SECONDS"]
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": timeout,
+                                                            "socket_timeout": timeout})
+    if config_class is ProductionConfig and app.config["ALLOW_SIMULATED_REGISTRIES"]:
+        logging.getLogger("app").warning("ALLOW_SIMULATED_REGISTRIES=1: the registries are the simulated "
+                                         "ones (a demo deployment)")
 
     from app import models  # noqa: F401  (registers every table on the metadata)
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from app.jobs import dispatchers
     from app.operations import subscribers
-    from app.web import i18n, security, static_files, templating
+    from app.web import i18n, observability, security, static_files, templating
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
@@ -54,6 +62,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=lambda: "Asia/Shanghai")
     limiter.init_app(app)
+    observability.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)

@@ -19,6 +19,7 @@ def register_blueprints(app: Flask) -> None:
         kiosk,
         materials,
         newborn,
+        observability,
         officer,
         permits,
         public,
@@ -34,6 +35,6 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (public, auth, account, citizen, clerk, admin, admin_terminals, track, verify, api, shop, seals, newborn,
                    evidence, officer, permits, supervisor, appointments, kiosk, window,
-                   ratings, ratings_unit, materials):
+                   ratings, ratings_unit, materials, observability):
         app.register_blueprint(module.bp)
     errors.init_app(app)

@@ -1,34 +1,39 @@
 """Error pages in Chinese, JSON `{"error", "message"}` under /api."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template
+import redis
+from flask import Flask, jsonify, make_response, render_template
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from limits.errors import StorageError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from app.operations import InvalidInput, OperationError
 from app.web.security import wants_json
 
 MESSAGES = {
-    400: ("bad_request", "请求有误", "请求内容不完整或格式不正确。"),
-    401: ("unauthorized", "请先登录", "请先登录后再访问。"),
-    403: ("forbidden", "无权访问", "您没有权限进行此项操作。"),
-    404: ("not_found", "页面不存在", "您访问的内容不存在或已被删除。"),
-    405: ("method_not_allowed", "请求方式不支持", "该地址不支持此请求方式。"),
-    409: ("conflict", "状态冲突", "当前状态下不能进行此项操作。"),
-    413: ("too_large", "文件过大", "上传的文件超过大小限制。"),
-    422: ("unprocessable", "内容有误", "提交的内容有误，请检查后重试。"),
-    429: ("too_many_requests", "操作过于频繁", "操作过于频繁，请稍后再试。"),
-    500: ("server_error", "系统繁忙", "系统暂时无法处理您的请求，请稍后再试。"),
+    400: ("bad_request", _l("请求有误"), _l("请求内容不完整或格式不正确。")),
+    401: ("unauthorized", _l("请先登录"), _l("请先登录后再访问。")),
+    403: ("forbidden", _l("无权访问"), _l("您没有权限进行此项操作。")),
+    404: ("not_found", _l("页面不存在"), _l("您访问的内容不存在或已被删除。")),
+    405: ("method_not_allowed", _l("请求方式不支持"), _l("该地址不支持此请求方式。")),
+    409: ("conflict", _l("状态冲突"), _l("当前状态下不能进行此项操作。")),
+    413: ("too_large", _l("文件过大"), _l("上传的文件超过大小限制。")),
+    422: ("unprocessable", _l("内容有误"), _l("提交的内容有误，请检查后重试。")),
+    429: ("too_many_requests", _l("操作过于频繁"), _l("操作过于频繁，请稍后再试。")),
+    500: ("server_error", _l("系统繁忙"), _l("系统暂时无法处理您的请求，请稍后再试。")),
+    503: ("unavailable", _l("服务暂时不可用"), _l("系统正在恢复，请稍后再试。本次操作没有生效，可返回上一页重新提交。")),
 }
+RETRY_AFTER_SECONDS = 30
 
 
 def render_error(status: int, message: str | None = None):
     code, title, default = MESSAGES.get(status, MESSAGES[500])
-    text = message or _(default)
+    text = message or str(default)
     if wants_json():
         return jsonify(error=code, message=text), status
-    return render_template("errors/error.html", title=_(title), message=text), status
+    return render_template("errors/error.html", title=str(title), message=text), status
 
 
 def error_json(exc: OperationError):
@@ -65,6 +70,16 @@ def init_app(app: Flask) -> None:
     def http_error(exc: HTTPException):
         description = exc.description if exc.code == 429 else None
         return render_error(exc.code or 500, _("操作过于频繁，请稍后再试。") if description else None)
+
+    @app.errorhandler(redis.RedisError)
+    @app.errorhandler(StorageError)
+    def store_unavailable(exc: Exception):
+        # The shared store of the rate limits does not answer: refuse (fail closed) rather than
+        # serve without limits, and say so plainly.
+        app.logger.error("rate-limit store unavailable: %s", type(exc).__name__)
+        response = make_response(render_error(503))
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @app.errorhandler(Exception)
     def unhandled(exc: Exception):

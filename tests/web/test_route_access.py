@@ -16,6 +16,7 @@ PUBLIC_ENDPOINTS = {
     "evidence.enter", "evidence.materials", "evidence.view", "evidence.download", "evidence.leave",
     "kiosk.home", "kiosk.walk_in", "kiosk.check_in", "kiosk.ticket", "kiosk.display", "kiosk.display_calls",
     "kiosk.manage",
+    "ops.healthz", "ops.readyz", "ops.metrics_page",
 } | set(api.PUBLIC_ENDPOINTS)
 STAFF_BLUEPRINTS = {"clerk", "admin", "admin_terminals", "shop", "supervisor", "officer", "window", "ratings_unit"}
 KNOWN_GUARDS = set(guards.GUARDS) | {api.api_guard}
