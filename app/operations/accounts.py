@@ -353,6 +353,37 @@ def sign_out_everywhere(username: str, *, by: User) -> bool:
     return True
 
 
+def change_password(user: User, current: str, new: str, *, now: datetime, max_failures: int, lock_minutes: int,
+                    ip: str | None) -> None:
+    """修改密码: the current password first (a wrong one is a failed login), then every
+    session and API token of the account ends — the one making the change starts again."""
+    confirm_password(user, current, now=now, max_failures=max_failures, lock_minutes=lock_minutes, ip=ip)
+    check_password_strength(new)
+    if _verify(user.password_hash, new):
+        raise OperationError("password.unchanged", str(_l("新密码不能与当前密码相同。")), field="password")
+    user.password_hash = hash_password(new)
+    end_all_sessions(user)
+    log.info("password changed user_id=%s", user.id)
+
+
+def set_active(username: str, active: bool, *, by: User) -> User | None:
+    """停用 / 启用 an account (an admin; audited). A disabled account's sessions and API tokens
+    end at once, and it cannot log in until enabled again. None: no such username."""
+    user = db.session.scalar(select(User).where(User.username == username.strip()))
+    if user is None:
+        return None
+    if user.id == by.id:
+        raise OperationError("account.self", str(_l("不能停用当前登录的管理员账号。")), status=409)
+    user.active = active
+    log_access(actor=by, action="account.enable" if active else "account.disable", subject_kind="user",
+               subject_id=str(user.id))
+    if active:
+        db.session.commit()
+    else:
+        end_all_sessions(user, by=by)
+    return user
+
+
 def end_all_sessions(user: User, *, by: User | None = None) -> None:
     """Every session cookie and API token of `user` stops working at once (logout; an admin's
     sign-out everywhere, audited)."""

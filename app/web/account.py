@@ -3,14 +3,16 @@ promises (a screen is read over shoulders); the owner sees them in full after ty
 password again, on that one response only."""
 import logging
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import timeutil
 from app.operations import OperationError
 from app.operations import accounts as account_ops
-from app.web.forms import RevealForm
+from app.web.forms import ChangePasswordForm, RevealForm
 from app.web.guards import require_login
+from app.web.security import start_session
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 bp.before_request(require_login)
@@ -48,3 +50,24 @@ def reveal():
         return _profile(form, status=429 if exc.status == 429 else 422)
     log.info("own personal data shown in full user_id=%s", current_user.id)
     return _profile(RevealForm(formdata=None), revealed=True)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def change_password():
+    """修改密码: afterwards every other session and API token of the account has ended."""
+    form = ChangePasswordForm()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("account/password.html", form=form), status
+    try:
+        account_ops.change_password(
+            current_user, form.current_password.data, form.password.data, now=timeutil.now(),
+            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+            lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"], ip=request.remote_addr)
+    except OperationError as exc:
+        target = form.current_password if exc.code == "password.wrong" else form.password
+        target.errors = [*target.errors, exc.message]
+        return render_template("account/password.html", form=form), 429 if exc.status == 429 else 422
+    start_session(current_user._get_current_object())
+    flash(_("密码已修改。您在其他设备上的登录和接口访问令牌已全部失效。"), "success")
+    return redirect(url_for("account.profile"))

@@ -13,6 +13,7 @@ from app.operations import OperationError
 from app.operations import accounts as account_ops
 from app.operations import notifications as notification_ops
 from app.web.forms import (
+    AccountActiveForm,
     CalendarOverrideForm,
     CalendarYearForm,
     SignOutEverywhereForm,
@@ -65,7 +66,8 @@ def staff():
     locked = account_ops.locked_usernames([u.username for u in users], now=timeutil.now())
     return render_template("admin/staff.html", form=form, users=users, locked=locked,
                            unlock_form=UnlockForm(formdata=None),
-                           sign_out_form=SignOutEverywhereForm(formdata=None, prefix="signout")), status
+                           sign_out_form=SignOutEverywhereForm(formdata=None, prefix="signout"),
+                           active_form=AccountActiveForm(formdata=None, prefix="active")), status
 
 
 @bp.route("/unlock", methods=["POST"])
@@ -91,6 +93,27 @@ def sign_out_everywhere():
         flash(_("该账号的所有登录和访问令牌已失效，须重新登录。"), "success")
     else:
         flash(_("未找到该用户名。"), "error")
+    return redirect(url_for("admin.staff"))
+
+
+@bp.route("/account-status", methods=["POST"])
+def account_status():
+    """停用 / 启用: a disabled account is signed out everywhere and cannot log in (audited)."""
+    form = AccountActiveForm(prefix="active")
+    if not form.validate_on_submit():
+        flash(_("请填写要停用或启用的用户名。"), "error")
+        return redirect(url_for("admin.staff"))
+    try:
+        user = account_ops.set_active(form.username.data, bool(form.enable.data), by=current_user)
+    except OperationError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("admin.staff"))
+    if user is None:
+        flash(_("未找到该用户名。"), "error")
+    elif user.active:
+        flash(_("该账号已重新启用，可以登录。"), "success")
+    else:
+        flash(_("该账号已停用：所有登录和访问令牌已失效，启用前不能登录。"), "success")
     return redirect(url_for("admin.staff"))
 
 

@@ -68,6 +68,12 @@ class RevealForm(FlaskForm):
     submit = SubmitField(_l("显示完整号码"))
 
 
+class ChangePasswordForm(_PasswordMixin, FlaskForm):
+    current_password = PasswordField(_l("当前密码"), validators=[DataRequired(REQUIRED)],
+                                     render_kw={"autocomplete": "current-password"})
+    submit = SubmitField(_l("修改密码"))
+
+
 class UnlockForm(FlaskForm):
     username = StringField(_l("用户名"), validators=[DataRequired(REQUIRED), Length(max=64)])
     submit = SubmitField(_l("解除锁定"))
@@ -76,6 +82,12 @@ class UnlockForm(FlaskForm):
 class SignOutEverywhereForm(FlaskForm):
     username = StringField(_l("用户名"), validators=[DataRequired(REQUIRED), Length(max=64)])
     submit = SubmitField(_l("退出该账号的所有登录"))
+
+
+class AccountActiveForm(FlaskForm):
+    username = StringField(_l("用户名"), validators=[DataRequired(REQUIRED), Length(max=64)])
+    disable = SubmitField(_l("停用账号"))
+    enable = SubmitField(_l("重新启用"))
 
 
 class WhitelistForm(FlaskForm):
