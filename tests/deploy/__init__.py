@@ -1,0 +1,1 @@
+"""The operator's deployment files (deploy/): compose, image, environment, systemd units."""
