@@ -27,10 +27,11 @@ def _cores() -> int:
 wsgi_app = "wsgi:app"
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 
-# Workers: the classic 2 × cores + 1, but at most 8. Each worker holds its own SQLAlchemy pool
-# (5 connections + 10 overflow), so two app servers of 8 workers can already open ~240
-# PostgreSQL connections at the worst moment; more processes than that buy nothing on a
-# CPU-bound Python app and only cost memory. Set GUNICORN_WORKERS to size a server by hand.
+# Workers: the classic 2 × cores + 1, but at most 8: more processes than that buy nothing on a
+# CPU-bound Python app and cost memory and database connections. Each worker keeps up to 5
+# PostgreSQL connections (SQLAlchemy's pool; `threads` below never needs more), so two app servers
+# of 8 workers hold up to 80, which with the Celery workers fits PostgreSQL's default
+# max_connections of 100. Set GUNICORN_WORKERS to size a server by hand.
 workers = _int("GUNICORN_WORKERS", min(2 * _cores() + 1, 8))
 
 # gthread, not sync: the sync worker closes the connection after every response (it has no

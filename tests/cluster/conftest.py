@@ -80,11 +80,14 @@ class Cluster:
         return [entry for entry in entries if entry["user_agent"].startswith(user_agent_prefix)]
 
     def upstreams(self, user_agent_prefix: str) -> dict[str, int]:
-        """How many of those requests each app server answered (the last one nginx tried)."""
+        """How many of those requests each app server answered ("app1", "app2": the last one nginx
+        tried; "nginx" when no app server was asked)."""
+        names = {f"127.0.0.1:{self.ports.app1}": "app1", f"127.0.0.1:{self.ports.app2}": "app2"}
         counts: dict[str, int] = {}
         for entry in self.nginx_log(user_agent_prefix):
-            last = entry["upstream"].split(",")[-1].strip() or "nginx"
-            counts[last] = counts.get(last, 0) + 1
+            last = entry["upstream"].split(",")[-1].strip()
+            name = names.get(last, last or "nginx")
+            counts[name] = counts.get(name, 0) + 1
         return counts
 
     def record(self, name: str, values: dict) -> None:
