@@ -119,6 +119,8 @@ class Config:
     # The simulated shared-data registries (reg_ tables). Production refuses them unless this is
     # set deliberately, for a demo deployment; a real adapter is set as REGISTRIES_FACTORY.
     ALLOW_SIMULATED_REGISTRIES = env_bool("ALLOW_SIMULATED_REGISTRIES", False)
+    # The data-sharing adapter: "module:factory", called with a database session (app/registries).
+    REGISTRIES_FACTORY = os.environ.get("REGISTRIES_FACTORY") or None
     # "text" (development) or "json" (one object per line, with the request id; production).
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
     # Who may read /metrics (after PROXY_HOPS: the real client address). nginx denies it outside.

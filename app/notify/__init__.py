@@ -14,11 +14,12 @@ outbox then retries up to a limit). Which sender runs is the ``NOTIFY_SENDER`` s
 """
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
+
+from werkzeug.utils import import_string
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,6 @@ def sender_from_config(config: Mapping[str, Any], *, instance_path: str | Path) 
         return FileSender(Path(config.get("NOTIFY_OUTBOX_FILE") or Path(instance_path) / "outbox.log"))
     if name == "console":
         return ConsoleSender()
-    module_name, _, attribute = name.partition(":")
-    if not attribute:
+    if ":" not in name:
         raise ValueError(f"NOTIFY_SENDER must be 'file', 'console' or 'module:factory', not {name!r}")
-    factory = getattr(importlib.import_module(module_name), attribute)
-    return factory(config)
+    return import_string(name)(config)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import redis
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import inspect, text
 
 from app.extensions import db
@@ -27,9 +28,34 @@ class Check:
 
 
 @functools.cache
+def _script() -> ScriptDirectory:
+    return ScriptDirectory(str(MIGRATIONS))
+
+
 def migration_heads() -> frozenset[str]:
     """The head revisions of the migrations shipped with this release (they change only with it)."""
-    return frozenset(ScriptDirectory(str(MIGRATIONS)).get_heads())
+    return frozenset(_script().get_heads())
+
+
+def migration_state(current: frozenset[str]) -> Check:
+    """At head, or ahead (a newer release has migrated: additive first, so this one still
+    serves while it is being replaced) — ready; behind or unmigrated — not ready."""
+    heads = migration_heads()
+    if current == heads:
+        return Check("migrations", True, "at head")
+    known = {revision for revision in current if _known(revision)}
+    if known != current:
+        return Check("migrations", True, f"ahead of this release: database at {sorted(current)}, "
+                                         f"release at {sorted(heads)}")
+    return Check("migrations", False, f"database at {sorted(current) or 'nothing'}, release at {sorted(heads)}: "
+                                      "run `flask --app wsgi db upgrade`")
+
+
+def _known(revision: str) -> bool:
+    try:
+        return _script().get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 def database() -> list[Check]:
@@ -40,10 +66,7 @@ def database() -> list[Check]:
     except Exception as exc:  # noqa: BLE001 — any failure means not ready; the type says which
         return [Check("database", False, f"unreachable: {type(exc).__name__}"),
                 Check("migrations", False, "unknown: the database is unreachable")]
-    heads = migration_heads()
-    at_head = current == heads
-    detail = "at head" if at_head else f"database at {sorted(current) or 'nothing'}, release at {sorted(heads)}"
-    return [Check("database", True, "reachable"), Check("migrations", at_head, detail)]
+    return [Check("database", True, "reachable"), migration_state(current)]
 
 
 def _current_revisions(connection) -> frozenset[str]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from werkzeug.utils import import_string
+
 from app.domain.records import (
     AccidentCaseRecord,
     BirthCertificateRecord,
@@ -90,7 +92,8 @@ RegistriesFactory = Callable[["Session"], Registries]
 def get_registries(session: Session | None = None) -> Registries:
     """The configured registries, bound to ``session`` (default: the app's ``db.session``).
 
-    ``app.config["REGISTRIES_FACTORY"]``, if set, is called with the session and must
+    ``app.config["REGISTRIES_FACTORY"]`` (a callable, or ``"module:factory"`` naming one: the
+    ``REGISTRIES_FACTORY`` environment variable), if set, is called with the session and must
     return a :class:`Registries`; otherwise the simulated registries are used.
     """
     from flask import current_app, has_app_context
@@ -100,9 +103,11 @@ def get_registries(session: Session | None = None) -> Registries:
 
     if session is None:
         session = db.session
-    factory: RegistriesFactory | None = (
+    factory: RegistriesFactory | str | None = (
         current_app.config.get("REGISTRIES_FACTORY") if has_app_context() else None
     )
+    if isinstance(factory, str):  # "module:factory", from the environment
+        factory = import_string(factory)
     if factory is not None:
         return factory(session)
     return SimulatedRegistries(session)

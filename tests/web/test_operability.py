@@ -15,6 +15,8 @@ from app import create_app
 from app.extensions import db
 from app.logformat import JsonFormatter
 from app.operations import sla
+from app.registries import get_registries
+from app.registries.simulated import SimulatedRegistries
 from app.web.i18n import LANG_COOKIE
 from config import ConfigError
 from tests.conftest import csrf_from, repo_root
@@ -60,6 +62,17 @@ def test_production_refuses_each_unsafe_setting(case):
         create_app("production", **{**SAFE_PRODUCTION, **change})
     assert named in str(refused.value)
     assert str(refused.value).startswith("生产配置拒绝启动")
+
+
+class AdapterRegistries(SimulatedRegistries):
+    """Stands for a real data-sharing adapter (named in REGISTRIES_FACTORY)."""
+
+
+def test_production_takes_a_real_registries_adapter_by_name():
+    app = create_app("production", **{**SAFE_PRODUCTION, "ALLOW_SIMULATED_REGISTRIES": False,
+                                      "REGISTRIES_FACTORY": f"{__name__}:AdapterRegistries"})
+    with app.app_context():
+        assert isinstance(get_registries(), AdapterRegistries)
 
 
 def test_production_lists_every_problem_at_once():
@@ -110,6 +123,14 @@ def test_readyz_is_ready_on_a_migrated_database_and_says_what_failed_otherwise(a
     assert behind.json["checks"]["migrations"]["ok"] is False
     assert "h1loginfail1" in behind.json["checks"]["migrations"]["detail"]
     assert behind.json["checks"]["database"]["ok"] is True
+
+    # A newer release migrated first (additive): this one goes on serving until it is replaced.
+    with app.app_context():
+        db.session.execute(text("UPDATE alembic_version SET version_num = 'z9nextrelease'"))
+        db.session.commit()
+    ahead = client.get("/readyz")
+    assert ahead.status_code == 200
+    assert ahead.json["checks"]["migrations"]["detail"].startswith("ahead of this release")
 
 
 def test_readyz_names_an_unreachable_redis(database_uri):
