@@ -21,7 +21,8 @@ from tests.conftest import DEMO_PASSWORD, csrf_from
 @dataclass
 class Response:
     status: int
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case names; the last of repeated ones
+    all_headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
     error: str = ""
     seconds: float = 0.0
@@ -88,7 +89,7 @@ class Client:
         except (OSError, http.client.HTTPException) as error:  # refused, reset, timed out, closed
             self.close()
             return Response(0, error=f"{type(error).__name__}: {error}", seconds=time.perf_counter() - started)
-        response = Response(raw.status, {k.lower(): v for k, v in raw.getheaders()}, data,
+        response = Response(raw.status, {k.lower(): v for k, v in raw.getheaders()}, raw.getheaders(), data,
                             seconds=time.perf_counter() - started)
         for header in raw.headers.get_all("Set-Cookie") or []:
             self._keep_cookie(header)
@@ -104,6 +105,20 @@ class Client:
                 self.cookies.pop(name, None)
             else:
                 self.cookies[name] = morsel.value
+
+    def announce(self, method: str, path: str, length: int) -> int:
+        """Send only a request's head with this Content-Length (no body) and return the status:
+        what a proxy answers from the head alone, e.g. 413."""
+        connection = self._connect()
+        try:
+            connection.putrequest(method, path)
+            connection.putheader("User-Agent", self.user_agent)
+            connection.putheader("Content-Type", "application/octet-stream")
+            connection.putheader("Content-Length", str(length))
+            connection.endheaders()
+            return connection.getresponse().status
+        finally:
+            connection.close()
 
     def get(self, path: str, **options) -> Response:
         return self.request("GET", path, **options)

@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import platform
+import signal
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -216,6 +217,9 @@ def cluster(cluster_database, s3_server, tmp_path_factory):  # noqa: F811 (the i
         wait_for(lambda: ready(cluster.through_nginx()), what="nginx", timeout=30, processes=processes)
         yield cluster
     finally:
+        for _name, process in reversed(processes.running):  # nothing here needs a graceful stop
+            if process.poll() is None:
+                processes.kill(process, signal.SIGKILL)
         processes.stop_all()
         if control is not None:
             from app.extensions import db
