@@ -8,6 +8,7 @@ import logging
 import socket
 import subprocess
 import sys
+
 import pytest
 from sqlalchemy import text
 
