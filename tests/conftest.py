@@ -4,6 +4,7 @@ SQLite, `CREATE DATABASE … TEMPLATE` on PostgreSQL), so tests commit for real 
 does — and concurrency tests can use several connections."""
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -89,17 +90,26 @@ def template_db(tmp_path_factory):
         yield path
 
 
-@pytest.fixture
-def database_uri(template_db, tmp_path):
+@contextlib.contextmanager
+def copy_of_template(template_db, directory: Path):
+    """A fresh copy of the seeded template database, dropped afterwards (PostgreSQL)."""
     if ON_POSTGRES:
         name = f"t_{uuid.uuid4().hex[:12]}"
         _pg_execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"')
-        yield _pg_url_for(name)
-        _pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        try:
+            yield _pg_url_for(name)
+        finally:
+            _pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     else:
-        path = tmp_path / "test.sqlite3"
+        path = directory / "test.sqlite3"
         shutil.copyfile(template_db, path)
         yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def database_uri(template_db, tmp_path):
+    with copy_of_template(template_db, tmp_path) as uri:
+        yield uri
 
 
 @pytest.fixture

@@ -12,14 +12,17 @@ import json
 import os
 import platform
 import signal
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from app import create_app
+from app import create_app, timeutil
+from app.extensions import db
+from app.models.accounts import Role, Unit, User
+from app.models.registries import RegHousehold, RegPerson
+from app.operations.accounts import hash_password, issue_api_token
 from tests.cluster.client import Client, answers
 from tests.cluster.nginx import (
     Certificate,
@@ -30,7 +33,7 @@ from tests.cluster.nginx import (
     write_config,
 )
 from tests.cluster.servers import cluster_env, new_secrets, start_gunicorn
-from tests.conftest import DEMO_PASSWORD, ON_POSTGRES, _pg_execute, _pg_url_for, repo_root
+from tests.conftest import DEMO_PASSWORD, ON_POSTGRES, copy_of_template, repo_root
 from tests.jobs.processes import Processes, free_port, wait_for
 from tests.storage.fixtures import fresh_bucket_name, s3_server  # noqa: F401 (a fixture, used by name)
 
@@ -118,28 +121,19 @@ def pytest_terminal_summary(terminalreporter):
 
 
 @pytest.fixture(scope="module")
-def cluster_database(request):
+def cluster_database(request, tmp_path_factory):
     """A fresh copy of the seeded template database for the module: what `database_uri` gives a
     test, for the module's one cluster."""
     if not ON_POSTGRES:
         pytest.fail("the cluster test runs on PostgreSQL only: set DATABASE_URL=postgresql+psycopg://... "
                     "(make test runs it in its PostgreSQL run and deselects it on SQLite)", pytrace=False)
-    template = request.getfixturevalue("template_db")
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    _pg_execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    yield _pg_url_for(name)
-    _pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with copy_of_template(request.getfixturevalue("template_db"), tmp_path_factory.mktemp("db")) as uri:
+        yield uri
 
 
 def _make_accounts(control, cluster: Cluster) -> None:
     """Accounts (with API tokens) for persons of the seeded population who have none, and a
     second clerk of 西大街派出所 for the claims."""
-    from app import timeutil
-    from app.extensions import db
-    from app.models.accounts import Role, Unit, User
-    from app.models.registries import RegHousehold, RegPerson
-    from app.operations.accounts import hash_password, issue_api_token
-
     with control.app_context():
         units = set(db.session.scalars(select(Unit.code)))
         taken = set(db.session.scalars(select(User.id_number).where(User.id_number.is_not(None))))
@@ -209,7 +203,7 @@ def cluster(cluster_database, s3_server, tmp_path_factory):  # noqa: F811 (the i
         processes.start("nginx", command(tmp, config))
 
         def ready(client: Client) -> bool:
-            return answers(client, "/healthz") or answers(client, "/auth/login")
+            return answers(client, "/readyz")
 
         for server in (1, 2):
             wait_for(lambda s=server: ready(Client(f"http://127.0.0.1:{cluster.upstream_port(s)}")),
@@ -222,8 +216,6 @@ def cluster(cluster_database, s3_server, tmp_path_factory):  # noqa: F811 (the i
                 processes.kill(process, signal.SIGKILL)
         processes.stop_all()
         if control is not None:
-            from app.extensions import db
-
             with control.app_context():
                 db.session.remove()
                 db.engine.dispose()
