@@ -132,17 +132,23 @@ class PortalCli:
 
         from app import create_app
 
-        self.group = FlaskGroup(create_app=lambda: create_app("testing"))
-        self.ctx = self.group.make_context("flask", [], resilient_parsing=True)
-        self.app = self.ctx.obj.load_app()
+        self.app = create_app("testing")
+        self.group = FlaskGroup(create_app=lambda: self.app)
 
     def check(self, args: list[str]) -> None:
         """Parse `flask --app wsgi ARGS…` as flask would, down to the subcommand's options and,
         for worker and beat, the Celery options they pass on. AssertionError if anything is wrong."""
         if not args:
             raise AssertionError("`flask --app wsgi` with no command")
+        # Every click context is closed again: Flask's group pushes an app context onto the one
+        # it looks commands up in, and a context left open leaves that app current for the rest
+        # of the test process (a later CLI test would then run on this app's empty database).
+        with contextlib.ExitStack() as contexts:
+            self._parse(args, contexts)
+
+    def _parse(self, args: list[str], contexts: contextlib.ExitStack) -> None:
         command: click.Command = self.group
-        ctx = self.ctx
+        ctx = contexts.enter_context(self.group.make_context("flask", [], resilient_parsing=True))
         rest = list(args)
         path = []
         while isinstance(command, click.Group):
@@ -155,7 +161,7 @@ class PortalCli:
                 raise AssertionError(f"`flask {' '.join([*path, name])}`: no such command (the app has: {known})")
             path.append(name)
             try:
-                ctx = sub.make_context(name, list(rest), parent=ctx)
+                ctx = contexts.enter_context(sub.make_context(name, list(rest), parent=ctx))
             except click.ClickException as error:
                 raise AssertionError(f"`flask {' '.join(path)} {' '.join(rest)}`: {error.format_message()}") from None
             command = sub
