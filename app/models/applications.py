@@ -214,3 +214,20 @@ class CalendarYearRow(db.Model):
     note: Mapped[str] = mapped_column(String(200), default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FilingRequest(db.Model):
+    """An API filing sent with an `Idempotency-Key`: the same key from the same account files
+    once. A client that lost the answer (a server died after its commit, a dropped mobile
+    connection) sends the request again and gets the application it already filed."""
+
+    __tablename__ = "filing_requests"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    key: Mapped[str] = mapped_column(String(64))
+    # SHA-256 of the request (service and data): the key again with other contents is refused.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -3,12 +3,15 @@ transaction (`app.operations.events.record`; what follows an event is its subscr
 Timers (the sweep) record through the same function as people do."""
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import secrets
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -21,7 +24,7 @@ from app.domain.clock import CLOCK_NAMES, Clocks
 from app.domain.workflow import Action, Actor, Decision, State, TransitionRefused
 from app.extensions import db
 from app.models.accounts import Unit, User
-from app.models.applications import Application, ApplicationEvent
+from app.models.applications import Application, ApplicationEvent, FilingRequest
 from app.models.terminals import TerminalDevice
 from app.operations import InvalidInput, NotFound, OperationError, cursors, materials, tolerance
 from app.operations.access import actor_for, get_visible, visibility_filter  # noqa: F401 (re-exported)
@@ -41,10 +44,12 @@ def new_tracking_token() -> str:
 
 
 def file_application(*, applicant: User, service_code: str, data: Mapping[str, Any], now: datetime,
-                     terminal: TerminalDevice | None = None) -> Application:
+                     terminal: TerminalDevice | None = None,
+                     idempotency: tuple[str, str] | None = None) -> Application:
     """File (submit) an application: its schema first (every field error at once), then the
     service's rules check and route it. `terminal`: filed at a registered self-service
-    terminal (the only way a filing's channel is "terminal"; an applicant cannot claim it)."""
+    terminal (the only way a filing's channel is "terminal"; an applicant cannot claim it).
+    `idempotency`: (key, fingerprint) recorded in the filing's own transaction (`file_once`)."""
     service = CATALOGUE.get(service_code)
     if service is None:
         raise NotFound("未找到该服务事项。")
@@ -93,6 +98,10 @@ def file_application(*, applicant: User, service_code: str, data: Mapping[str, A
     db.session.add(application)
     db.session.flush()
     application.number = f"{service.number_prefix}{now.astimezone(LOCAL_TZ).strftime('%Y%m%d')}{application.id:06d}"
+    if idempotency is not None:
+        key, fingerprint = idempotency
+        db.session.add(FilingRequest(user_id=applicant.id, key=key, fingerprint=fingerprint,
+                                     application_id=application.id, created_at=now))
     actor = actor_for(applicant, application)
     decision = workflow.decide(service, State.DRAFT, Action.SUBMIT, actor, materials.filing_payload(handed_in),
                                unit_id=filing.unit_id, history=[])
@@ -101,6 +110,37 @@ def file_application(*, applicant: User, service_code: str, data: Mapping[str, A
     db.session.commit()
     log.info("application filed id=%s service=%s", application.id, service.code)
     return application
+
+
+def file_once(*, applicant: User, service_code: str, data: Mapping[str, Any], now: datetime, key: str,
+              terminal: TerminalDevice | None = None) -> tuple[Application, bool]:
+    """File as `file_application` does, once per (account, `key`): the same request sent again
+    returns the application filed the first time (True: a replay), even when the two arrive
+    at once on different servers (the unique key decides; the loser's work is rolled back).
+    The key again with different contents is refused rather than answered with the wrong matter."""
+    fingerprint = hashlib.sha256(json.dumps({"service": service_code, "data": data}, sort_keys=True,
+                                            ensure_ascii=False, default=str).encode()).hexdigest()
+    earlier = _filed_with(applicant, key)
+    if earlier is None:
+        try:
+            return file_application(applicant=applicant, service_code=service_code, data=data, now=now,
+                                    terminal=terminal, idempotency=(key, fingerprint)), False
+        except IntegrityError:
+            db.session.rollback()
+            earlier = _filed_with(applicant, key)
+            if earlier is None:
+                raise
+    if earlier.fingerprint != fingerprint:
+        raise OperationError("idempotency.key_reused", str(_l(
+            "该请求标识（Idempotency-Key）已用于另一份申请，请为新的申请使用新的标识。")), field="Idempotency-Key",
+            status=422)
+    log.info("filing replayed id=%s", earlier.application_id)
+    return db.session.get(Application, earlier.application_id), True
+
+
+def _filed_with(applicant: User, key: str) -> FilingRequest | None:
+    return db.session.scalar(select(FilingRequest).where(FilingRequest.user_id == applicant.id,
+                                                         FilingRequest.key == key))
 
 
 def perform_action(*, application_id: int, action: str, user: User, fields: Mapping[str, Any],

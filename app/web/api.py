@@ -5,6 +5,8 @@ API call, so the API needs no CSRF token.
 """
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask_babel import gettext as _
 
@@ -143,6 +145,10 @@ def _int_arg(name: str, default: int, lowest: int, highest: int) -> int:
     return max(lowest, min(highest, value))
 
 
+# A client's own id for one filing (a UUID, say): sent again, it files nothing new.
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_.:-]{8,64}")
+
+
 @bp.route("/applications", methods=["POST"])
 def create_application():
     body = request.get_json(silent=True)
@@ -154,10 +160,20 @@ def create_application():
     # A registered self-service terminal files for the citizen identified at it (即办 possible).
     credential = request.headers.get("X-Terminal-Credential", "").strip()
     terminal = terminal_ops.authenticate(credential, now=timeutil.now()) if credential else None
-    application = application_ops.file_application(
-        applicant=g.api_user, service_code=body["service"], data=data, now=timeutil.now(), terminal=terminal
-    )
-    return jsonify(application_json(application, now=timeutil.now())), 201
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        application = application_ops.file_application(
+            applicant=g.api_user, service_code=body["service"], data=data, now=timeutil.now(), terminal=terminal)
+        return jsonify(application_json(application, now=timeutil.now())), 201
+    if not IDEMPOTENCY_KEY.fullmatch(key):
+        return api_error("invalid", _("Idempotency-Key 须为8至64位字母、数字或 - _ . : 符号（例如一个 UUID）。"), 422)
+    application, replayed = application_ops.file_once(
+        applicant=g.api_user, service_code=body["service"], data=data, now=timeutil.now(), key=key,
+        terminal=terminal)
+    response = jsonify(application_json(application, now=timeutil.now()))
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response, 201
 
 
 @bp.route("/applications", methods=["GET"])

@@ -40,7 +40,8 @@ def error_json(exc: OperationError):
     """`{"error", "message"}`; a schema refusal adds `errors` (every field's, at once) and,
     when there is just one, answers with that field's own code and message."""
     if not isinstance(exc, InvalidInput):
-        return jsonify(error=exc.code, message=exc.message), exc.status
+        named = {"field": exc.field} if exc.field else {}
+        return jsonify(error=exc.code, message=exc.message, **named), exc.status
     errors = exc.localized_errors()
     if len(errors) == 1:
         return jsonify(error=errors[0]["code"], message=errors[0]["message"], field=errors[0]["field"],

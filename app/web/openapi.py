@@ -135,7 +135,14 @@ PATHS.update({
             "parameters": [{"name": "X-Terminal-Credential", "in": "header", "required": False,
                             "schema": {"type": "string"},
                             "description": "the credential of a self-service terminal registered by an "
-                                           "administrator (/admin/terminals); 401 when wrong or revoked"}],
+                                           "administrator (/admin/terminals); 401 when wrong or revoked"},
+                           {"name": "Idempotency-Key", "in": "header", "required": False,
+                            "schema": {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{8,64}$"},
+                            "description": "the client's own id of this filing (e.g. a UUID). Sent again "
+                                           "by the same account (a lost answer, a retry), it files nothing "
+                                           "new: the answer is the application filed the first time, with "
+                                           "`Idempotent-Replayed: true`; the same key with other contents "
+                                           "is a 422"}],
             "requestBody": {"required": True, "content": _json({
                 "type": "object", "required": ["service", "data"],
                 "properties": {

@@ -13,6 +13,7 @@ import signal
 import statistics
 import threading
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -258,6 +259,7 @@ class Attempt:
     status: int
     error: str = ""
     application_id: int | None = None
+    replayed: bool = False  # answered with the filing the same Idempotency-Key made before
 
 
 @dataclass
@@ -299,7 +301,8 @@ def run_load(cluster, filings: Filings, *, seconds: float, name: str, kill_at: f
     def note(kind: str, started: float, response: Response, application_id: int | None = None) -> None:
         with lock:
             load.attempts.append(Attempt(kind, started - began, time.perf_counter() - began, response.status,
-                                         response.error, application_id))
+                                         response.error, application_id,
+                                         response.headers.get("idempotent-replayed") == "true"))
 
     def filer() -> None:
         client = cluster.through_nginx(user_agent=f"cluster-load/{name}")
@@ -319,9 +322,16 @@ def run_load(cluster, filings: Filings, *, seconds: float, name: str, kill_at: f
                 body = {"service": "criminal_record", "data": {
                     **FILE["data"], "purpose_detail": "多家单位分别要求提供",
                     "materials": {"purpose_proof": [uploaded.json()["id"]]}}}
+            # The client's own id of this filing: its answer lost (a server killed after the
+            # commit), the client sends it again and the portal files nothing twice.
+            headers = {**headers, "Idempotency-Key": uuid.uuid4().hex}
             started = time.perf_counter()
             filed = client.post("/api/v1/applications", json=body, headers=headers)
             note("filing", started, filed, filed.json()["id"] if filed.status == 201 else None)
+            if filed.status in (0, 502):
+                started = time.perf_counter()
+                again = client.post("/api/v1/applications", json=body, headers=headers)
+                note("retry", started, again, again.json()["id"] if again.status == 201 else None)
         client.close()
 
     def killer() -> None:
@@ -338,6 +348,10 @@ def run_load(cluster, filings: Filings, *, seconds: float, name: str, kill_at: f
         thread.join(timeout=seconds + 180)
     load.seconds = time.perf_counter() - began
     return load
+
+
+def acknowledged(load: Load) -> set[int]:
+    return {a.application_id for a in load.attempts if a.kind in ("filing", "retry") and a.status == 201}
 
 
 def missing_rows(cluster, load: Load) -> list[int]:
@@ -384,7 +398,8 @@ def test_killing_one_app_server_mid_load_loses_no_acknowledged_filing(cluster, f
     lost = missing_rows(cluster, load)
     result = figures(load, lost)
     assert load.killed_at is not None
-    failed = [a for a in load.attempts if a.status != 201]
+    failed = [a for a in load.attempts if a.status != 201 and a.kind != "retry"]
+    retries = load.of("retry")
     after_kill = [a for a in load.attempts if a.started > load.killed_at + 1]
     with cluster.control.app_context():
         rows = db.session.scalar(select(func.count(Application.id)).where(Application.id > before))
@@ -393,8 +408,14 @@ def test_killing_one_app_server_mid_load_loses_no_acknowledged_filing(cluster, f
         failed_in_flight=len(failed),
         failures=dict(Counter(f"{a.kind} {a.status} {a.error.split(':')[0]}".strip() for a in failed)),
         filings_after_kill_201=sum(1 for a in after_kill if a.kind == "filing" and a.status == 201),
-        # Filings the database has that no client got a 201 for (the server died after its commit).
-        committed_unacknowledged=rows - result["filings_201"],
+        # The filings whose answer was lost, sent again with their Idempotency-Key: each is
+        # answered, and the database holds each filing once (a replay where the dying server had
+        # committed it, a new filing where it had not).
+        retried=len(retries),
+        retries_201=sum(1 for a in retries if a.status == 201),
+        replayed_after_lost_answer=sum(1 for a in retries if a.replayed),
+        # Filings the database has that no client holds a 201 for (none, with the retries).
+        committed_unacknowledged=rows - len(acknowledged(load)),
         upstreams=cluster.upstreams("cluster-load/kill"),
         # Requests nginx could not connect to app1 with and passed to app2 (POSTs too: never sent).
         passed_on_after_refusal=sum(1 for e in cluster.nginx_log("cluster-load/kill") if "," in e["upstream"]),
@@ -404,5 +425,7 @@ def test_killing_one_app_server_mid_load_loses_no_acknowledged_filing(cluster, f
     # Only what was in flight when the server died may fail; everything after is served by the other.
     assert all(a.started <= load.killed_at + 1 for a in failed), [(a.started, a.status, a.error) for a in failed]
     assert all(a.status in (0, 502) for a in failed), [(a.status, a.error) for a in failed]
+    assert all(a.status == 201 for a in retries), [(a.status, a.error) for a in retries]
+    assert result["committed_unacknowledged"] == 0, result  # sent twice, filed once
     assert result["filings_after_kill_201"] > 0
     assert all(a.status == 201 for a in after_kill)
