@@ -15,12 +15,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.domain.catalogue.schema import FieldError
 from app.domain.identifiers import (
     InvalidIdentifier,
     parse_citizen_id,
     validate_mobile,
     validate_uscc,
 )
+from app.domain.text import N_
 from app.extensions import db
 from app.models.accounts import (
     STAFF_ROLES,
@@ -32,7 +34,7 @@ from app.models.accounts import (
     UsccWhitelist,
     User,
 )
-from app.operations import OperationError
+from app.operations import InvalidInput, OperationError
 from app.operations.audit import log_access
 from app.registries import get_registries
 
@@ -353,14 +355,35 @@ def sign_out_everywhere(username: str, *, by: User) -> bool:
     return True
 
 
+def password_change_problems(user: User, current: str, new: str, *, now: datetime, max_failures: int,
+                             lock_minutes: int, ip: str | None) -> list[FieldError]:
+    """What stops `user` changing to `new`, all of it at once: a weak new password, a wrong
+    current one (counted as a failed login; a lock is raised, not listed), the same password."""
+    problems = []
+    try:
+        check_password_strength(new)
+    except OperationError as weak:
+        problems.append(FieldError("password", weak.code, weak.template))
+    try:
+        confirm_password(user, current, now=now, max_failures=max_failures, lock_minutes=lock_minutes, ip=ip)
+    except LoginRefused as refused:
+        if refused.status == 429:
+            raise
+        problems.append(FieldError("current_password", refused.code, refused.template))
+    else:
+        if _verify(user.password_hash, new):
+            problems.append(FieldError("password", "password.unchanged", N_("新密码不能与当前密码相同。")))
+    return problems
+
+
 def change_password(user: User, current: str, new: str, *, now: datetime, max_failures: int, lock_minutes: int,
                     ip: str | None) -> None:
-    """修改密码: the current password first (a wrong one is a failed login), then every
-    session and API token of the account ends — the one making the change starts again."""
-    confirm_password(user, current, now=now, max_failures=max_failures, lock_minutes=lock_minutes, ip=ip)
-    check_password_strength(new)
-    if _verify(user.password_hash, new):
-        raise OperationError("password.unchanged", str(_l("新密码不能与当前密码相同。")), field="password")
+    """修改密码: every problem at once (InvalidInput), else the new password, and every session
+    and API token of the account ends — the one making the change starts again."""
+    problems = password_change_problems(user, current, new, now=now, max_failures=max_failures,
+                                        lock_minutes=lock_minutes, ip=ip)
+    if problems:
+        raise InvalidInput(problems)
     user.password_hash = hash_password(new)
     end_all_sessions(user)
     log.info("password changed user_id=%s", user.id)

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import timeutil
-from app.operations import OperationError
+from app.operations import InvalidInput, OperationError
 from app.operations import accounts as account_ops
 from app.web.forms import ChangePasswordForm, RevealForm
 from app.web.guards import require_login
@@ -54,20 +54,32 @@ def reveal():
 
 @bp.route("/password", methods=["GET", "POST"])
 def change_password():
-    """修改密码: afterwards every other session and API token of the account has ended."""
+    """修改密码: afterwards every other session and API token of the account has ended. Every
+    problem is shown at once (the form's and the password rules')."""
     form = ChangePasswordForm()
-    if not form.validate_on_submit():
-        status = 422 if form.is_submitted() else 200
-        return render_template("account/password.html", form=form), status
+    if not form.is_submitted():
+        return render_template("account/password.html", form=form)
+    settings = {"now": timeutil.now(), "max_failures": current_app.config["LOGIN_MAX_FAILURES"],
+                "lock_minutes": current_app.config["LOGIN_LOCK_MINUTES"], "ip": request.remote_addr}
+    form_ok = form.validate_on_submit()
     try:
-        account_ops.change_password(
-            current_user, form.current_password.data, form.password.data, now=timeutil.now(),
-            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-            lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"], ip=request.remote_addr)
-    except OperationError as exc:
-        target = form.current_password if exc.code == "password.wrong" else form.password
-        target.errors = [*target.errors, exc.message]
-        return render_template("account/password.html", form=form), 429 if exc.status == 429 else 422
+        if form_ok:
+            account_ops.change_password(current_user, form.current_password.data, form.password.data, **settings)
+        elif form.current_password.data and form.password.data:
+            problems = account_ops.password_change_problems(
+                current_user, form.current_password.data, form.password.data, **settings)
+            if problems:
+                raise InvalidInput(problems)
+    except InvalidInput as refused:
+        for error in refused.localized_errors():
+            field = getattr(form, error["field"])
+            field.errors = [*field.errors, error["message"]]
+        return render_template("account/password.html", form=form), 422
+    except OperationError as locked:
+        form.current_password.errors = [*form.current_password.errors, locked.message]
+        return render_template("account/password.html", form=form), locked.status
+    if not form_ok:
+        return render_template("account/password.html", form=form), 422
     start_session(current_user._get_current_object())
     flash(_("密码已修改。您在其他设备上的登录和接口访问令牌已全部失效。"), "success")
     return redirect(url_for("account.profile"))

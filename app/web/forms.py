@@ -68,9 +68,14 @@ class RevealForm(FlaskForm):
     submit = SubmitField(_l("显示完整号码"))
 
 
-class ChangePasswordForm(_PasswordMixin, FlaskForm):
+class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(_l("当前密码"), validators=[DataRequired(REQUIRED)],
                                      render_kw={"autocomplete": "current-password"})
+    password = PasswordField(_l("新密码"), validators=[DataRequired(REQUIRED)],
+                             description=_l("至少10位，须同时包含字母和数字。"), render_kw={"autocomplete": "new-password"})
+    password_confirm = PasswordField(
+        _l("再次输入新密码"), validators=[DataRequired(REQUIRED), EqualTo("password", _l("两次输入的密码不一致。"))],
+        render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("修改密码"))
 
 

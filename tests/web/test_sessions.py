@@ -121,6 +121,10 @@ def test_a_wrong_current_password_or_a_weak_new_one_changes_nothing(app, client)
     assert mismatch.status_code == 422 and "两次输入的密码不一致" in mismatch.get_data(as_text=True)
     same = change_password(client, DEMO_PASSWORD, DEMO_PASSWORD)
     assert same.status_code == 422 and "新密码不能与当前密码相同" in same.get_data(as_text=True)
+    everything = change_password(client, "not-my-password1", "short", "shorter")
+    page = everything.get_data(as_text=True)
+    assert everything.status_code == 422  # every problem in one answer, not one per round
+    assert "密码不正确" in page and "密码至少10位" in page and "两次输入的密码不一致" in page
     assert signed_in(client)
     other = app.test_client()
     login(other, "citizen")  # the demo password still works
