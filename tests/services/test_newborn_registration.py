@@ -470,6 +470,7 @@ def test_a_non_parent_cannot_check_or_file_and_learns_nothing(app, client):
     refused, missing = file_api(client, headers), file_api(client, headers, number="Q999999999")
     assert refused.status_code == missing.status_code == 422
     assert refused.get_json() == missing.get_json() == {"error": "newborn.certificate_not_found",
+                                                         "field": "birth_certificate_number",
                                                          "message": newborn_ops.NOT_FOUND_MESSAGE}
     page = post_form(client, "/my/apply/newborn_registration", {**data(), "station": "411002-PS-XDJ"})
     assert page.status_code == 422 and "李明" not in page.get_data(as_text=True)
