@@ -109,6 +109,22 @@ class SigningKeys:
         return hmac.compare_digest(expected.encode("ascii"), encoded.encode("utf-8", "replace"))
 
 
+def check_code(signature: str) -> str:
+    """核验码: 8 characters derived from a certificate's signature, printed on it beside the QR
+    code, so that someone holding the paper can verify it by typing its number and this code
+    (a signature is too long to type). Base32 without the look-alikes' trouble: A–Z and 2–7."""
+    digest = hashlib.sha256(f"check-code|{signature}".encode()).digest()
+    code = base64.b32encode(digest).decode("ascii")[:8]
+    return f"{code[:4]}-{code[4:]}"
+
+
+def normalise_check_code(typed: str) -> str:
+    """What a person typed, as `check_code` prints it (case, spaces and dashes do not matter;
+    0/1/8 read as the letters O/I/B they are mistaken for)."""
+    letters = "".join(ch for ch in typed.upper() if ch.isalnum()).translate(str.maketrans("018", "OIB"))[:8]
+    return f"{letters[:4]}-{letters[4:]}"
+
+
 def verification_url(base_url: str, number: str, signature: str) -> str:
     """``{base_url}/verify/{number}?s={signature}``, with both parts percent-encoded."""
     return (

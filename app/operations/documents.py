@@ -20,7 +20,7 @@ from sqlalchemy import update
 
 from app import timeutil
 from app.documents.pdf import render_pdf
-from app.documents.signing import verification_url
+from app.documents.signing import check_code, verification_url
 from app.domain.catalogue import get_service
 from app.domain.clock import Clocks, derive_clocks
 from app.domain.identifiers import mask_id_number
@@ -262,7 +262,7 @@ def _queue_outcome(application: Application, event: ApplicationEvent, outcome) -
     signature = signing_keys().sign(outcome.certificate_kind, number, facts)
     base_url = public_base_url()
     context.update(certificate_number=number, verification_url=verification_url(base_url, number, signature),
-                   verify_site=f"警务通办网站（{base_url}/verify）")
+                   check_code=check_code(signature), verify_site=f"警务通办网站（{base_url}/verify）")
     document = queue_document(application, event, "certificate", outcome.title, outcome.template, context)
     db.session.add(Certificate(
         number=number, kind=outcome.certificate_kind, application_id=application.id,

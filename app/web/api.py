@@ -271,5 +271,5 @@ def track(token: str):
 @bp.route("/verify/<number>")
 @limiter.limit("60 per minute")
 def verify(number: str):
-    verdict = certificate_ops.verify(number, request.args.get("s", ""))
+    verdict = certificate_ops.verify(number, request.args.get("s", ""), request.args.get("code", "")[:20])
     return jsonify(verdict.as_dict())

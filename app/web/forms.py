@@ -79,6 +79,17 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("修改密码"))
 
 
+class TrackingLookupForm(FlaskForm):
+    number = StringField(_l("办件编号"), validators=[DataRequired(REQUIRED), Length(max=32)],
+                         description=_l("印在收件回执上，例如 FZ20261201000001。"),
+                         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"})
+    last_four = StringField(_l("手机号码后四位"), validators=[
+        DataRequired(REQUIRED), Regexp(r"^\s*[0-9A-Za-z]{4}\s*$", message=_l("请填写4位数字或字母。"))],
+        description=_l("申请时登记的手机号码的后四位；企业申请也可填统一社会信用代码的后四位。"),
+        render_kw={"autocomplete": "off", "inputmode": "text", "maxlength": "4"})
+    submit = SubmitField(_l("查询"))
+
+
 class UnlockForm(FlaskForm):
     username = StringField(_l("用户名"), validators=[DataRequired(REQUIRED), Length(max=64)])
     submit = SubmitField(_l("解除锁定"))

@@ -260,13 +260,18 @@ PATHS.update({
     },
     "/verify/{number}": {
         "get": {
-            "summary": "Verify a certificate: genuine, revoked or not genuine",
+            "summary": "Verify a certificate: by its signed link (`s`, the QR code) or its printed 核验码 (`code`)",
+            "description": "`not_genuine`: a signed link that fails (altered or not issued here); `no_match`: a "
+                           "number and code that do not fit (check both); `needs_code`: neither was given.",
             "security": [],
             "parameters": [{"name": "number", "in": "path", "required": True, "schema": {"type": "string"}},
-                           {"name": "s", "in": "query", "required": True, "schema": {"type": "string"}}],
+                           {"name": "s", "in": "query", "required": False, "schema": {"type": "string"}},
+                           {"name": "code", "in": "query", "required": False, "schema": {"type": "string"},
+                            "description": "the 8-character code printed beside the QR code, e.g. K7Q2-M9XD"}],
             "responses": {"200": {"description": "The verdict", "content": _json({
                 "type": "object", "properties": {
-                    "status": {"type": "string", "enum": ["genuine", "revoked", "not_genuine"]},
+                    "status": {"type": "string",
+                               "enum": ["genuine", "revoked", "not_genuine", "no_match", "needs_code"]},
                     "message": {"type": "string"}}})}, **_error_responses(429)},
         }
     },

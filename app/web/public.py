@@ -1,6 +1,8 @@
 """Public pages: home with the service catalogue, language and text-size preferences."""
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -23,6 +25,8 @@ LIMIT_NAMES = {
     "commitment": _l("容缺补齐期限"),
 }
 ONE_YEAR = 365 * 24 * 3600
+# 办件编号: the service's prefix, the filing date and a sequence (FZ20261201000001).
+APPLICATION_NUMBER = re.compile(r"[A-Z]{2,4}\d{14}")
 
 
 # The catalogue does not change while the process runs: its list is rendered once per language.
@@ -72,4 +76,7 @@ def track_lookup():
     token = (request.args.get("token") or "").strip().rstrip("/").rsplit("/", 1)[-1]
     if not token:
         return redirect(url_for("public.home"))
+    if APPLICATION_NUMBER.fullmatch(token.upper()):
+        # A 办件编号 is not a capability: the lookup asks for what only the applicant knows.
+        return redirect(url_for("track.lookup", number=token.upper()))
     return redirect(url_for("track.page", token=token))
