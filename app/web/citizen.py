@@ -14,7 +14,7 @@ from app.web.downloads import document_status as document_status_of
 from app.web.downloads import send_document
 from app.web.guards import require_applicant
 from app.web.materials import slot_views, stage_from_form
-from app.web.presenters import application_json
+from app.web.presenters import application_json, filing_outcome
 from app.web.service_forms import service_data, service_forms, show_refusal
 from app.web.service_forms.applicant import ResubmitForm, SupplyForm, WithdrawForm
 
@@ -70,7 +70,7 @@ def new_application(service_code: str):
 def filed(application_id: int):
     application = application_ops.get_visible(current_user, application_id)
     view = application_json(application, now=timeutil.now())
-    return render_template("citizen/filed.html", a=view, qr=qr_svg(view["tracking_url"]))
+    return render_template("citizen/filed.html", a=view, outcome=filing_outcome(view), qr=qr_svg(view["tracking_url"]))
 
 
 @bp.route("/applications/<int:application_id>")

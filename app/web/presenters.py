@@ -181,6 +181,35 @@ def application_json(application: Application, *, now: datetime, allowed: list[A
     }
 
 
+# What the page after filing says happened, by the state the filing ended in (a service may
+# accept, approve and issue — or refuse — at once): its tone, its heading, what comes next.
+FILING_OUTCOMES = {
+    State.SUBMITTED: ("success", N_("申请已提交"), (
+        N_("材料不齐全的，承办单位将一次性告知需要补正的全部内容。"),
+        N_("办理结果出来后可在“我的办件”中下载文书。"))),
+    State.ACCEPTED: ("success", N_("申请已受理"), (N_("办理结果出来后可在“我的办件”中下载文书。"),)),
+    State.APPROVED: ("success", N_("已办结：准予办理"), (N_("决定文书可在下方下载，也可在“我的办件”中查看。"),)),
+    State.ISSUED: ("success", N_("已办结：证件已出具"), (
+        N_("证件可在下方下载，也可在“我的证照”中随时查看和出示。"),)),
+    State.REJECTED: ("error", N_("申请未获批准"), (
+        N_("不予批准的理由和整改办法见上；符合条件后可以重新申请。"),
+        N_("对决定不服的，可依法申请行政复议或者提起行政诉讼，途径和期限见决定书。"))),
+    State.NOT_ACCEPTED: ("error", N_("申请不予受理"), (
+        N_("不予受理的理由见上；按理由补足条件后可以重新申请。"),
+        N_("对决定不服的，可依法申请行政复议或者提起行政诉讼，途径和期限见决定书。"))),
+}
+DECIDING_ACTIONS = {Action.REJECT.value, Action.NOT_ACCEPT.value}
+
+
+def filing_outcome(view: dict) -> dict:
+    """For the page after filing: the outcome as it is, with the written reason of a refusal."""
+    tone, title, next_steps = FILING_OUTCOMES.get(State(view["status"]), FILING_OUTCOMES[State.SUBMITTED])
+    refusal = next((entry["reason"] for entry in reversed(view["timeline"])
+                    if entry["action"] in DECIDING_ACTIONS and entry.get("reason")), None)
+    return {"tone": tone, "title": title, "next_steps": next_steps, "reason": refusal,
+            "clocks": tone == "success" and view["status"] in (State.SUBMITTED, State.ACCEPTED)}
+
+
 def tracking_json(application: Application, *, now: datetime, explain: bool = False) -> dict:
     """For anyone holding the QR code: masked, no reasons, typed items or data. `explain`: with each clock's
     "why this date" steps (built only when someone asks for them)."""
