@@ -114,6 +114,9 @@ def public_correction(service, payload: dict[str, Any]) -> dict[str, Any]:
     return {"materials": materials, "other_items": max(typed, 0)}
 
 
+APPLICANT_REPLIES = {Action.RESUBMIT.value, Action.SUPPLY_MATERIALS.value}
+
+
 def timeline(application: Application, *, public: bool) -> list[dict[str, Any]]:
     service = get_service(application.service_code)
     items = []
@@ -138,6 +141,9 @@ def timeline(application: Application, *, public: bool) -> list[dict[str, Any]]:
         if not public:
             entry["reason"] = event.reason
             entry["actor_kind"] = event.actor_kind
+            if event.action in APPLICANT_REPLIES and event.payload.get("decision_note"):
+                # The applicant's own words (补正说明): for them and the unit, never the QR page.
+                entry["reply"] = event.payload["decision_note"]
         items.append(entry)
     return items
 
