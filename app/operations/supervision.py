@@ -38,13 +38,29 @@ def yellow_items(unit_id: int, *, now: datetime) -> list[Application]:
         .order_by(Application.work_due_at).limit(ATTENTION_LIMIT)))
 
 
-def pending_extension_requests(unit_id: int) -> list[Application]:
+@dataclass(frozen=True)
+class ExtensionRequest:
+    """延期申请 awaiting the head of the unit: the matter, and who asked why and when."""
+    application: Application
+    reason: str
+    requested_by: str
+    requested_at: datetime
+
+
+def pending_extension_requests(unit_id: int) -> list[ExtensionRequest]:
     requested = exists().where(ApplicationEvent.application_id == Application.id,
                                ApplicationEvent.action == Action.REQUEST_EXTENSION.value)
     candidates = db.session.scalars(
         select(Application).where(Application.unit_id == unit_id, Application.state == State.ACCEPTED.value,
                                   requested).order_by(Application.statutory_due_at))
-    return [a for a in candidates if extension_requested(event_records(a))]
+    pending = []
+    for application in candidates:
+        if not extension_requested(event_records(application)):
+            continue
+        asked = next(e for e in reversed(application.events) if e.action == Action.REQUEST_EXTENSION.value)
+        pending.append(ExtensionRequest(application, asked.reason, asked.actor.real_name if asked.actor else "",
+                                        asked.occurred_at))
+    return pending
 
 
 @dataclass(frozen=True)

@@ -197,7 +197,7 @@ def get_application(application_id: int):
     application = application_ops.get_visible(g.api_user, application_id)
     application_ops.log_staff_access(g.api_user, application, "view")
     allowed = application_ops.allowed_actions_for(g.api_user, application)
-    return jsonify(application_json(application, now=timeutil.now(), allowed=allowed))
+    return jsonify(application_json(application, now=timeutil.now(), allowed=allowed, staff=g.api_user.is_staff))
 
 
 @bp.route("/applications/<int:application_id>/actions/<action>", methods=["POST"])
@@ -213,7 +213,7 @@ def act(application_id: int, action: str):
         application_id=application_id, action=action, user=g.api_user, fields=body, now=timeutil.now()
     )
     allowed = application_ops.allowed_actions_for(g.api_user, application)
-    return jsonify(application_json(application, now=timeutil.now(), allowed=allowed))
+    return jsonify(application_json(application, now=timeutil.now(), allowed=allowed, staff=g.api_user.is_staff))
 
 
 @bp.route("/uploads", methods=["POST"])

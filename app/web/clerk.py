@@ -42,7 +42,8 @@ class ItemsForm(FlaskForm):
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField(_l("理由"), validators=[DataRequired(REQUIRED), Length(max=2000)])
+    reason = TextAreaField(_l("理由（写入文书，告知申请人）"), validators=[DataRequired(REQUIRED), Length(max=2000)])
+    internal_note = TextAreaField(_l("内部备注（可不填，申请人不可见）"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("确认"))
 
 
@@ -53,7 +54,7 @@ class SuspendForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
-    reason = TextAreaField(_l("备注（可不填）"), validators=[Optional(), Length(max=2000)])
+    internal_note = TextAreaField(_l("内部备注（可不填，申请人不可见）"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("确认"))
 
 
@@ -74,7 +75,10 @@ def _fields(action: Action, form) -> dict:
         return service_data(form)  # a service's own action form
     if action == Action.REQUEST_CORRECTION:
         return {"items": [line.strip() for line in form.items.data.splitlines() if line.strip()]}
-    data = {"reason": form.reason.data or ""}
+    # The reason goes to the applicant (and into the document); a note stays with the staff.
+    data = {"reason": form.reason.data or ""} if hasattr(form, "reason") else {}
+    if getattr(form, "internal_note", None) is not None and form.internal_note.data:
+        data["decision_note"] = form.internal_note.data
     if action == Action.SUSPEND:
         data["reason_code"] = form.reason_code.data
     return data
@@ -105,7 +109,7 @@ def detail(application_id: int):
     application = application_ops.get_visible(current_user, application_id)
     application_ops.log_staff_access(current_user, application, "view")
     allowed = application_ops.allowed_actions_for(current_user, application)
-    view = application_json(application, now=timeutil.now(), allowed=allowed)
+    view = application_json(application, now=timeutil.now(), allowed=allowed, staff=True)
     service = CATALOGUE[application.service_code]
     files = material_ops.all_files(application)
     current = [f for f in files if f.status in (FileStatus.CURRENT, FileStatus.PURGED)]
@@ -178,7 +182,7 @@ def act(application_id: int, action: str):
             return redirect(url_for("clerk.detail", application_id=application_id))
     elif form.is_submitted():
         status = 422
-    view = application_json(application, now=timeutil.now())
+    view = application_json(application, now=timeutil.now(), staff=True)
     marked = material_ops.needing_correction(application) if action == Action.REQUEST_CORRECTION else []
     return render_template("clerk/action.html", a=view, form=form, action=action,
                            action_name=ACTION_NAMES[action], marked=marked,

@@ -100,7 +100,7 @@ def detail(application_id: int):
     items = get_registries().evidence_items(row.case_number)
     voucher = next((d for d in application.documents if d.kind == "outcome"), None)
     return render_template(
-        "officer/detail.html", a=application_json(application, now=now, allowed=allowed), application=application,
+        "officer/detail.html", a=application_json(application, now=now, allowed=allowed, staff=True), application=application,
         row=row, status=evidence_ops.status_of(row, now), status_names=rules.CODE_STATUS_NAMES,
         page_actions=[action for action in allowed if action in PAGE_ACTIONS],
         desk_actions=[action for action in allowed if action not in PAGE_ACTIONS],

@@ -115,12 +115,20 @@ def public_correction(service, payload: dict[str, Any]) -> dict[str, Any]:
 
 
 APPLICANT_REPLIES = {Action.RESUBMIT.value, Action.SUPPLY_MATERIALS.value}
+# Between a clerk and the unit's head (延期申请 and its refusal): the applicant learns of an
+# extension from the extension itself and its notice, with the reason the law says to give.
+INTERNAL_ACTIONS = {Action.REQUEST_EXTENSION.value, Action.REFUSE_EXTENSION.value}
 
 
-def timeline(application: Application, *, public: bool) -> list[dict[str, Any]]:
+def timeline(application: Application, *, audience: str) -> list[dict[str, Any]]:
+    """The events as `audience` may read them: "public" (the QR page: no reasons, the
+    correction as slot names), "applicant" (reasons given to them, their own replies; no
+    internal steps or notes), "staff" (everything, staff notes marked internal)."""
     service = get_service(application.service_code)
     items = []
     for event in application.events:
+        if event.action in INTERNAL_ACTIONS and audience != "staff":
+            continue
         entry = {
             "seq": event.seq,
             "action": event.action,
@@ -131,19 +139,24 @@ def timeline(application: Application, *, public: bool) -> list[dict[str, Any]]:
             "at_text": timeutil.local(event.occurred_at).strftime("%Y-%m-%d %H:%M"),
         }
         if event.action == Action.REQUEST_CORRECTION:
-            if public:
+            if audience == "public":
                 entry["correction"] = public_correction(service, event.payload)
             else:
                 entry["items"] = list(event.payload.get("items", []))
         if event.action == Action.SUSPEND:
             code = event.payload.get("reason_code")
             entry["suspension_reason"] = SUSPENSION_REASON_NAMES.get(SuspensionReason(code), code)
-        if not public:
+        if audience != "public":
             entry["reason"] = event.reason
             entry["actor_kind"] = event.actor_kind
-            if event.action in APPLICANT_REPLIES and event.payload.get("decision_note"):
+            note = event.payload.get("decision_note")
+            if note and event.action in APPLICANT_REPLIES:
                 # The applicant's own words (补正说明): for them and the unit, never the QR page.
-                entry["reply"] = event.payload["decision_note"]
+                entry["reply"] = note
+            elif note and audience == "staff":
+                entry["internal_note"] = note
+            if event.action == Action.FORWARD and audience == "staff":
+                entry["opinion"] = event.payload.get("opinion", "")
         items.append(entry)
     return items
 
@@ -158,8 +171,9 @@ def paused_banner(application: Application, clocks: Clocks) -> str | None:
                     {"since": since, "reason": reason})
 
 
-def application_json(application: Application, *, now: datetime, allowed: list[Action] | None = None) -> dict:
-    """For the owner and the unit's staff."""
+def application_json(application: Application, *, now: datetime, allowed: list[Action] | None = None,
+                     staff: bool = False) -> dict:
+    """For the owner, or (`staff`) the unit's staff, who also see the internal steps and notes."""
     clocks = clocks_for(application)
     current_light = light(State(application.state), clocks, now)
     return {
@@ -179,7 +193,7 @@ def application_json(application: Application, *, now: datetime, allowed: list[A
         "running_clocks": running_clocks(application, clocks, now),
         "paused": paused_banner(application, clocks),
         "light": current_light.value if current_light else None,
-        "timeline": timeline(application, public=False),
+        "timeline": timeline(application, audience="staff" if staff else "applicant"),
         "documents": [document_status_json(d, endpoint="api.document") for d in application.documents],
         "materials": [file_json(f) for f in current_files(application)],
         "allowed_actions": [a.value for a in allowed] if allowed is not None else None,
@@ -237,7 +251,7 @@ def tracking_json(application: Application, *, now: datetime, explain: bool = Fa
         "light_name": LIGHT_NAMES.get(current_light.value) if current_light else None,
         "paused": paused_banner(application, clocks),
         "clocks": running_clocks(application, clocks, now),
-        "timeline": timeline(application, public=True),
+        "timeline": timeline(application, audience="public"),
     }
 
 

@@ -79,7 +79,7 @@ def _work_order_page(application_id: int, *, form=None, phone: str | None = None
     application, rating = rating_ops.unit_work_order(current_user, application_id)
     application_ops.log_staff_access(current_user, application, "view")
     now = timeutil.now()
-    view = application_json(application, now=now)
+    view = application_json(application, now=now, staff=True)
     closing = next((e for e in application.events if e.action == Action.APPROVE.value), None)
     is_open = application.state in rating_ops.OPEN_WORK_ORDER
     return render_template(
