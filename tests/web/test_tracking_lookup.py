@@ -65,7 +65,8 @@ def test_an_enterprise_matter_is_found_by_its_credit_codes_last_four(app, client
 def test_every_field_error_at_once_and_what_was_typed_kept(client):
     empty = lookup(client, "", "")
     html = empty.get_data(as_text=True)
-    assert empty.status_code == 422 and html.count("此项为必填项") == 2
+    # Each under its field and both in the error summary at the top.
+    assert empty.status_code == 422 and html.count("此项为必填项") == 4 and "提交的内容有2处需要修改" in html
     short = lookup(client, "FZ20261201000001", "12")
     assert short.status_code == 422 and "请填写4位数字或字母" in short.get_data(as_text=True)
     assert 'value="FZ20261201000001"' in short.get_data(as_text=True)
