@@ -3,6 +3,7 @@ through Playwright. `make test` installs chromium; without it these tests fail (
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 
@@ -59,3 +60,11 @@ def log_in(page, base: str, username: str, password: str = "demo-pass-2026") -> 
     page.fill("#password", password)
     page.click("input[type=submit]")
     page.wait_for_load_state()
+
+
+def file_criminal_record(page, base: str, purpose: str = "入职") -> str:
+    """A citizen signed in on `page` files a no-criminal-record request through the form; its 办件编号."""
+    page.goto(f"{base}/my/apply/criminal_record")
+    page.fill("#purpose", purpose)
+    page.click("input[type=submit][value='提交申请']")
+    return re.search(r"FZ\d{14}", page.content()).group(0)

@@ -1,9 +1,8 @@
 """The paths people click: a citizen files and follows the QR link; a clerk claims and accepts."""
-import re
 
 import pytest
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import file_criminal_record, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -11,13 +10,10 @@ pytestmark = pytest.mark.browser
 def test_citizen_files_and_tracks_by_the_qr_link_then_clerk_claims_and_accepts(live_server, page_for):
     citizen = page_for()
     log_in(citizen, live_server, "citizen")
-    citizen.goto(f"{live_server}/my/apply/criminal_record")
-    citizen.fill("#purpose", "入职")
-    citizen.click("input[type=submit][value='提交申请']")
+    number = file_criminal_record(citizen, live_server)
     assert citizen.locator("h1").first.inner_text() == "申请已提交"
     assert citizen.locator(".qr svg").count() == 1
     tracking_url = citizen.locator("a[href*='/t/']").first.get_attribute("href")
-    number = re.search(r"FZ\d{14}", citizen.content()).group(0)
 
     # Anyone holding the QR link (no login) sees the progress, masked.
     stranger = page_for(viewport=(390, 844))

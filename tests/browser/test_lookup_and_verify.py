@@ -10,6 +10,7 @@ from app import create_app
 from app.documents.signing import check_code
 from app.extensions import db
 from app.models.applications import Certificate
+from tests.browser.conftest import file_criminal_record as file_in_browser
 from tests.browser.conftest import log_in
 from tests.operations.helpers import act, file_criminal_record
 
@@ -24,10 +25,7 @@ def shot(page, name: str) -> None:
 def test_a_matter_found_by_its_number_from_the_home_page(live_server, page_for):
     citizen = page_for()
     log_in(citizen, live_server, "citizen")
-    citizen.goto(f"{live_server}/my/apply/criminal_record")
-    citizen.fill("#purpose", "入职")
-    citizen.click("input[type=submit][value='提交申请']")
-    number = re.search(r"FZ\d{14}", citizen.content()).group(0)
+    number = file_in_browser(citizen, live_server)
 
     visitor = page_for(viewport=(390, 844))
     visitor.goto(live_server)
