@@ -145,7 +145,10 @@ def wallet():
 def withdraw(application_id: int):
     form = WithdrawForm()
     if not form.validate_on_submit():
-        abort(400)
+        # Nothing happens without the confirmation; the page says why (and keeps the matter open).
+        for message in form.confirm.errors or form.reason.errors or [_("撤回未完成，请重试。")]:
+            flash(message, "error")
+        return redirect(url_for("citizen.detail", application_id=application_id) + "#withdraw-title")
     return _act(application_id, Action.WITHDRAW, {"reason": form.reason.data or ""}, _("申请已撤回。"))
 
 

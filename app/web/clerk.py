@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app import timeutil
@@ -47,6 +47,12 @@ class ReasonForm(FlaskForm):
     submit = SubmitField(_l("确认"))
 
 
+class DecisionForm(ReasonForm):
+    """不予受理, 不予许可, 撤销: decisions served on the applicant that the system cannot undo."""
+    confirm = BooleanField(_l("我已核实：确认后将生成决定书并送达申请人，本决定不能在系统内撤回。"),
+                           validators=[DataRequired(_l("请勾选确认后再作出决定。"))])
+
+
 class SuspendForm(FlaskForm):
     reason_code = SelectField(_l("中止事由"), choices=[(k.value, v) for k, v in SUSPENSION_REASON_NAMES.items()])
     reason = TextAreaField(_l("具体说明"), validators=[DataRequired(REQUIRED), Length(max=2000)])
@@ -60,10 +66,10 @@ class ConfirmForm(FlaskForm):
 
 ACTION_FORMS = {
     Action.REQUEST_CORRECTION: ItemsForm,
-    Action.NOT_ACCEPT: ReasonForm,
-    Action.REJECT: ReasonForm,
+    Action.NOT_ACCEPT: DecisionForm,
+    Action.REJECT: DecisionForm,
     Action.EXTEND: ReasonForm,
-    Action.REVOKE: ReasonForm,
+    Action.REVOKE: DecisionForm,
     Action.REQUEST_EXTENSION: ReasonForm,
     Action.REFUSE_EXTENSION: ReasonForm,
     Action.SUSPEND: SuspendForm,

@@ -86,9 +86,12 @@ def test_not_accept_needs_a_reason_and_produces_the_decision(client):
     application_id = int(filed.headers["Location"].split("/")[-2])
     _switch(client, "clerk")
     url = f"/desk/applications/{application_id}/actions/not_accept"
-    missing = _post(client, url, {"reason": ""})
+    missing = _post(client, url, {"reason": "", "confirm": "y"})
     assert missing.status_code == 422
-    assert _post(client, url, {"reason": "不属于本机关职权范围，请向户籍地派出所申请"}).status_code == 302
+    unconfirmed = _post(client, url, {"reason": "不属于本机关职权范围，请向户籍地派出所申请"})
+    assert unconfirmed.status_code == 422 and "请勾选确认后再作出决定" in unconfirmed.get_data(as_text=True)
+    assert "不予受理决定书" not in client.get(f"/desk/applications/{application_id}").get_data(as_text=True)
+    assert _post(client, url, {"reason": "不属于本机关职权范围，请向户籍地派出所申请", "confirm": "y"}).status_code == 302
     detail = client.get(f"/desk/applications/{application_id}").get_data(as_text=True)
     assert "不予受理决定书" in detail
 
