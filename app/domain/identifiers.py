@@ -219,6 +219,13 @@ def validate_uscc(value: str, *, whitelist: Collection[str] = ()) -> str:
 _MOBILE_PATTERN = re.compile(r"1[3-9]\d{9}")
 
 
+def citizen_id_shape(value: str) -> str:
+    """The checks of `parse_citizen_id` that need no clock — format, check character, a real
+    birth date, region — for the filing schemas (which have none); the number, normalised. A
+    filing still checks the birth date against today."""
+    return parse_citizen_id(value, today=date.max).number
+
+
 def validate_mobile(value: str) -> str:
     """A mainland mobile number (手机号码) as 11 digits.
 

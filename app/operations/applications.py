@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload
 from app.domain import workflow
 from app.domain.catalogue import CATALOGUE, FILING_SCHEMAS, get_service
 from app.domain.catalogue.base import Step
-from app.domain.catalogue.schema import InvalidFiling, validate, validate_action
+from app.domain.catalogue.schema import FieldError, InvalidFiling, validate, validate_action
 from app.domain.clock import CLOCK_NAMES, Clocks
 from app.domain.workflow import Action, Actor, Decision, State, TransitionRefused
 from app.extensions import db
@@ -111,6 +111,16 @@ def file_application(*, applicant: User, service_code: str, data: Mapping[str, A
     db.session.commit()
     log.info("application filed id=%s service=%s", application.id, service.code)
     return application
+
+
+def filing_problems(service_code: str, data: Mapping[str, Any]) -> list[FieldError]:
+    """What the service's schema finds wrong with `data` (types, lengths, the field rules),
+    without filing: a form shows them beside its own errors, so one submission shows them all."""
+    try:
+        validate(FILING_SCHEMAS[service_code], data)
+    except InvalidFiling as invalid:
+        return invalid.errors
+    return []
 
 
 def file_once(*, applicant: User, service_code: str, data: Mapping[str, Any], now: datetime, key: str,

@@ -15,7 +15,7 @@ from app.web.downloads import send_document
 from app.web.guards import require_applicant
 from app.web.materials import slot_views, stage_from_form
 from app.web.presenters import application_json, filing_outcome
-from app.web.service_forms import service_data, service_forms, show_refusal
+from app.web.service_forms import service_data, service_forms, show_refusal, show_schema_problems
 from app.web.service_forms.applicant import ResubmitForm, SupplyForm, WithdrawForm
 
 bp = Blueprint("citizen", __name__, url_prefix="/my")
@@ -61,6 +61,8 @@ def new_application(service_code: str):
             return redirect(url_for("citizen.filed", application_id=application.id))
     elif form.is_submitted():
         status = 422
+        # The form stopped at its own checks: what the schema would say of the rest, too.
+        show_schema_problems(form, application_ops.filing_problems(service_code, service_data(form)))
     staged = material_ops.staged_files(current_user, service_code=service.code, application=None)
     return render_template("citizen/apply.html", form=form, service=service, slot_errors=slot_errors,
                            slots=slot_views(service, staged), wallet=material_ops.wallet(current_user)), status

@@ -1,5 +1,5 @@
 """公章刻制 — seals for a new enterprise (印铸刻字业暂行管理规则, 2024; seed 004 item 4)."""
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -12,7 +12,8 @@ from app.domain.catalogue.base import (
     Step,
     workdays,
 )
-from app.domain.catalogue.schema import MAX_ID, FilingModel, Text
+from app.domain.catalogue.schema import MAX_ID, FilingModel, Text, rule
+from app.domain.identifiers import citizen_id_shape, validate_mobile
 from app.domain.text import N_
 
 SERVICE = Service(
@@ -174,8 +175,8 @@ def is_anti_counterfeit_code(value: object) -> bool:
 class SealEngravingFiling(FilingModel):
     """The application: everything else comes from the enterprise registry."""
 
-    legal_rep_id_number: Text(18)
-    legal_rep_phone: Text(20)
+    legal_rep_id_number: Annotated[Text(18), rule(citizen_id_shape)]
+    legal_rep_phone: Annotated[Text(20), rule(validate_mobile)]
     shop_id: int = Field(ge=1, le=MAX_ID, description="a recorded (已备案) engraving shop of the enterprise's area")
     seals: list[Literal[tuple(SEAL_KINDS)]] = Field(min_length=1, max_length=len(SEAL_KINDS))
 

@@ -30,6 +30,15 @@ def show_refusal(form, exc, *, slots=()) -> dict[str, list[str]]:
     return slot_errors
 
 
+def show_schema_problems(form, problems) -> None:
+    """The schema's errors under the fields that have none of their own yet (their own — a
+    required field left empty — say the same or more)."""
+    for error in InvalidInput(problems).localized_errors() if problems else []:
+        field = form._fields.get(error["field"].split(".")[0])
+        if field is not None and not field.errors:
+            field.errors = [error["message"]]
+
+
 def service_forms() -> dict:
     forms = {}
     for module in pkgutil.iter_modules(__path__):
