@@ -280,7 +280,7 @@ def authenticate(username: str, password: str, *, now: datetime, max_failures: i
     """
     window = timedelta(minutes=lock_minutes)
     key, address = failure_key(username), _client_ip(ip)
-    user = db.session.scalar(select(User).where(User.username == username.strip()))
+    user = _by_username(username)
     here, everywhere = _counter(key, address), _counter(key, ALL_ADDRESSES)
     known = here is not None and here.succeeded_at is not None \
         and here.succeeded_at > now - timedelta(days=KNOWN_ADDRESS_DAYS)
@@ -346,9 +346,13 @@ def unlock(username: str, *, by: User, now: datetime) -> bool:
     return was_locked
 
 
+def _by_username(username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.username == username.strip()))
+
+
 def sign_out_everywhere(username: str, *, by: User) -> bool:
     """An admin ends every session of an account (a lost phone, a departed member of staff)."""
-    user = db.session.scalar(select(User).where(User.username == username.strip()))
+    user = _by_username(username)
     if user is None:
         return False
     end_all_sessions(user, by=by)
@@ -392,11 +396,11 @@ def change_password(user: User, current: str, new: str, *, now: datetime, max_fa
 def set_active(username: str, active: bool, *, by: User) -> User | None:
     """停用 / 启用 an account (an admin; audited). A disabled account's sessions and API tokens
     end at once, and it cannot log in until enabled again. None: no such username."""
-    user = db.session.scalar(select(User).where(User.username == username.strip()))
+    user = _by_username(username)
     if user is None:
         return None
     if user.id == by.id:
-        raise OperationError("account.self", str(_l("不能停用当前登录的管理员账号。")), status=409)
+        raise OperationError("account.self", N_("不能停用当前登录的管理员账号。"), status=409)
     user.active = active
     log_access(actor=by, action="account.enable" if active else "account.disable", subject_kind="user",
                subject_id=str(user.id))

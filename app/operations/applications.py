@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -22,6 +21,7 @@ from app.domain.catalogue import CATALOGUE, FILING_SCHEMAS, get_service
 from app.domain.catalogue.base import Step
 from app.domain.catalogue.schema import FieldError, InvalidFiling, validate, validate_action
 from app.domain.clock import CLOCK_NAMES, Clocks
+from app.domain.text import N_
 from app.domain.workflow import Action, Actor, Decision, State, TransitionRefused
 from app.extensions import db
 from app.models.accounts import Unit, User
@@ -123,12 +123,16 @@ def filing_problems(service_code: str, data: Mapping[str, Any]) -> list[FieldErr
     return []
 
 
-def file_once(*, applicant: User, service_code: str, data: Mapping[str, Any], now: datetime, key: str,
+def file_once(*, applicant: User, service_code: str, data: Mapping[str, Any], now: datetime, key: str | None,
               terminal: TerminalDevice | None = None) -> tuple[Application, bool]:
     """File as `file_application` does, once per (account, `key`): the same request sent again
     returns the application filed the first time (True: a replay), even when the two arrive
     at once on different servers (the unique key decides; the loser's work is rolled back).
-    The key again with different contents is refused rather than answered with the wrong matter."""
+    The key again with different contents is refused rather than answered with the wrong matter.
+    Without a key, every request is a filing of its own."""
+    if key is None:
+        return file_application(applicant=applicant, service_code=service_code, data=data, now=now,
+                                terminal=terminal), False
     fingerprint = hashlib.sha256(json.dumps({"service": service_code, "data": data}, sort_keys=True,
                                             ensure_ascii=False, default=str).encode()).hexdigest()
     earlier = _filed_with(applicant, key)
@@ -142,9 +146,8 @@ def file_once(*, applicant: User, service_code: str, data: Mapping[str, Any], no
             if earlier is None:
                 raise
     if earlier.fingerprint != fingerprint:
-        raise OperationError("idempotency.key_reused", str(_l(
-            "该请求标识（Idempotency-Key）已用于另一份申请，请为新的申请使用新的标识。")), field="Idempotency-Key",
-            status=422)
+        raise OperationError("idempotency.key_reused", N_(
+            "该请求标识（Idempotency-Key）已用于另一份申请，请为新的申请使用新的标识。"), field="Idempotency-Key")
     log.info("filing replayed id=%s", earlier.application_id)
     return db.session.get(Application, earlier.application_id), True
 

@@ -161,11 +161,7 @@ def create_application():
     credential = request.headers.get("X-Terminal-Credential", "").strip()
     terminal = terminal_ops.authenticate(credential, now=timeutil.now()) if credential else None
     key = request.headers.get("Idempotency-Key")
-    if key is None:
-        application = application_ops.file_application(
-            applicant=g.api_user, service_code=body["service"], data=data, now=timeutil.now(), terminal=terminal)
-        return jsonify(application_json(application, now=timeutil.now())), 201
-    if not IDEMPOTENCY_KEY.fullmatch(key):
+    if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
         return api_error("invalid", _("Idempotency-Key 须为8至64位字母、数字或 - _ . : 符号（例如一个 UUID）。"), 422)
     application, replayed = application_ops.file_once(
         applicant=g.api_user, service_code=body["service"], data=data, now=timeutil.now(), key=key,

@@ -90,18 +90,21 @@ class TrackingLookupForm(FlaskForm):
     submit = SubmitField(_l("查询"))
 
 
-class UnlockForm(FlaskForm):
+class _AnAccountForm(FlaskForm):
+    """An admin's action on an account, named by its username (typed: citizens and enterprises
+    are not in the staff list)."""
     username = StringField(_l("用户名"), validators=[DataRequired(REQUIRED), Length(max=64)])
+
+
+class UnlockForm(_AnAccountForm):
     submit = SubmitField(_l("解除锁定"))
 
 
-class SignOutEverywhereForm(FlaskForm):
-    username = StringField(_l("用户名"), validators=[DataRequired(REQUIRED), Length(max=64)])
+class SignOutEverywhereForm(_AnAccountForm):
     submit = SubmitField(_l("退出该账号的所有登录"))
 
 
-class AccountActiveForm(FlaskForm):
-    username = StringField(_l("用户名"), validators=[DataRequired(REQUIRED), Length(max=64)])
+class AccountActiveForm(_AnAccountForm):
     disable = SubmitField(_l("停用账号"))
     enable = SubmitField(_l("重新启用"))
 

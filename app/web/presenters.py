@@ -201,6 +201,7 @@ def application_json(application: Application, *, now: datetime, allowed: list[A
     }
 
 
+APPEAL = N_("对决定不服的，可依法申请行政复议或者提起行政诉讼，途径和期限见决定书。")
 # What the page after filing says happened, by the state the filing ended in (a service may
 # accept, approve and issue — or refuse — at once): its tone, its heading, what comes next.
 FILING_OUTCOMES = {
@@ -213,10 +214,10 @@ FILING_OUTCOMES = {
         N_("证件可在下方下载，也可在“我的证照”中随时查看和出示。"),)),
     State.REJECTED: ("error", N_("申请未获批准"), (
         N_("不予批准的理由和整改办法见上；符合条件后可以重新申请。"),
-        N_("对决定不服的，可依法申请行政复议或者提起行政诉讼，途径和期限见决定书。"))),
+        APPEAL)),
     State.NOT_ACCEPTED: ("error", N_("申请不予受理"), (
         N_("不予受理的理由见上；按理由补足条件后可以重新申请。"),
-        N_("对决定不服的，可依法申请行政复议或者提起行政诉讼，途径和期限见决定书。"))),
+        APPEAL)),
 }
 DECIDING_ACTIONS = {Action.REJECT.value, Action.NOT_ACCEPT.value}
 
@@ -227,7 +228,7 @@ def filing_outcome(view: dict) -> dict:
     refusal = next((entry["reason"] for entry in reversed(view["timeline"])
                     if entry["action"] in DECIDING_ACTIONS and entry.get("reason")), None)
     return {"tone": tone, "title": title, "next_steps": next_steps, "reason": refusal,
-            "clocks": tone == "success" and view["status"] in (State.SUBMITTED, State.ACCEPTED)}
+            "clocks": view["status"] in (State.SUBMITTED, State.ACCEPTED)}
 
 
 def tracking_json(application: Application, *, now: datetime, explain: bool = False) -> dict:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from app.operations import InvalidInput
+from app.operations import InvalidInput, localize
 
 
 def service_data(form) -> dict:
@@ -33,10 +33,10 @@ def show_refusal(form, exc, *, slots=()) -> dict[str, list[str]]:
 def show_schema_problems(form, problems) -> None:
     """The schema's errors under the fields that have none of their own yet (their own — a
     required field left empty — say the same or more)."""
-    for error in InvalidInput(problems).localized_errors() if problems else []:
-        field = form._fields.get(error["field"].split(".")[0])
+    for error in problems:
+        field = form._fields.get(error.field.split(".")[0])
         if field is not None and not field.errors:
-            field.errors = [error["message"]]
+            field.errors = [localize(error.template, error.params)]
 
 
 def service_forms() -> dict:
