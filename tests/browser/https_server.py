@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import ssl
 import subprocess
 import sys
@@ -30,6 +29,8 @@ from sqlalchemy.engine import make_url
 
 from tests.conftest import build_database
 from tests.jobs.processes import Processes, free_port, wait_for
+from tests.production import production_env, self_signed_certificate
+from tests.storage.seaweed import SeaweedS3
 
 # The machine's PostgreSQL (the Makefile's PG_URL; CI always has one).
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -41,40 +42,6 @@ class HttpsPortal:
     cert: Path
     env: dict[str, str]
     processes: Processes
-
-
-def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
-    """cert.pem and key.pem for CN=127.0.0.1 with the IP as subjectAltName (what browsers check)."""
-    cert, key = directory / "cert.pem", directory / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True)
-    return cert, key
-
-
-def production_env(*, base: str, database_uri: str, redis_url: str, s3: dict[str, str],
-                   tmp_path: Path) -> dict[str, str]:
-    """What the web server and the worker are started with: production, every required setting."""
-    redis = redis_url.rsplit("/", 1)[0]
-    return {
-        "PORTAL_CONFIG": "production",
-        "SECRET_KEY": secrets.token_hex(32),
-        "SIGNING_KEYS": f"k1:{secrets.token_hex(32)}",
-        "DATABASE_URL": database_uri,
-        "BROKER_URL": f"{redis}/0",
-        "RATELIMIT_STORAGE_URI": f"{redis}/1",
-        "PUBLIC_BASE_URL": base,
-        "STORAGE_BACKEND": "s3",
-        **s3,
-        "NOTIFY_SENDER": "tests.jobs.flaky_gateway:factory",
-        "FLAKY_GATEWAY_DOWN": str(tmp_path / "gateway-is-up"),  # never created: the gateway is up
-        "FLAKY_GATEWAY_LOG": str(tmp_path / "gateway.log"),
-        "ALLOW_SIMULATED_REGISTRIES": "1",
-        "PYTHONUNBUFFERED": "1",
-        # Nothing from the test process's own environment decides these.
-        "JOBS_MODE": "", "PROXY_HOPS": "0", "RATELIMIT_ENABLED": "1",
-    }
 
 
 def unverified_tls() -> ssl.SSLContext:
@@ -95,12 +62,12 @@ def _answers(url: str, server: subprocess.Popen, processes: Processes) -> bool:
         return False
 
 
-def serve_https(processes: Processes, *, database_uri: str, s3: dict[str, str], tmp_path: Path) -> HttpsPortal:
+def serve_https(processes: Processes, *, database_uri: str, s3: SeaweedS3, bucket: str, tmp_path: Path) -> HttpsPortal:
     cert, key = self_signed_certificate(tmp_path)
     port = free_port()
     base = f"https://127.0.0.1:{port}"
-    env = production_env(base=base, database_uri=database_uri, redis_url=processes.redis(), s3=s3,
-                         tmp_path=tmp_path)
+    env = production_env(database_uri=database_uri, redis_url=processes.redis(), s3=s3, bucket=bucket,
+                         public_base_url=base, tmp=tmp_path)
     server = processes.start("gunicorn", [
         sys.executable, "-m", "gunicorn", "--certfile", str(cert), "--keyfile", str(key),
         "-b", f"127.0.0.1:{port}", "-w", "2", "--access-logfile", "-", "wsgi:app"], env=env)

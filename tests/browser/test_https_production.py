@@ -39,11 +39,10 @@ def production_database(request):
 @pytest.fixture
 def https_portal(production_database, s3_server, s3_bucket, tmp_path):  # noqa: F811 (the imported fixtures)
     s3_server.s3_storage(s3_bucket)  # the bucket exists, as in a deployment
-    s3 = {"S3_BUCKET": s3_bucket, "S3_ENDPOINT_URL": s3_server.endpoint_url, "S3_REGION": "us-east-1",
-          "S3_ACCESS_KEY_ID": s3_server.access_key, "S3_SECRET_ACCESS_KEY": s3_server.secret_key}
     processes = Processes(tmp_path)
     try:
-        yield serve_https(processes, database_uri=production_database, s3=s3, tmp_path=tmp_path)
+        yield serve_https(processes, database_uri=production_database, s3=s3_server, bucket=s3_bucket,
+                          tmp_path=tmp_path)
     finally:
         processes.stop_all()  # before the database is dropped
 

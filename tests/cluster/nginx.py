@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.conftest import repo_root
+from tests.production import self_signed_certificate as make_certificate
 
 NGINX = "/usr/sbin/nginx"
 SITE = repo_root() / "deploy" / "nginx" / "portal.conf"
@@ -26,11 +27,7 @@ class Certificate:
 
 def self_signed_certificate(directory: Path) -> Certificate:
     """A certificate for https://127.0.0.1 (the client verifies against it as its CA)."""
-    cert, key = directory / "portal.crt", directory / "portal.key"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
-    return Certificate(cert, key)
+    return Certificate(*make_certificate(directory))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from tests.jobs.processes import Processes, worker_env
+from tests.production import production_env
 from tests.storage.seaweed import SeaweedS3
 
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
@@ -15,34 +16,14 @@ GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 
 def cluster_env(*, database_uri: str, redis_url: str, s3: SeaweedS3, bucket: str, public_port: int,
                 secret_key: str, signing_keys: str, tmp: Path) -> dict[str, str]:
-    """What every app server, worker and beat of the cluster is started with.
-
-    `redis_url` is the private Redis (redis://127.0.0.1:<port>/0): database 0 is the broker,
-    1 the rate limiter's counters. The short intervals of the job tests (worker_env) make the
-    schedule run every second or two.
-    """
-    base = redis_url.rsplit("/", 1)[0]
-    return worker_env(
-        database_uri, f"{base}/0",
-        PORTAL_CONFIG="production",
-        SECRET_KEY=secret_key,
-        SIGNING_KEYS=signing_keys,
-        RATELIMIT_STORAGE_URI=f"{base}/1",
-        PUBLIC_BASE_URL=f"https://127.0.0.1:{public_port}",
-        PROXY_HOPS="1",
-        STORAGE_BACKEND="s3",
-        S3_BUCKET=bucket,
-        S3_ENDPOINT_URL=s3.endpoint_url,
-        S3_ACCESS_KEY_ID=s3.access_key,
-        S3_SECRET_ACCESS_KEY=s3.secret_key,
-        S3_REGION="us-east-1",
-        NOTIFY_SENDER="tests.jobs.flaky_gateway:factory",
-        FLAKY_GATEWAY_DOWN=str(tmp / "gateway-down-never-created"),
-        FLAKY_GATEWAY_LOG=str(tmp / "gateway.log"),
-        ALLOW_SIMULATED_REGISTRIES="1",
-        LOGIN_RATE_LIMIT_PER_IP="20 per minute",
-        PYTHONUNBUFFERED="1",
-    )
+    """What every app server, worker and beat of the cluster is started with: production behind
+    one proxy, with the short intervals of the job tests (worker_env: the schedule runs every
+    second or two) and a login limit small enough to reach."""
+    production = production_env(database_uri=database_uri, redis_url=redis_url, s3=s3, bucket=bucket,
+                                public_base_url=f"https://127.0.0.1:{public_port}", tmp=tmp,
+                                secret_key=secret_key, signing_keys=signing_keys)
+    return {**worker_env(database_uri, production["BROKER_URL"]), **production,
+            "JOBS_MODE": "celery", "PROXY_HOPS": "1", "LOGIN_RATE_LIMIT_PER_IP": "20 per minute"}
 
 
 def new_secrets() -> tuple[str, str]:
