@@ -5,6 +5,7 @@ does — and concurrency tests can use several connections."""
 from __future__ import annotations
 
 import contextlib
+import html
 import os
 import re
 import shutil
@@ -179,6 +180,31 @@ def csrf_from(html: str) -> str:
     match = CSRF_RE.search(html)
     assert match, "page has no CSRF token"
     return match.group(1) or match.group(2)
+
+
+HIDDEN_INPUT_RE = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+
+
+def confirm_answers(client, url: str, response):
+    """Submit a filing's check-your-answers page as it stands (its carried answers, 确认提交):
+    the answers page must be what `response` is. Returns the response to confirming."""
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'name="step" value="confirm"' in page, page[:3000]
+    carried = {}
+    for name, value in HIDDEN_INPUT_RE.findall(page):
+        carried.setdefault(html.unescape(name), []).append(html.unescape(value))
+    return client.post(url, data={**carried, "csrf_token": csrf_from(page), "step": "confirm"})
+
+
+def file_through_the_form(client, url: str, data: dict, *, content_type: str | None = None):
+    """Fill a filing form, check the answers, confirm: what an applicant with a browser does."""
+    page = client.get(url)
+    assert page.status_code == 200, (url, page.status_code)
+    answers = client.post(url, data={**data, "csrf_token": csrf_from(page.get_data(as_text=True))},
+                          **({"content_type": content_type} if content_type else {}))
+    if answers.status_code != 200:
+        return answers  # refused on the form: the caller looks at why
+    return confirm_answers(client, url, answers)
 
 
 def login(client, username: str, password: str = DEMO_PASSWORD):

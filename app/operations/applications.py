@@ -44,13 +44,19 @@ def new_tracking_token() -> str:
     return secrets.token_urlsafe(24)  # 192 bits
 
 
-def file_application(*, applicant: User, service_code: str, data: Mapping[str, Any], now: datetime,
-                     terminal: TerminalDevice | None = None,
-                     idempotency: tuple[str, str] | None = None) -> Application:
-    """File (submit) an application: its schema first (every field error at once), then the
-    service's rules check and route it. `terminal`: filed at a registered self-service
-    terminal (the only way a filing's channel is "terminal"; an applicant cannot claim it).
-    `idempotency`: (key, fingerprint) recorded in the filing's own transaction (`file_once`)."""
+def preview_filing(*, applicant: User, service_code: str, data: Mapping[str, Any], now: datetime) -> None:
+    """Everything filing would check, without filing (the check-your-answers page): raises the
+    refusal the applicant would get on submitting, so they meet it before confirming; writes
+    nothing and releases what the rules locked."""
+    try:
+        _checked_filing(applicant, service_code, data, now)
+    finally:
+        db.session.rollback()
+
+
+def _checked_filing(applicant: User, service_code: str, data: Mapping[str, Any], now: datetime):
+    """The service, its handler, the files handed in, the 容缺 terms and the handler's routing of
+    a filing that passed every check (else the OperationError of the first that failed)."""
     service = CATALOGUE.get(service_code)
     if service is None:
         raise NotFound("未找到该服务事项。")
@@ -82,6 +88,17 @@ def file_application(*, applicant: User, service_code: str, data: Mapping[str, A
         # A refusal leaves nothing behind and releases what the rules locked (the yearly count).
         db.session.rollback()
         raise
+    return service, handler, handed_in, tolerance_data, filing
+
+
+def file_application(*, applicant: User, service_code: str, data: Mapping[str, Any], now: datetime,
+                     terminal: TerminalDevice | None = None,
+                     idempotency: tuple[str, str] | None = None) -> Application:
+    """File (submit) an application: its schema first (every field error at once), then the
+    service's rules check and route it. `terminal`: filed at a registered self-service
+    terminal (the only way a filing's channel is "terminal"; an applicant cannot claim it).
+    `idempotency`: (key, fingerprint) recorded in the filing's own transaction (`file_once`)."""
+    service, handler, handed_in, tolerance_data, filing = _checked_filing(applicant, service_code, data, now)
     channel = {"channel": "terminal", "terminal_id": terminal.id} if terminal is not None else {}
     application = Application(
         number="pending-" + secrets.token_hex(8),

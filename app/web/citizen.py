@@ -1,11 +1,11 @@
 """Citizen and enterprise pages: my applications, filing, answering a correction, documents."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import timeutil
 from app.documents.qr import qr_svg
-from app.domain.catalogue import CATALOGUE
+from app.domain.catalogue import CATALOGUE, FILING_SCHEMAS
 from app.domain.workflow import Action
 from app.operations import OperationError
 from app.operations import applications as application_ops
@@ -15,7 +15,14 @@ from app.web.downloads import send_document
 from app.web.guards import require_applicant
 from app.web.materials import slot_views, stage_from_form
 from app.web.presenters import application_json, filing_outcome
-from app.web.service_forms import service_data, service_forms, show_refusal, show_schema_problems
+from app.web.service_forms import (
+    answer_rows,
+    fit_to,
+    service_data,
+    service_forms,
+    show_refusal,
+    show_schema_problems,
+)
 from app.web.service_forms.applicant import ResubmitForm, SupplyForm, WithdrawForm
 
 bp = Blueprint("citizen", __name__, url_prefix="/my")
@@ -30,6 +37,9 @@ def dashboard():
 
 @bp.route("/apply/<service_code>", methods=["GET", "POST"])
 def new_application(service_code: str):
+    """The filing form, then check-your-answers (核对申请信息), then the filing. Every check the
+    filing would make runs before the answers are shown, so confirming does not meet a new
+    error; `step=edit` goes back to the form with every answer kept."""
     service = CATALOGUE.get(service_code)
     form_class = service_forms().get(service_code)
     if service is None:
@@ -43,29 +53,51 @@ def new_application(service_code: str):
         flash(_("该事项即将开通网上申请，请到窗口办理。"), "warning")
         return redirect(url_for("public.home"))
     form = form_class()
+    fit_to(form, current_user)
+    step = request.form.get("step", "") if form.is_submitted() else ""
     status = 200
     slot_errors: dict[str, list[str]] = {}
+    handed_in: dict[str, list[int]] = {}
     if form.is_submitted():
         # Files sent with the form (no script) are kept even when a field is wrong.
         handed_in, slot_errors = stage_from_form(service)
-    if form.validate_on_submit() and not slot_errors:
+    if step != "edit" and form.validate_on_submit() and not slot_errors:
+        data = {**service_data(form), "materials": handed_in}
         try:
-            application = application_ops.file_application(
-                applicant=current_user, service_code=service_code,
-                data={**service_data(form), "materials": handed_in}, now=timeutil.now())
+            if step == "confirm":
+                application = application_ops.file_application(
+                    applicant=current_user, service_code=service_code, data=data, now=timeutil.now())
+                return redirect(url_for("citizen.filed", application_id=application.id))
+            application_ops.preview_filing(applicant=current_user, service_code=service_code, data=data,
+                                           now=timeutil.now())
         except OperationError as exc:
             for slot, messages in show_refusal(form, exc, slots={m.code for m in service.upload_slots()}).items():
                 slot_errors.setdefault(slot, []).extend(messages)
             status = exc.status if exc.status in (409, 422) else 422
         else:
-            return redirect(url_for("citizen.filed", application_id=application.id))
-    elif form.is_submitted():
+            return _check_answers(service, form, handed_in)
+    elif form.is_submitted() and step != "edit":
         status = 422
         # The form stopped at its own checks: what the schema would say of the rest, too.
         show_schema_problems(form, application_ops.filing_problems(service_code, service_data(form)))
     staged = material_ops.staged_files(current_user, service_code=service.code, application=None)
     return render_template("citizen/apply.html", form=form, service=service, slot_errors=slot_errors,
                            slots=slot_views(service, staged), wallet=material_ops.wallet(current_user)), status
+
+
+def _check_answers(service, form, handed_in: dict[str, list[int]]):
+    """核对申请信息: every answer that applies and every file handed in, each with a way back to
+    change it; the answers travel on as the form's own fields, so nothing is stored yet."""
+    unasked = FILING_SCHEMAS[service.code].unasked(service_data(form))
+    ids = {file_id for files in handed_in.values() for file_id in files}
+    files = [f for f in material_ops.staged_files(current_user, service_code=service.code, application=None)
+             if f.id in ids]
+    slots = [s for s in slot_views(service, files) if s["files"] and f"materials.{s['code']}" not in unasked]
+    carried = [(name, value) for name in request.form if name not in ("csrf_token", "step", "submit")
+               and not name.startswith(("materials-", "wallet-")) for value in request.form.getlist(name)]
+    carried += [(f"materials-{slot}", file_id) for slot, file_ids in handed_in.items() for file_id in file_ids]
+    return render_template("citizen/check_answers.html", service=service, form=form,
+                           answers=answer_rows(form, unasked), slots=slots, carried=carried)
 
 
 @bp.route("/applications/<int:application_id>/filed")

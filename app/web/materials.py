@@ -12,7 +12,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from app import timeutil
 from app.documents.uploads import EXTENSIONS
-from app.domain.catalogue import CATALOGUE
+from app.domain.catalogue import CATALOGUE, FILING_SCHEMAS
 from app.domain.catalogue.base import Step
 from app.models.accounts import Role
 from app.models.materials import FileStatus, MaterialFile
@@ -185,6 +185,7 @@ def slot_views(service, files, *, review_rows=None, only=None) -> list[dict]:
     slot with its files (and the clerk's verdict, for staff). `only`: the slots open now."""
     review_rows = review_rows or {}
     slots = service.upload_slots()
+    asked = FILING_SCHEMAS[service.code].conditions()
     views = []
     for material in service.materials:
         shown = material in slots or (material.shared and only is None and not service.filed_by_staff)
@@ -199,6 +200,8 @@ def slot_views(service, files, *, review_rows=None, only=None) -> list[dict]:
             "shared": material.shared, "registry": material.registry_zh,
             "files": [file_json(f) for f in files if f.slot == material.code],
             "review": review,
+            # A slot for some cases only (an agent's power of attorney): revealed when it applies.
+            "asked_when": asked.get(f"materials.{material.code}"),
         })
     return views
 

@@ -6,6 +6,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from app import timeutil
+from app.domain.catalogue import FILING_SCHEMAS
 from app.domain.identifiers import mask_id_number, mask_name, mask_phone, mask_uscc
 
 ROLE_NAMES = {
@@ -114,4 +115,6 @@ def init_app(app: Flask) -> None:
         state_names=TranslatedNames({state.value: name for state, name in STATE_NAMES.items()}),
         limit_names=LIMIT_NAMES,
         data_labels=DATA_LABELS,
+        # A service's conditional questions (field → AskedWhen), for the forms to reveal.
+        asked_questions=lambda service_code: FILING_SCHEMAS[service_code].conditions(),
     )

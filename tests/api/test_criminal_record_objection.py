@@ -1,7 +1,7 @@
 """异议复核: an objection to a decided query, answered in writing within 15 (or 30) working days."""
 import re
 
-from tests.conftest import api_token, csrf_from, login
+from tests.conftest import api_token, confirm_answers, csrf_from, login
 
 
 def _act(client, headers, application_id, action, **body):
@@ -46,8 +46,9 @@ def test_clerk_records_the_review_opinion_through_the_form(client):
     login(client, "citizen2")
     page = client.get("/my/apply/criminal_record_objection").get_data(as_text=True)
     assert number in page
-    filed = client.post("/my/apply/criminal_record_objection", data={
-        "original_number": number, "reason": "判决已撤销", "csrf_token": csrf_from(page)})
+    filed = confirm_answers(client, "/my/apply/criminal_record_objection", client.post(
+        "/my/apply/criminal_record_objection",
+        data={"original_number": number, "reason": "判决已撤销", "csrf_token": csrf_from(page)}))
     assert filed.status_code == 302
     objection_id = int(re.search(r"/applications/(\d+)/filed", filed.headers["Location"]).group(1))
     client.post("/auth/logout", data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))})

@@ -62,9 +62,17 @@ def log_in(page, base: str, username: str, password: str = "demo-pass-2026") -> 
     page.wait_for_load_state()
 
 
+def submit_application(page) -> None:
+    """Submit a filled-in filing form, then confirm on the check-your-answers page."""
+    page.click("input[type=submit][value='提交申请']")
+    page.locator("h1:text-is('核对申请信息')").wait_for()
+    page.click("button[name=step][value=confirm]")
+    page.wait_for_load_state()
+
+
 def file_criminal_record(page, base: str, purpose: str = "入职") -> str:
     """A citizen signed in on `page` files a no-criminal-record request through the form; its 办件编号."""
     page.goto(f"{base}/my/apply/criminal_record")
     page.fill("#purpose", purpose)
-    page.click("input[type=submit][value='提交申请']")
+    submit_application(page)
     return re.search(r"FZ\d{14}", page.content()).group(0)

@@ -112,8 +112,10 @@ def test_over_https_in_production_a_citizen_logs_in_files_and_logs_out_and_the_o
 
     citizen.goto(f"{base}/my/apply/criminal_record")
     citizen.fill("#purpose", "入职")
+    citizen.click("input[type=submit][value='提交申请']")
+    citizen.locator("h1:text-is('核对申请信息')").wait_for()
     with citizen.expect_response(lambda r: r.request.method == "POST") as posted:
-        citizen.click("input[type=submit][value='提交申请']")
+        citizen.click("button[name=step][value=confirm]")
     assert posted.value.status == 302, f"the filing POST was refused ({posted.value.status}):\n{_page_text(citizen)}"
     citizen.wait_for_load_state()
     assert re.fullmatch(rf"{re.escape(base)}/my/applications/\d+/filed", citizen.url), _page_text(citizen)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, submit_application
 from tests.materials import samples
 
 pytestmark = pytest.mark.browser
@@ -54,7 +54,7 @@ def test_agent_uploads_clerk_asks_for_correction_citizen_replaces_clerk_accepts(
     item = citizen.locator("#slot-power_of_attorney li.file").first.inner_text()
     assert "授权委托书.jpg" in item and ("KB" in item or "MB" in item)
     shot(citizen, "02-uploaded-with-thumbnail")
-    citizen.click("input[type=submit][value='提交申请']")
+    submit_application(citizen)
     assert citizen.locator("h1").first.inner_text() == "申请已提交"
     number = re.search(r"FZ\d{14}", citizen.content()).group(0)
 

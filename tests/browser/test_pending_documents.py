@@ -8,7 +8,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from app import create_app
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, submit_application
 from tests.conftest import HeldDispatcher
 
 pytestmark = pytest.mark.browser
@@ -42,7 +42,7 @@ def test_the_receipt_shows_generating_then_becomes_a_link_without_a_reload(held_
     log_in(citizen, base, "citizen")
     citizen.goto(f"{base}/my/apply/criminal_record")
     citizen.fill("#purpose", "入职")
-    citizen.click("input[type=submit][value='提交申请']")
+    submit_application(citizen)
     assert citizen.locator("h1").first.inner_text() == "申请已提交"
     pending = citizen.locator("[data-document-status]")
     assert pending.count() == 1 and "生成中" in pending.inner_text()

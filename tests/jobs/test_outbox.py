@@ -16,7 +16,7 @@ from app.notify.senders import MemorySender
 from app.operations import OperationError
 from app.operations import documents as document_ops
 from app.operations import notifications as notification_ops
-from tests.conftest import api_token, csrf_from, local, login
+from tests.conftest import api_token, confirm_answers, csrf_from, local, login
 from tests.operations.helpers import act, file_criminal_record
 
 FILE = {"service": "criminal_record", "data": {"applicant_type": "individual", "purpose": "入职"}}
@@ -54,8 +54,8 @@ def test_filing_writes_the_receipt_job_with_the_event_and_returns_before_the_pdf
 def test_the_pages_say_generating_until_the_document_is_ready(app, client, held_jobs):
     login(client, "citizen")
     form = client.get("/my/apply/criminal_record").get_data(as_text=True)
-    filed = client.post("/my/apply/criminal_record", data={
-        "csrf_token": csrf_from(form), "applicant_type": "individual", "purpose": "入职"})
+    filed = confirm_answers(client, "/my/apply/criminal_record", client.post("/my/apply/criminal_record", data={
+        "csrf_token": csrf_from(form), "applicant_type": "individual", "purpose": "入职"}))
     assert filed.status_code == 302, filed.get_data(as_text=True)[:2000]
     page = client.get(filed.headers["Location"]).get_data(as_text=True)
     assert "生成中" in page and "js/documents.js" in page and 'http-equiv="refresh"' in page

@@ -25,7 +25,16 @@ from app.operations.accounts import hash_password
 from app.operations.services import newborn_registration as newborn_ops
 from app.registries import get_registries
 from app.seed import BIRTH_CERTIFICATES, DEMO_IDS
-from tests.conftest import DEMO_PASSWORD, ON_POSTGRES, TEST_NOW, api_token, csrf_from, local, login
+from tests.conftest import (
+    DEMO_PASSWORD,
+    ON_POSTGRES,
+    TEST_NOW,
+    api_token,
+    confirm_answers,
+    csrf_from,
+    local,
+    login,
+)
 
 SERVICE = "newborn_registration"
 ELIGIBLE = BIRTH_CERTIFICATES["eligible"]
@@ -205,8 +214,8 @@ def test_happy_path_through_the_forms(app, client, clock, tmp_path):
     assert 'value="Q411000101"' in form and 'value="李沐阳"' in form  # pre-filled from the check
     assert re.search(r'<option selected value="411002-PS-XDJ">|<option value="411002-PS-XDJ" selected', form)
     assert "将官池派出所" in form and "五一路派出所" in form  # any station in the province
-    filed = post_form(client, "/my/apply/newborn_registration",
-                      {**data(), "station": "411002-PS-XDJ"})
+    filed = confirm_answers(client, "/my/apply/newborn_registration",
+                            post_form(client, "/my/apply/newborn_registration", {**data(), "station": "411002-PS-XDJ"}))
     assert filed.status_code == 302, filed.get_data(as_text=True)[:2000]
     confirmation = client.get(filed.headers["Location"]).get_data(as_text=True)
     number = re.search(r"(XS\d{14})", confirmation).group(1)

@@ -20,7 +20,7 @@ from app.models.registries import RegEngravingShop
 from app.models.seals import SealRecord
 from app.operations.accounts import hash_password
 from app.seed import DEMO_IDS, ENGRAVING_SHOP_RECORDS, USCCS
-from tests.conftest import DEMO_PASSWORD, api_token, csrf_from, local, login
+from tests.conftest import DEMO_PASSWORD, api_token, confirm_answers, csrf_from, local, login
 
 LEGAL_REP_ID = DEMO_IDS["chen_zhiqiang"]  # legal representative of the `enterprise` account
 PHONE = "13803740003"
@@ -209,9 +209,9 @@ def test_file_through_the_html_form_and_see_seals(app, client, clock):
     assert "华艺刻字社" not in html  # suspended: not offered
     for name in rules.SEAL_KINDS.values():
         assert name in html
-    response = client.post("/my/apply/seal_engraving", data={
+    response = confirm_answers(client, "/my/apply/seal_engraving", client.post("/my/apply/seal_engraving", data={
         "csrf_token": csrf_from(html), "legal_rep_id_number": LEGAL_REP_ID.lower(), "legal_rep_phone": "138 0374 0003",
-        "shop_id": str(shop_id(app, "recorded_2")), "seals": ["contract", "legal_rep", "company"]})
+        "shop_id": str(shop_id(app, "recorded_2")), "seals": ["contract", "legal_rep", "company"]}))
     assert response.status_code == 302, field_error(response.get_data(as_text=True), "legal_rep_id_number")
     filed = client.get(response.headers["Location"]).get_data(as_text=True)
     number = re.search(r"(KZ\d{14})", filed).group(1)

@@ -16,7 +16,7 @@ from app.models.accounts import Role, User
 from app.models.applications import Application, Certificate
 from app.operations.accounts import hash_password
 from app.seed import DEMO_IDS, USCCS
-from tests.conftest import DEMO_PASSWORD, api_token, csrf_from, local, login
+from tests.conftest import DEMO_PASSWORD, api_token, confirm_answers, csrf_from, local, login
 from tests.materials import samples
 from tests.materials.helpers import api_materials
 
@@ -269,7 +269,8 @@ def test_through_the_forms_file_review_forward_decide(app, client, clock):
     refused = _post(client, "/my/apply/security_licence", bad)
     assert refused.status_code == 422 and "生效裁判" in refused.get_data(as_text=True)
 
-    filed = _post(client, "/my/apply/security_licence", _form_data())
+    filed = confirm_answers(client, "/my/apply/security_licence", _post(client, "/my/apply/security_licence",
+                                                                        _form_data()))
     assert filed.status_code == 302, filed.get_data(as_text=True)[:3000]
     application_id = int(re.search(r"/my/applications/(\d+)", filed.headers["Location"]).group(1))
 

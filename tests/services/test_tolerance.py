@@ -16,7 +16,7 @@ from app.models.applications import Application
 from app.models.tolerance import CommitmentStatus, ToleranceCommitment, UntrueCommitment
 from app.operations.sla import sweep
 from app.seed import DEMO_IDS, USCCS
-from tests.conftest import api_token, csrf_from, local, login
+from tests.conftest import api_token, confirm_answers, csrf_from, local, login
 from tests.materials import samples
 from tests.materials.helpers import api_materials, api_reply
 from tests.services.test_security_licence import (
@@ -393,7 +393,7 @@ def test_tolerance_through_the_forms(app, client, clock):
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "主审要件" in page and "注册资本证明" in page
 
-    filed = _post(client, "/my/apply/security_licence", _form())
+    filed = confirm_answers(client, "/my/apply/security_licence", _post(client, "/my/apply/security_licence", _form()))
     assert filed.status_code == 302, filed.get_data(as_text=True)[:2000]
     application_id = int(re.search(r"/my/applications/(\d+)", filed.headers["Location"]).group(1))
     mine = client.get(f"/my/applications/{application_id}").get_data(as_text=True)

@@ -24,7 +24,7 @@ from app.models.registries import RegDriver, RegVehicle, RegViolation
 from app.operations.calendar import load_calendar
 from app.operations.sla import sweep
 from app.seed import DEMO_IDS, DEMO_PASSWORD, DRIVERS, PLATES, UNIT_CODES
-from tests.conftest import api_token, csrf_from, local, login
+from tests.conftest import api_token, confirm_answers, csrf_from, local, login
 
 DRIVER_NAMES = {"liu_jianjun": "刘建军", "song_tao": "宋涛", "han_lei": "韩磊", "feng_jun": "冯军",
                 "tang_liang": "唐亮", "li_ming": "李明"}
@@ -450,7 +450,8 @@ def test_file_through_the_form_see_the_permit_and_its_qr_code(app, client, clock
     url = "/my/apply/truck_permit"
     page = _page(client, url)
     assert "魏都区中心城区" in page and "每日合计不少于6小时" in page
-    response = client.post(url, data={**_form(date(2026, 11, 22)), "csrf_token": csrf_from(page)})
+    response = confirm_answers(client, url, client.post(url, data={**_form(date(2026, 11, 22)),
+                                                                   "csrf_token": csrf_from(page)}))
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     filed = _page(client, response.headers["Location"])
     assert "已发证" in filed and "城市配送货车电子通行证" in filed
@@ -477,8 +478,8 @@ def test_form_shows_every_wrong_field_at_once(client):
 def test_form_refusal_lists_every_reason(app, client):
     login(client, "enterprise")
     url = "/my/apply/truck_permit"
-    response = client.post(url, data={**_form(plate=PLATES["scrapped"], zones=["weidu_centre"]),
-                                      "csrf_token": csrf_from(_page(client, url))})
+    response = confirm_answers(client, url, client.post(url, data={
+        **_form(plate=PLATES["scrapped"], zones=["weidu_centre"]), "csrf_token": csrf_from(_page(client, url))}))
     assert response.status_code == 302
     mine = _page(client, "/my/permits/")
     assert "不予核发" in mine and "该车辆已达到报废标准" in mine and "车辆排放标准为国V" in mine

@@ -1,7 +1,7 @@
 """The same lifecycle through the HTML forms people click, CSRF on, time controlled."""
 import re
 
-from tests.conftest import csrf_from, local, login
+from tests.conftest import confirm_answers, csrf_from, file_through_the_form, local, login
 
 
 def _post(client, url, data):
@@ -20,8 +20,18 @@ def _switch(client, username):
 
 def test_file_and_process_through_the_forms(client, clock):
     login(client, "citizen")
-    filed = _post(client, "/my/apply/criminal_record", {"applicant_type": "individual", "purpose": "入职体检",
-                                                          "route": "hukou"})
+    answers = _post(client, "/my/apply/criminal_record", {"applicant_type": "individual", "purpose": "入职体检",
+                                                           "route": "hukou", "subject_name": "钱勇"})
+    # Check your answers first: each answer in words, nothing filed yet, an answer to a
+    # question that does not apply to a person applying for themselves left out.
+    page = answers.get_data(as_text=True)
+    assert answers.status_code == 200 and "核对申请信息" in page and "申请尚未提交" in page
+    assert "本人申请" in page and "入职体检" in page and "户籍地派出所" in page
+    # Carried as typed (going back keeps it) but not an answer: a person applying for themselves
+    # is not asked whom the certificate is about.
+    assert "被查询人姓名" not in page and '<input type="hidden" name="subject_name" value="钱勇">' in page
+    assert "您还没有办件" in client.get("/my/").get_data(as_text=True)
+    filed = confirm_answers(client, "/my/apply/criminal_record", answers)
     assert filed.status_code == 302
     confirmation = client.get(filed.headers["Location"]).get_data(as_text=True)
     number = re.search(r"(FZ\d{14})", confirmation).group(1)
@@ -82,7 +92,7 @@ def test_file_and_process_through_the_forms(client, clock):
 
 def test_not_accept_needs_a_reason_and_produces_the_decision(client):
     login(client, "citizen")
-    filed = _post(client, "/my/apply/criminal_record", {"applicant_type": "individual", "purpose": "留学"})
+    filed = file_through_the_form(client, "/my/apply/criminal_record", {"applicant_type": "individual", "purpose": "留学"})
     application_id = int(filed.headers["Location"].split("/")[-2])
     _switch(client, "clerk")
     url = f"/desk/applications/{application_id}/actions/not_accept"

@@ -31,7 +31,7 @@ from app.domain.catalogue.base import (
     Step,
     workdays,
 )
-from app.domain.catalogue.schema import FilingModel, Optional, Text
+from app.domain.catalogue.schema import AskedWhen, FilingModel, Optional, Text
 from app.domain.records import AccidentCaseRecord, EvidenceItemRecord, RelativeRecord
 
 SERVICE = Service(
@@ -348,6 +348,10 @@ class EvidenceRequestFiling(FilingModel):
     power_of_attorney: bool = False
     request_note: Optional(Text(500, multiline=True)) = None
     identity_verified: bool = False
+
+    # Only an agent names the person they act for and hands in the power of attorney.
+    asked = {"principal_id_number": AskedWhen("person_type", AGENT_TYPES),
+             "power_of_attorney": AskedWhen("person_type", AGENT_TYPES)}
 
 
 FILING = EvidenceRequestFiling

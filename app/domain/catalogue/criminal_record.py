@@ -11,7 +11,7 @@ from app.domain.catalogue.base import (
     days,
     workdays,
 )
-from app.domain.catalogue.schema import FieldError, FilingModel, Optional, Text, missing_fields
+from app.domain.catalogue.schema import FieldError, FilingModel, Optional, Text, asked_when, missing_fields
 from app.domain.text import N_
 
 SERVICE = Service(
@@ -80,6 +80,12 @@ APPLICANT_TYPES = {"individual": "本人申请", "agent": "委托他人代为申
                    "foreigner": "外国人申请"}
 
 
+def applicant_types_for(*, enterprise: bool) -> tuple[str, ...]:
+    """What an account may apply as: an enterprise queries as a unit (or acts as an agent); a
+    personal account applies for itself, as an agent, or as a foreigner living here."""
+    return ("unit", "agent") if enterprise else ("individual", "agent", "foreigner")
+
+
 def is_sealed_juvenile(judgment) -> bool:
     """犯罪记录封存: offence committed under 18 and sentenced to at most 5 years."""
     if getattr(judgment, "sealed_juvenile", False):
@@ -134,6 +140,20 @@ class CriminalRecordFiling(FilingModel):
 
     invalid_messages = {"relation": ("unit.relation", N_(
         "单位只能查询本单位在职人员或拟招录人员，不符合条件的查询申请不予受理。"))}
+    # Who is asked what: an agent and a unit name the person; only a unit states its grounds
+    # and may ask for 容缺 (its sealed letter may follow); a foreigner is routed to exit-entry.
+    asked = {
+        "route": asked_when("applicant_type", "individual", "agent", "unit"),
+        "subject_name": asked_when("applicant_type", "agent", "unit"),
+        "subject_id_number": asked_when("applicant_type", "agent", "unit"),
+        "relation": asked_when("applicant_type", "unit"),
+        "legal_provision": asked_when("applicant_type", "unit"),
+        "query_reason": asked_when("applicant_type", "unit"),
+        "tolerance_requested": asked_when("applicant_type", "unit"),
+        "materials.power_of_attorney": asked_when("applicant_type", "agent"),
+        "materials.unit_letter": asked_when("applicant_type", "unit"),
+        "materials.employment_proof": asked_when("applicant_type", "unit"),
+    }
 
     def cross_field_errors(self) -> list[FieldError]:
         errors = []

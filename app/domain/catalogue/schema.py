@@ -116,9 +116,34 @@ MaterialRefs = Annotated[dict[Annotated[str, StringConstraints(max_length=40)], 
                              "the service (GET /services) needs a file unless it is promised under 容缺."))]
 
 
+@dataclass(frozen=True)
+class AskedWhen:
+    """A conditional question (条件项): asked only when the answer to `field` is one of `values`
+    (a tick box's answer is True). Also for an upload slot, under the key `materials.<code>`."""
+
+    field: str
+    values: frozenset
+
+    def holds(self, data: Mapping[str, Any]) -> bool:
+        answer = data.get(self.field)
+        if isinstance(answer, bool) or True in self.values:
+            return bool(answer) in self.values
+        # An answer of the wrong type (a list for a choice) matches nothing; its own field says why.
+        return isinstance(answer, str) and answer in self.values
+
+
+def asked_when(field: str, *values: Any) -> AskedWhen:
+    return AskedWhen(field, frozenset(values))
+
+
 class FilingModel(BaseModel):
     """The base of every service's filing model: unknown fields refused (a field the schema
-    does not know is a mistake or a claim, e.g. `channel`), strings not coerced from numbers."""
+    does not know is a mistake or a claim, e.g. `channel`), strings not coerced from numbers.
+
+    `asked`: the questions (and upload slots, `materials.<code>`) that apply only in some cases.
+    The form reveals them when they apply; an answer to a question that does not apply is
+    dropped before validation (a person applying for themselves who once typed an agent's name
+    and then changed their mind has not named anyone)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, validate_default=False,
                               hide_input_in_errors=True)
@@ -130,6 +155,41 @@ class FilingModel(BaseModel):
     missing_messages: ClassVar[dict[str, tuple[str, str]]] = {}
     invalid_messages: ClassVar[dict[str, tuple[str, str]]] = {
         "tolerance_requested": ("tolerance.not_offered", N_("该事项未开通容缺受理，请按一般程序申请。"))}
+
+    asked: ClassVar[dict[str, AskedWhen]] = {}
+
+    @classmethod
+    def conditions(cls) -> dict[str, AskedWhen]:
+        """Every conditional question of the model, its own declarations over its bases'."""
+        merged: dict[str, AskedWhen] = {}
+        for klass in reversed(cls.__mro__):
+            merged.update(vars(klass).get("asked", {}))
+        return merged
+
+    @classmethod
+    def unasked(cls, data: Mapping[str, Any]) -> set[str]:
+        """The questions (and `materials.<code>` slots) that do not apply to `data`: their
+        condition fails, or the question it depends on is itself not asked."""
+        conditions = cls.conditions()
+        unasked: set[str] = set()
+        changed = True
+        while changed:
+            changed = False
+            for name, condition in conditions.items():
+                if name not in unasked and (condition.field in unasked or not condition.holds(data)):
+                    unasked.add(name)
+                    changed = True
+        return unasked
+
+    @classmethod
+    def asked_only(cls, data: Mapping[str, Any]) -> dict[str, Any]:
+        """`data` without the answers (and handed-in files) of the questions that do not apply."""
+        unasked = cls.unasked(data)
+        kept = {name: value for name, value in data.items() if name not in unasked}
+        if isinstance(kept.get("materials"), Mapping):
+            kept["materials"] = {slot: files for slot, files in kept["materials"].items()
+                                 if f"materials.{slot}" not in unasked}
+        return kept
 
     def cross_field_errors(self) -> list[FieldError]:
         """Rules between fields (e.g. an agent names the person applied for). All of them."""
@@ -158,6 +218,13 @@ class ToleranceFields(BaseModel):
 
     invalid_messages: ClassVar[dict[str, tuple[str, str]]] = {"commitment_days": ("tolerance.commitment_days", N_(
         "承诺补齐期限须为1个工作日以上的整数，且不得超过本事项的承诺办理时限。"))}
+    # The commitment is asked of those who ask for 容缺; an agent's name of those an agent signs for.
+    asked: ClassVar[dict[str, AskedWhen]] = {
+        **{name: AskedWhen("tolerance_requested", frozenset({True}))
+           for name in ("materials_to_follow", "commitment_days", "signatory")},
+        **{name: AskedWhen("signatory", frozenset({"agent"}))
+           for name in ("agent_name", "agent_id_number", "power_of_attorney")},
+    }
 
 
 def with_tolerance(model: type[FilingModel]) -> type[FilingModel]:
@@ -338,7 +405,7 @@ def validate(model: type[FilingModel], data: Mapping[str, Any]) -> FilingModel:
     """The validated filing, or InvalidFiling listing every error (types first, then the rules
     between fields once every field has its type)."""
     try:
-        validated = model.model_validate(dict(data))
+        validated = model.model_validate(model.asked_only(data))
     except ValidationError as exc:
         raise InvalidFiling(errors_of(exc, model)) from None
     errors = validated.cross_field_errors()

@@ -49,9 +49,11 @@ class CriminalRecordHandler(ServiceHandler):
         # Online unless a registered terminal filed it (set by the filing, never by the applicant).
         clean: dict[str, Any] = {"applicant_type": applicant_type, "purpose": data.purpose, "channel": "online"}
 
-        if applicant_type == "unit":
-            if applicant.role_enum != Role.ENTERPRISE:
+        if applicant_type not in rules.applicant_types_for(enterprise=applicant.role_enum == Role.ENTERPRISE):
+            if applicant_type == "unit":
                 raise OperationError("unit.account", N_("单位查询须使用单位（企业）账号提交。"), field="applicant_type")
+            raise OperationError("individual.account", N_("本人申请须使用个人实名账号。"), field="applicant_type")
+        if applicant_type == "unit":
             if not data.materials.get("employment_proof"):
                 raise OperationError("unit.employment_proof",
                                      N_("单位查询须上传被查询人的在职或拟招录证明（劳动合同或录用通知，加盖单位公章）。"),
@@ -69,7 +71,7 @@ class CriminalRecordHandler(ServiceHandler):
             if applicant.id_number and person.id_number == applicant.id_number:
                 raise OperationError("agent.self", N_("为本人申请请选择“本人申请”。"), field="applicant_type")
         else:
-            if applicant.role_enum != Role.CITIZEN or not applicant.id_number:
+            if not applicant.id_number:
                 raise OperationError("individual.account", N_("本人申请须使用个人实名账号。"), field="applicant_type")
             person = registries.person(applicant.id_number)
             if person is None:

@@ -6,13 +6,47 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
+from flask_babel import gettext as _
+
 from app.operations import InvalidInput, localize
+
+HIDDEN_TYPES = ("CSRFTokenField", "SubmitField", "HiddenField")
 
 
 def service_data(form) -> dict:
     """The form's fields as the service's `data` (CSRF token and buttons left out)."""
     return {name: field.data for name, field in form._fields.items()
             if name != "csrf_token" and field.type != "SubmitField"}
+
+
+def answer_rows(form, unasked=frozenset()) -> list[tuple[str, str, str]]:
+    """The answers as the applicant gave them, for check-your-answers: (field id, question,
+    answer in words) for every question that applies; a choice by its label, not its code."""
+    return [(f.id, f.label.text, answer_text(f)) for f in form if f.type not in HIDDEN_TYPES and f.name not in unasked]
+
+
+def answer_text(f) -> str:
+    if f.type == "BooleanField":
+        return _("是") if f.data else _("否")
+    if f.type == "FieldList":
+        rows = [answer_text(entry) for entry in f.entries]
+        return "\n".join(row for row in rows if row)
+    if f.type == "FormField":
+        parts = [(sub.label.text, answer_text(sub)) for sub in f.form if sub.type not in HIDDEN_TYPES]
+        if not any(sub.data for sub in f.form if sub.type not in HIDDEN_TYPES + ("BooleanField",)):
+            return ""  # a row left empty
+        return _("；").join(_("%(label)s：%(message)s", label=label, message=text) for label, text in parts if text)
+    choices = getattr(f, "choices", None)
+    if choices:
+        labels = {str(choice[0]): str(choice[1]) for choice in choices}
+        if isinstance(f.data, list | tuple):
+            return _("、").join(labels.get(str(value), str(value)) for value in f.data)
+        if f.data not in (None, ""):
+            return labels.get(str(f.data), str(f.data))
+        return ""
+    if f.data in (None, ""):
+        return ""
+    return f.data.isoformat() if hasattr(f.data, "isoformat") else str(f.data)
 
 
 def show_refusal(form, exc, *, slots=()) -> dict[str, list[str]]:
@@ -37,6 +71,13 @@ def show_schema_problems(form, problems) -> None:
         field = form._fields.get(error.field.split(".")[0])
         if field is not None and not field.errors:
             field.errors = [localize(error.template, error.params)]
+
+
+def fit_to(form, user) -> None:
+    """A form that offers different choices to different accounts narrows them (`fit_to`)."""
+    narrow = getattr(form, "fit_to", None)
+    if narrow is not None:
+        narrow(user)
 
 
 def service_forms() -> dict:

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.domain.catalogue.criminal_record import SERVICE
+from app.domain.catalogue.criminal_record import SERVICE, applicant_types_for
 from app.web.service_forms import service_data
 from app.web.service_forms.tolerance_fields import tolerance_fields
 
@@ -40,6 +40,13 @@ class CriminalRecordForm(_CriminalRecordFields, tolerance_fields(SERVICE, organi
     submit = SubmitField(_l("提交申请"))
 
     service_data = service_data
+
+    def fit_to(self, user) -> None:
+        """Only what this account may apply as is offered (an enterprise queries as a unit)."""
+        allowed = applicant_types_for(enterprise=user.role == "enterprise")
+        self.applicant_type.choices = [c for c in self.applicant_type.choices if c[0] in allowed]
+        if not self.is_submitted() and self.applicant_type.data not in allowed:
+            self.applicant_type.data = allowed[0]
 
 
 SERVICE_CODE = "criminal_record"
