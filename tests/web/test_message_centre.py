@@ -218,7 +218,7 @@ def test_correction_to_do_on_the_centre_and_the_dashboard(app, client):
         assert re.search(r"请于 \d{4}-\d{2}-\d{2}( \d{2}:\d{2})? 前提交", todos)
     dashboard = client.get("/my/").get_data(as_text=True)
     row = re.search(rf'<tr class="row-todo">\s*<td><a href="/my/applications/{application_id}">', dashboard)
-    assert row and "截止" in dashboard[row.end():row.end() + 800]
+    assert row and "请于 " in dashboard[row.end():row.end() + 800]
 
 
 def test_rating_to_do_and_the_prompt_on_a_finished_matter_until_it_is_rated(app, client):
