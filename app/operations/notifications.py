@@ -15,10 +15,10 @@ letters an admin sees on /admin/jobs and can send again.
 Messages go to the applicant's own account, in the account's language, from templates/notify/:
 always into the message centre (`Message`, /my/messages, one row per message), and to each
 address the account has (phone: SMS; e-mail if given; `Notification`, one row per channel). An
-account without either still has the message in the centre. A full ID number never appears in one: no template uses one,
-every text typed by staff (reasons, correction items, measures) is scrubbed of ID, phone and
-bank-card numbers (`app.domain.scrub`) before it is placed in a message, and the whole text
-is passed through `redact_id_numbers` as well. Application logs carry message ids only.
+account without either still has the message in the centre. A full ID number never appears in
+one: no template uses one, every text typed by staff (reasons, correction items, measures) is
+scrubbed of ID, phone and bank-card numbers (`app.domain.scrub`) before it is placed in a
+message, and the whole text is passed through `redact_id_numbers` as well. Application logs carry message ids only.
 """
 from __future__ import annotations
 
