@@ -57,3 +57,32 @@ def test_event_log_is_append_only_in_the_database(ctx):
         db.session.rollback()
     assert db.session.execute(text("SELECT count(*) FROM application_events WHERE id = :id"),
                               {"id": event_id}).scalar() == 1
+
+
+def test_the_message_centre_starts_with_the_outbox_already_sent(app, held_jobs):
+    """k1msgread001 copies each message of the outbox in once (its e-mail text, else its SMS
+    text, unwrapped), leaves the superseded ones out, and counts the copies as read."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import select
+
+    from app.models.notifications import Message
+    from tests.operations.helpers import act, file_criminal_record, user
+
+    with app.app_context():
+        user("citizen").email = "liming@example.cn"
+        db.session.commit()
+        waiting = file_criminal_record(app, "citizen")
+        act(waiting, "request_correction", "clerk", items=["户口簿首页"])
+        on_the_spot = file_criminal_record(app, "citizen", at_terminal=True).id
+        told = {m.key: (m.subject, m.body) for m in db.session.scalars(select(Message))}
+        assert len(told) == 2
+        db.session.remove()
+
+        downgrade(revision="j1idempot001")
+        upgrade(revision="heads")
+
+        copied = list(db.session.scalars(select(Message).order_by(Message.id)))
+        assert {m.key: (m.subject, m.body) for m in copied} == told
+        assert [m.kind for m in copied if m.application_id == on_the_spot] == ["issued"]
+        assert all(m.read_at == m.created_at for m in copied)
+        db.session.remove()

@@ -1,7 +1,8 @@
-"""The notification outbox: each message to an applicant is written in the same transaction as
-the change it reports, then delivered by `flask notify send`. The body is final text (in the
-applicant's language, ID numbers masked); the recipient address is kept because it is needed
-to send."""
+"""What applicants are told: each message once in their message centre (`Message`), and its
+deliveries by SMS and e-mail in the outbox (`Notification`, one row per channel). Both are
+written in the same transaction as the change they report; the outbox is then delivered by
+`flask notify send`. Bodies are final text (in the applicant's language, ID numbers masked);
+the recipient address is kept because it is needed to send."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -59,3 +60,33 @@ class Notification(db.Model):
     application: Mapped[Application] = relationship()
     event: Mapped[ApplicationEvent | None] = relationship()
     user: Mapped[User] = relationship()
+
+
+class Message(db.Model):
+    """One message to an applicant, as the message centre (/my/messages) shows it: written for
+    every message, whether or not the account has a phone or an e-mail address to send it to.
+    Its deliveries are the `Notification` rows whose `dedupe_key` is `<key>:<channel>`. An
+    interim message made redundant in the same moment (see `DeliveryStatus.SUPERSEDED`) is not
+    kept here: the applicant is never told it."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        Index("ix_messages_user", "user_id", "id"),  # the centre, newest first
+        Index("ix_messages_user_unread", "user_id", "read_at"),  # the header's unread count
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("application_events.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(5))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    # What the message is about ("event:<app>:<seq>", "commitment:<app>:<due>"): told once.
+    key: Mapped[str] = mapped_column(String(160), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    application: Mapped[Application] = relationship()
+    event: Mapped[ApplicationEvent | None] = relationship()

@@ -12,11 +12,13 @@ by a conditional UPDATE (pending → sending, with a lease) and committed, sent,
 sent, or given back with a longer wait; after `NOTIFY_MAX_ATTEMPTS` it is `failed` — the dead
 letters an admin sees on /admin/jobs and can send again.
 
-Messages go to the applicant's own account (phone: SMS; e-mail if given), in the account's
-language, from templates/notify/. A full ID number never appears in one: no template uses one,
-every text typed by staff (reasons, correction items, measures) is scrubbed of ID, phone and
-bank-card numbers (`app.domain.scrub`) before it is placed in a message, and the whole text
-is passed through `redact_id_numbers` as well. Application logs carry message ids only.
+Messages go to the applicant's own account, in the account's language, from templates/notify/:
+always into the message centre (`Message`, /my/messages, one row per message), and to each
+address the account has (phone: SMS; e-mail if given; `Notification`, one row per channel). An
+account without either still has the message in the centre. A full ID number never appears in
+one: no template uses one, every text typed by staff (reasons, correction items, measures) is
+scrubbed of ID, phone and bank-card numbers (`app.domain.scrub`) before it is placed in a
+message, and the whole text is passed through `redact_id_numbers` as well. Application logs carry message ids only.
 """
 from __future__ import annotations
 
@@ -43,7 +45,7 @@ from app.extensions import db
 from app.jobs import enqueue, periodic, task
 from app.models.accounts import User
 from app.models.applications import Application, ApplicationEvent
-from app.models.notifications import Channel, DeliveryStatus, Notification
+from app.models.notifications import Channel, DeliveryStatus, Message, Notification
 from app.notify import OutgoingMessage, Sender, rules, sender_from_config
 from app.notify.rules import Kind
 from app.operations import public_base_url
@@ -205,9 +207,12 @@ def _recipient(application: Application) -> User | None:
 
 
 def _messages(application: Application, user: User, kind: Kind, context: dict[str, Any], *, key: str,
-              event: ApplicationEvent | None, at: datetime) -> list[Notification]:
+              event: ApplicationEvent | None, at: datetime) -> tuple[Message, list[Notification]]:
+    """The message for the centre, and its delivery on each of the account's channels."""
     lang = _language(user)
     subject, body = render_message(kind.value, application.service_code, lang, context)
+    message = Message(application_id=application.id, event=event, user_id=user.id, kind=kind.value, language=lang,
+                      subject=subject, body=body, key=key, created_at=at)
     rows = []
     for channel, address in _channels(user):
         text = rules.sms_text(body, sign=SMS_SIGN[lang]) if channel == Channel.SMS else f"{body}\n\n{EMAIL_FOOTER[lang]}"
@@ -217,7 +222,7 @@ def _messages(application: Application, user: User, kind: Kind, context: dict[st
             dedupe_key=f"{key}:{channel.value}", status=DeliveryStatus.PENDING.value, attempts=0,
             created_at=at, next_attempt_at=at,
         ))
-    return rows
+    return message, rows
 
 
 # --- queuing -----------------------------------------------------------------------------------
@@ -241,8 +246,10 @@ def notify_event(application: Application, event: ApplicationEvent) -> list[Noti
         return []
     _supersede_interim(application, event.recorded_at)
     context = _event_context(application, event, kind, _language(user))
-    rows = _messages(application, user, kind, context, key=f"event:{application.id}:{event.seq}", event=event,
-                     at=event.recorded_at)
+    message, rows = _messages(application, user, kind, context, key=f"event:{application.id}:{event.seq}",
+                              event=event, at=event.recorded_at)
+    db.session.add(message)
+    db.session.info.setdefault(_WRITTEN, []).append(message)
     db.session.add_all(rows)
     return rows
 
@@ -255,6 +262,15 @@ def _supersede_interim(application: Application, at: datetime) -> None:
         told.add(application.id)
         return  # nothing was queued for it yet in this transaction
     interim = [k.value for k in rules.INTERIM]
+    # The centre keeps only what the applicant is told: the interim message goes.
+    written = db.session.info.setdefault(_WRITTEN, [])
+    for message in [m for m in written if m.application_id == application.id and m.created_at == at
+                    and m.kind in interim]:
+        written.remove(message)
+        if message in db.session.new:
+            db.session.expunge(message)
+        else:
+            db.session.delete(message)
     with db.session.no_autoflush:  # the unflushed ones are in `session.new`; a flush per event costs
         waiting = list(db.session.scalars(select(Notification).where(
             Notification.application_id == application.id,
@@ -270,12 +286,14 @@ def _supersede_interim(application: Application, at: datetime) -> None:
 
 
 _TOLD = "notified_applications"  # ids told something in this transaction (session.info)
+_WRITTEN = "messages_written"  # the centre's messages written in this transaction (session.info)
 
 
 @sa_event.listens_for(Session, "after_commit")
 @sa_event.listens_for(Session, "after_rollback")
 def _forget_told(session, *args) -> None:
     session.info.pop(_TOLD, None)
+    session.info.pop(_WRITTEN, None)
 
 
 def remind_commitments(*, as_of: datetime, now: datetime) -> list[tuple[int, str]]:
@@ -301,8 +319,15 @@ def remind_commitments(*, as_of: datetime, now: datetime) -> list[tuple[int, str
         lang = _language(user)
         context = _common(application, lang) | {
             "commitment_due": _due_text(due, lang), "materials": _materials(application, lang)}
+        message, rows = _messages(application, user, Kind.COMMITMENT_DUE, context, key=key, event=None, at=now)
+        if not db.session.scalar(select(Message.id).where(Message.key == key)):
+            try:
+                with db.session.begin_nested():
+                    db.session.add(message)
+            except IntegrityError:
+                pass  # another sweep wrote it a moment ago
         queued = []
-        for row in _messages(application, user, Kind.COMMITMENT_DUE, context, key=key, event=None, at=now):
+        for row in rows:
             if db.session.scalar(select(Notification.id).where(Notification.dedupe_key == row.dedupe_key)):
                 continue
             try:

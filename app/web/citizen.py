@@ -1,4 +1,5 @@
-"""Citizen and enterprise pages: my applications, filing, answering a correction, documents."""
+"""Citizen and enterprise pages: my applications, filing, answering a correction, documents,
+the message centre."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -6,10 +7,14 @@ from flask_login import current_user
 from app import timeutil
 from app.documents.qr import qr_svg
 from app.domain.catalogue import CATALOGUE, FILING_SCHEMAS
+from app.domain.catalogue.schema import MAX_ID
+from app.domain.ratings import LEVEL_NAMES, ratable
 from app.domain.workflow import Action
 from app.operations import OperationError
 from app.operations import applications as application_ops
 from app.operations import materials as material_ops
+from app.operations import messages as message_ops
+from app.operations import ratings as rating_ops
 from app.web.downloads import document_status as document_status_of
 from app.web.downloads import send_document
 from app.web.guards import require_applicant
@@ -32,7 +37,20 @@ bp.before_request(require_applicant)
 @bp.route("/")
 def dashboard():
     items, total, _following = application_ops.list_visible(current_user, per_page=50)
-    return render_template("citizen/dashboard.html", applications=items, total=total)
+    todos = message_ops.todos(current_user)
+    return render_template("citizen/dashboard.html", applications=items, total=total, todos=todos,
+                           waiting={t.application.id: t for t in todos if t.kind != "rating"})
+
+
+@bp.route("/messages")
+def messages():
+    """消息中心: my messages, newest first (opening a page reads its messages); the to-dos on top."""
+    before = request.args.get("before", type=int)
+    if before is not None and not 0 < before <= MAX_ID:
+        before = None
+    page = message_ops.open_page(current_user, before=before, now=timeutil.now())
+    return render_template("citizen/messages.html", page=page,
+                           todos=message_ops.todos(current_user) if before is None else None)
 
 
 @bp.route("/apply/<service_code>", methods=["GET", "POST"])
@@ -118,7 +136,10 @@ def detail(application_id: int):
     if open_slots is not None:
         staged = material_ops.staged_files(None, service_code=service.code, application=application)
         reply_slots = slot_views(service, staged, review_rows=material_ops.reviews(application), only=open_slots)
+    rating = rating_ops.rating_for(application.id)
     return render_template("citizen/detail.html", a=view, resubmit_form=ResubmitForm(), supply_form=SupplyForm(),
+                           rating=rating, ratable=rating is None and ratable(service, application.state),
+                           level_names=LEVEL_NAMES,
                            withdraw_form=WithdrawForm(), qr=qr_svg(view["tracking_url"]), service=service,
                            submitted=slot_views(service, material_ops.current_files(application)),
                            reply_slots=reply_slots, wallet=material_ops.wallet(current_user) if reply_slots else [])

@@ -1,5 +1,5 @@
 """The main navigation: which pages each role works from, in order. The first one is where
-a user lands after logging in."""
+a user lands after logging in. The message centre carries the applicant's unread count."""
 from __future__ import annotations
 
 from flask import url_for
@@ -10,6 +10,7 @@ DESK = ("clerk", "supervisor", "officer", "admin")
 
 NAV: tuple[tuple[tuple[str, ...], str, object], ...] = (
     (APPLICANT, "citizen.dashboard", _l("我的办件")),
+    (APPLICANT, "citizen.messages", _l("消息中心")),
     (APPLICANT, "citizen.wallet", _l("我的证照")),
     (("citizen",), "newborn.check", _l("新生儿登记自查")),
     (("enterprise",), "seals.index", _l("我的印章")),
@@ -26,10 +27,19 @@ NAV: tuple[tuple[tuple[str, ...], str, object], ...] = (
 )
 
 
-def nav_items(user) -> list[tuple[str, object]]:
+def nav_items(user) -> list[tuple[str, object, int | None]]:
+    """(url, label, count): the count is the unread messages beside 消息中心 (else None)."""
     if not user.is_authenticated:
         return []
-    return [(url_for(endpoint), label) for roles, endpoint, label in NAV if user.role in roles]
+    return [(url_for(endpoint), label, _count(user, endpoint)) for roles, endpoint, label in NAV if user.role in roles]
+
+
+def _count(user, endpoint: str) -> int | None:
+    if endpoint != "citizen.messages":
+        return None
+    from app.operations.messages import unread_count
+
+    return unread_count(user)
 
 
 def home_url(user) -> str:

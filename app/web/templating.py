@@ -1,9 +1,12 @@
 """Template filters and globals: masking of personal data, limits, role names, local time."""
 from __future__ import annotations
 
+import re
+
 from flask import Flask
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from app import timeutil
 from app.domain.catalogue import FILING_SCHEMAS
@@ -94,6 +97,28 @@ def local_time(dt, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return timeutil.local(dt).strftime(fmt) if dt is not None else ""
 
 
+def due_time(dt) -> str:
+    """A whole-day deadline (23:59) as its date; one in working hours with its time."""
+    if dt is None:
+        return ""
+    local = timeutil.local(dt)
+    return local.strftime("%Y-%m-%d" if (local.hour, local.minute) == (23, 59) else "%Y-%m-%d %H:%M")
+
+
+# The portal's own links in a message's text ("…登录补正：https://<host>/my/applications/7。"),
+# made links to the same path here (whatever host the message was written with).
+_PORTAL_LINK = re.compile(r"https?://[A-Za-z0-9.\-]+(?::\d+)?(/(?:my|t|ratings)/[A-Za-z0-9_\-/~%?=&#.]*[A-Za-z0-9_/])")
+
+
+def message_body(text: str) -> Markup:
+    """A message's plain text as HTML: escaped, and the portal's links clickable."""
+    text, html, at = text or "", Markup(""), 0
+    for match in _PORTAL_LINK.finditer(text):
+        html += escape(text[at:match.start()]) + Markup('<a href="{}">{}</a>').format(match.group(1), match.group(0))
+        at = match.end()
+    return html + escape(text[at:])
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         mask_id=mask_id_number,
@@ -103,6 +128,8 @@ def init_app(app: Flask) -> None:
         limit_text=limit_text,
         reject_page=lambda args: {k: v for k, v in args.items() if k not in ("page", "after")},
         local_time=local_time,
+        due_time=due_time,
+        message_body=message_body,
     )
     from app.domain.workflow import STATE_NAMES
     from app.web.navigation import nav_items
