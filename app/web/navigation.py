@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
+from app.operations.messages import unread_count
+
 APPLICANT = ("citizen", "enterprise")
 DESK = ("clerk", "supervisor", "officer", "admin")
 
@@ -37,8 +39,6 @@ def nav_items(user) -> list[tuple[str, object, int | None]]:
 def _count(user, endpoint: str) -> int | None:
     if endpoint != "citizen.messages":
         return None
-    from app.operations.messages import unread_count
-
     return unread_count(user)
 
 
