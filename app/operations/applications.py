@@ -238,6 +238,14 @@ def _higher_unit(service, application: Application):
     return unit
 
 
+def submitted_answers(application: Application) -> list[tuple[str, str]]:
+    """What the applicant answered (申请内容), readable: the filing's own questions only, not
+    what the office derived from them (routing, yearly counts, registry checks)."""
+    asked = set(FILING_SCHEMAS[application.service_code].model_fields) - {"materials"}
+    return [(key, text) for key, text in handler_for(application.service_code).display_data(application)
+            if key in asked and text != ""]
+
+
 def allowed_actions_for(user: User, application: Application) -> list[Action]:
     service = get_service(application.service_code)
     actor = actor_for(user, application)

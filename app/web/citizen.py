@@ -142,6 +142,7 @@ def detail(application_id: int):
                            level_names=LEVEL_NAMES,
                            withdraw_form=WithdrawForm(), qr=qr_svg(view["tracking_url"]), service=service,
                            submitted=slot_views(service, material_ops.current_files(application)),
+                           answers=application_ops.submitted_answers(application),
                            reply_slots=reply_slots, wallet=material_ops.wallet(current_user) if reply_slots else [])
 
 

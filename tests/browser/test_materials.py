@@ -117,6 +117,8 @@ def test_agent_uploads_clerk_asks_for_correction_citizen_replaces_clerk_accepts(
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
     clerk.reload()
+    # The clerk reads the citizen's reply itself, not only that something was resubmitted.
+    assert "已上传委托人签名的授权委托书" in clerk.locator("main").inner_text()
     review = clerk.locator("#slot-power_of_attorney")
     assert "授权委托书-已签名.pdf" in review.inner_text()
     assert "已被替换的早期版本（1）" in review.inner_text()

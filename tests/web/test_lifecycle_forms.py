@@ -39,6 +39,11 @@ def test_file_and_process_through_the_forms(client, clock):
     assert "视为受理" in confirmation  # what happens next
     application_id = int(re.search(r"/my/applications/(\d+)", confirmation).group(1))
     tracking_url = re.search(r'href="(http://localhost/t/[^"]+)"', confirmation).group(1)
+    # The applicant's page shows what they answered, in words, and nothing the office derived.
+    mine = client.get(f"/my/applications/{application_id}").get_data(as_text=True)
+    answers_section = mine[mine.index('id="answers-title"'):mine.index("</section>", mine.index('id="answers-title"'))]
+    assert "本人申请" in answers_section and "入职体检" in answers_section and "户籍地派出所" in answers_section
+    assert "本年度第几次申请" not in answers_section and "申请渠道" not in answers_section
 
     _switch(client, "clerk")
     queue = client.get("/desk/").get_data(as_text=True)
