@@ -72,6 +72,9 @@ def _checked_filing(applicant: User, service_code: str, data: Mapping[str, Any],
     except InvalidFiling as invalid:
         raise InvalidInput(invalid.errors) from None
     data = filing_data.given()
+    problems = handler.field_problems(applicant, data, now=now)
+    if problems:
+        raise InvalidInput(problems)
     # The files the filing hands in (staged uploads, by slot); a tolerance service's declaration
     # of attached materials is what was uploaded. A required file missing does not bar filing:
     # the office asks for everything missing at once (补正, 行政许可法第32条).
@@ -130,14 +133,21 @@ def file_application(*, applicant: User, service_code: str, data: Mapping[str, A
     return application
 
 
-def filing_problems(service_code: str, data: Mapping[str, Any]) -> list[FieldError]:
-    """What the service's schema finds wrong with `data` (types, lengths, the field rules),
-    without filing: a form shows them beside its own errors, so one submission shows them all."""
+def filing_problems(service_code: str, data: Mapping[str, Any], *, applicant: User,
+                    now: datetime) -> list[FieldError]:
+    """What the service's schema finds wrong with `data` (types, lengths, the field rules) and
+    what the registries say of the answers the schema lets through, without filing: a form
+    shows them beside its own errors, so one submission shows them all."""
     try:
         validate(FILING_SCHEMAS[service_code], data)
     except InvalidFiling as invalid:
-        return invalid.errors
-    return []
+        schema_errors = invalid.errors
+    else:
+        schema_errors = []
+    wrong = {error.field.split(".")[0] for error in schema_errors}
+    registry_errors = [error for error in handler_for(service_code).field_problems(applicant, data, now=now)
+                       if error.field.split(".")[0] not in wrong]
+    return schema_errors + registry_errors
 
 
 def file_once(*, applicant: User, service_code: str, data: Mapping[str, Any], now: datetime, key: str | None,

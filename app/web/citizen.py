@@ -97,7 +97,8 @@ def new_application(service_code: str):
     elif form.is_submitted() and step != "edit":
         status = 422
         # The form stopped at its own checks: what the schema would say of the rest, too.
-        show_schema_problems(form, application_ops.filing_problems(service_code, service_data(form)))
+        show_schema_problems(form, application_ops.filing_problems(service_code, service_data(form),
+                                                                   applicant=current_user, now=timeutil.now()))
     staged = material_ops.staged_files(current_user, service_code=service.code, application=None)
     return render_template("citizen/apply.html", form=form, service=service, slot_errors=slot_errors,
                            slots=slot_views(service, staged), wallet=material_ops.wallet(current_user)), status

@@ -132,34 +132,44 @@ def check_shop(shop, region_code: str) -> None:
 def choose_seals(kinds, *, held: set[str], pending: set[str]) -> tuple[str, ...]:
     """The seals asked for, in catalogue order. At least one; none that the enterprise holds
     and has not cancelled (挂失注销), nor one already in an application being handled."""
+    violations = seal_violations(kinds, held=held, pending=pending)
+    if violations:
+        raise violations[0]
+    return tuple(k for k in SEAL_KINDS if k in ([kinds] if isinstance(kinds, str) else kinds))
+
+
+def seal_violations(kinds, *, held: set[str], pending: set[str]) -> list[RuleViolation]:
+    """Everything wrong with the seals asked for: none or an unknown kind (nothing more to say
+    then), else seals already held and seals already applied for, both."""
     if isinstance(kinds, str):
         kinds = [kinds]
     if not isinstance(kinds, list | tuple) or not kinds:
-        raise RuleViolation("seals.none", N_("请至少选择一枚需要刻制的印章。"), "seals")
+        return [RuleViolation("seals.none", N_("请至少选择一枚需要刻制的印章。"), "seals")]
     unknown = [k for k in kinds if k not in SEAL_KINDS]
     if unknown:
-        raise RuleViolation("seals.unknown", N_("印章种类有误，请从公章、财务专用章、发票专用章、合同专用章、法定代表人名章中选择。"),
-                            "seals")
+        return [RuleViolation("seals.unknown", N_(
+            "印章种类有误，请从公章、财务专用章、发票专用章、合同专用章、法定代表人名章中选择。"), "seals")]
     chosen = tuple(k for k in SEAL_KINDS if k in kinds)
+    violations = []
     duplicate = [k for k in chosen if k in held]
     if duplicate:
         names = "、".join(SEAL_KINDS[k] for k in duplicate)
-        raise RuleViolation(
+        violations.append(RuleViolation(
             "seals.duplicate",
             N_("本企业已持有%(names)s（备案有效，未挂失注销），不能重复刻制；如印章遗失，请先在“我的印章”中挂失。"),
             "seals",
             {"names": names},
-        )
+        ))
     in_progress = [k for k in chosen if k in pending]
     if in_progress:
         names = "、".join(SEAL_KINDS[k] for k in in_progress)
-        raise RuleViolation(
+        violations.append(RuleViolation(
             "seals.pending",
             N_("本企业已有正在办理的%(names)s刻制申请，请勿重复申请。"),
             "seals",
             {"names": names},
-        )
-    return chosen
+        ))
+    return violations
 
 
 def anti_counterfeit_code(randbelow) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.domain.catalogue import get_service
-from app.domain.catalogue.schema import FilingModel
+from app.domain.catalogue.schema import FieldError, FilingModel
 from app.extensions import db
 from app.models.accounts import Unit, User
 from app.models.applications import Application, ApplicationEvent
@@ -46,6 +47,13 @@ class ServiceHandler:
     def prepare(self, applicant: User, data: FilingModel, *, now: datetime) -> Filing:
         """The service's rules on a filing its schema (the catalogue's FILING) has validated."""
         raise NotImplementedError
+
+    def field_problems(self, applicant: User, data: Mapping[str, Any], *, now: datetime) -> list[FieldError]:
+        """The registries' word on each answer that is well-formed by itself (is this the
+        legal representative, is the shop recorded), every one at once: checked beside the
+        schema's errors, so a wrong ID number comes with a wrong choice, not a round later.
+        `data` may hold answers the schema refuses; such answers are left to the schema."""
+        return []
 
     def check_action(self, application: Application, action: str, fields: dict[str, Any], *,
                      now: datetime) -> dict[str, Any] | None:

@@ -4,11 +4,13 @@ the rest comes from the enterprise registry. The system accepts at once; the eng
 records it (备案). See app/operations/seals.py for the shop's queue and the seal records."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from app import timeutil
 from app.domain.catalogue import seal_engraving as rules
+from app.domain.catalogue.schema import FieldError
 from app.domain.identifiers import InvalidIdentifier, mask_phone, parse_citizen_id, validate_mobile
 from app.domain.text import N_
 from app.domain.workflow import Action, Actor, ActorKind
@@ -46,6 +48,32 @@ class SealEngravingHandler(ServiceHandler):
                 text = datetime.fromisoformat(text).strftime("%Y-%m-%d %H:%M")
             rows.append((key, text))
         return rows
+
+    def field_problems(self, applicant: User, data: Mapping[str, Any], *, now: datetime) -> list[FieldError]:
+        """Is the ID the registered legal representative's, is the shop recorded here, are the
+        seals neither held nor already applied for: all of them at once."""
+        if applicant.role_enum != Role.ENTERPRISE or applicant.organisation is None:
+            return []  # `prepare` refuses the account itself
+        registries = get_registries()
+        enterprise = registries.enterprise(applicant.organisation.uscc)
+        if enterprise is None:
+            return []
+        violations = []
+        try:
+            id_number = parse_citizen_id(str(data.get("legal_rep_id_number") or ""),
+                                         today=timeutil.local(now).date()).number
+        except InvalidIdentifier:
+            id_number = None  # the schema says what is wrong with it
+        if id_number is not None:
+            violations += _violations(rules.check_legal_rep, enterprise, id_number)
+        shop_id = str(data.get("shop_id") or "")
+        if shop_id.isdigit() and len(shop_id) <= 12:
+            violations += _violations(rules.check_shop, registries.engraving_shop(int(shop_id)), enterprise.region_code)
+        seals = data.get("seals")
+        if isinstance(seals, list) and seals:
+            violations += rules.seal_violations(seals, held=seal_ops.held_kinds(enterprise.uscc),
+                                                pending=seal_ops.pending_kinds(enterprise.uscc))
+        return [FieldError(v.field, v.code, v.template, v.params) for v in violations]
 
     def prepare(self, applicant: User, data: rules.SealEngravingFiling, *, now: datetime) -> Filing:
         if applicant.role_enum != Role.ENTERPRISE or applicant.organisation is None:
@@ -143,3 +171,11 @@ class SealEngravingHandler(ServiceHandler):
 
 
 register(SealEngravingHandler())
+
+
+def _violations(check, *args) -> list:
+    try:
+        check(*args)
+    except rules.RuleViolation as violation:
+        return [violation]
+    return []

@@ -65,12 +65,14 @@ def show_refusal(form, exc, *, slots=()) -> dict[str, list[str]]:
 
 
 def show_schema_problems(form, problems) -> None:
-    """The schema's errors under the fields that have none of their own yet (their own — a
-    required field left empty — say the same or more)."""
+    """The schema's and the registries' errors under the fields that have none of their own
+    (their own — a required field left empty — say the same or more); all of a field's."""
+    own = {name for name, field in form._fields.items() if field.errors}
     for error in problems:
-        field = form._fields.get(error.field.split(".")[0])
-        if field is not None and not field.errors:
-            field.errors = [localize(error.template, error.params)]
+        name = error.field.split(".")[0]
+        field = form._fields.get(name)
+        if field is not None and name not in own:
+            field.errors = [*field.errors, localize(error.template, error.params)]
 
 
 def fit_to(form, user) -> None:
