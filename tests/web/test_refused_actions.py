@@ -295,3 +295,20 @@ def test_acceptance_is_not_offered_while_a_material_is_marked_for_correction(app
     assert offered(page, application_id, "request_correction")
     api_agrees(client, "clerk", application_id, "accept", "materials.marked_for_correction",
                offered=("request_correction",))
+
+
+# --- 容缺受理: the matter goes up with every material in ----------------------------------------------------
+
+
+def test_forwarding_and_confirming_the_supplement_wait_for_the_promised_materials(app, client, clock):
+    from tests.services.test_tolerance import filed_with_tolerance
+
+    application_id = filed_with_tolerance(client)
+    accepted = client.post(f"/api/v1/applications/{application_id}/actions/accept", json={},
+                           headers=api_token(client, "clerk_security"))
+    assert accepted.status_code == 200, accepted.get_json()
+    login(client, "clerk_security")
+    page = refused_on_the_desk(client, application_id, "forward", "容缺材料尚未补齐", fields={"opinion": "同意"})
+    refused_on_the_desk(client, application_id, "fulfil_commitment", "容缺材料尚未补齐或仍需补正")
+    assert "保安服务许可由省级公安机关作出决定" in page  # and the decision is the province's
+    api_agrees(client, "clerk_security", application_id, "forward", "tolerance.supplement_pending")
