@@ -121,10 +121,10 @@ def registry_check(judgments, masked_id_number: str, *, unit_query: bool) -> Reg
         params = {"court": judgment.court, "case": judgment.case_number, "offence": judgment.offence,
                   "date": judgment.judgment_date.isoformat()}
         if counts_as_record(judgment):
-            findings.append(Finding(N_("%(court)s（%(case)s）"),
+            findings.append(Finding(N_("%(court)s %(case)s"),
                                     N_("%(date)s判决，罪名：%(offence)s；判决已生效，构成犯罪记录"), Tone.BAD, params))
         else:
-            findings.append(Finding(N_("%(court)s（%(case)s）"),
+            findings.append(Finding(N_("%(court)s %(case)s"),
                                     N_("%(date)s判决，罪名：%(offence)s；判决尚未生效，不构成犯罪记录"), Tone.NOTE,
                                     params))
     if sealed:

@@ -213,7 +213,7 @@ def registry_check(enterprise, managers: list[Manager], people: dict, *, armed_e
             ok = N_("存续，注册资本%(capital)s")
             params = {"capital": yuan_text(enterprise.registered_capital_yuan)} if enterprise else {}
         else:
-            label = N_("%(position)s%(name)s（%(id_number)s）")
+            label = N_("%(position)s %(name)s（%(id_number)s）")
             params = {"position": manager.position, "name": manager.name,
                       "id_number": mask_id_number(manager.id_number)}
             ok = N_("身份核验一致；相关工作%(years)s年；未查询到生效有罪裁判")
