@@ -47,6 +47,13 @@ class ReasonForm(FlaskForm):
     submit = SubmitField(_l("确认"))
 
 
+class InternalReasonForm(FlaskForm):
+    """延期申请 and the head's refusal of it: between the clerk and the head, never the applicant's."""
+    reason = TextAreaField(_l("理由（仅工作人员可见，不告知申请人）"),
+                           validators=[DataRequired(REQUIRED), Length(max=2000)])
+    submit = SubmitField(_l("确认"))
+
+
 class DecisionForm(ReasonForm):
     """不予受理, 不予许可, 撤销: decisions served on the applicant that the system cannot undo."""
     confirm = BooleanField(_l("我已核实：确认后将生成决定书并送达申请人，本决定不能在系统内撤回。"),
@@ -70,14 +77,14 @@ ACTION_FORMS = {
     Action.REJECT: DecisionForm,
     Action.EXTEND: ReasonForm,
     Action.REVOKE: DecisionForm,
-    Action.REQUEST_EXTENSION: ReasonForm,
-    Action.REFUSE_EXTENSION: ReasonForm,
+    Action.REQUEST_EXTENSION: InternalReasonForm,
+    Action.REFUSE_EXTENSION: InternalReasonForm,
     Action.SUSPEND: SuspendForm,
 }
 
 
 def _fields(action: Action, form) -> dict:
-    if not isinstance(form, (ItemsForm, ReasonForm, SuspendForm, ConfirmForm)):
+    if not isinstance(form, (ItemsForm, ReasonForm, InternalReasonForm, SuspendForm, ConfirmForm)):
         return service_data(form)  # a service's own action form
     if action == Action.REQUEST_CORRECTION:
         return {"items": [line.strip() for line in form.items.data.splitlines() if line.strip()]}

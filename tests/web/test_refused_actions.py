@@ -312,3 +312,20 @@ def test_forwarding_and_confirming_the_supplement_wait_for_the_promised_material
     refused_on_the_desk(client, application_id, "fulfil_commitment", "容缺材料尚未补齐或仍需补正")
     assert "保安服务许可由省级公安机关作出决定" in page  # and the decision is the province's
     api_agrees(client, "clerk_security", application_id, "forward", "tolerance.supplement_pending")
+
+
+# --- the head's approval of an extension: a reason for the applicant, a note for the staff ----------------
+
+
+def test_the_extension_forms_say_who_reads_what(app, client):
+    application_id = _criminal_record(app, "citizen")
+    login(client, "clerk")
+    asking = client.get(f"/desk/applications/{application_id}/actions/request_extension").get_data(as_text=True)
+    assert "仅工作人员可见，不告知申请人" in asking and "写入文书" not in asking
+    with app.app_context():
+        act(db.session.get(Application, application_id), "request_extension", "clerk", reason="需外调材料")
+    switch(client, "supervisor")
+    extend = client.get(f"/desk/applications/{application_id}/actions/extend").get_data(as_text=True)
+    assert "理由（写入文书，告知申请人）" in extend and "内部备注（可不填，申请人不可见）" in extend
+    refuse = client.get(f"/desk/applications/{application_id}/actions/refuse_extension").get_data(as_text=True)
+    assert "仅工作人员可见，不告知申请人" in refuse and "写入文书" not in refuse
