@@ -22,6 +22,7 @@ from app.domain.catalogue.base import Step
 from app.domain.catalogue.schema import FieldError, InvalidFiling, validate, validate_action
 from app.domain.clock import CLOCK_NAMES, Clocks
 from app.domain.text import N_
+from app.domain.verification import RegistryCheck
 from app.domain.workflow import Action, Actor, Decision, State, TransitionRefused
 from app.extensions import db
 from app.models.accounts import Unit, User
@@ -212,6 +213,9 @@ def perform_action(*, application_id: int, action: str, user: User, fields: Mapp
 def apply_decision(application: Application, action: str, actor: Actor, fields: Mapping[str, Any], *,
                    now: datetime, handler, at: datetime | None = None) -> ApplicationEvent:
     service = get_service(application.service_code)
+    refused = standing_refusal(application, action, actor, now=now, handler=handler)
+    if refused is not None:
+        raise refused
     extra = handler.check_action(application, action, dict(fields), now=now) or {}
     extra |= tolerance.check_action(service, application, action, fields, now=now,
                                     history=event_records(application))
@@ -256,14 +260,60 @@ def submitted_answers(application: Application) -> list[tuple[str, str]]:
             if key in asked and text != ""]
 
 
-def allowed_actions_for(user: User, application: Application) -> list[Action]:
+def standing_refusal(application: Application, action: str, actor: Actor, *, now: datetime,
+                     handler=None) -> OperationError | None:
+    """Why the rules refuse `action` on the application as it stands now, whatever the form
+    says: the service's own rule first, then the tolerance and materials rules every service
+    shares. None: nothing stands in the way (the fields are checked when it is taken)."""
+    service = get_service(application.service_code)
+    handler = handler or handler_for(application.service_code)
+    history = event_records(application)
+    return (handler.standing_refusal(application, action, actor=actor, now=now)
+            or tolerance.standing_refusal(service, application, action, history=history)
+            or materials.standing_refusal(service, application, action, actor=actor, history=history))
+
+
+def available_actions(user: User, application: Application, *,
+                      now: datetime) -> tuple[list[Action], dict[Action, OperationError]]:
+    """The actions to offer `user` now, and those the state machine would let them take but
+    the rules refuse as things stand, each with its refusal (which says what to do instead):
+    the page shows the reason in place of a button that would only fail."""
     service = get_service(application.service_code)
     actor = actor_for(user, application)
-    return workflow.allowed_actions(service, State(application.state), actor, unit_id=application.unit_id,
-                                    history=event_records(application))
+    candidates = workflow.allowed_actions(service, State(application.state), actor, unit_id=application.unit_id,
+                                          history=event_records(application))
+    handler = handler_for(application.service_code)
+    refused = {}
+    for action in candidates:
+        refusal = standing_refusal(application, action, actor, now=now, handler=handler)
+        if refusal is not None:
+            refused[action] = refusal
+    return [a for a in candidates if a not in refused], refused
+
+
+def allowed_actions_for(user: User, application: Application, *, now: datetime) -> list[Action]:
+    return available_actions(user, application, now=now)[0]
 
 
 # --- reading ------------------------------------------------------------------------------
+
+# Before the decision: what the registries say now is what the decision will rest on.
+REGISTRY_CHECK_STATES = frozenset({State.SUBMITTED, State.CORRECTION_REQUESTED, State.ACCEPTED, State.SUSPENDED})
+
+
+def registry_check_for(user: User, application: Application, *, now: datetime) -> RegistryCheck | None:
+    """核查结果 for the unit's staff before they decide: what the service's decision rests on,
+    read from the registries now. Never for the applicant (they see the decision and its
+    reasons); each reading is audited, as the staff's reading of the application is."""
+    if not user.is_staff or State(application.state) not in REGISTRY_CHECK_STATES:
+        return None
+    check = handler_for(application.service_code).registry_check(application, now=now)
+    if check is not None:
+        log_access(actor=user, action="application.registry_check", subject_kind="application",
+                   subject_id=str(application.id))
+        db.session.commit()
+    return check
+
 
 
 def list_visible(user: User, *, per_page: int, after: str | None = None):

@@ -347,13 +347,6 @@ def check_action(service: Service, application: Application, action: str, fields
         if not files:
             raise OperationError("materials.none_staged", N_("请先上传承诺补齐的材料，再提交。"), status=422)
         return {"materials": [entry(f) for f in files]}
-    if action == Action.ACCEPT and state == State.SUBMITTED:
-        marked = needing_correction(application)
-        if marked:
-            raise OperationError(
-                "materials.marked_for_correction",
-                N_("以下材料已标记为“需补正”，不能受理：%(names)s。请一次性告知补正，或复核后改为“合格”。"),
-                params={"names": _names(service, [r.slot for r in marked])}, status=409)
     if action == Action.REQUEST_CORRECTION and state == State.SUBMITTED:
         marked = _correction_items(service, application)
         if not marked:
@@ -361,9 +354,27 @@ def check_action(service: Service, application: Application, action: str, fields
         free = [i for i in fields.get("items") or [] if isinstance(i, str)] if isinstance(
             fields.get("items"), list | tuple) else []
         return {**marked, "items": correction_lines(marked["material_items"]) + free}
-    if action == Action.FULFIL_COMMITMENT and commitment_open(history):
-        _check_supplement(service, application, history)
     return {}
+
+
+def standing_refusal(service: Service, application: Application, action: str, *, actor: Actor,
+                     history) -> OperationError | None:
+    """A refusal whatever the fields, from the review of the materials: no acceptance while a
+    material is marked 需补正; no "supplied" before the promised materials are in."""
+    state = State(application.state)
+    transition = TRANSITIONS.get(action)
+    if transition is not None and actor.kind not in transition.actors:
+        return None
+    if action == Action.ACCEPT and state == State.SUBMITTED:
+        marked = needing_correction(application)
+        if marked:
+            return OperationError(
+                "materials.marked_for_correction",
+                N_("以下材料已标记为“需补正”，不能受理：%(names)s。请一次性告知补正，或复核后改为“合格”。"),
+                params={"names": _names(service, [r.slot for r in marked])}, status=409)
+    if action == Action.FULFIL_COMMITMENT and commitment_open(history):
+        return _supplement_refusal(service, application, history)
+    return None
 
 
 def _names(service: Service, slots: Iterable[str]) -> str:
@@ -383,15 +394,16 @@ def correction_lines(material_items: Sequence[Mapping[str, str]]) -> list[str]:
     return [f"{i['material']}：{i['problem']}（{i['requirement']}）" for i in material_items]
 
 
-def _check_supplement(service: Service, application: Application, history) -> None:
+def _supplement_refusal(service: Service, application: Application, history) -> OperationError | None:
     accepted = next(e for e in history if e.action in (Action.ACCEPT, Action.DEEM_ACCEPTED) and e.payload.get("tolerance"))
     supplied = {f.slot for f in current_files(application)
                 if f.status == FileStatus.CURRENT and (f.event_seq or 0) > accepted.seq}
     marked = {r.slot for r in needing_correction(application)}
     missing = [code for code in accepted.payload.get("missing_materials") or [] if code not in supplied or code in marked]
     if missing:
-        raise OperationError("tolerance.not_supplied", N_("容缺材料尚未补齐或仍需补正：%(names)s。"),
-                             params={"names": _names(service, missing)}, status=409)
+        return OperationError("tolerance.not_supplied", N_("容缺材料尚未补齐或仍需补正：%(names)s。"),
+                              params={"names": _names(service, missing)}, status=409)
+    return None
 
 
 def on_event_recorded(application: Application, *, event: ApplicationEvent, decision=None) -> None:

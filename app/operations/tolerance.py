@@ -189,13 +189,19 @@ def check_action(service: Service, application: Application, action: str, fields
     # Only where the state allows the action: otherwise the state machine says why not.
     if action == Action.ACCEPT and application.state == State.SUBMITTED:
         return _acceptance(service, application, fields, now=now, history=history)
+    return {}
+
+
+def standing_refusal(service: Service, application: Application, action: str, *,
+                     history) -> OperationError | None:
+    """A refusal whatever the fields: the matter goes up only with every material in."""
     if action == Action.FORWARD and application.state == State.ACCEPTED and commitment_open(history):
-        raise OperationError(
+        return OperationError(
             "tolerance.supplement_pending",
             "容缺材料尚未补齐：请待申请人补齐补正、本机关“确认容缺材料已补齐”后，再将审查意见和全部申请材料报送上级机关。",
             status=409,
         )
-    return {}
+    return None
 
 
 def _acceptance(service: Service, application: Application, fields: Mapping[str, Any], *, now: datetime,

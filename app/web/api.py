@@ -192,8 +192,16 @@ def list_applications():
 def get_application(application_id: int):
     application = application_ops.get_visible(g.api_user, application_id)
     application_ops.log_staff_access(g.api_user, application, "view")
-    allowed = application_ops.allowed_actions_for(g.api_user, application)
-    return jsonify(application_json(application, now=timeutil.now(), allowed=allowed, staff=g.api_user.is_staff))
+    return jsonify(_application_view(application))
+
+
+def _application_view(application) -> dict:
+    """As the desk shows it: the actions to take, those the rules refuse now and why, and (staff,
+    before the decision) the registries' answer."""
+    now = timeutil.now()
+    allowed, refused = application_ops.available_actions(g.api_user, application, now=now)
+    return application_json(application, now=now, allowed=allowed, refused=refused, staff=g.api_user.is_staff,
+                            registry_check=application_ops.registry_check_for(g.api_user, application, now=now))
 
 
 @bp.route("/applications/<int:application_id>/actions/<action>", methods=["POST"])
@@ -208,8 +216,7 @@ def act(application_id: int, action: str):
     application = application_ops.perform_action(
         application_id=application_id, action=action, user=g.api_user, fields=body, now=timeutil.now()
     )
-    allowed = application_ops.allowed_actions_for(g.api_user, application)
-    return jsonify(application_json(application, now=timeutil.now(), allowed=allowed, staff=g.api_user.is_staff))
+    return jsonify(_application_view(application))
 
 
 @bp.route("/uploads", methods=["POST"])

@@ -129,7 +129,7 @@ def filed(application_id: int):
 @bp.route("/applications/<int:application_id>")
 def detail(application_id: int):
     application = application_ops.get_visible(current_user, application_id)
-    allowed = application_ops.allowed_actions_for(current_user, application)
+    allowed = application_ops.allowed_actions_for(current_user, application, now=timeutil.now())
     view = application_json(application, now=timeutil.now(), allowed=allowed)
     service = CATALOGUE[application.service_code]
     open_slots = material_ops.replaceable_slots(application)

@@ -26,7 +26,7 @@ from app.web.downloads import document_status as document_status_of
 from app.web.downloads import send_document
 from app.web.guards import require_staff
 from app.web.materials import file_json, slot_views
-from app.web.presenters import application_json
+from app.web.presenters import application_json, refusal_notes
 from app.web.service_forms import action_forms, service_data, show_refusal
 
 bp = Blueprint("clerk", __name__, url_prefix="/desk")
@@ -44,6 +44,13 @@ class ItemsForm(FlaskForm):
 class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("理由（写入文书，告知申请人）"), validators=[DataRequired(REQUIRED), Length(max=2000)])
     internal_note = TextAreaField(_l("内部备注（可不填，申请人不可见）"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("确认"))
+
+
+class InternalReasonForm(FlaskForm):
+    """延期申请 and the head's refusal of it: between the clerk and the head, never the applicant's."""
+    reason = TextAreaField(_l("理由（仅工作人员可见，不告知申请人）"),
+                           validators=[DataRequired(REQUIRED), Length(max=2000)])
     submit = SubmitField(_l("确认"))
 
 
@@ -70,14 +77,14 @@ ACTION_FORMS = {
     Action.REJECT: DecisionForm,
     Action.EXTEND: ReasonForm,
     Action.REVOKE: DecisionForm,
-    Action.REQUEST_EXTENSION: ReasonForm,
-    Action.REFUSE_EXTENSION: ReasonForm,
+    Action.REQUEST_EXTENSION: InternalReasonForm,
+    Action.REFUSE_EXTENSION: InternalReasonForm,
     Action.SUSPEND: SuspendForm,
 }
 
 
 def _fields(action: Action, form) -> dict:
-    if not isinstance(form, (ItemsForm, ReasonForm, SuspendForm, ConfirmForm)):
+    if not isinstance(form, (ItemsForm, ReasonForm, InternalReasonForm, SuspendForm, ConfirmForm)):
         return service_data(form)  # a service's own action form
     if action == Action.REQUEST_CORRECTION:
         return {"items": [line.strip() for line in form.items.data.splitlines() if line.strip()]}
@@ -114,13 +121,17 @@ def queue():
 def detail(application_id: int):
     application = application_ops.get_visible(current_user, application_id)
     application_ops.log_staff_access(current_user, application, "view")
-    allowed = application_ops.allowed_actions_for(current_user, application)
-    view = application_json(application, now=timeutil.now(), allowed=allowed, staff=True)
+    now = timeutil.now()
+    # A step the rules refuse as things stand is not offered: the page says why and what to do.
+    allowed, refused = application_ops.available_actions(current_user, application, now=now)
+    check = application_ops.registry_check_for(current_user, application, now=now)
+    view = application_json(application, now=now, allowed=allowed, staff=True, refused=refused, registry_check=check)
     service = CATALOGUE[application.service_code]
     files = material_ops.all_files(application)
     current = [f for f in files if f.status in (FileStatus.CURRENT, FileStatus.PURGED)]
     older = [file_json(f) for f in files if f.status == FileStatus.SUPERSEDED]
     return render_template("clerk/detail.html", a=view, application=application, allowed=allowed,
+                           refusal_notes=refusal_notes(refused), check=view.get("registry_check"), checked_at=now,
                            action_names=ACTION_NAMES, claim_form=ConfirmForm(),
                            data_rows=handler_for(application.service_code).display_data(application),
                            slots=slot_views(service, current, review_rows=material_ops.reviews(application)),
@@ -188,6 +199,11 @@ def act(application_id: int, action: str):
             return redirect(url_for("clerk.detail", application_id=application_id))
     elif form.is_submitted():
         status = 422
+    else:
+        # Reached by its address although the rules refuse it now: say so before anything is typed.
+        refused = application_ops.available_actions(current_user, application, now=timeutil.now())[1].get(action)
+        if refused is not None:
+            form.form_errors.append(refused.message)
     view = application_json(application, now=timeutil.now(), staff=True)
     marked = material_ops.needing_correction(application) if action == Action.REQUEST_CORRECTION else []
     return render_template("clerk/action.html", a=view, form=form, action=action,

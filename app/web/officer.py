@@ -96,7 +96,7 @@ def detail(application_id: int):
     now = timeutil.now()
     application, row = evidence_ops.staff_view(current_user, application_id)
     application_ops.log_staff_access(current_user, application, "view")
-    allowed = application_ops.allowed_actions_for(current_user, application)
+    allowed = application_ops.allowed_actions_for(current_user, application, now=timeutil.now())
     items = get_registries().evidence_items(row.case_number)
     voucher = next((d for d in application.documents if d.kind == "outcome"), None)
     return render_template(

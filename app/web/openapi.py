@@ -318,7 +318,27 @@ SCHEMAS: dict = {
                     "status": {"type": "string", "enum": ["pending", "ready"]},
                     "url": {"type": ["string", "null"], "format": "uri"},
                 }}},
-            "allowed_actions": {"type": ["array", "null"], "items": {"type": "string"}},
+            "allowed_actions": {"type": ["array", "null"], "items": {"type": "string"},
+                                "description": "the actions the caller may take now (those the rules refuse "
+                                               "as things stand are in refused_actions instead)"},
+            "refused_actions": {"type": "array", "description": "actions the state allows but the service's "
+                                                                "rules refuse as things stand, with why and what to do",
+                                "items": {"type": "object", "required": ["action", "code", "message"],
+                                          "properties": {"action": {"type": "string"},
+                                                         "action_name": {"type": "string"},
+                                                         "code": {"type": "string"},
+                                                         "message": {"type": "string"}}}},
+            "registry_check": {"type": ["object", "null"],
+                               "description": "staff only, before the decision: what the registries say now "
+                                              "about what the decision rests on, with the data source",
+                               "properties": {
+                                   "source": {"type": "string"}, "conclusion": {"type": "string"},
+                                   "tone": {"type": "string", "enum": ["ok", "bad", "note"]},
+                                   "findings": {"type": "array", "items": {
+                                       "type": "object", "required": ["label", "result", "tone"],
+                                       "properties": {"label": {"type": "string"}, "result": {"type": "string"},
+                                                      "tone": {"type": "string",
+                                                               "enum": ["ok", "bad", "note"]}}}}}},
             "materials": {"type": "array", "items": MATERIAL_FILE,
                           "description": "the files handed in, current version of each slot"},
         },

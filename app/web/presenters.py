@@ -4,6 +4,7 @@ correction items — only names from the catalogue and counts)."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ from app.domain.catalogue import get_service
 from app.domain.clock import CLOCK_NAMES, Clocks, light
 from app.domain.identifiers import mask_id_number, mask_name
 from app.domain.text import N_
+from app.domain.verification import RegistryCheck
 from app.domain.workflow import (
     ACTION_NAMES,
     STATE_NAMES,
@@ -23,7 +25,7 @@ from app.domain.workflow import (
     SuspensionReason,
 )
 from app.models.applications import Application
-from app.operations import localize
+from app.operations import OperationError, localize
 from app.operations.events import calendar_for, clocks_for
 from app.operations.materials import current_files
 from app.web.downloads import document_status_json
@@ -171,12 +173,46 @@ def paused_banner(application: Application, clocks: Clocks) -> str | None:
                     {"since": since, "reason": reason})
 
 
+def refused_json(refused: Mapping[Action, OperationError]) -> list[dict[str, str]]:
+    """The actions the rules refuse as things stand, each with why and what to do instead."""
+    return [{"action": action.value, "action_name": localize(ACTION_NAMES[action]), "code": refusal.code,
+             "message": refusal.message} for action, refusal in refused.items()]
+
+
+def refusal_notes(refused: Mapping[Action, OperationError]) -> list[dict[str, Any]]:
+    """For the page: one line per reason, naming every step it holds back."""
+    notes: dict[str, list[str]] = {}
+    for action, refusal in refused.items():
+        notes.setdefault(refusal.message, []).append(localize(ACTION_NAMES[action]))
+    return [{"actions": actions, "message": message} for message, actions in notes.items()]
+
+
+def registry_check_json(check: RegistryCheck | None) -> dict[str, Any] | None:
+    """核查结果 in the request's language (staff only: the callers see to that)."""
+    if check is None:
+        return None
+    return {
+        "source": localize(check.source),
+        "tone": check.tone.value,
+        "conclusion": localize(check.conclusion, dict(check.params)),
+        "findings": [{"label": localize(f.label, dict(f.params)), "result": localize(f.result, dict(f.params)),
+                      "tone": f.tone.value} for f in check.findings],
+    }
+
+
 def application_json(application: Application, *, now: datetime, allowed: list[Action] | None = None,
-                     staff: bool = False) -> dict:
-    """For the owner, or (`staff`) the unit's staff, who also see the internal steps and notes."""
+                     staff: bool = False, refused: Mapping[Action, OperationError] | None = None,
+                     registry_check: RegistryCheck | None = None) -> dict:
+    """For the owner, or (`staff`) the unit's staff, who also see the internal steps and notes,
+    the actions the rules refuse now (`refused`, with why) and the registries' answer."""
     clocks = clocks_for(application)
     current_light = light(State(application.state), clocks, now)
-    return {
+    extra = {}
+    if refused is not None:
+        extra["refused_actions"] = refused_json(refused)
+    if staff and registry_check is not None:
+        extra["registry_check"] = registry_check_json(registry_check)
+    return {**extra,
         "id": application.id,
         "number": application.number,
         "service": application.service_code,

@@ -13,6 +13,7 @@ from app.domain.catalogue.base import (
 )
 from app.domain.catalogue.schema import FieldError, FilingModel, Optional, Text, asked_when, missing_fields
 from app.domain.text import N_
+from app.domain.verification import Finding, RegistryCheck, Tone
 
 SERVICE = Service(
     code="criminal_record",
@@ -108,6 +109,44 @@ def needs_manual_check(judgments) -> bool:
     """Anything in the court registry at all (even not a record) is looked at by a clerk;
     with nothing there, a local applicant can be served on the spot (即办)."""
     return any(True for _ in judgments)
+
+
+JUDGMENT_SOURCE = N_("法院刑事裁判信息（人民法院信息共享）")
+
+
+def registry_check(judgments, masked_id_number: str, *, unit_query: bool) -> RegistryCheck:
+    """The subject's judgments as the decision reads them: each effective one is a record, one
+    not yet effective is not; sealed juvenile records (犯罪记录封存) are named, never shown."""
+    judgments = list(judgments)
+    findings = []
+    sealed = False
+    for judgment in judgments:
+        if is_sealed_juvenile(judgment):
+            sealed = True
+            continue
+        params = {"court": judgment.court, "case": judgment.case_number, "offence": judgment.offence,
+                  "date": judgment.judgment_date.isoformat()}
+        if counts_as_record(judgment):
+            findings.append(Finding(N_("%(court)s %(case)s"),
+                                    N_("%(date)s判决，罪名：%(offence)s；判决已生效，构成犯罪记录"), Tone.BAD, params))
+        else:
+            findings.append(Finding(N_("%(court)s %(case)s"),
+                                    N_("%(date)s判决，罪名：%(offence)s；判决尚未生效，不构成犯罪记录"), Tone.NOTE,
+                                    params))
+    if sealed:
+        findings.append(Finding(N_("未成年人犯罪记录"), N_("有依法封存的记录（内容不予显示），按无犯罪记录出具"), Tone.NOTE))
+    if not judgments:
+        findings.append(Finding(N_("被查询人%(id_number)s"), N_("未查询到刑事裁判信息"), Tone.OK,
+                                {"id_number": masked_id_number}))
+    if has_criminal_record(judgments):
+        conclusion = (N_("有犯罪记录：查询告知函将载明查询结果。") if unit_query else
+                      N_("有犯罪记录：不能出具无犯罪记录证明，请作出不予出具决定。"))
+        return RegistryCheck(JUDGMENT_SOURCE, tuple(findings), conclusion, Tone.NOTE if unit_query else Tone.BAD)
+    if sealed:
+        conclusion = N_("无犯罪记录（未成年人犯罪记录依法封存，不予提供）：可以出具。")
+    else:
+        conclusion = N_("未查询到犯罪记录：可以出具。")
+    return RegistryCheck(JUDGMENT_SOURCE, tuple(findings), conclusion, Tone.NOTE if sealed else Tone.OK)
 
 
 def needs_purpose_proof(requests_this_year: int) -> bool:

@@ -26,7 +26,9 @@ from app.domain.catalogue.base import (
     workdays,
 )
 from app.domain.catalogue.schema import FilingModel, Optional, Text
+from app.domain.identifiers import mask_id_number
 from app.domain.text import N_
+from app.domain.verification import Finding, RegistryCheck, Tone, worst
 
 SERVICE = Service(
     code="security_licence",
@@ -172,6 +174,58 @@ def enterprise_violations(enterprise) -> list[RuleViolation]:
     if enterprise.status != "active":
         return [RuleViolation("enterprise.inactive", "企业登记信息显示本单位已注销或吊销，不能申请保安服务许可。")]
     return []
+
+
+def approval_violations(enterprise, managers: list[Manager], people: dict, *, armed_escort: bool,
+                        state_controlled: bool) -> list[RuleViolation]:
+    """Every condition the licence rests on, as the registries stand at the decision
+    (`people`: each manager's ID number → (population record, court judgments))."""
+    return [v for _label, found in _approval_findings(enterprise, managers, people, armed_escort=armed_escort,
+                                                      state_controlled=state_controlled) for v in found]
+
+
+def _approval_findings(enterprise, managers, people, *, armed_escort, state_controlled):
+    """(what was checked, its violations) for the enterprise, then each manager."""
+    violations = enterprise_violations(enterprise)
+    if violations:
+        return [(None, violations)]
+    rows = [(None, capital_violations(enterprise.registered_capital_yuan, armed_escort=armed_escort,
+                                      state_controlled=state_controlled))]
+    for number, manager in enumerate(managers, 1):
+        person, judgments = people.get(manager.id_number, (None, []))
+        rows.append((manager, manager_violations(number, manager, person, judgments)))
+    return rows
+
+
+REGISTRY_SOURCES = N_("企业登记信息（市场监管部门）；人口信息（公安户籍）；法院刑事裁判信息（人民法院信息共享）")
+
+
+def registry_check(enterprise, managers: list[Manager], people: dict, *, armed_escort: bool,
+                   state_controlled: bool) -> RegistryCheck:
+    """The enterprise's registration and capital, each manager's identity, experience and
+    convictions, as the licence's conditions read them (ID numbers masked)."""
+    findings = []
+    for manager, violations in _approval_findings(enterprise, managers, people, armed_escort=armed_escort,
+                                                  state_controlled=state_controlled):
+        problems = "；".join(v.message.rstrip("。") for v in violations)
+        if manager is None:
+            label, params = N_("企业登记"), {}
+            ok = N_("存续，注册资本%(capital)s")
+            params = {"capital": yuan_text(enterprise.registered_capital_yuan)} if enterprise else {}
+        else:
+            label = N_("%(position)s %(name)s（%(id_number)s）")
+            params = {"position": manager.position, "name": manager.name,
+                      "id_number": mask_id_number(manager.id_number)}
+            ok = N_("身份核验一致；相关工作%(years)s年；未查询到生效有罪裁判")
+            params["years"] = manager.experience_years
+        if violations:
+            findings.append(Finding(label, N_("%(problems)s。"), Tone.BAD, {**params, "problems": problems}))
+        else:
+            findings.append(Finding(label, ok, Tone.OK, params))
+    tone = worst(f.tone for f in findings)
+    conclusion = (N_("不符合许可条件：不能准予许可，请在审查意见或不予许可决定中写明理由。") if tone == Tone.BAD
+                  else N_("符合许可条件。"))
+    return RegistryCheck(REGISTRY_SOURCES, tuple(findings), conclusion, tone)
 
 
 class ManagerRow(BaseModel):

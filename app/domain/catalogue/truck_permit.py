@@ -34,6 +34,8 @@ from app.domain.catalogue.schema import FilingModel, Text, rule
 from app.domain.identifiers import validate_plate
 from app.domain.records import DriverRecord, VehicleRecord, ViolationRecord
 from app.domain.text import N_
+from app.domain.verification import Finding as CheckFinding
+from app.domain.verification import RegistryCheck, Tone
 
 SERVICE = Service(
     code="truck_permit",
@@ -481,6 +483,27 @@ def _driver_checks(request, driver, violations, reasons: list[Finding]) -> None:
     if violations:
         reasons.append(Finding("driver.violations", f"驾驶人有{len(violations)}起未处理的交通违法记录。",
                                UNHANDLED_REMEDY))
+
+
+REGISTRY_SOURCES = N_("机动车登记信息；机动车驾驶证信息；交通违法信息；道路交通事故信息（公安交通管理）")
+
+
+def registry_check(evaluation: Evaluation, *, plate: str, driver: str) -> RegistryCheck:
+    """The vehicle and driver checked again as of now: each failing condition, each reason a
+    clerk reviews it, or that everything passes."""
+    findings = [CheckFinding(N_("不符合核发条件"), N_("%(text)s"), Tone.BAD, {"text": f.message})
+                for f in evaluation.reasons]
+    findings += [CheckFinding(N_("须人工审核"), N_("%(text)s"), Tone.NOTE, {"text": f.message})
+                 for f in evaluation.review]
+    if evaluation.reasons:
+        conclusion, tone = N_("复核不符合核发条件：不能核发，请作出不予许可决定并写明上述理由。"), Tone.BAD
+    elif evaluation.review:
+        conclusion, tone = N_("各项核验均符合核发条件；上述情形请审核后决定。"), Tone.NOTE
+    else:
+        findings.append(CheckFinding(N_("号牌%(plate)s，驾驶人%(driver)s"), N_("机动车、驾驶证、交通违法和事故信息均符合"),
+                                     Tone.OK, {"plate": plate, "driver": driver}))
+        conclusion, tone = N_("全部符合核发条件。"), Tone.OK
+    return RegistryCheck(REGISTRY_SOURCES, tuple(findings), conclusion, tone)
 
 
 def numbered(findings: Sequence[Finding]) -> str:

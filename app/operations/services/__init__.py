@@ -14,6 +14,8 @@ from sqlalchemy import select
 
 from app.domain.catalogue import get_service
 from app.domain.catalogue.schema import FieldError, FilingModel
+from app.domain.verification import RegistryCheck
+from app.domain.workflow import Actor
 from app.extensions import db
 from app.models.accounts import Unit, User
 from app.models.applications import Application, ApplicationEvent
@@ -55,10 +57,23 @@ class ServiceHandler:
         `data` may hold answers the schema refuses; such answers are left to the schema."""
         return []
 
+    def standing_refusal(self, application: Application, action: str, *, actor: Actor,
+                         now: datetime) -> OperationError | None:
+        """The service's rule that refuses `action` on the application as it stands now,
+        whatever is typed into the form (e.g. the province decides; the court registry shows a
+        record), or None. `apply_decision` raises it before `check_action`; the clerk's page
+        leaves the action out and says why instead (`applications.available_actions`)."""
+        return None
+
     def check_action(self, application: Application, action: str, fields: dict[str, Any], *,
                      now: datetime) -> dict[str, Any] | None:
-        """Service rules on an action (e.g. the court registry before approval). Returns extra
-        payload to record, or raises OperationError."""
+        """Service rules on an action's fields, after `standing_refusal` found nothing. Returns
+        extra payload to record, or raises OperationError."""
+        return None
+
+    def registry_check(self, application: Application, *, now: datetime) -> RegistryCheck | None:
+        """What the registries say now about what the decision rests on (核查结果, shown to
+        the staff before they decide), or None for a service whose decision asks none."""
         return None
 
     def after_submit(self, application: Application, *, now: datetime) -> None:

@@ -14,7 +14,7 @@ from app.domain.identifiers import (
     parse_citizen_id,
     validate_mobile,
 )
-from app.domain.workflow import Action, State
+from app.domain.workflow import Action, Actor, State
 from app.models.accounts import Role, User
 from app.models.applications import Application, ApplicationEvent
 from app.operations import OperationError, public_base_url
@@ -104,21 +104,28 @@ class AccidentEvidenceHandler(ServiceHandler):
 
     # --- decision -------------------------------------------------------------------------------
 
-    def check_action(self, application: Application, action: str, fields: dict[str, Any], *,
-                     now: datetime) -> dict[str, Any] | None:
+    def standing_refusal(self, application: Application, action: str, *, actor: Actor,
+                         now: datetime) -> OperationError | None:
+        """A revoked code's voucher is not handed over; a code only for a case the unit still
+        handles (the case registry as of now)."""
         if action == Action.ISSUE:
             row = evidence_ops.code_of(application.id)
             if row is not None and row.revoked_at is not None:
-                raise OperationError("evidence.revoked", "该查询码已作废，查询凭证不能再送交查阅人。", status=409)
+                return OperationError("evidence.revoked", "该查询码已作废，查询凭证不能再送交查阅人。", status=409)
             return None
         if action != Action.APPROVE or application.state != State.ACCEPTED.value:
             return None
-        registries = get_registries()
         try:
-            rules.check_case(registries.accident_case(application.data["case_number"]),
+            rules.check_case(get_registries().accident_case(application.data["case_number"]),
                              unit_code=application.unit.code, now=now)
         except rules.RuleViolation as violation:
-            raise refusal(violation, status=409) from None
+            return refusal(violation, status=409)
+        return None
+
+    def check_action(self, application: Application, action: str, fields: dict[str, Any], *,
+                     now: datetime) -> dict[str, Any] | None:
+        if action != Action.APPROVE or application.state != State.ACCEPTED.value:
+            return None
         row, plain = evidence_ops.issue_code(application, now=now)
         setattr(application, PLAIN_CODE_ATTRIBUTE, plain)
         return {"query_code_id": row.id, "query_code_expires_at": row.expires_at.isoformat()}

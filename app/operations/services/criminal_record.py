@@ -9,6 +9,7 @@ from app import timeutil
 from app.domain.catalogue import criminal_record as rules
 from app.domain.identifiers import mask_id_number
 from app.domain.text import N_
+from app.domain.verification import RegistryCheck
 from app.domain.workflow import Action, Actor, ActorKind
 from app.extensions import db
 from app.models.accounts import Role, User
@@ -141,20 +142,36 @@ class CriminalRecordHandler(ServiceHandler):
         counter stays locked until the filing commits (a refused filing rolls it back)."""
         return next_yearly_count(self.code, id_number, year) - 1
 
-    def check_action(self, application: Application, action: str, fields: dict[str, Any], *,
-                     now: datetime) -> dict[str, Any] | None:
-        if action != Action.APPROVE:
+    def standing_refusal(self, application: Application, action: str, *, actor: Actor,
+                         now: datetime) -> OperationError | None:
+        """No certificate for a person with a record (a unit's query is answered either way)."""
+        if action != Action.APPROVE or application.data.get("applicant_type") == "unit":
             return None
-        judgments = get_registries().judgments(application.subject_id_number or "")
-        has_record = rules.has_criminal_record(judgments)
-        if has_record and application.data.get("applicant_type") != "unit":
-            raise OperationError(
+        if rules.has_criminal_record(self._judgments(application)):
+            return OperationError(
                 "criminal_record.has_record",
                 N_("法院生效判决信息显示该人员有犯罪记录，不能出具无犯罪记录证明；"
                    "请作出不予出具决定（将出具《不予出具无犯罪记录证明通知书》）。"),
                 status=409,
             )
+        return None
+
+    def check_action(self, application: Application, action: str, fields: dict[str, Any], *,
+                     now: datetime) -> dict[str, Any] | None:
+        if action != Action.APPROVE:
+            return None
+        has_record = rules.has_criminal_record(self._judgments(application))
         return {"result": "record" if has_record else "no_record"}
+
+    @staticmethod
+    def _judgments(application: Application):
+        return get_registries().judgments(application.subject_id_number or "")
+
+    def registry_check(self, application: Application, *, now: datetime) -> RegistryCheck | None:
+        """The subject's court judgments as the rules read them; a sealed juvenile record is
+        named as such and nothing of it is shown (犯罪记录封存)."""
+        return rules.registry_check(self._judgments(application), mask_id_number(application.subject_id_number),
+                                    unit_query=application.data.get("applicant_type") == "unit")
 
     def after_submit(self, application: Application, *, now: datetime) -> None:
         """A registered self-service terminal of the station that handles it: a local applicant

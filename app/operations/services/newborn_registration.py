@@ -35,7 +35,7 @@ from sqlalchemy.exc import IntegrityError
 from app import timeutil
 from app.domain.catalogue import newborn_registration as rules
 from app.domain.records import BirthCertificateRecord, HouseholdRecord, MarriageRecord, PersonRecord
-from app.domain.workflow import Action, State
+from app.domain.workflow import Action, Actor, State
 from app.extensions import db
 from app.models.accounts import Role, Unit, UnitKind, User
 from app.models.applications import Application, ApplicationEvent
@@ -245,13 +245,21 @@ def _begin_write_transaction() -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def read_only_refusal(registries) -> OperationError | None:
+    """The population registry must take new members for a child to be entered online."""
+    if not hasattr(registries, "allocate_citizen_id") or not hasattr(registries, "add_household_member"):
+        return OperationError("newborn.registry_read_only", "户籍系统暂不支持网上入户登记，请在户政系统中办理。",
+                              status=409)
+    return None
+
+
 def enter_child(registries, household: HouseholdRecord, child: PersonRecord, relation: str) -> str:
     """Allocate a free ID number and enter the child into the household under it; retry with
     the next free number when a concurrent registration has claimed it. Returns the number."""
 
-    if not hasattr(registries, "allocate_citizen_id") or not hasattr(registries, "add_household_member"):
-        raise OperationError("newborn.registry_read_only", "户籍系统暂不支持网上入户登记，请在户政系统中办理。",
-                             status=409)
+    refused = read_only_refusal(registries)
+    if refused is not None:
+        raise refused
     _begin_write_transaction()
     collided: set[str] = set()
     for _ in range(MAX_ALLOCATION_ATTEMPTS):
@@ -339,26 +347,42 @@ class NewbornRegistrationHandler(ServiceHandler):
             raise OperationError("station.missing", "落户方户籍派出所暂未开通网上受理，请选择受理派出所。", field="station")
         return unit
 
-    def check_action(self, application: Application, action: str, fields: dict[str, Any], *,
-                     now: datetime) -> dict[str, Any] | None:
+    def standing_refusal(self, application: Application, action: str, *, actor: Actor,
+                         now: datetime) -> OperationError | None:
         if action != Action.APPROVE or application.state != State.ACCEPTED.value:
             return None
+        return self._standing(application)[0]
+
+    def _standing(self, application: Application):
+        """The registries as of now, before the child is entered: (the refusal or None, the
+        certificate, the facts the rules read)."""
         data = application.data
         registries = get_registries()
         certificate = registries.birth_certificate(data["birth_certificate_number"])
         if certificate is None:
-            raise OperationError("newborn.certificate_missing", "未查询到该《出生医学证明》，请核实后作出不予登记决定。",
-                                 status=409)
+            return OperationError("newborn.certificate_missing", "未查询到该《出生医学证明》，请核实后作出不予登记决定。",
+                                  status=409), None, None
         facts = gather(certificate, data["receiving_parent"], registries)
         filed_on = timeutil.local(application.submitted_at or application.created_at).date()
         eligibility = facts.eligibility(filed_on)
         if not eligibility.eligible:
-            raise OperationError("newborn.no_longer_eligible",
-                                 "登记信息已变化：" + rules.refusal(eligibility).message + "请作出不予登记决定。",
-                                 status=409)
+            return OperationError("newborn.no_longer_eligible",
+                                  "登记信息已变化：" + rules.refusal(eligibility).message + "请作出不予登记决定。",
+                                  status=409), certificate, facts
         if standing_application(certificate.number, exclude_id=application.id, states=_REGISTERED_STATES):
-            raise OperationError("newborn.already_registered", "该新生儿已通过其他申请办理入户，请作出不予登记决定。",
-                                 status=409)
+            return OperationError("newborn.already_registered", "该新生儿已通过其他申请办理入户，请作出不予登记决定。",
+                                  status=409), certificate, facts
+        return read_only_refusal(registries), certificate, facts
+
+    def check_action(self, application: Application, action: str, fields: dict[str, Any], *,
+                     now: datetime) -> dict[str, Any] | None:
+        if action != Action.APPROVE or application.state != State.ACCEPTED.value:
+            return None
+        refused, certificate, facts = self._standing(application)
+        if refused is not None:
+            raise refused
+        data = application.data
+        registries = get_registries()
         household, parent = facts.household, facts.receiving_person
         relation = rules.relation_to_head(household.member(parent.id_number).relation, certificate.sex)
         child = PersonRecord(

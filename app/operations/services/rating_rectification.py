@@ -71,10 +71,18 @@ class RatingRectificationHandler(ServiceHandler):
         apply_decision(application, Action.ACCEPT, SYSTEM, {"decision_note": "差评自动生成整改工单"}, now=now,
                        handler=self)
 
+    def standing_refusal(self, application: Application, action: str, *, actor: Actor,
+                         now: datetime) -> OperationError | None:
+        """Neither refused, withdrawn nor revoked; closed by the head of the unit, who answers
+        for bad ratings (DESIGN.md §1) — the engine lets any staff member of the unit approve."""
+        if action in catalogue.REFUSED_ACTIONS:
+            return OperationError("rectification.action", catalogue.REFUSED_ACTIONS[action], status=409)
+        if action == Action.APPROVE and actor.kind != ActorKind.SUPERVISOR:
+            return OperationError("forbidden", N_("差评整改工单须由单位负责人回访登记后办结。"), status=403)
+        return None
+
     def check_action(self, application: Application, action: str, fields: dict[str, Any], *,
                      now: datetime) -> dict[str, Any] | None:
-        if action in catalogue.REFUSED_ACTIONS:
-            raise OperationError("rectification.action", catalogue.REFUSED_ACTIONS[action], status=409)
         if action != Action.APPROVE:
             return None
         rating = rating_of(application)
@@ -84,12 +92,6 @@ class RatingRectificationHandler(ServiceHandler):
         except rules.RatingRefused as refusal:
             _refuse(refusal)
         return callback.as_payload()
-
-    def after_action(self, application: Application, event: ApplicationEvent, *, now: datetime) -> None:
-        # The head of the unit answers for bad ratings (DESIGN.md §1): the engine lets any staff
-        # member of the unit approve, so a clerk's attempt is refused here (rolled back whole).
-        if event.action == Action.APPROVE.value and event.actor_kind != ActorKind.SUPERVISOR.value:
-            raise OperationError("forbidden", N_("差评整改工单须由单位负责人回访登记后办结。"), status=403)
 
     def outcome_documents(self, application: Application, event: ApplicationEvent) -> list[OutcomeDocument]:
 

@@ -129,17 +129,24 @@ class SealEngravingHandler(ServiceHandler):
         apply_decision(application, Action.ACCEPT, SYSTEM, {"decision_note": "企业登记信息共享核验通过，系统自动受理"},
                        now=now, handler=self)
 
+    def standing_refusal(self, application: Application, action: str, *, actor: Actor,
+                         now: datetime) -> OperationError | None:
+        """Before approval: none of the seals may have been recorded meanwhile."""
+        if action != Action.APPROVE:
+            return None
+        held = seal_ops.held_kinds(application.data["uscc"]) & set(application.data.get("seals", []))
+        if held:
+            names = "、".join(rules.SEAL_KINDS[k] for k in rules.SEAL_KINDS if k in held)
+            return OperationError("seals.duplicate", N_("该企业已持有%(names)s（备案有效），不能重复备案。"),
+                                  status=409, params={"names": names})
+        return None
+
     def check_action(self, application: Application, action: str, fields: dict[str, Any], *,
                      now: datetime) -> dict[str, Any] | None:
-        """Before approval: none of the seals may have been recorded meanwhile; each gets a code."""
+        """At approval each seal gets its anti-counterfeit code."""
         if action != Action.APPROVE:
             return None
         kinds = list(application.data.get("seals", []))
-        held = seal_ops.held_kinds(application.data["uscc"]) & set(kinds)
-        if held:
-            names = "、".join(rules.SEAL_KINDS[k] for k in rules.SEAL_KINDS if k in held)
-            raise OperationError("seals.duplicate", N_("该企业已持有%(names)s（备案有效），不能重复备案。"),
-                                 status=409, params={"names": names})
         codes = seal_ops.draw_codes(len(kinds))
         return {"seals": [{"kind": kind, "name": rules.SEAL_KINDS[kind], "code": code}
                           for kind, code in zip(kinds, codes, strict=True)]}

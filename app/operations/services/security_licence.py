@@ -5,13 +5,13 @@ switch (`app.operations.tolerance`), not from here."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from app import timeutil
 from app.domain.catalogue import security_licence as rules
 from app.domain.identifiers import InvalidIdentifier, mask_id_number, parse_citizen_id
 from app.domain.text import N_
-from app.domain.workflow import Action, count
+from app.domain.verification import RegistryCheck
+from app.domain.workflow import Action, Actor, count
 from app.models.accounts import Role, User
 from app.models.applications import Application, ApplicationEvent
 from app.operations import OperationError, tolerance
@@ -127,36 +127,45 @@ class SecurityLicenceHandler(ServiceHandler):
                                                    registries.judgments(manager.id_number))
         return violations
 
-    def check_action(self, application: Application, action: str, fields: dict[str, Any], *,
-                     now: datetime) -> dict[str, Any] | None:
+    def standing_refusal(self, application: Application, action: str, *, actor: Actor,
+                         now: datetime) -> OperationError | None:
+        """The province decides (after the city's review is sent up), on the conditions as the
+        registries stand at the decision."""
         if action not in (Action.APPROVE, Action.REJECT):
             return None
-
         if not count(event_records(application), Action.FORWARD):
-            raise OperationError(
+            return OperationError(
                 "security_licence.province_decides",
                 "保安服务许可由省级公安机关作出决定：请审查完毕后将审查意见报送上级机关（省公安厅）决定。",
                 status=409,
             )
         if action == Action.REJECT:
             return None
-        # The registries may have changed since filing: the decision rests on them as of now.
-        registries = get_registries()
-        enterprise = registries.enterprise(application.subject_id_number or "")
-        violations = rules.enterprise_violations(enterprise)
-        if not violations:
-            data = application.data
-            violations = rules.capital_violations(
-                enterprise.registered_capital_yuan, armed_escort=bool(data.get("armed_escort")),
-                state_controlled=bool(data.get("state_controlled")))
-            managers = [rules.Manager(m["name"], m["id_number"], m["position"], int(m["experience_years"]))
-                        for m in data.get("managers", [])]
-            violations += self._manager_violations(managers, registries)
+        violations = rules.approval_violations(*self._approval_facts(application), **self._scope(application))
         if violations:
             reasons = "；".join(v.message.rstrip("。") for v in violations)
-            raise OperationError("security_licence.conditions",
-                                 f"不符合许可条件：{reasons}。请作出不予许可决定并写明理由。", status=409)
+            return OperationError("security_licence.conditions",
+                                  f"不符合许可条件：{reasons}。请作出不予许可决定并写明理由。", status=409)
         return None
+
+    def registry_check(self, application: Application, *, now: datetime) -> RegistryCheck | None:
+        return rules.registry_check(*self._approval_facts(application), **self._scope(application))
+
+    @staticmethod
+    def _scope(application: Application) -> dict[str, bool]:
+        data = application.data
+        return {"armed_escort": bool(data.get("armed_escort")), "state_controlled": bool(data.get("state_controlled"))}
+
+    @staticmethod
+    def _approval_facts(application: Application):
+        """The registries as they stand now (they may have changed since filing): the
+        enterprise, the managers filed, and each manager's population record and judgments."""
+        registries = get_registries()
+        enterprise = registries.enterprise(application.subject_id_number or "")
+        managers = [rules.Manager(m["name"], m["id_number"], m["position"], int(m["experience_years"]))
+                    for m in application.data.get("managers", [])]
+        people = {m.id_number: (registries.person(m.id_number), registries.judgments(m.id_number)) for m in managers}
+        return enterprise, managers, people
 
     def outcome_documents(self, application: Application, event: ApplicationEvent) -> list[OutcomeDocument]:
         data = application.data

@@ -13,6 +13,8 @@ from app import timeutil
 from app.domain.catalogue import truck_permit as rules
 from app.domain.identifiers import InvalidIdentifier, mask_id_number, parse_citizen_id
 from app.domain.text import N_
+from app.domain.verification import Finding as CheckFinding
+from app.domain.verification import RegistryCheck, Tone
 from app.domain.workflow import Action, Actor, ActorKind, State
 from app.extensions import db
 from app.models.accounts import Role, Unit, User
@@ -172,26 +174,51 @@ class TruckPermitHandler(ServiceHandler):
                        {"reason": rules.refusal_text(findings), "outcome": permit.check_result},
                        now=now, handler=self)
 
-    def check_action(self, application: Application, action: str, fields: dict[str, Any], *,
-                     now: datetime) -> dict[str, Any] | None:
-        """Before a clerk grants a routed request, the registries are asked again."""
+    def standing_refusal(self, application: Application, action: str, *, actor: Actor,
+                         now: datetime) -> OperationError | None:
         if action != Action.APPROVE:
             return None
+        return self._recheck(application, now=now)[0]
+
+    def check_action(self, application: Application, action: str, fields: dict[str, Any], *,
+                     now: datetime) -> dict[str, Any] | None:
+        """A clerk grants a routed request on the registries as asked again now."""
+        if action != Action.APPROVE:
+            return None
+        refused, evaluation = self._recheck(application, now=now)
+        if refused is not None:
+            raise refused
+        return {"outcome": evaluation.as_dict()}
+
+    def registry_check(self, application: Application, *, now: datetime) -> RegistryCheck | None:
+        refused, evaluation = self._recheck(application, now=now)
+        if evaluation is None:
+            return RegistryCheck(rules.REGISTRY_SOURCES, (CheckFinding(N_("复核"), refused.template, Tone.BAD,
+                                                                       refused.params),),
+                                 N_("不能核发：请作出不予许可决定。"), Tone.BAD)
+        permit = _permit_of(application)
+        return rules.registry_check(evaluation, plate=permit.plate, driver=mask_id_number(permit.driver_id_number))
+
+    def _recheck(self, application: Application, *, now: datetime):
+        """Before a clerk grants a routed request, the registries are asked again: (the
+        refusal or None, the evaluation when the registries could be asked)."""
         permit = _permit_of(application)
         if permit is None:
-            raise OperationError("permit.missing", N_("未找到该申请的通行证信息。"), status=409)
+            return OperationError("permit.missing", N_("未找到该申请的通行证信息。"), status=409), None
         if permit.valid_until < timeutil.local(now).date():
-            raise OperationError("permit.period_passed", N_("申请的通行证有效期已经届满，不能核发；请作出不予许可决定。"),
-                                 status=409)
-        user = application.applicant
-        _kind, _name, owner_ids, _subject = _applicant(user)
-        _vehicle, evaluation = check_registries(request_of(permit), owner_ids)
+            return OperationError("permit.period_passed",
+                                  N_("申请的通行证有效期已经届满，不能核发；请作出不予许可决定。"), status=409), None
+        try:
+            _kind, _name, owner_ids, _subject = _applicant(application.applicant)
+            _vehicle, evaluation = check_registries(request_of(permit), owner_ids)
+        except OperationError as refused:
+            return refused, None
         if evaluation.reasons:
-            raise OperationError(
+            return OperationError(
                 "truck_permit.checks_failed",
                 N_("复核发现不符合核发条件：%(reasons)s请作出不予许可决定，并写明上述理由。"),
-                status=409, params={"reasons": rules.numbered(evaluation.reasons)})
-        return {"outcome": evaluation.as_dict()}
+                status=409, params={"reasons": rules.numbered(evaluation.reasons)}), evaluation
+        return None, evaluation
 
     def after_action(self, application: Application, event: ApplicationEvent, *, now: datetime) -> None:
 
