@@ -134,7 +134,8 @@ def detail(application_id: int):
                            refusal_notes=refusal_notes(refused), check=view.get("registry_check"), checked_at=now,
                            action_names=ACTION_NAMES, claim_form=ConfirmForm(),
                            data_rows=handler_for(application.service_code).display_data(application),
-                           slots=slot_views(service, current, review_rows=material_ops.reviews(application)),
+                           slots=slot_views(service, current, review_rows=material_ops.reviews(application),
+                                            answers=application.data or {}),
                            older_files=older, review_open=material_ops.reviewable(application))
 
 

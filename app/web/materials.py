@@ -180,16 +180,21 @@ def _private(response):
 # --- the upload slots of a page (filing form, correction reply, 容缺 supplement) -------------
 
 
-def slot_views(service, files, *, review_rows=None, only=None) -> list[dict]:
+def slot_views(service, files, *, review_rows=None, only=None, answers=None) -> list[dict]:
     """Each material of a service as the page shows it: shared (named registry), or an upload
-    slot with its files (and the clerk's verdict, for staff). `only`: the slots open now."""
+    slot with its files (and the clerk's verdict, for staff). `only`: the slots open now.
+    `answers` (a filed application's data): a slot that does not apply to them and holds no
+    file is left out (a clerk is not shown an agent's power of attorney as missing)."""
     review_rows = review_rows or {}
     slots = service.upload_slots()
     asked = FILING_SCHEMAS[service.code].conditions()
+    unasked = FILING_SCHEMAS[service.code].unasked(answers) if answers is not None else set()
     views = []
     for material in service.materials:
         shown = material in slots or (material.shared and only is None and not service.filed_by_staff)
         if not shown or (only is not None and material.code not in only):
+            continue
+        if f"materials.{material.code}" in unasked and not any(f.slot == material.code for f in files):
             continue
         review = review_rows.get(material.code)
         views.append({

@@ -50,6 +50,10 @@ def test_file_and_process_through_the_forms(client, clock):
     assert number in queue
     detail_url = f"/desk/applications/{application_id}"
     detail = client.get(detail_url).get_data(as_text=True)
+    # The materials the clerk reviews are the ones that apply: no agent's power of attorney, no
+    # unit's letter, for a person applying for themselves.
+    assert "申请人有效身份证件" in detail and "用途证明材料" in detail
+    assert "授权委托书及受托人身份证件" not in detail and "单位介绍信及法律依据说明" not in detail
     client.post(f"{detail_url}/claim", data={"csrf_token": csrf_from(detail)})
     assert "周晓燕" in client.get(detail_url).get_data(as_text=True)  # claimed by the clerk
     corrected = _post(client, f"{detail_url}/actions/request_correction", {"items": "户口簿首页\n\n近期照片\n"})
