@@ -42,18 +42,22 @@ class Walk:
         self.page.goto(self.base + path)
         self.check(name)
 
+    def start(self, username: str, *, large_text: bool) -> None:
+        """The home page (switching to large text there), then the login page, then log in."""
+        self.visit("home", "/")
+        if large_text:
+            self.page.click("button[name=large][value='1']")
+            self.page.wait_for_load_state()
+        self.visit("login", "/auth/login")
+        log_in(self.page, self.base, username)
+
 
 @pytest.mark.parametrize("large_text", [False, True], ids=["normal", "large-text"])
 def test_no_page_of_the_three_loops_scrolls_sideways_at_360_px(live_server, page_for, large_text):
     label = "large" if large_text else "normal"
     citizen = Walk(page_for(viewport=(WIDTH, 740)), live_server, f"{label}-citizen")
     page = citizen.page
-    citizen.visit("home", "/")
-    if large_text:
-        page.click("button[name=large][value='1']")
-        page.wait_for_load_state()
-    citizen.visit("login", "/auth/login")
-    log_in(page, live_server, "citizen")
+    citizen.start("citizen", large_text=large_text)
     citizen.visit("apply", "/my/apply/criminal_record")
     page.fill("#purpose", "入职")
     page.click("input[type=submit][value='提交申请']")
@@ -75,10 +79,7 @@ def test_no_page_of_the_three_loops_scrolls_sideways_at_360_px(live_server, page
     citizen.check("tracking")
 
     enterprise = Walk(page_for(viewport=(WIDTH, 740)), live_server, f"{label}-enterprise")
-    if large_text:
-        enterprise.visit("home", "/")
-        enterprise.page.click("button[name=large][value='1']")
-    log_in(enterprise.page, live_server, "enterprise")
+    enterprise.start("enterprise", large_text=large_text)
     enterprise.visit("apply-seal", "/my/apply/seal_engraving")
     enterprise.page.click("input[type=submit][value='提交申请']")  # every error at once
     enterprise.check("seal-errors")
@@ -89,10 +90,7 @@ def test_no_page_of_the_three_loops_scrolls_sideways_at_360_px(live_server, page
     enterprise.visit("dashboard", "/my/")
 
     clerk = Walk(page_for(viewport=(WIDTH, 740)), live_server, f"{label}-clerk")
-    if large_text:
-        clerk.visit("home", "/")
-        clerk.page.click("button[name=large][value='1']")
-    log_in(clerk.page, live_server, "clerk")
+    clerk.start("clerk", large_text=large_text)
     clerk.visit("queue", "/desk/")
     clerk.page.click(f"text={number}")
     clerk.check("detail")
