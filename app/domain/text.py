@@ -1,15 +1,36 @@
 """Marking user-facing Chinese text in the domain for translation without importing Flask.
 
 `N_` only marks a message for extraction (pybabel picks it up); the web layer translates it
-when it renders, with the placeholders filled in then (see app/web/i18n.py `localize`).
+when it renders, with the placeholders filled in then (see app/operations `localize`).
+
+A message's parameters may be plain values, other messages (`Message`, e.g. a rule's refusal
+quoted inside a clerk's notice), names known in both languages (`Bilingual`, e.g. a material's
+name from the catalogue), a date (2026年11月4日 / 4 November 2026) or a list of any of these
+(joined with 、 in Chinese, ", " in English; `Sentences` follow one another instead).
+`fill` renders a template in Chinese, as the domain and the logs read it.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+LIST_SEPARATOR = "、"
 
 
 def N_(message: str) -> str:
     return message
+
+
+@dataclass(frozen=True)
+class Bilingual:
+    """A name the catalogue gives in both languages (no msgid: its English is beside it)."""
+
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.zh
 
 
 class Message:
@@ -20,4 +41,31 @@ class Message:
         self.params = dict(params or {})
 
     def __str__(self) -> str:
-        return self.template % self.params if self.params else self.template
+        return fill(self.template, self.params)
+
+
+def chinese(value: object) -> object:
+    """A parameter as the Chinese text shows it."""
+    if isinstance(value, list | tuple):
+        separator = "" if is_sentences(value) else LIST_SEPARATOR
+        return separator.join(str(chinese(item)) for item in value)
+    if isinstance(value, Message | Bilingual):
+        return str(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return value
+
+
+class Sentences(tuple):
+    """Messages that follow one another as sentences (each ends with its own stop), not a list."""
+
+
+def is_sentences(items: list | tuple) -> bool:
+    return isinstance(items, Sentences)
+
+
+def fill(template: str, params: Mapping[str, object] | None = None) -> str:
+    """The template with its parameters filled in, in Chinese."""
+    if not params:
+        return template
+    return template % {key: chinese(value) for key, value in params.items()}

@@ -89,6 +89,14 @@ def limit_text(limit) -> str:
     return limit.describe_en() if str(get_locale()) == "en" else limit.describe_zh()
 
 
+def localized(value) -> str:
+    """A domain value in the request's language: a marked msgid, a Message with its
+    parameters, a Bilingual name or a list of these (see app.operations.localize_value)."""
+    from app.operations import localize_value
+
+    return "" if value is None else str(localize_value(value))
+
+
 def local_time(dt, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return timeutil.local(dt).strftime(fmt) if dt is not None else ""
 
@@ -102,6 +110,7 @@ def init_app(app: Flask) -> None:
         limit_text=limit_text,
         reject_page=lambda args: {k: v for k, v in args.items() if k not in ("page", "after")},
         local_time=local_time,
+        localize=localized,
     )
     from app.domain.workflow import STATE_NAMES
     from app.web.navigation import nav_items

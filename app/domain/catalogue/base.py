@@ -10,6 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from app.domain.calendar import Limit, LimitUnit
+from app.domain.text import fill
 
 
 def workdays(amount: int | str) -> Limit:
@@ -34,7 +35,7 @@ class RuleViolation(ValueError):
 
     @property
     def message(self) -> str:
-        return self.template % self.params if self.params else self.template
+        return fill(self.template, self.params)
 
 
 class ApplicantKind(StrEnum):

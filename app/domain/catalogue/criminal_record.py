@@ -49,12 +49,12 @@ SERVICE = Service(
         extension=workdays(10),
         delivery=workdays(10),
         sources={
-            "acceptance": "行政许可法第32条",
-            "correction_reply": "本系统设置（补正答复期限，可调整）",
-            "promised": "本系统设置（承诺时限，可调整）",
-            "statutory": "公安机关办理犯罪记录查询工作规定：3个工作日",
-            "extension": "行政许可法第42条（负责人批准，延长一次）",
-            "delivery": "行政许可法第44条",
+            "acceptance": N_("行政许可法第32条"),
+            "correction_reply": N_("本系统设置（补正答复期限，可调整）"),
+            "promised": N_("本系统设置（承诺时限，可调整）"),
+            "statutory": N_("公安机关办理犯罪记录查询工作规定：3个工作日"),
+            "extension": N_("行政许可法第42条（负责人批准，延长一次）"),
+            "delivery": N_("行政许可法第44条"),
         },
     ),
     # TOLERANCE: a unit whose sealed letter is still missing may be accepted on its commitment; the
@@ -75,9 +75,9 @@ FOREIGNER_MIN_RESIDENCE_DAYS = 180
 JUVENILE_AGE = 18
 SEALED_MAX_SENTENCE_MONTHS = 60
 
-UNIT_QUERY_RELATIONS = {"staff": "在职人员", "planned_hire": "拟招录人员"}
-APPLICANT_TYPES = {"individual": "本人申请", "agent": "委托他人代为申请", "unit": "单位查询",
-                   "foreigner": "外国人申请"}
+UNIT_QUERY_RELATIONS = {"staff": N_("在职人员"), "planned_hire": N_("拟招录人员")}
+APPLICANT_TYPES = {"individual": N_("本人申请"), "agent": N_("委托他人代为申请"), "unit": N_("单位查询"),
+                   "foreigner": N_("外国人申请")}
 
 
 def is_sealed_juvenile(judgment) -> bool:
@@ -113,8 +113,9 @@ def check_foreigner_residence(resident_since, today) -> None:
     if resident_since is None or (today - resident_since).days < FOREIGNER_MIN_RESIDENCE_DAYS:
         raise RuleViolation(
             "foreigner.residence_too_short",
-            f"外国人须在本地居住满{FOREIGNER_MIN_RESIDENCE_DAYS}日方可申请开具无犯罪记录证明。",
+            N_("外国人须在本地居住满%(days)s日方可申请开具无犯罪记录证明。"),
             "applicant_type",
+            {"days": FOREIGNER_MIN_RESIDENCE_DAYS},
         )
 
 

@@ -26,7 +26,7 @@ from app.domain.catalogue.base import (
     workdays,
 )
 from app.domain.catalogue.schema import FilingModel, Optional, Text
-from app.domain.text import N_
+from app.domain.text import N_, Bilingual, Message
 
 SERVICE = Service(
     code="security_licence",
@@ -70,14 +70,14 @@ SERVICE = Service(
         commitment=workdays(10),
         higher_review=workdays(15),
         sources={
-            "acceptance": "行政许可法第32条",
-            "correction_reply": "本系统设置（补正答复期限，可调整）",
-            "promised": "保安服务管理条例第9条：设区的市级公安机关自收到申请材料之日起15日内审核",
-            "statutory": "保安服务管理条例第9条：设区的市级公安机关自收到申请材料之日起15日内审核",
-            "extension": "行政许可法第42条（负责人批准，延长一次）",
-            "delivery": "行政许可法第44条",
-            "commitment": "容缺受理地方规定（许昌公安2022年便民利民十项措施第4条）：补齐期限不超过承诺办理时限",
-            "higher_review": "保安服务管理条例第9条：省级公安机关自收到审核意见之日起15日内作出决定",
+            "acceptance": N_("行政许可法第32条"),
+            "correction_reply": N_("本系统设置（补正答复期限，可调整）"),
+            "promised": N_("保安服务管理条例第9条：设区的市级公安机关自收到申请材料之日起15日内审核"),
+            "statutory": N_("保安服务管理条例第9条：设区的市级公安机关自收到申请材料之日起15日内审核"),
+            "extension": N_("行政许可法第42条（负责人批准，延长一次）"),
+            "delivery": N_("行政许可法第44条"),
+            "commitment": N_("容缺受理地方规定（许昌公安2022年便民利民十项措施第4条）：补齐期限不超过承诺办理时限"),
+            "higher_review": N_("保安服务管理条例第9条：省级公安机关自收到审核意见之日起15日内作出决定"),
         },
     ),
     steps=frozenset({Step.CORRECTION, Step.SUSPENSION, Step.EXTENSION, Step.ISSUE, Step.TOLERANCE,
@@ -92,7 +92,7 @@ MIN_REGISTERED_CAPITAL_YUAN = 1_000_000
 ARMED_ESCORT_MIN_CAPITAL_YUAN = 10_000_000
 MIN_MANAGER_EXPERIENCE_YEARS = 5
 MAX_MANAGERS = 10
-ARMED_ESCORT_SCOPE = "武装守护押运"
+ARMED_ESCORT_SCOPE = N_("武装守护押运")
 
 
 @dataclass(frozen=True)
@@ -112,28 +112,34 @@ def yuan_text(amount: int) -> str:
     return f"{amount}元"
 
 
+def _yuan(amount: int) -> Bilingual:
+    return Bilingual(yuan_text(amount), f"RMB {amount:,}")
+
+
 def capital_violations(capital_yuan: int, *, armed_escort: bool, state_controlled: bool) -> list[RuleViolation]:
     """保安服务管理条例第8条: capital ≥ 1 million; armed escort ≥ 10 million and state-controlled."""
     violations = []
     if capital_yuan < MIN_REGISTERED_CAPITAL_YUAN:
         violations.append(RuleViolation(
             "capital.too_low",
-            f"企业登记信息显示注册资本为{yuan_text(capital_yuan)}，设立保安服务公司注册资本不得少于"
-            f"{yuan_text(MIN_REGISTERED_CAPITAL_YUAN)}。",
+            N_("企业登记信息显示注册资本为%(capital)s，设立保安服务公司注册资本不得少于%(minimum)s。"),
+            params={"capital": _yuan(capital_yuan), "minimum": _yuan(MIN_REGISTERED_CAPITAL_YUAN)},
         ))
     if armed_escort:
         if capital_yuan < ARMED_ESCORT_MIN_CAPITAL_YUAN:
             violations.append(RuleViolation(
                 "capital.armed_escort",
-                f"经营{ARMED_ESCORT_SCOPE}业务的，注册资本不得少于{yuan_text(ARMED_ESCORT_MIN_CAPITAL_YUAN)}"
-                f"（登记注册资本为{yuan_text(capital_yuan)}）。",
+                N_("经营%(scope)s业务的，注册资本不得少于%(minimum)s（登记注册资本为%(capital)s）。"),
                 "armed_escort",
+                {"scope": ARMED_ESCORT_SCOPE, "minimum": _yuan(ARMED_ESCORT_MIN_CAPITAL_YUAN),
+                 "capital": _yuan(capital_yuan)},
             ))
         if not state_controlled:
             violations.append(RuleViolation(
                 "armed_escort.state_controlled",
-                f"经营{ARMED_ESCORT_SCOPE}业务的，须为国有独资或者国有资本占注册资本总额51%以上的公司。",
+                N_("经营%(scope)s业务的，须为国有独资或者国有资本占注册资本总额51%%以上的公司。"),
                 "state_controlled",
+                {"scope": ARMED_ESCORT_SCOPE},
             ))
     return violations
 
@@ -141,22 +147,24 @@ def capital_violations(capital_yuan: int, *, armed_escort: bool, state_controlle
 def manager_violations(number: int, manager: Manager, person, judgments: Iterable) -> list[RuleViolation]:
     """One manager (numbered from 1 for the message): identity in the population registry,
     ≥ 5 years' relevant experience, no effective criminal conviction (court registry)."""
-    label = f"第{number}位管理人员（{manager.name}）"
+    label = Message(N_("第%(number)s位管理人员（%(name)s）"), {"number": number, "name": manager.name})
     if person is None or person.name != manager.name:
-        return [RuleViolation("manager.identity", f"{label}的姓名与公民身份号码未能通过户籍信息核验。", "managers")]
+        return [RuleViolation("manager.identity", N_("%(manager)s的姓名与公民身份号码未能通过户籍信息核验。"), "managers",
+                              {"manager": label})]
     violations = []
     if manager.experience_years < MIN_MANAGER_EXPERIENCE_YEARS:
         violations.append(RuleViolation(
             "manager.experience",
-            f"{label}相关工作经验为{manager.experience_years}年，拟任管理人员须具有"
-            f"{MIN_MANAGER_EXPERIENCE_YEARS}年以上相关工作经验。",
+            N_("%(manager)s相关工作经验为%(years)s年，拟任管理人员须具有%(minimum)s年以上相关工作经验。"),
             "managers",
+            {"manager": label, "years": manager.experience_years, "minimum": MIN_MANAGER_EXPERIENCE_YEARS},
         ))
     if has_disqualifying_record(judgments):
         violations.append(RuleViolation(
             "manager.record",
-            f"{label}经法院生效裁判认定有罪，不得担任保安服务公司法定代表人或主要管理人员。",
+            N_("%(manager)s经法院生效裁判认定有罪，不得担任保安服务公司法定代表人或主要管理人员。"),
             "managers",
+            {"manager": label},
         ))
     return violations
 
@@ -168,9 +176,9 @@ def has_disqualifying_record(judgments: Iterable) -> bool:
 
 def enterprise_violations(enterprise) -> list[RuleViolation]:
     if enterprise is None:
-        return [RuleViolation("enterprise.unknown", "未在企业登记信息中查询到本单位，请核对统一社会信用代码。")]
+        return [RuleViolation("enterprise.unknown", N_("未在企业登记信息中查询到本单位，请核对统一社会信用代码。"))]
     if enterprise.status != "active":
-        return [RuleViolation("enterprise.inactive", "企业登记信息显示本单位已注销或吊销，不能申请保安服务许可。")]
+        return [RuleViolation("enterprise.inactive", N_("企业登记信息显示本单位已注销或吊销，不能申请保安服务许可。"))]
     return []
 
 

@@ -56,10 +56,10 @@ SERVICE = Service(
         promised=hours(24),
         statutory=workdays(3),
         sources={
-            "acceptance": "本系统设置：自然时间，节假日照常",
-            "correction_reply": "本系统设置（补正答复期限，可调整）",
-            "promised": "本系统设置：自然时间24小时（符合条件的即时核发）",
-            "statutory": "公安部交管局2021年指导意见（当日至3个工作日），可调整",
+            "acceptance": N_("本系统设置：自然时间，节假日照常"),
+            "correction_reply": N_("本系统设置（补正答复期限，可调整）"),
+            "promised": N_("本系统设置：自然时间24小时（符合条件的即时核发）"),
+            "statutory": N_("公安部交管局2021年指导意见（当日至3个工作日），可调整"),
         },
     ),
     # ISSUE: the electronic permit is delivered at once, so a granted permit leaves the
@@ -383,7 +383,7 @@ def peak_conflicts(windows: Sequence[Window], zones: Sequence[Zone]) -> list[tup
     return conflicts
 
 
-DRIVER_STATUS_NAMES = {"suspended": "暂扣", "revoked": "吊销", "cancelled": "注销", "expired": "逾期未换证"}
+DRIVER_STATUS_NAMES = {"suspended": N_("暂扣"), "revoked": N_("吊销"), "cancelled": N_("注销"), "expired": N_("逾期未换证")}
 UNHANDLED_REMEDY = "请通过“交管12123”或到交警大队处理完毕后重新申请。"
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.domain.catalogue import get_service
 from app.domain.catalogue.schema import FilingModel
+from app.domain.text import N_
 from app.extensions import db
 from app.models.accounts import Unit, User
 from app.models.applications import Application, ApplicationEvent
@@ -100,7 +101,7 @@ def refusal(violation, *, status: int = 422) -> OperationError:
 def unit_by_code(code: str) -> Unit:
     unit = db.session.scalar(select(Unit).where(Unit.code == code))
     if unit is None:
-        raise OperationError("unit.unknown", "未找到承办单位，请联系窗口工作人员。", status=409)
+        raise OperationError("unit.unknown", N_("未找到承办单位，请联系窗口工作人员。"), status=409)
     return unit
 
 

@@ -37,8 +37,8 @@ class CriminalRecordHandler(ServiceHandler):
     code = "criminal_record"
     value_labels = {
         "applicant_type": rules.APPLICANT_TYPES,
-        "route": {"hukou": "户籍地派出所", "residence": "居住地派出所", "exit_entry": "出入境管理部门"},
-        "channel": {"online": "网上申请", "terminal": "自助终端"},
+        "route": {"hukou": N_("户籍地派出所"), "residence": N_("居住地派出所"), "exit_entry": N_("出入境管理部门")},
+        "channel": {"online": N_("网上申请"), "terminal": N_("自助终端")},
         "relation": rules.UNIT_QUERY_RELATIONS,
     }
 
@@ -100,13 +100,13 @@ class CriminalRecordHandler(ServiceHandler):
             if not detail:
                 raise OperationError(
                     "purpose.proof_required",
-                    f"同一年度内申请超过{rules.FREE_REQUESTS_PER_YEAR}次的，须说明具体用途并提供用途证明材料。",
-                    field="purpose_detail")
+                    N_("同一年度内申请超过%(n)s次的，须说明具体用途并提供用途证明材料。"),
+                    field="purpose_detail", params={"n": rules.FREE_REQUESTS_PER_YEAR})
             if not data.materials.get("purpose_proof"):
                 raise OperationError(
                     "purpose.proof_file_required",
-                    f"同一年度内申请超过{rules.FREE_REQUESTS_PER_YEAR}次的，须上传用途证明材料（如用人单位、学校出具的要求提供证明的文件）。",
-                    field="purpose_proof")
+                    N_("同一年度内申请超过%(n)s次的，须上传用途证明材料（如用人单位、学校出具的要求提供证明的文件）。"),
+                    field="purpose_proof", params={"n": rules.FREE_REQUESTS_PER_YEAR})
             clean["purpose_detail"] = detail
         return Filing(unit_id=unit.id, data=clean, subject_name=person.name, subject_id_number=person.id_number)
 

@@ -10,7 +10,7 @@ from typing import Any
 from app import timeutil
 from app.domain.catalogue import security_licence as rules
 from app.domain.identifiers import InvalidIdentifier, mask_id_number, parse_citizen_id
-from app.domain.text import N_
+from app.domain.text import N_, Message, Sentences
 from app.domain.workflow import Action, count
 from app.models.accounts import Role, User
 from app.models.applications import Application, ApplicationEvent
@@ -83,7 +83,7 @@ class SecurityLicenceHandler(ServiceHandler):
 
     def prepare(self, applicant: User, data: rules.SecurityLicenceFiling, *, now: datetime) -> Filing:
         if applicant.role_enum != Role.ENTERPRISE or applicant.organisation is None:
-            raise OperationError("enterprise.account", "保安服务许可须由拟设立的保安服务公司使用企业账号申请。")
+            raise OperationError("enterprise.account", N_("保安服务许可须由拟设立的保安服务公司使用企业账号申请。"))
         registries = get_registries()
         enterprise = registries.enterprise(applicant.organisation.uscc)
         violations = rules.enterprise_violations(enterprise)
@@ -99,12 +99,13 @@ class SecurityLicenceHandler(ServiceHandler):
         if enterprise.legal_rep_id_number not in {m.id_number for m in managers}:
             violations.append(rules.RuleViolation(
                 "managers.legal_rep",
-                f"请将拟任法定代表人{enterprise.legal_rep_name}列入管理人员，并填写其相关工作经历。", "managers"))
+                N_("请将拟任法定代表人%(name)s列入管理人员，并填写其相关工作经历。"), "managers",
+                {"name": enterprise.legal_rep_name}))
         if violations:
             _refuse_all(violations)
         unit = unit_for_region(rules.SERVICE.unit_kind, enterprise.region_code)
         if unit is None:
-            raise OperationError("route.no_unit", "本地公安机关治安部门暂未开通网上受理，请到窗口办理。")
+            raise OperationError("route.no_unit", N_("本地公安机关治安部门暂未开通网上受理，请到窗口办理。"))
         clean = {
             "company_name": enterprise.name,
             "registered_capital_yuan": enterprise.registered_capital_yuan,
@@ -135,7 +136,7 @@ class SecurityLicenceHandler(ServiceHandler):
         if not count(event_records(application), Action.FORWARD):
             raise OperationError(
                 "security_licence.province_decides",
-                "保安服务许可由省级公安机关作出决定：请审查完毕后将审查意见报送上级机关（省公安厅）决定。",
+                N_("保安服务许可由省级公安机关作出决定：请审查完毕后将审查意见报送上级机关（省公安厅）决定。"),
                 status=409,
             )
         if action == Action.REJECT:
@@ -153,9 +154,10 @@ class SecurityLicenceHandler(ServiceHandler):
                         for m in data.get("managers", [])]
             violations += self._manager_violations(managers, registries)
         if violations:
-            reasons = "；".join(v.message.rstrip("。") for v in violations)
+            reasons = Sentences(Message(v.template, v.params) for v in violations)
             raise OperationError("security_licence.conditions",
-                                 f"不符合许可条件：{reasons}。请作出不予许可决定并写明理由。", status=409)
+                                 N_("不符合许可条件：%(reasons)s请作出不予许可决定并写明理由。"), status=409,
+                                 params={"reasons": reasons})
         return None
 
     def outcome_documents(self, application: Application, event: ApplicationEvent) -> list[OutcomeDocument]:

@@ -25,11 +25,11 @@ from app.operations.services import Filing, OutcomeDocument, ServiceHandler, reg
 from app.registries import get_registries
 
 SYSTEM = Actor(ActorKind.SYSTEM)
-APPLICANT_KINDS = {"enterprise": "企业", "individual": "个人"}
+APPLICANT_KINDS = {"enterprise": N_("企业"), "individual": N_("个人")}
 OUTCOME_NAMES = {
-    rules.Outcome.APPROVE.value: "全部符合核发条件，系统即时核发",
-    rules.Outcome.REFUSE.value: "不符合核发条件，系统作出不予许可决定",
-    rules.Outcome.REVIEW.value: "转交警大队人工审核",
+    rules.Outcome.APPROVE.value: N_("全部符合核发条件，系统即时核发"),
+    rules.Outcome.REFUSE.value: N_("不符合核发条件，系统作出不予许可决定"),
+    rules.Outcome.REVIEW.value: N_("转交警大队人工审核"),
 }
 NOT_ISSUED_ACTIONS = {Action.REJECT.value, Action.NOT_ACCEPT.value, Action.WITHDRAW.value,
                       Action.CLOSE_UNANSWERED.value}
@@ -223,7 +223,7 @@ class TruckPermitHandler(ServiceHandler):
         return [OutcomeDocument(
             "truck_permit.html", "城市配送货车电子通行证",
             {"plate": permit.plate, "vehicle_type": permit.vehicle_type,
-             "vehicle_class": {"new_energy": "新能源货车", "refrigerated": "冷藏车"}.get(permit.vehicle_class, ""),
+             "vehicle_class": {"new_energy": N_("新能源货车"), "refrigerated": N_("冷藏车")}.get(permit.vehicle_class, ""),
              "holder": application.subject_name, "driver_name": permit.driver_name,
              "driver_id_number": mask_id_number(permit.driver_id_number),
              "zones": [(zone.name_zh, zone.rule_text) for zone in zones],
