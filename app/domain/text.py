@@ -33,15 +33,19 @@ class Bilingual:
         return self.zh
 
 
-class Message:
-    """A message template with its named parameters, readable in Chinese as is."""
+class Message(str):
+    """A message template with its named parameters. It is the Chinese text itself (a str:
+    it compares, searches and serialises as the Chinese reads) and keeps its template and
+    parameters so a page can show it in the visitor's language."""
 
-    def __init__(self, template: str, params: Mapping[str, object] | None = None):
-        self.template = template
-        self.params = dict(params or {})
+    template: str
+    params: dict
 
-    def __str__(self) -> str:
-        return fill(self.template, self.params)
+    def __new__(cls, template: str, params: Mapping[str, object] | None = None):
+        params = dict(params or {})
+        message = super().__new__(cls, fill(template, params))
+        message.template, message.params = template, params
+        return message
 
 
 def chinese(value: object) -> object:

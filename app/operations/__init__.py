@@ -27,10 +27,10 @@ def localize(template: str, params: dict | None = None) -> str:
 def localize_value(value: object) -> object:
     """One value shown in the request's language: a str is a msgid, a `Message` is localised
     with its parameters, a `Bilingual` name picks its language, a list is localised item by item."""
-    if isinstance(value, str):
-        return gettext(value) if value else value
     if isinstance(value, Message):
         return localize(value.template, value.params)
+    if isinstance(value, str):
+        return gettext(value) if value else value
     if isinstance(value, Bilingual):
         return value.en if str(get_locale()).startswith("en") else value.zh
     if isinstance(value, date) and not isinstance(value, datetime):

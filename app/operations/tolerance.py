@@ -44,8 +44,8 @@ from app.registries import get_registries
 log = logging.getLogger(__name__)
 
 TOLERANCE_FIELDS = ("tolerance", "commitment_days", "missing_materials")
-COMMITMENT_LETTER = ("commitment_letter", "申请容缺受理承诺书", "commitment_letter.html")
-TOLERANCE_NOTICE = ("tolerance_notice", "容缺受理通知书", "tolerance_notice.html")
+COMMITMENT_LETTER = ("commitment_letter", N_("申请容缺受理承诺书"), "commitment_letter.html")
+TOLERANCE_NOTICE = ("tolerance_notice", N_("容缺受理通知书"), "tolerance_notice.html")
 
 
 # --- who commits ----------------------------------------------------------------------------

@@ -50,10 +50,10 @@ SERVICE = Service(
         Material("written_request", "书面申请", "Written request"),
         Material("id_document", "身份证明", "Identity document"),
         Material("power_of_attorney", "授权委托书", "Power of attorney", required=False,
-                 note_zh="代理人申请时提交"),
+                 note_zh=N_("代理人申请时提交")),
         Material("kinship_proof", "近亲属关系证明", "Proof of close kinship", required=False, shared=True,
-                 registry_zh="户籍和亲属关系信息",
-                 note_zh="死亡事故近亲属申请时，通过户籍和亲属关系信息共享核验"),
+                 registry_zh=N_("户籍和亲属关系信息"),
+                 note_zh=N_("死亡事故近亲属申请时，通过户籍和亲属关系信息共享核验")),
     ),
     limits=ServiceLimits(
         # The officer records the written request at the window: there is nothing to correct

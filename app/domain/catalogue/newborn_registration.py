@@ -35,12 +35,12 @@ SERVICE = Service(
     applicant_kinds=frozenset({ApplicantKind.INDIVIDUAL}),
     materials=(
         Material("birth_certificate", "出生医学证明", "Medical birth certificate", shared=True,
-                 registry_zh="卫生健康部门出生医学证明信息"),
+                 registry_zh=N_("卫生健康部门出生医学证明信息")),
         Material("marriage_certificate", "父母结婚证", "Parents' marriage certificate", shared=True,
-                 registry_zh="民政部门婚姻登记信息"),
+                 registry_zh=N_("民政部门婚姻登记信息")),
         Material("household_register", "落户方居民户口簿", "Receiving household register", shared=True,
-                 registry_zh="公安户籍信息"),
-        Material("parents_id_cards", "父母居民身份证", "Parents' ID cards", shared=True, registry_zh="公安人口信息系统"),
+                 registry_zh=N_("公安户籍信息")),
+        Material("parents_id_cards", "父母居民身份证", "Parents' ID cards", shared=True, registry_zh=N_("公安人口信息系统")),
     ),
     limits=ServiceLimits(
         acceptance=workdays(5),

@@ -28,7 +28,7 @@ SERVICE = Service(
     applicant_kinds=frozenset({ApplicantKind.ENTERPRISE}),
     materials=(
         Material("business_licence", "营业执照", "Business licence", shared=True,
-                 registry_zh="市场监管部门市场主体登记信息"),
+                 registry_zh=N_("市场监管部门市场主体登记信息")),
         Material("legal_rep_id", "法定代表人身份证号码及手机号码", "Legal representative's ID number and phone",
                  entered=True),
     ),

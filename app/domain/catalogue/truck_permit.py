@@ -33,7 +33,7 @@ from app.domain.catalogue.base import (
 from app.domain.catalogue.schema import FilingModel, Text, rule
 from app.domain.identifiers import validate_plate
 from app.domain.records import DriverRecord, VehicleRecord, ViolationRecord
-from app.domain.text import N_
+from app.domain.text import N_, Bilingual, Message
 
 SERVICE = Service(
     code="truck_permit",
@@ -47,8 +47,8 @@ SERVICE = Service(
     applicant_kinds=frozenset({ApplicantKind.ENTERPRISE, ApplicantKind.INDIVIDUAL}),
     materials=(
         Material("vehicle_licence", "机动车行驶证", "Vehicle registration", shared=True,
-                 registry_zh="公安交管机动车登记信息"),
-        Material("driver_licence", "机动车驾驶证", "Driver licence", shared=True, registry_zh="公安交管驾驶人信息"),
+                 registry_zh=N_("公安交管机动车登记信息")),
+        Material("driver_licence", "机动车驾驶证", "Driver licence", shared=True, registry_zh=N_("公安交管驾驶人信息")),
     ),
     limits=ServiceLimits(
         acceptance=hours(24),
@@ -79,7 +79,7 @@ MIN_VALIDITY_DAYS = 1  # (R) validity from a day …
 MAX_VALIDITY_DAYS = 365  # (R) … to a year
 MAX_START_AHEAD_DAYS = 30  # (R) a permit may start at most this many days after filing
 CLERK_REVIEW_OVER_DAYS = 90  # (R) longer validity → a clerk of the traffic brigade decides
-EMISSION_ORDER = ("国III", "国IV", "国V", "国VI")
+EMISSION_ORDER = (N_("国III"), N_("国IV"), N_("国V"), N_("国VI"))
 ALLOWED_EMISSION_STANDARDS = ("国V", "国VI")  # (R) the city's floor in restricted zones
 NEW_ENERGY = "new_energy"
 # Vehicle types that are goods vehicles (货车); anything else needs no truck permit.
@@ -222,10 +222,21 @@ class Zone:
         return windows_text(self.peak_hours)
 
     @property
-    def rule_text(self) -> str:
+    def name(self) -> Bilingual:
+        return Bilingual(self.name_zh, self.name_en)
+
+    @property
+    def rule(self) -> Message:
+        standards = list(self.emission_standards)
         if not self.restricted:
-            return f"不限行，全天可通行；允许{self.emission_text}及新能源货车"
-        return f"限行，高峰禁行{self.peak_text}；允许{self.emission_text}及新能源货车"
+            return Message(N_("不限行，全天可通行；允许%(standards)s及新能源货车"), {"standards": standards})
+        return Message(N_("限行，高峰禁行%(peaks)s；允许%(standards)s及新能源货车"),
+                       {"peaks": Bilingual(self.peak_text, ", ".join(w.text for w in self.peak_hours)),
+                        "standards": standards})
+
+    @property
+    def rule_text(self) -> str:
+        return str(self.rule)
 
 
 def _peaks(*texts: str) -> tuple[Window, ...]:

@@ -70,7 +70,7 @@ class ServiceHandler:
         return []
 
     def refusal_title(self, application: Application) -> str:
-        return "不予许可决定书"
+        return N_("不予许可决定书")
 
     # Readable names for coded values in an application's data, by key (e.g. route: hukou → 户籍地).
     value_labels: dict[str, dict[str, str]] = {}

@@ -139,7 +139,7 @@ class AccidentEvidenceHandler(ServiceHandler):
         case = get_registries().accident_case(row.case_number)
         data = application.data
         base_url = public_base_url()
-        return [OutcomeDocument("evidence_voucher.html", "事故证据材料查询凭证", {
+        return [OutcomeDocument("evidence_voucher.html", N_("事故证据材料查询凭证"), {
             "case_number": row.case_number,
             "accident_time": timeutil.local(case.occurred_at).strftime("%Y年%m月%d日 %H:%M") if case else "",
             "accident_location": case.location if case else "",
@@ -159,7 +159,7 @@ class AccidentEvidenceHandler(ServiceHandler):
         })]
 
     def refusal_title(self, application: Application) -> str:
-        return "不予提供证据材料查询码决定书"
+        return N_("不予提供证据材料查询码决定书")
 
 
 register(AccidentEvidenceHandler())

@@ -178,7 +178,7 @@ class CriminalRecordHandler(ServiceHandler):
                   "id_type": "护照" if foreigner else "居民身份证"}
         if application.data.get("applicant_type") == "unit":
             return [OutcomeDocument(
-                "unit_result_letter.html", "查询告知函",
+                "unit_result_letter.html", N_("查询告知函"),
                 {**common, "recipient_unit": application.organisation.name if application.organisation else "",
                  "person_name": application.subject_name, "id_number": _mask(application.subject_id_number),
                  "legal_provision": application.data.get("legal_provision", ""),
@@ -186,7 +186,7 @@ class CriminalRecordHandler(ServiceHandler):
                  "has_record": event.payload.get("result") == "record"},
             )]
         return [OutcomeDocument(
-            "certificate.html", "无犯罪记录证明",
+            "certificate.html", N_("无犯罪记录证明"),
             {**common, "name": application.subject_name, "id_number": application.subject_id_number or "",
              "validity_note": CERTIFICATE_VALIDITY_NOTE},
             certificate_kind="criminal_record",
@@ -194,7 +194,7 @@ class CriminalRecordHandler(ServiceHandler):
         )]
 
     def refusal_title(self, application: Application) -> str:
-        return "不予出具无犯罪记录证明通知书"
+        return N_("不予出具无犯罪记录证明通知书")
 
 
 def _mask(value):

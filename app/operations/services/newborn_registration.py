@@ -35,12 +35,12 @@ from sqlalchemy.exc import IntegrityError
 from app import timeutil
 from app.domain.catalogue import newborn_registration as rules
 from app.domain.records import BirthCertificateRecord, HouseholdRecord, MarriageRecord, PersonRecord
-from app.domain.text import N_, Message
+from app.domain.text import N_, Bilingual, Message
 from app.domain.workflow import Action, State
 from app.extensions import db
 from app.models.accounts import Role, Unit, UnitKind, User
 from app.models.applications import Application, ApplicationEvent
-from app.operations import OperationError
+from app.operations import OperationError, localize, localize_value
 from app.operations.audit import log_access
 from app.operations.services import (
     Filing,
@@ -170,7 +170,13 @@ def police_stations() -> list[Unit]:
 
 
 def station_choices() -> list[tuple[str, str]]:
-    return [(unit.code, f"{unit.name}（{unit.address}）" if unit.address else unit.name) for unit in police_stations()]
+    """The stations by name (in the request's language) with their address."""
+    return [(unit.code, localize(N_("%(name)s（%(address)s）"), {"name": _unit_name(unit), "address": unit.address})
+             if unit.address else localize_value(_unit_name(unit))) for unit in police_stations()]
+
+
+def _unit_name(unit: Unit) -> Bilingual:
+    return Bilingual(unit.name, unit.name_en or unit.name)
 
 
 def default_station(household: HouseholdRecord | None) -> Unit | None:
@@ -412,11 +418,11 @@ class NewbornRegistrationHandler(ServiceHandler):
             "hospital": certificate.hospital if certificate else "",
             "late": bool(data.get("late_registration")),
         }
-        return [OutcomeDocument("newborn_registration_result.html", "新生儿入户登记证明", context,
+        return [OutcomeDocument("newborn_registration_result.html", N_("新生儿入户登记证明"), context,
                                 certificate_kind=CODE, holder_name=data["child_name"])]
 
     def refusal_title(self, application: Application) -> str:
-        return "不予办理户口登记决定书"
+        return N_("不予办理户口登记决定书")
 
 
 register(NewbornRegistrationHandler())

@@ -25,9 +25,11 @@ BASE_SCOPE = "门卫、巡逻、守护、随身护卫、安全检查、安全技
 def _refuse_all(violations: list[rules.RuleViolation], *, status: int = 422):
     """Every reason at once, so the applicant can put all of them right in one go."""
     first = violations[0]
-    message = first.message if len(violations) == 1 else "；".join(
-        f"（{i}）{v.message.rstrip('。')}" for i, v in enumerate(violations, 1)) + "。"
-    raise OperationError(first.code, message, field=first.field, status=status)
+    if len(violations) == 1:
+        raise OperationError(first.code, first.template, field=first.field, status=status, params=first.params)
+    numbered = Sentences(Message(N_("（%(n)s）%(reason)s"), {"n": i, "reason": Message(v.template, v.params)})
+                         for i, v in enumerate(violations, 1))
+    raise OperationError(first.code, N_("%(reasons)s"), field=first.field, status=status, params={"reasons": numbered})
 
 
 def parse_managers(rows: list[rules.ManagerRow], *, today) -> list[rules.Manager]:
@@ -167,7 +169,7 @@ class SecurityLicenceHandler(ServiceHandler):
         legal_rep = enterprise.legal_rep_name if enterprise else (
             application.organisation.legal_rep_name if application.organisation else "")
         return [OutcomeDocument(
-            "security_licence.html", "保安服务许可证",
+            "security_licence.html", N_("保安服务许可证"),
             {"company_name": data.get("company_name") or application.subject_name,
              "uscc": application.subject_id_number or "",
              "legal_rep_name": legal_rep,
@@ -180,7 +182,7 @@ class SecurityLicenceHandler(ServiceHandler):
         )]
 
     def refusal_title(self, application: Application) -> str:
-        return "不予许可决定书"
+        return N_("不予许可决定书")
 
 
 register(SecurityLicenceHandler())

@@ -42,7 +42,7 @@ def tolerance_fields(service: Service, *, organisation: bool) -> type:
             _l("承诺补齐期限（工作日）"), default=longest, validators=[Optional(), NumberRange(1, longest)],
             description=_l("自受理之日起计算，最长%(n)s个工作日，不超过本事项的承诺办理时限。", n=longest))
         signatory = RadioField(
-            _l("承诺书签署人"), choices=[(s, SIGNATORIES[s]) for s in signatories], default=signatories[0],
+            _l("承诺书签署人"), choices=[(s, _l(SIGNATORIES[s])) for s in signatories], default=signatories[0],
             validators=[Optional()])
         agent_name = StringField(_l("受托人姓名"), validators=[Optional(), Length(max=60)],
                                  description=_l("由受托人签署承诺书时填写。"))
