@@ -89,10 +89,10 @@ class _Walk:
 
     state: State = State.DRAFT
     received_at: datetime | None = None
-    received_label: str = ""
+    received_label: Bilingual | str = ""
     correction_at: datetime | None = None
     decision_start: datetime | None = None
-    decision_label: str = ""
+    decision_label: Bilingual | str = ""
     pauses: list[tuple[datetime, datetime, str]] = field(default_factory=list)
     paused_since: datetime | None = None
     paused_code: str | None = None
@@ -102,20 +102,31 @@ class _Walk:
     forwarded: bool = False
 
 
+# What happened and which limit runs, as the "why this date" steps name them (the same words
+# as buttons elsewhere would translate as commands, so they carry their English here).
+_SUBMITTED = Bilingual("提交申请", "application submitted")
+_RESUBMITTED = Bilingual("补正后重新提交", "resubmitted after correction")
+_ACCEPTED = Bilingual("受理", "accepted")
+_DEEMED_ACCEPTED = Bilingual("视为受理（自收到申请材料之日起）", "deemed accepted (from the date the materials were received)")
+_OPINION_RECEIVED = Bilingual("上级机关收到审查意见", "review opinion received by the higher authority")
+_PROMISED = Bilingual("承诺时限", "promised time limit")
+_STATUTORY = Bilingual("法定时限", "statutory time limit")
+
+
 def _walk(events: Sequence[EventRecord]) -> _Walk:
     w = _Walk()
     for e in events:
         if e.action in (Action.SUBMIT, Action.RESUBMIT):
             w.received_at = e.at
-            w.received_label = N_("提交申请") if e.action == Action.SUBMIT else N_("补正后重新提交")
+            w.received_label = _SUBMITTED if e.action == Action.SUBMIT else _RESUBMITTED
             w.correction_at = None
         elif e.action == Action.REQUEST_CORRECTION:
             w.correction_at = e.at
         elif e.action == Action.ACCEPT:
-            w.decision_start, w.decision_label = e.at, N_("受理")
+            w.decision_start, w.decision_label = e.at, _ACCEPTED
         elif e.action == Action.DEEM_ACCEPTED:
             w.decision_start = w.received_at
-            w.decision_label = N_("视为受理（自收到申请材料之日起）")
+            w.decision_label = _DEEMED_ACCEPTED
         elif e.action == Action.SUSPEND:
             w.paused_since, w.paused_code = e.at, e.payload.get("reason_code")
         elif e.action == Action.RESUME and w.paused_since is not None:
@@ -127,7 +138,7 @@ def _walk(events: Sequence[EventRecord]) -> _Walk:
             w.approved_at = e.at
         elif e.action == Action.FORWARD:
             # The higher office's own limit runs from receiving the review opinion.
-            w.decision_start, w.decision_label = e.at, N_("上级机关收到审查意见")
+            w.decision_start, w.decision_label = e.at, _OPINION_RECEIVED
             w.pauses, w.extended_at, w.forwarded = [], None, True
         if e.action in (Action.ACCEPT, Action.DEEM_ACCEPTED) and e.payload.get("tolerance"):
             w.commitment_limit_days = e.payload.get("commitment_days")
@@ -157,7 +168,7 @@ class _Counter:
 
 
 def _decision_due(
-    counter: _Counter, w: _Walk, limit: Limit, with_extension: Limit | None, label: str, *, explain: bool
+    counter: _Counter, w: _Walk, limit: Limit, with_extension: Limit | None, label: Bilingual, *, explain: bool
 ) -> tuple[datetime, list[str]]:
     assert w.decision_start is not None
     due = counter.add(w.decision_start, limit)
@@ -243,9 +254,9 @@ def derive_clocks(
         promised_limit, statutory_limit = limits.promised, limits.statutory
         if w.forwarded and limits.higher_review is not None:
             promised_limit = statutory_limit = limits.higher_review
-        promised, why["promised_due_at"] = _decision_due(counter, w, promised_limit, limits.extension, N_("承诺时限"),
+        promised, why["promised_due_at"] = _decision_due(counter, w, promised_limit, limits.extension, _PROMISED,
                                                          explain=explain)
-        statutory, why["statutory_due_at"] = _decision_due(counter, w, statutory_limit, limits.extension, N_("法定时限"),
+        statutory, why["statutory_due_at"] = _decision_due(counter, w, statutory_limit, limits.extension, _STATUTORY,
                                                            explain=explain)
         values["promised_due_at"] = promised
         values["statutory_due_at"] = statutory
