@@ -25,7 +25,7 @@ from app.domain.text import N_, Bilingual, fill
 # the app config `UNTRUE_COMMITMENT_BAR_YEARS` overrides it).
 UNTRUE_COMMITMENT_BAR_YEARS = 3
 # How a missing item is to be supplied when the catalogue says nothing more specific.
-DEFAULT_SUPPLY_FORM = "原件或加盖公章（签名）的复印件，送交受理窗口或网上补传"
+DEFAULT_SUPPLY_FORM = N_("原件或加盖公章（签名）的复印件，送交受理窗口或网上补传")
 
 SIGNATORIES = {
     "self": N_("申请人本人"),

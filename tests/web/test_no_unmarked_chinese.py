@@ -8,7 +8,9 @@ Python (`app/**/*.py`, parsed with `ast`):
 - a Chinese f-string there is always wrong: the template would be formatted before it is
   translated (write a `%(name)s` template and pass `params`);
 - the values of a dict of display names (every value a Chinese string: state names, kinds,
-  reasons, messages by code …) must all be marked, so pages can translate what they render.
+  reasons, messages by code …) must all be marked, so pages can translate what they render;
+- so must a module-level Chinese string constant (a message or note kept under a name), except
+  the ones in `DATA_CONSTANTS`, which are data, not text.
 
 Templates (`templates/**/*.html`): Chinese text only inside `_()` or a `{% trans %}` block.
 
@@ -31,6 +33,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 MARKERS = {"_", "N_", "_l", "gettext", "lazy_gettext", "ngettext"}
 REFUSALS = re.compile(r"(Error|Refused|Refusal|Violation|NotFound|InvalidInput)$")
 EXCLUDED = {"app/seed.py", "app/cli.py", "app/documents/pdf.py", "app/operations/documents.py"}
+# Module-level Chinese strings that are data: the province abbreviations a plate begins with.
+DATA_CONSTANTS = {("app/domain/identifiers.py", "_PROVINCE_ABBREVIATIONS")}
 # Chinese that is meant to stay Chinese on every page: the brand mark and the language button.
 TEMPLATE_WHITELIST = {
     ("templates/base.html", '<span class="brand-mark" aria-hidden="true">警</span>'),
@@ -90,6 +94,10 @@ def python_offenders(source: str, filename: str) -> list[str]:
                 for value in texts:
                     if id(value) not in marked:
                         found.add((value.lineno, f"display name {value.value[:40]!r} not marked"))
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and _has_cjk(node.value) and isinstance(node.value, ast.Constant)
+                and not any((filename, getattr(target, "id", None)) in DATA_CONSTANTS for target in node.targets)):
+            found.add((node.value.lineno, f"constant {node.value.value[:40]!r} not marked"))
     return [f"{filename}:{line}: {what}" for line, what in sorted(found)]
 
 
@@ -146,9 +154,11 @@ def ok(n):
     raise OperationError("x", N_("还剩%(n)s天"), params={"n": n})
 OK_NAMES = {"a": N_("甲"), "b": N_("乙")}
 MIXED = {"a": "甲", "b": "b"}
+NOTE = "本证明3个月内有效。"
+OK_NOTE = N_("本证明3个月内有效。")
 '''
     offenders = python_offenders(source, "m.py")
-    assert [line.split(":")[1] for line in offenders] == ["4", "6", "8", "9", "9"], offenders
+    assert [line.split(":")[1] for line in offenders] == ["4", "6", "8", "9", "9", "14"], offenders
     assert "f-string" in offenders[1]
 
 
@@ -159,4 +169,4 @@ def test_the_template_scanner_finds_bare_chinese_only():
 
 def test_excluded_files_exist():
     """The exclusions name real files (a rename must not silently widen them)."""
-    assert all((ROOT / relative).is_file() for relative in EXCLUDED)
+    assert all((ROOT / relative).is_file() for relative in EXCLUDED | {f for f, _ in DATA_CONSTANTS})

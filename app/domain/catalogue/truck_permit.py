@@ -395,7 +395,7 @@ def peak_conflicts(windows: Sequence[Window], zones: Sequence[Zone]) -> list[tup
 
 
 DRIVER_STATUS_NAMES = {"suspended": N_("暂扣"), "revoked": N_("吊销"), "cancelled": N_("注销"), "expired": N_("逾期未换证")}
-UNHANDLED_REMEDY = "请通过“交管12123”或到交警大队处理完毕后重新申请。"
+UNHANDLED_REMEDY = N_("请通过“交管12123”或到交警大队处理完毕后重新申请。")
 
 
 def evaluate(

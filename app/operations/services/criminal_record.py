@@ -30,7 +30,7 @@ from app.registries import get_registries
 
 SYSTEM = Actor(ActorKind.SYSTEM)
 # No legal validity period exists; receivers usually accept 3 or 6 months (RULES.md, R).
-CERTIFICATE_VALIDITY_NOTE = "本证明自开具之日起3个月内有效。"
+CERTIFICATE_VALIDITY_NOTE = N_("本证明自开具之日起3个月内有效。")
 
 
 class CriminalRecordHandler(ServiceHandler):

@@ -62,8 +62,8 @@ _REGISTERED_STATES = (State.APPROVED.value, State.ISSUED.value)
 MAX_ALLOCATION_ATTEMPTS = 25
 
 # One message for "no such certificate" and "you are not a parent on it": reveals nothing.
-NOT_FOUND_MESSAGE = ("未查询到您作为父亲或母亲登记的该《出生医学证明》。请核对编号；"
-                     "只有《出生医学证明》上登记的父亲或母亲本人可以查询和申报。")
+NOT_FOUND_MESSAGE = (N_("未查询到您作为父亲或母亲登记的该《出生医学证明》。请核对编号；"
+                     "只有《出生医学证明》上登记的父亲或母亲本人可以查询和申报。"))
 
 
 def _not_found() -> OperationError:

@@ -19,7 +19,7 @@ from app.operations.events import event_records
 from app.operations.services import Filing, OutcomeDocument, ServiceHandler, register, unit_for_region
 from app.registries import get_registries
 
-BASE_SCOPE = "门卫、巡逻、守护、随身护卫、安全检查、安全技术防范、安全风险评估"
+BASE_SCOPE = N_("门卫、巡逻、守护、随身护卫、安全检查、安全技术防范、安全风险评估")
 
 
 def _refuse_all(violations: list[rules.RuleViolation], *, status: int = 422):

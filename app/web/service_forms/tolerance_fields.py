@@ -3,12 +3,14 @@
 signs the commitment letter (which materials are attached is what was uploaded). The rules (`app.domain.tolerance`) have the last word."""
 from __future__ import annotations
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, RadioField, SelectMultipleField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.domain.catalogue.base import Service
+from app.domain.text import Bilingual
 from app.domain.tolerance import (
     ORGANISATION_SIGNATORIES,
     PERSON_SIGNATORIES,
@@ -16,6 +18,7 @@ from app.domain.tolerance import (
     declarable_materials,
     max_commitment_days,
 )
+from app.operations import localize_value
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -28,7 +31,8 @@ class MultiCheckboxField(SelectMultipleField):
 def tolerance_fields(service: Service, *, organisation: bool) -> type:
     """A mixin with the materials declaration and the tolerance request for `service`; put it
     after the service's own fields (`class Form(ServiceFields, tolerance_fields(...))`)."""
-    non_core = [(m.code, m.name_zh) for m in declarable_materials(service) if not m.core]
+    non_core = [(m.code, LazyString(localize_value, Bilingual(m.name_zh, m.name_en)))
+                for m in declarable_materials(service) if not m.core]
     signatories = ORGANISATION_SIGNATORIES if organisation else PERSON_SIGNATORIES
     longest = max_commitment_days(service)
 
