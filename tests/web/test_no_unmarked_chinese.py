@@ -12,7 +12,8 @@ Python (`app/**/*.py`, parsed with `ast`):
 - so must a module-level Chinese string constant (a message or note kept under a name), except
   the ones in `DATA_CONSTANTS`, which are data, not text.
 
-Templates (`templates/**/*.html`): Chinese text only inside `_()` or a `{% trans %}` block.
+Templates (`templates/**/*.html`): Chinese text, and Chinese punctuation (（）：；、, which an
+English page would show as is), only inside `_()` or a `{% trans %}` block.
 
 Not scanned, on purpose:
 - `templates/documents/` and the code that fills them (`app/documents/pdf.py`,
@@ -30,6 +31,7 @@ from tests.conftest import repo_root
 
 ROOT = repo_root()
 CJK = re.compile(r"[\u4e00-\u9fff]")
+CJK_OR_PUNCTUATION = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
 MARKERS = {"_", "N_", "_l", "gettext", "lazy_gettext", "ngettext"}
 REFUSALS = re.compile(r"(Error|Refused|Refusal|Violation|NotFound|InvalidInput)$")
 EXCLUDED = {"app/seed.py", "app/cli.py", "app/documents/pdf.py", "app/operations/documents.py"}
@@ -125,7 +127,7 @@ def template_offenders(source: str, filename: str) -> list[str]:
     lines = source.splitlines()
     return [f"{filename}:{number}: {lines[number - 1].strip()[:80]}"
             for number, line in enumerate(blanked.splitlines(), 1)
-            if CJK.search(line) and (filename, lines[number - 1].strip()) not in TEMPLATE_WHITELIST]
+            if CJK_OR_PUNCTUATION.search(line) and (filename, lines[number - 1].strip()) not in TEMPLATE_WHITELIST]
 
 
 def test_every_template_text_is_marked():
@@ -163,8 +165,9 @@ OK_NOTE = N_("本证明3个月内有效。")
 
 
 def test_the_template_scanner_finds_bare_chinese_only():
-    source = '<p>{{ _("已提交") }}</p>\n<p>未翻译</p>\n{% trans %}翻译{% endtrans %}\n{# 注释 #}'
-    assert template_offenders(source, "t.html") == ["t.html:2: <p>未翻译</p>"]
+    source = ('<p>{{ _("已提交") }}</p>\n<p>未翻译</p>\n{% trans %}翻译{% endtrans %}\n{# 注释 #}\n'
+              '<dd>{{ a }}（{{ b }}）</dd>\n<dd>{{ a }}{{ _("（") }}{{ b }}{{ _("）") }}</dd>')
+    assert template_offenders(source, "t.html") == ["t.html:2: <p>未翻译</p>", "t.html:5: <dd>{{ a }}（{{ b }}）</dd>"]
 
 
 def test_excluded_files_exist():
