@@ -19,7 +19,7 @@ from datetime import date, datetime
 
 from app.domain.calendar import LimitUnit
 from app.domain.catalogue.base import Material, Service, Step
-from app.domain.text import N_, Bilingual, fill
+from app.domain.text import N_, Bilingual, Message
 
 # RULES.md (L): late without cause or false materials → listed, barred for 3 years (a setting:
 # the app config `UNTRUE_COMMITMENT_BAR_YEARS` overrides it).
@@ -44,8 +44,8 @@ class ToleranceRefused(ValueError):
         super().__init__(self.message)
 
     @property
-    def message(self) -> str:
-        return fill(self.template, self.params)
+    def message(self) -> Message:
+        return Message(self.template, self.params)
 
 
 def offers_tolerance(service: Service) -> bool:

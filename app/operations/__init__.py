@@ -62,6 +62,9 @@ class OperationError(Exception):
 
     def __init__(self, code: str, message: str, *, field: str | None = None, status: int = 422,
                  params: dict | None = None):
+        if isinstance(message, Message) and params is None:
+            # A domain refusal's message: keep its template and parameters to translate.
+            message, params = message.template, message.params
         super().__init__(fill(message, params))
         self.code = code
         self.template = message

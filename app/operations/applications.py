@@ -57,8 +57,8 @@ def file_application(*, applicant: User, service_code: str, data: Mapping[str, A
     if not service.workflow_built:
         raise OperationError("service.not_open", N_("该事项暂未开通网上申请。"), status=409)
     if service.filed_by_staff != applicant.is_staff:
-        message = ("该事项由窗口工作人员核验身份后代为录入。" if service.filed_by_staff
-                   else "工作人员账号不能以申请人身份提交申请。")
+        message = (N_("该事项由窗口工作人员核验身份后代为录入。") if service.filed_by_staff
+                   else N_("工作人员账号不能以申请人身份提交申请。"))
         raise OperationError("forbidden", message, status=403)
     handler = handler_for(service_code)
     try:

@@ -20,7 +20,7 @@ from app import timeutil
 from app.domain.catalogue import accident_evidence as rules
 from app.domain.catalogue.accident_evidence import CodeStatus
 from app.domain.records import EvidenceItemRecord
-from app.domain.text import N_, Bilingual
+from app.domain.text import N_, Bilingual, Message
 from app.domain.workflow import State
 from app.extensions import db
 from app.models.accounts import User
@@ -77,7 +77,7 @@ def status_of(row: EvidenceQueryCode, now: datetime) -> CodeStatus:
     return status
 
 
-def blocking_request(case_number: str, id_number: str, *, now: datetime) -> str | None:
+def blocking_request(case_number: str, id_number: str, *, now: datetime) -> Message | None:
     """A person has at most one request in progress or one usable code per case."""
     rows = db.session.scalars(
         select(EvidenceQueryCode).join(Application, EvidenceQueryCode.application_id == Application.id)
@@ -86,10 +86,12 @@ def blocking_request(case_number: str, id_number: str, *, now: datetime) -> str 
     for row in rows:
         state = row.application.state
         if state in (State.SUBMITTED.value, State.ACCEPTED.value, State.SUSPENDED.value):
-            return f"该人员对本起事故已有在办的查阅申请（{row.application.number}），请勿重复登记。"
+            return Message(N_("该人员对本起事故已有在办的查阅申请（%(number)s），请勿重复登记。"),
+                           {"number": row.application.number})
         if state in USABLE_STATES and status_of(row, now) in (CodeStatus.VALID, CodeStatus.LOCKED):
-            return (f"该人员已有有效的查询码（{row.application.number}，有效期至{_fmt(row.expires_at)}）。"
-                    "如查询凭证遗失，请先作废原查询码再重新登记。")
+            return Message(N_("该人员已有有效的查询码（%(number)s，有效期至%(until)s）。"
+                              "如查询凭证遗失，请先作废原查询码再重新登记。"),
+                           {"number": row.application.number, "until": _fmt(row.expires_at)})
     return None
 
 
