@@ -73,3 +73,33 @@ def fill(template: str, params: Mapping[str, object] | None = None) -> str:
     if not params:
         return template
     return template % {key: chinese(value) for key, value in params.items()}
+
+
+def to_data(value: object) -> object:
+    """A message (or parameter) as JSON data, to be stored and shown later in any language."""
+    if isinstance(value, Message):
+        return {"template": value.template, "params": {k: to_data(v) for k, v in value.params.items()}}
+    if isinstance(value, Bilingual):
+        return {"zh": value.zh, "en": value.en}
+    if isinstance(value, list | tuple):
+        return {"sentences" if isinstance(value, Sentences) else "list": [to_data(item) for item in value]}
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return {"date": value.isoformat()}
+    return value
+
+
+def from_data(data: object) -> object:
+    """The message `to_data` stored (plain strings and numbers come back as they are)."""
+    if not isinstance(data, dict):
+        return data
+    if "template" in data:
+        return Message(data["template"], {k: from_data(v) for k, v in data.get("params", {}).items()})
+    if "zh" in data:
+        return Bilingual(data["zh"], data.get("en") or data["zh"])
+    if "sentences" in data:
+        return Sentences(from_data(item) for item in data["sentences"])
+    if "list" in data:
+        return [from_data(item) for item in data["list"]]
+    if "date" in data:
+        return date.fromisoformat(data["date"])
+    return data

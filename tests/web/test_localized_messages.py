@@ -58,3 +58,23 @@ def test_a_refusal_passed_on_by_its_message_is_still_translated(app):
     with _in(app, "en"):
         assert error.message == ("Foreign nationals must have lived here for at least 180 days before they can "
                                  "apply for a no-criminal-record certificate.")
+
+
+def test_a_refused_truck_permit_gives_its_reasons_in_english(client):
+    """The checks' findings are stored in Chinese with their templates; the holder's page shows
+    them in the visitor's language (the permit list, read back from the stored check)."""
+    from tests.conftest import api_token, csrf_from, login
+    from tests.services.test_truck_permit import PLATES
+    from tests.services.test_truck_permit import _file as file_truck_permit
+
+    headers = api_token(client, "enterprise")
+    refused = file_truck_permit(client, headers, plate=PLATES["inspection_expired"], zones=["dongcheng"]).get_json()
+    assert refused["status"] == "rejected"
+    login(client, "enterprise")
+    html = client.get("/").get_data(as_text=True)
+    client.post("/prefs/language", data={"csrf_token": csrf_from(html), "lang": "en", "next": "/"})
+    response = client.get("/my/permits/")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "The vehicle&#39;s inspection" in page
+    assert "车辆检验有效期" not in page

@@ -167,7 +167,7 @@ class TruckPermitHandler(ServiceHandler):
             apply_decision(application, Action.APPROVE, SYSTEM, {"decision_note": "系统自动核验：全部符合核发条件"},
                            now=now, handler=self)
             return
-        findings = [rules.Finding(**item) for item in permit.check_result["reasons"]]
+        findings = [rules.Finding.from_dict(item) for item in permit.check_result["reasons"]]
         apply_decision(application, Action.REJECT, SYSTEM,
                        {"reason": rules.refusal_text(findings), "outcome": permit.check_result},
                        now=now, handler=self)
