@@ -21,10 +21,13 @@ from app.domain.calendar import (
     due_at,
 )
 from app.domain.catalogue.base import Service, Step
+from app.domain.text import N_, Bilingual, Message
 from app.domain.workflow import (
+    SUSPENSION_REASON_NAMES,
     Action,
     EventRecord,
     State,
+    SuspensionReason,
     commitment_open,
 )
 
@@ -86,10 +89,10 @@ class _Walk:
 
     state: State = State.DRAFT
     received_at: datetime | None = None
-    received_label: str = ""
+    received_label: Bilingual | str = ""
     correction_at: datetime | None = None
     decision_start: datetime | None = None
-    decision_label: str = ""
+    decision_label: Bilingual | str = ""
     pauses: list[tuple[datetime, datetime, str]] = field(default_factory=list)
     paused_since: datetime | None = None
     paused_code: str | None = None
@@ -99,20 +102,31 @@ class _Walk:
     forwarded: bool = False
 
 
+# What happened and which limit runs, as the "why this date" steps name them (the same words
+# as buttons elsewhere would translate as commands, so they carry their English here).
+_SUBMITTED = Bilingual("提交申请", "application submitted")
+_RESUBMITTED = Bilingual("补正后重新提交", "resubmitted after correction")
+_ACCEPTED = Bilingual("受理", "accepted")
+_DEEMED_ACCEPTED = Bilingual("视为受理（自收到申请材料之日起）", "deemed accepted (from the date the materials were received)")
+_OPINION_RECEIVED = Bilingual("上级机关收到审查意见", "review opinion received by the higher authority")
+_PROMISED = Bilingual("承诺时限", "promised time limit")
+_STATUTORY = Bilingual("法定时限", "statutory time limit")
+
+
 def _walk(events: Sequence[EventRecord]) -> _Walk:
     w = _Walk()
     for e in events:
         if e.action in (Action.SUBMIT, Action.RESUBMIT):
             w.received_at = e.at
-            w.received_label = "提交申请" if e.action == Action.SUBMIT else "补正后重新提交"
+            w.received_label = _SUBMITTED if e.action == Action.SUBMIT else _RESUBMITTED
             w.correction_at = None
         elif e.action == Action.REQUEST_CORRECTION:
             w.correction_at = e.at
         elif e.action == Action.ACCEPT:
-            w.decision_start, w.decision_label = e.at, "受理"
+            w.decision_start, w.decision_label = e.at, _ACCEPTED
         elif e.action == Action.DEEM_ACCEPTED:
             w.decision_start = w.received_at
-            w.decision_label = "视为受理（自收到申请材料之日起）"
+            w.decision_label = _DEEMED_ACCEPTED
         elif e.action == Action.SUSPEND:
             w.paused_since, w.paused_code = e.at, e.payload.get("reason_code")
         elif e.action == Action.RESUME and w.paused_since is not None:
@@ -124,7 +138,7 @@ def _walk(events: Sequence[EventRecord]) -> _Walk:
             w.approved_at = e.at
         elif e.action == Action.FORWARD:
             # The higher office's own limit runs from receiving the review opinion.
-            w.decision_start, w.decision_label = e.at, "上级机关收到审查意见"
+            w.decision_start, w.decision_label = e.at, _OPINION_RECEIVED
             w.pauses, w.extended_at, w.forwarded = [], None, True
         if e.action in (Action.ACCEPT, Action.DEEM_ACCEPTED) and e.payload.get("tolerance"):
             w.commitment_limit_days = e.payload.get("commitment_days")
@@ -154,27 +168,43 @@ class _Counter:
 
 
 def _decision_due(
-    counter: _Counter, w: _Walk, limit: Limit, with_extension: Limit | None, label: str, *, explain: bool
+    counter: _Counter, w: _Walk, limit: Limit, with_extension: Limit | None, label: Bilingual, *, explain: bool
 ) -> tuple[datetime, list[str]]:
     assert w.decision_start is not None
     due = counter.add(w.decision_start, limit)
-    steps = [
-        f"{_fmt(w.decision_start)} {w.decision_label}，{label}{limit.describe_zh()}（不含当日），至 {_fmt(due)}"
+    steps: list[str] = [
+        Message(N_("%(start)s %(event)s，%(label)s%(limit)s（不含当日），至 %(due)s"),
+                {"start": _fmt(w.decision_start), "event": w.decision_label, "label": label,
+                 "limit": _limit(limit), "due": _fmt(due)})
     ] if explain else []
     for begin, end, code in w.pauses:
         length = counter.pause_length(limit, begin, end)
         if length.amount:
             due = counter.add(due, length)
         if explain:
-            steps.append(f"{_fmt(begin)} 至 {_fmt(end)} 中止办理（{code}），不计入时限，"
-                         f"顺延{length.describe_zh()}，至 {_fmt(due)}")
+            steps.append(Message(N_("%(begin)s 至 %(end)s 中止办理（%(reason)s），不计入时限，顺延%(length)s，至 %(due)s"),
+                                 {"begin": _fmt(begin), "end": _fmt(end), "reason": _reason(code),
+                                  "length": _limit(length), "due": _fmt(due)}))
     if with_extension is not None and w.extended_at is not None:
         due = counter.add(due, with_extension)
         if explain:
-            steps.append(f"{_fmt(w.extended_at)} 经负责人批准延长{with_extension.describe_zh()}，至 {_fmt(due)}")
+            steps.append(Message(N_("%(at)s 经负责人批准延长%(limit)s，至 %(due)s"),
+                                 {"at": _fmt(w.extended_at), "limit": _limit(with_extension), "due": _fmt(due)}))
     if explain and w.paused_since is not None:
-        steps.append(f"{_fmt(w.paused_since)} 起中止办理，计时暂停，恢复办理后顺延")
+        steps.append(Message(N_("%(at)s 起中止办理，计时暂停，恢复办理后顺延"), {"at": _fmt(w.paused_since)}))
     return due, steps
+
+
+def _limit(limit: Limit) -> Bilingual:
+    return Bilingual(limit.describe_zh(), limit.describe_en())
+
+
+def _reason(code: str) -> str:
+    """A suspension's reason by name (the code itself when it is not a known one)."""
+    try:
+        return SUSPENSION_REASON_NAMES[SuspensionReason(code)]
+    except ValueError:
+        return code
 
 
 def _yellow_from(counter: _Counter, start: datetime, due: datetime, limit: Limit) -> datetime:
@@ -208,24 +238,25 @@ def derive_clocks(
         due = counter.add(w.received_at, limits.acceptance)
         values["acceptance_due_at"] = due
         why["acceptance_due_at"] = [] if not explain else [
-            f"{_fmt(w.received_at)} {w.received_label}，收到申请材料",
-            f"受理时限{limits.acceptance.describe_zh()}（不含当日），至 {_fmt(due)}；"
-            "逾期未作决定的，自收到申请材料之日起视为受理",
+            Message(N_("%(at)s %(event)s，收到申请材料"), {"at": _fmt(w.received_at), "event": w.received_label}),
+            Message(N_("受理时限%(limit)s（不含当日），至 %(due)s；逾期未作决定的，自收到申请材料之日起视为受理"),
+                    {"limit": _limit(limits.acceptance), "due": _fmt(due)}),
         ]
     if w.state == State.CORRECTION_REQUESTED and limits.correction_reply and w.correction_at:
         due = counter.add(w.correction_at, limits.correction_reply)
         values["correction_reply_due_at"] = due
         why["correction_reply_due_at"] = [] if not explain else [
-            f"{_fmt(w.correction_at)} 一次性告知补正，补正期限{limits.correction_reply.describe_zh()}，至 {_fmt(due)}",
-            "补正期间审查时限不起算",
+            Message(N_("%(at)s 一次性告知补正，补正期限%(limit)s，至 %(due)s"),
+                    {"at": _fmt(w.correction_at), "limit": _limit(limits.correction_reply), "due": _fmt(due)}),
+            Message(N_("补正期间审查时限不起算")),
         ]
     if w.decision_start is not None:
         promised_limit, statutory_limit = limits.promised, limits.statutory
         if w.forwarded and limits.higher_review is not None:
             promised_limit = statutory_limit = limits.higher_review
-        promised, why["promised_due_at"] = _decision_due(counter, w, promised_limit, limits.extension, "承诺时限",
+        promised, why["promised_due_at"] = _decision_due(counter, w, promised_limit, limits.extension, _PROMISED,
                                                          explain=explain)
-        statutory, why["statutory_due_at"] = _decision_due(counter, w, statutory_limit, limits.extension, "法定时限",
+        statutory, why["statutory_due_at"] = _decision_due(counter, w, statutory_limit, limits.extension, _STATUTORY,
                                                            explain=explain)
         values["promised_due_at"] = promised
         values["statutory_due_at"] = statutory
@@ -238,15 +269,18 @@ def derive_clocks(
             due = min(agreed, original_promise)
             values["commitment_due_at"] = due
             why["commitment_due_at"] = [] if not explain else [
-                f"容缺受理，承诺{w.commitment_limit_days}个工作日内补齐材料，至 {_fmt(agreed)}",
-                f"补齐期限不得超过承诺办理时限（{_fmt(original_promise)}），取 {_fmt(due)}",
+                Message(N_("容缺受理，承诺%(days)s个工作日内补齐材料，至 %(agreed)s"),
+                        {"days": w.commitment_limit_days, "agreed": _fmt(agreed)}),
+                Message(N_("补齐期限不得超过承诺办理时限（%(promised)s），取 %(due)s"),
+                        {"promised": _fmt(original_promise), "due": _fmt(due)}),
             ]
     if w.approved_at is not None and service.has(Step.ISSUE) and limits.delivery:
         due = counter.add(w.approved_at, limits.delivery)
         if w.state == State.APPROVED:
             values["delivery_due_at"] = due
             why["delivery_due_at"] = [] if not explain else [
-                f"{_fmt(w.approved_at)} 作出准予决定，送达时限{limits.delivery.describe_zh()}，至 {_fmt(due)}"
+                Message(N_("%(at)s 作出准予决定，送达时限%(limit)s，至 %(due)s"),
+                        {"at": _fmt(w.approved_at), "limit": _limit(limits.delivery), "due": _fmt(due)})
             ]
     return Clocks(
         **values,

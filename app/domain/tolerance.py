@@ -19,17 +19,18 @@ from datetime import date, datetime
 
 from app.domain.calendar import LimitUnit
 from app.domain.catalogue.base import Material, Service, Step
+from app.domain.text import N_, Bilingual, Message
 
 # RULES.md (L): late without cause or false materials → listed, barred for 3 years (a setting:
 # the app config `UNTRUE_COMMITMENT_BAR_YEARS` overrides it).
 UNTRUE_COMMITMENT_BAR_YEARS = 3
 # How a missing item is to be supplied when the catalogue says nothing more specific.
-DEFAULT_SUPPLY_FORM = "原件或加盖公章（签名）的复印件，送交受理窗口或网上补传"
+DEFAULT_SUPPLY_FORM = N_("原件或加盖公章（签名）的复印件，送交受理窗口或网上补传")
 
 SIGNATORIES = {
-    "self": "申请人本人",
-    "legal_rep": "法定代表人（负责人）",
-    "agent": "受托人",
+    "self": N_("申请人本人"),
+    "legal_rep": N_("法定代表人（负责人）"),
+    "agent": N_("受托人"),
 }
 ORGANISATION_SIGNATORIES = ("legal_rep", "agent")
 PERSON_SIGNATORIES = ("self", "agent")
@@ -38,9 +39,13 @@ PERSON_SIGNATORIES = ("self", "agent")
 class ToleranceRefused(ValueError):
     """Tolerance (or the way it was asked for) is refused, with the reason for the applicant."""
 
-    def __init__(self, code: str, message: str, field: str | None = None):
-        super().__init__(message)
-        self.code, self.message, self.field = code, message, field
+    def __init__(self, code: str, template: str, field: str | None = None, params: dict | None = None):
+        self.code, self.template, self.field, self.params = code, template, field, dict(params or {})
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> Message:
+        return Message(self.template, self.params)
 
 
 def offers_tolerance(service: Service) -> bool:
@@ -58,12 +63,12 @@ def check_material_codes(service: Service, codes: object, field: str) -> tuple[s
     if codes is None or codes == "":
         return ()
     if isinstance(codes, str) or not isinstance(codes, Iterable):
-        raise ToleranceRefused("materials.invalid", "材料清单格式有误，请逐项勾选。", field)
+        raise ToleranceRefused("materials.invalid", N_("材料清单格式有误，请逐项勾选。"), field)
     known = {m.code for m in declarable_materials(service)}
     result = []
     for code in codes:
         if not isinstance(code, str) or code not in known:
-            raise ToleranceRefused("materials.unknown", "勾选的材料不属于本事项的申请材料，请重新勾选。", field)
+            raise ToleranceRefused("materials.unknown", N_("勾选的材料不属于本事项的申请材料，请重新勾选。"), field)
         if code not in result:
             result.append(code)
     return tuple(result)
@@ -80,18 +85,19 @@ def missing_materials(service: Service, provided: Sequence[str], to_follow: Sequ
 
 def check_no_core_missing(missing: Sequence[Material]) -> None:
     """Only non-core materials may be missing (主审要件齐全)."""
-    core = [m.name_zh for m in missing if m.core]
+    core = [Bilingual(m.name_zh, m.name_en) for m in missing if m.core]
     if core:
         raise ToleranceRefused(
             "tolerance.core_missing",
-            f"主审要件（{'、'.join(core)}）不齐全，不能容缺受理；可补齐后申请，"
-            "或不申请容缺受理直接提交，由承办单位一次性告知补正。",
+            N_("主审要件（%(materials)s）不齐全，不能容缺受理；可补齐后申请，"
+               "或不申请容缺受理直接提交，由承办单位一次性告知补正。"),
             "materials_provided",
+            {"materials": core},
         )
     if not missing:
         raise ToleranceRefused(
             "tolerance.nothing_missing",
-            "申请材料已齐全，无需申请容缺受理，请取消勾选“申请容缺受理”后直接提交。",
+            N_("申请材料已齐全，无需申请容缺受理，请取消勾选“申请容缺受理”后直接提交。"),
             "tolerance_requested",
         )
 
@@ -109,7 +115,7 @@ def check_standing(*, bad_credit: bool, listings: Iterable[Listing], now: dateti
     if bad_credit:
         raise ToleranceRefused(
             "tolerance.bad_credit",
-            "经查询，申请人存在失信（不良信用）记录，信用修复前不适用容缺受理；可按一般程序提交申请。",
+            N_("经查询，申请人存在失信（不良信用）记录，信用修复前不适用容缺受理；可按一般程序提交申请。"),
             "tolerance_requested",
         )
     active = [entry for entry in listings if now < entry.expires_at]
@@ -117,9 +123,10 @@ def check_standing(*, bad_credit: bool, listings: Iterable[Listing], now: dateti
         until = max(entry.expires_at for entry in active)
         raise ToleranceRefused(
             "tolerance.untrue_commitment",
-            f"申请人因未履行容缺受理承诺被列入违诺（失信）名单，{_ymd(until)}前不适用容缺受理；"
-            "可按一般程序提交申请。",
+            N_("申请人因未履行容缺受理承诺被列入违诺（失信）名单，%(until)s前不适用容缺受理；"
+               "可按一般程序提交申请。"),
             "tolerance_requested",
+            {"until": _day(until)},
         )
 
 
@@ -149,8 +156,9 @@ def check_commitment_days(service: Service, value: object) -> int:
     if isinstance(value, bool) or str(days) != str(value).strip() or not 1 <= days <= limit:
         raise ToleranceRefused(
             "tolerance.commitment_days",
-            f"承诺补齐期限须为1至{limit}个工作日（不得超过本事项的承诺办理时限）。",
+            N_("承诺补齐期限须为1至%(limit)s个工作日（不得超过本事项的承诺办理时限）。"),
             "commitment_days",
+            {"limit": limit},
         )
     return days
 
@@ -164,17 +172,17 @@ def check_signatory(*, organisation: bool, signatory: object, agent_name: str, a
     if signatory in (None, ""):
         signatory = allowed[0]
     if signatory not in allowed:
-        names = "、".join(SIGNATORIES[s] for s in allowed)
-        raise ToleranceRefused("tolerance.signatory", f"承诺书须由{names}签署，请重新选择。", "signatory")
+        raise ToleranceRefused("tolerance.signatory", N_("承诺书须由%(signatories)s签署，请重新选择。"), "signatory",
+                               {"signatories": [SIGNATORIES[s] for s in allowed]})
     if signatory == "agent":
         if not agent_name.strip():
-            raise ToleranceRefused("tolerance.agent_name", "由受托人签署承诺书的，请填写受托人姓名。", "agent_name")
+            raise ToleranceRefused("tolerance.agent_name", N_("由受托人签署承诺书的，请填写受托人姓名。"), "agent_name")
         if not agent_id_ok:
-            raise ToleranceRefused("tolerance.agent_id", "请填写受托人有效的公民身份号码。", "agent_id_number")
+            raise ToleranceRefused("tolerance.agent_id", N_("请填写受托人有效的公民身份号码。"), "agent_id_number")
         if not power_of_attorney:
             raise ToleranceRefused(
                 "tolerance.power_of_attorney",
-                "委托办理容缺受理的，受托人还须提交委托书，请确认已取得委托书。",
+                N_("委托办理容缺受理的，受托人还须提交委托书，请确认已取得委托书。"),
                 "power_of_attorney",
             )
     return str(signatory)
@@ -193,9 +201,9 @@ def listing_expires_at(listed_at: datetime, years: int = UNTRUE_COMMITMENT_BAR_Y
         return listed_at.replace(year=listed_at.year + years, day=28)
 
 
-def _ymd(moment: datetime | date) -> str:
+def _day(moment: datetime | date) -> date:
     if isinstance(moment, datetime):
         from app.domain.calendar import SHANGHAI
 
         moment = moment.astimezone(SHANGHAI).date()
-    return f"{moment.year}年{moment.month}月{moment.day}日"
+    return moment

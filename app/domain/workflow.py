@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from app.domain.catalogue.base import Service, Step
-from app.domain.text import N_
+from app.domain.text import N_, Message
 
 
 class State(StrEnum):
@@ -231,7 +231,7 @@ class TransitionRefused(Exception):
         self.code = code
         self.template = template
         self.params = params
-        self.message = template % params if params else template
+        self.message = Message(template, params)
         self.status = status
         super().__init__(self.message)
 

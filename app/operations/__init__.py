@@ -4,20 +4,44 @@ This is the only layer that commits.
 """
 from __future__ import annotations
 
-from flask import current_app, has_request_context, request
-from flask_babel import gettext
+from datetime import date, datetime
 
-from app.domain.text import N_
+from flask import current_app, has_request_context, request
+from flask_babel import get_locale, gettext
+
+from app.domain.text import N_, Bilingual, Message, chinese, fill, is_sentences
 
 
 def localize(template: str, params: dict | None = None) -> str:
     """The message in the request's language: Chinese msgids are translated when a request
-    is being served in another language; placeholders are filled after translation."""
+    is being served in another language; placeholders are filled after translation. String
+    parameters are msgids themselves; a `Message` parameter is localised in turn, a `Bilingual`
+    name takes the request's language and a list is localised item by item."""
     params = params or {}
     if not has_request_context():
-        return template % params if params else template
-    translated = {key: gettext(value) if isinstance(value, str) else value for key, value in params.items()}
+        return fill(template, params)
+    translated = {key: localize_value(value) for key, value in params.items()}
     return gettext(template, **translated) if translated else gettext(template)
+
+
+def localize_value(value: object) -> object:
+    """One value shown in the request's language: a str is a msgid, a `Message` is localised
+    with its parameters, a `Bilingual` name picks its language, a list is localised item by item."""
+    if isinstance(value, Message):
+        return localize(value.template, value.params)
+    if isinstance(value, str):
+        return gettext(value) if value else value
+    if isinstance(value, Bilingual):
+        return value.en if str(get_locale()).startswith("en") else value.zh
+    if isinstance(value, date) and not isinstance(value, datetime):
+        if str(get_locale()).startswith("en"):
+            return f"{value.day} {value:%B} {value.year}"
+        return chinese(value)
+    if isinstance(value, list | tuple):
+        # TRANSLATORS: the separator between the items of a list inside a sentence.
+        separator = ("" if not str(get_locale()).startswith("en") else " ") if is_sentences(value) else gettext("、")
+        return separator.join(str(localize_value(item)) for item in value)
+    return value
 
 
 def public_base_url() -> str:
@@ -38,7 +62,10 @@ class OperationError(Exception):
 
     def __init__(self, code: str, message: str, *, field: str | None = None, status: int = 422,
                  params: dict | None = None):
-        super().__init__(message % params if params else message)
+        if isinstance(message, Message) and params is None:
+            # A domain refusal's message: keep its template and parameters to translate.
+            message, params = message.template, message.params
+        super().__init__(fill(message, params))
         self.code = code
         self.template = message
         self.params = params or {}
@@ -51,7 +78,7 @@ class OperationError(Exception):
 
 
 class NotFound(OperationError):
-    def __init__(self, message: str = "未找到该记录。"):
+    def __init__(self, message: str = N_("未找到该记录。")):
         super().__init__("not_found", message, status=404)
 
 

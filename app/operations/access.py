@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import or_, select
 
+from app.domain.text import N_
 from app.domain.workflow import Actor, ActorKind
 from app.extensions import db
 from app.models.accounts import Role, User
@@ -31,7 +32,7 @@ def get_visible(user: User, application_id: int, *, for_update: bool = False) ->
         query = query.with_for_update()
     application = db.session.scalar(query)
     if application is None:
-        raise NotFound("未找到该办件。")
+        raise NotFound(N_("未找到该办件。"))
     return application
 
 
@@ -46,4 +47,4 @@ def actor_for(user: User, application: Application) -> Actor:
     )
     if own:
         return Actor(ActorKind.APPLICANT, user.id, user.unit_id)
-    raise NotFound("未找到该办件。")
+    raise NotFound(N_("未找到该办件。"))

@@ -60,12 +60,12 @@ def _checked_filing(applicant: User, service_code: str, data: Mapping[str, Any],
     a filing that passed every check (else the OperationError of the first that failed)."""
     service = CATALOGUE.get(service_code)
     if service is None:
-        raise NotFound("未找到该服务事项。")
+        raise NotFound(N_("未找到该服务事项。"))
     if not service.workflow_built:
-        raise OperationError("service.not_open", "该事项暂未开通网上申请。", status=409)
+        raise OperationError("service.not_open", N_("该事项暂未开通网上申请。"), status=409)
     if service.filed_by_staff != applicant.is_staff:
-        message = ("该事项由窗口工作人员核验身份后代为录入。" if service.filed_by_staff
-                   else "工作人员账号不能以申请人身份提交申请。")
+        message = (N_("该事项由窗口工作人员核验身份后代为录入。") if service.filed_by_staff
+                   else N_("工作人员账号不能以申请人身份提交申请。"))
         raise OperationError("forbidden", message, status=403)
     handler = handler_for(service_code)
     try:
@@ -205,7 +205,7 @@ def perform_action(*, application_id: int, action: str, user: User, fields: Mapp
         raise
     except IntegrityError as exc:
         db.session.rollback()
-        raise OperationError("conflict", "该办件刚刚被他人处理，请刷新后重试。", status=409) from exc
+        raise OperationError("conflict", N_("该办件刚刚被他人处理，请刷新后重试。"), status=409) from exc
     log.info("application action id=%s action=%s actor=%s", application.id, action, actor.kind.value)
     return application
 
@@ -248,7 +248,7 @@ def _higher_unit(service, application: Application):
             return unit
     unit = db.session.scalar(select(Unit).where(Unit.kind == service.higher_unit_kind).order_by(Unit.id))
     if unit is None:
-        raise OperationError("unit.no_higher", "未找到作出决定的上级机关。", status=409)
+        raise OperationError("unit.no_higher", N_("未找到作出决定的上级机关。"), status=409)
     return unit
 
 

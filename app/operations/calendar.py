@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app import timeutil
 from app.domain.calendar import CalendarOverride, WorkCalendar, official_schedule_years
+from app.domain.text import N_
 from app.domain.workflow import OPEN_STATES
 from app.extensions import db
 from app.jobs import enqueue
@@ -78,7 +79,7 @@ def load_calendar(region: str | None = None) -> WorkCalendar:
 def remove_override(override_id: int) -> None:
     row = db.session.get(CalendarOverrideRow, override_id)
     if row is None:
-        raise OperationError("not_found", "未找到该调整记录。", status=404)
+        raise OperationError("not_found", N_("未找到该调整记录。"), status=404)
     db.session.delete(row)
     db.session.flush()
     _forget()
@@ -90,7 +91,7 @@ def mark_year_loaded(*, year: int, note: str, user_id: int | None) -> int:
     """The year's official schedule has been entered: it stops being provisional, and every
     open deadline is recomputed (by a job). Returns how many open applications that concerns."""
     if year < 2000 or year > 2100:
-        raise OperationError("year.invalid", "年份无效。", field="year")
+        raise OperationError("year.invalid", N_("年份无效。"), field="year")
     if db.session.get(CalendarYearRow, year) is None:
         db.session.add(CalendarYearRow(year=year, note=note.strip(), created_by_id=user_id))
         db.session.flush()
@@ -111,12 +112,12 @@ def recompute() -> int:
 def add_override(*, day: date, is_working_day: bool, reason: str, region: str | None, user_id: int) -> None:
     """An admin's local change; the recomputation of every open deadline is queued with it."""
     if not reason.strip():
-        raise OperationError("reason.missing", "请填写调整原因。", field="reason")
+        raise OperationError("reason.missing", N_("请填写调整原因。"), field="reason")
     existing = db.session.scalar(
         select(CalendarOverrideRow).where(CalendarOverrideRow.day == day, CalendarOverrideRow.region == region)
     )
     if existing is not None:
-        raise OperationError("override.duplicate", "该日期已有调整记录。", field="day")
+        raise OperationError("override.duplicate", N_("该日期已有调整记录。"), field="day")
     db.session.add(CalendarOverrideRow(day=day, is_working_day=is_working_day, reason=reason.strip(),
                                        region=region, created_by_id=user_id))
     db.session.flush()

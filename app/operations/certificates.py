@@ -27,6 +27,7 @@ class Verdict:
     holder: str = ""
     issued_at: str = ""
     issuer: str = ""
+    issuer_en: str = ""
     revoked_at: str = ""
 
     @property
@@ -71,6 +72,7 @@ def verify(number: str, signature: str = "", code: str = "") -> Verdict:
             holder=mask_name(certificate.holder_name),
             issued_at=timeutil.local(certificate.issued_at).strftime("%Y-%m-%d"),
             issuer=certificate.application.unit.name,
+            issuer_en=certificate.application.unit.name_en or certificate.application.unit.name,
             revoked_at=timeutil.local(certificate.revoked_at).strftime("%Y-%m-%d") if certificate.revoked_at else "",
         )
     log_access(actor=None, action=f"certificate.verify.{verdict.status}", subject_kind="certificate",

@@ -24,6 +24,7 @@ from app.documents.signing import check_code, verification_url
 from app.domain.catalogue import get_service
 from app.domain.clock import Clocks, derive_clocks
 from app.domain.identifiers import mask_id_number
+from app.domain.text import N_
 from app.domain.workflow import SUSPENSION_REASON_NAMES, Action, Decision, SuspensionReason
 from app.extensions import db
 from app.jobs import enqueue, task
@@ -39,16 +40,16 @@ log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 
 TITLES = {
-    "receipt": "收件回执",
-    "acceptance_notice": "受理通知书",
-    "correction_notice": "补正告知书",
-    "non_acceptance_decision": "不予受理决定书",
-    "suspension_notice": "中止办理告知书",
-    "extension_notice": "延长办理期限告知书",
-    "revocation_decision": "撤销决定书",
-    "refusal_decision": "不予许可决定书",
-    "termination_notice": "终止办理告知书",
-    "forwarding_notice": "审查意见转报告知书",
+    "receipt": N_("收件回执"),
+    "acceptance_notice": N_("受理通知书"),
+    "correction_notice": N_("补正告知书"),
+    "non_acceptance_decision": N_("不予受理决定书"),
+    "suspension_notice": N_("中止办理告知书"),
+    "extension_notice": N_("延长办理期限告知书"),
+    "revocation_decision": N_("撤销决定书"),
+    "refusal_decision": N_("不予许可决定书"),
+    "termination_notice": N_("终止办理告知书"),
+    "forwarding_notice": N_("审查意见转报告知书"),
 }
 KIND_CODES = {"forwarding_notice": "转", "receipt": "收", "acceptance_notice": "受", "correction_notice": "补", "non_acceptance_decision": "不受",
               "suspension_notice": "止", "extension_notice": "延", "refusal_decision": "不许",

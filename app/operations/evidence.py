@@ -20,6 +20,7 @@ from app import timeutil
 from app.domain.catalogue import accident_evidence as rules
 from app.domain.catalogue.accident_evidence import CodeStatus
 from app.domain.records import EvidenceItemRecord
+from app.domain.text import N_, Bilingual, Message
 from app.domain.workflow import State
 from app.extensions import db
 from app.models.accounts import User
@@ -35,12 +36,12 @@ SERVICE_CODE = rules.SERVICE.code
 # A decided application whose code may be used (the voucher is printed on approval).
 USABLE_STATES = frozenset({State.APPROVED.value, State.ISSUED.value})
 ACTION_NAMES = {
-    "open": "凭码打开材料列表",
-    "view": "查看",
-    "download": "下载",
-    "wrong_id": "证件号码后四位输入错误",
-    "locked": "连续输错，查询码被锁定",
-    "refused": "查询码已失效或锁定，拒绝访问",
+    "open": N_("凭码打开材料列表"),
+    "view": N_("查看"),
+    "download": N_("下载"),
+    "wrong_id": N_("证件号码后四位输入错误"),
+    "locked": N_("连续输错，查询码被锁定"),
+    "refused": N_("查询码已失效或锁定，拒绝访问"),
 }
 
 
@@ -76,7 +77,7 @@ def status_of(row: EvidenceQueryCode, now: datetime) -> CodeStatus:
     return status
 
 
-def blocking_request(case_number: str, id_number: str, *, now: datetime) -> str | None:
+def blocking_request(case_number: str, id_number: str, *, now: datetime) -> Message | None:
     """A person has at most one request in progress or one usable code per case."""
     rows = db.session.scalars(
         select(EvidenceQueryCode).join(Application, EvidenceQueryCode.application_id == Application.id)
@@ -85,10 +86,12 @@ def blocking_request(case_number: str, id_number: str, *, now: datetime) -> str 
     for row in rows:
         state = row.application.state
         if state in (State.SUBMITTED.value, State.ACCEPTED.value, State.SUSPENDED.value):
-            return f"该人员对本起事故已有在办的查阅申请（{row.application.number}），请勿重复登记。"
+            return Message(N_("该人员对本起事故已有在办的查阅申请（%(number)s），请勿重复登记。"),
+                           {"number": row.application.number})
         if state in USABLE_STATES and status_of(row, now) in (CodeStatus.VALID, CodeStatus.LOCKED):
-            return (f"该人员已有有效的查询码（{row.application.number}，有效期至{_fmt(row.expires_at)}）。"
-                    "如查询凭证遗失，请先作废原查询码再重新登记。")
+            return Message(N_("该人员已有有效的查询码（%(number)s，有效期至%(until)s）。"
+                              "如查询凭证遗失，请先作废原查询码再重新登记。"),
+                           {"number": row.application.number, "until": _fmt(row.expires_at)})
     return None
 
 
@@ -97,16 +100,16 @@ def issue_code(application: Application, *, now: datetime) -> tuple[EvidenceQuer
     prints on the voucher and never stores."""
     row = code_of(application.id)
     if row is None:
-        raise OperationError("evidence.no_request", "未找到该申请的登记信息。", status=409)
+        raise OperationError("evidence.no_request", N_("未找到该申请的登记信息。"), status=409)
     if row.code_hash is not None:
-        raise OperationError("evidence.code_exists", "该申请已生成查询码。", status=409)
+        raise OperationError("evidence.code_exists", N_("该申请已生成查询码。"), status=409)
     for _ in range(5):  # a collision of 80-bit codes does not happen; still never reuse one
         plain = rules.new_query_code()
         digest = rules.hash_query_code(plain)
         if db.session.scalar(select(EvidenceQueryCode.id).where(EvidenceQueryCode.code_hash == digest)) is None:
             break
     else:  # pragma: no cover
-        raise OperationError("evidence.code_generation", "查询码生成失败，请重试。", status=500)
+        raise OperationError("evidence.code_generation", N_("查询码生成失败，请重试。"), status=500)
     row.code_hash = digest
     row.issued_at = now
     row.expires_at = rules.query_code_expires_at(now)
@@ -122,7 +125,7 @@ def staff_view(user: User, application_id: int) -> tuple[Application, EvidenceQu
     application = get_visible(user, application_id)
     row = code_of(application.id) if application.service_code == SERVICE_CODE else None
     if row is None:
-        raise NotFound("未找到该查阅申请。")
+        raise NotFound(N_("未找到该查阅申请。"))
     return application, row
 
 
@@ -131,12 +134,12 @@ def revoke(user: User, application_id: int, reason: str, *, now: datetime) -> Ev
 
     reason = (reason or "").strip()
     if not reason:
-        raise OperationError("missing_field", "请填写作废原因。", field="reason")
+        raise OperationError("missing_field", N_("请填写作废原因。"), field="reason")
     application, row = staff_view(user, application_id)
     if row.code_hash is None:
-        raise OperationError("evidence.no_code", "该申请尚未生成查询码，无需作废。", status=409)
+        raise OperationError("evidence.no_code", N_("该申请尚未生成查询码，无需作废。"), status=409)
     if row.revoked_at is not None:
-        raise OperationError("evidence.already_revoked", "该查询码已作废。", status=409)
+        raise OperationError("evidence.already_revoked", N_("该查询码已作废。"), status=409)
     row.revoked_at = now
     row.revoked_by_id = user.id
     row.revoked_reason = reason[:200]
@@ -168,25 +171,30 @@ def _log(row: EvidenceQueryCode, action: str, *, ip: str | None, now: datetime, 
     db.session.add(EvidenceAccess(code_id=row.id, item_id=item_id, action=action, at=now, ip_hash=ip_hash(ip)))
 
 
-def _unit_name(row: EvidenceQueryCode) -> str:
-    return row.application.unit.name
+def _unit_name(row: EvidenceQueryCode) -> Bilingual:
+    unit = row.application.unit
+    return Bilingual(unit.name, unit.name_en or unit.name)
 
 
 def _refusal(row: EvidenceQueryCode, status: CodeStatus) -> OperationError:
     unit = _unit_name(row)
     if status == CodeStatus.REVOKED:
-        when = f"已于{_fmt(row.revoked_at)}" if row.revoked_at else "已"
+        if row.revoked_at:
+            return OperationError("evidence.revoked",
+                                  N_("该查询码已于%(when)s被办案单位作废，不能再使用。如需查阅，请向%(unit)s重新申请。"),
+                                  status=410, params={"when": _fmt(row.revoked_at), "unit": unit})
         return OperationError("evidence.revoked",
-                              f"该查询码{when}被办案单位作废，不能再使用。如需查阅，请向{unit}重新申请。", status=410)
+                              N_("该查询码已被办案单位作废，不能再使用。如需查阅，请向%(unit)s重新申请。"),
+                              status=410, params={"unit": unit})
     if status == CodeStatus.EXPIRED:
         return OperationError(
             "evidence.expired",
-            f"该查询码已于{_fmt(row.expires_at)}过期（有效期{rules.QUERY_CODE_VALID_DAYS}日）。"
-            f"如需继续查阅，请向{unit}重新申请。", status=410)
+            N_("该查询码已于%(when)s过期（有效期%(days)s日）。如需继续查阅，请向%(unit)s重新申请。"), status=410,
+            params={"when": _fmt(row.expires_at), "days": rules.QUERY_CODE_VALID_DAYS, "unit": unit})
     return OperationError(
         "evidence.locked",
-        f"该查询码因连续{rules.MAX_WRONG_ATTEMPTS}次输入错误已被锁定，请于{_fmt(row.locked_until)}后再试。",
-        status=429)
+        N_("该查询码因连续%(attempts)s次输入错误已被锁定，请于%(until)s后再试。"),
+        status=429, params={"attempts": rules.MAX_WRONG_ATTEMPTS, "until": _fmt(row.locked_until)})
 
 
 def enter(code_text: str, id_tail: str, *, ip: str | None, now: datetime) -> EvidenceQueryCode:
@@ -195,14 +203,14 @@ def enter(code_text: str, id_tail: str, *, ip: str | None, now: datetime) -> Evi
     code = rules.normalise_query_code(code_text)
     if code is None:
         raise OperationError("evidence.code_format",
-                             f"查询码为{rules.QUERY_CODE_LENGTH}位字母和数字（可按凭证上的分组输入），请对照查询凭证核对。",
-                             field="code")
+                             N_("查询码为%(length)s位字母和数字（可按凭证上的分组输入），请对照查询凭证核对。"),
+                             field="code", params={"length": rules.QUERY_CODE_LENGTH})
     row = db.session.scalar(
         select(EvidenceQueryCode).where(EvidenceQueryCode.code_hash == rules.hash_query_code(code)).with_for_update()
     )
     if row is None:
         db.session.rollback()
-        raise OperationError("evidence.code_unknown", "查询码不正确，请对照查询凭证核对后重新输入。", field="code")
+        raise OperationError("evidence.code_unknown", N_("查询码不正确，请对照查询凭证核对后重新输入。"), field="code")
     status = status_of(row, now)
     if status != CodeStatus.VALID:
         _log(row, "refused", ip=ip, now=now)
@@ -216,14 +224,17 @@ def enter(code_text: str, id_tail: str, *, ip: str | None, now: datetime) -> Evi
             db.session.commit()
             raise OperationError(
                 "evidence.locked",
-                f"证件号码后{rules.ID_TAIL_LENGTH}位不正确。已连续输错{rules.MAX_WRONG_ATTEMPTS}次，"
-                f"该查询码锁定{rules.LOCKOUT_MINUTES}分钟，请于{_fmt(row.locked_until)}后再试。",
-                field="id_tail", status=429)
+                N_("证件号码后%(tail)s位不正确。已连续输错%(attempts)s次，"
+                   "该查询码锁定%(minutes)s分钟，请于%(until)s后再试。"),
+                field="id_tail", status=429,
+                params={"tail": rules.ID_TAIL_LENGTH, "attempts": rules.MAX_WRONG_ATTEMPTS,
+                        "minutes": rules.LOCKOUT_MINUTES, "until": _fmt(row.locked_until)})
         left = rules.attempts_left(row.failed_attempts)
         db.session.commit()
         raise OperationError("evidence.wrong_id",
-                             f"证件号码后{rules.ID_TAIL_LENGTH}位不正确，还可尝试{left}次，"
-                             "输错过多查询码将被暂时锁定。", field="id_tail")
+                             N_("证件号码后%(tail)s位不正确，还可尝试%(left)s次，"
+                                "输错过多查询码将被暂时锁定。"), field="id_tail",
+                             params={"tail": rules.ID_TAIL_LENGTH, "left": left})
     row.failed_attempts = 0
     row.locked_until = None
     row.last_used_at = now
@@ -237,7 +248,7 @@ def session_code(code_id: int, *, now: datetime) -> EvidenceQueryCode:
     (a lock from someone else's guessing does not end a session already opened)."""
     row = db.session.get(EvidenceQueryCode, code_id)
     if row is None:
-        raise NotFound("查看已结束，请重新输入查询码。")
+        raise NotFound(N_("查看已结束，请重新输入查询码。"))
     status = status_of(row, now)
     if status not in (CodeStatus.VALID, CodeStatus.LOCKED):
         raise _refusal(row, status)
@@ -264,7 +275,7 @@ def fetch_item(row: EvidenceQueryCode, item_id: int, action: str, *, ip: str | N
     item = next((i for i in disclosable_items(row) if i.id == item_id), None)
     content = get_registries().evidence_content(item.id) if item is not None else None
     if item is None or content is None:
-        raise NotFound("未找到该证据材料。")
+        raise NotFound(N_("未找到该证据材料。"))
     filename, mime, data = content
     _log(row, action, ip=ip, now=now, item_id=item.id)
     row.last_used_at = now

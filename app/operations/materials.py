@@ -47,7 +47,7 @@ from app.storage import StoredFileMissing, get_storage
 log = logging.getLogger(__name__)
 MB = 1024 * 1024
 MAX_TEXT = CORRECTION_ITEM_MAX  # a verdict's problem / requirement (a row of the correction notice)
-VERDICT_NAMES = {Verdict.OK: "合格", Verdict.NEEDS_CORRECTION: "需补正"}
+VERDICT_NAMES = {Verdict.OK: N_("合格"), Verdict.NEEDS_CORRECTION: N_("需补正")}
 
 
 def max_file_bytes() -> int:

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from app import timeutil
 from app.domain.catalogue import truck_permit as rules
 from app.domain.identifiers import mask_name
+from app.domain.text import N_
 from app.domain.workflow import Action, Actor, ActorKind
 from app.extensions import db
 from app.models.accounts import Role, User
@@ -142,7 +143,7 @@ def permit_for_holder(user: User, permit_id: int) -> TruckPermit:
     permit = db.session.scalar(_holder_query(user).where(TruckPermit.id == permit_id)) \
         if user.role_enum.is_applicant else None
     if permit is None:
-        raise NotFound("未找到该通行证。")
+        raise NotFound(N_("未找到该通行证。"))
     return permit
 
 
@@ -162,7 +163,7 @@ def unit_permits(user: User, *, plate: str | None = None, limit: int = 100) -> l
 def permit_for_staff(user: User, permit_id: int) -> TruckPermit:
     permit = db.session.scalar(_unit_query(user).where(TruckPermit.id == permit_id))
     if permit is None:
-        raise NotFound("未找到该通行证。")
+        raise NotFound(N_("未找到该通行证。"))
     log_access(actor=user, action="permit.view", subject_kind="truck_permit", subject_id=str(permit.id))
     db.session.commit()
     return permit
@@ -196,20 +197,20 @@ def revoke_by_staff(user: User, permit_id: int, reason: str, *, now: datetime) -
 
     reason = (reason or "").strip()
     if not reason:
-        raise OperationError("missing_field", "请填写撤销理由。", field="reason")
+        raise OperationError("missing_field", N_("请填写撤销理由。"), field="reason")
     permit = permit_for_staff(user, permit_id)
     if permit.status != PermitState.ISSUED:
-        raise OperationError("permit.not_issued", "该通行证不是有效的已核发通行证，无需撤销。", status=409)
+        raise OperationError("permit.not_issued", N_("该通行证不是有效的已核发通行证，无需撤销。"), status=409)
     if user.role_enum == Role.SUPERVISOR:
         perform_action(application_id=permit.application_id, action=Action.REVOKE, user=user,
                        fields={"reason": reason}, now=now)  # after_action marks the permit
         db.session.refresh(permit)
         return permit
     if user.role_enum not in (Role.CLERK, Role.OFFICER):
-        raise OperationError("forbidden", "只有承办交警大队的工作人员可以撤销通行证。", status=403)
+        raise OperationError("forbidden", N_("只有承办交警大队的工作人员可以撤销通行证。"), status=403)
     if not mark_revoked(permit, reason=reason, by="clerk", at=now, user_id=user.id):
         db.session.rollback()
-        raise OperationError("permit.not_issued", "该通行证刚刚已被撤销。", status=409)
+        raise OperationError("permit.not_issued", N_("该通行证刚刚已被撤销。"), status=409)
     log_access(actor=user, action="permit.revoke", subject_kind="truck_permit", subject_id=str(permit.id))
     db.session.commit()
     log.info("truck permit revoked id=%s by=clerk", permit.id)

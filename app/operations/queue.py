@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import selectinload
 
+from app.domain.text import N_
 from app.extensions import db
 from app.models.accounts import User
 from app.models.applications import Application
@@ -72,7 +73,7 @@ def claim(user: User, application_id: int, *, now: datetime, idle: timedelta) ->
     )
     db.session.commit()
     if result.rowcount != 1:
-        raise OperationError("claim.taken", "该办件已被其他工作人员认领。", status=409)
+        raise OperationError("claim.taken", N_("该办件已被其他工作人员认领。"), status=409)
 
 
 def release(user: User, application_id: int) -> None:

@@ -22,6 +22,7 @@ from app import timeutil
 from app.domain import workflow
 from app.domain.catalogue import get_service
 from app.domain.clock import pending_timers
+from app.domain.text import N_
 from app.domain.workflow import Action, Actor, ActorKind, State
 from app.extensions import db
 from app.jobs import periodic
@@ -34,10 +35,10 @@ log = logging.getLogger(__name__)
 SYSTEM_ACTOR = Actor(ActorKind.SYSTEM)
 
 TIMER_REASONS = {
-    Action.DEEM_ACCEPTED: "受理时限届满未作出受理决定，依法自收到申请材料之日起视为受理",
-    Action.CLOSE_UNANSWERED: "补正期限届满未补正材料，终止办理",
-    Action.ESCALATE: "办理时限已届满，升级至单位负责人督办",
-    Action.BREACH_COMMITMENT: "容缺承诺期限届满未补齐材料，按承诺处理",
+    Action.DEEM_ACCEPTED: N_("受理时限届满未作出受理决定，依法自收到申请材料之日起视为受理"),
+    Action.CLOSE_UNANSWERED: N_("补正期限届满未补正材料，终止办理"),
+    Action.ESCALATE: N_("办理时限已届满，升级至单位负责人督办"),
+    Action.BREACH_COMMITMENT: N_("容缺承诺期限届满未补齐材料，按承诺处理"),
 }
 
 

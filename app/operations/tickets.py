@@ -32,6 +32,7 @@ from app.domain.queueing import (
     QueueEntry,
     TicketKind,
 )
+from app.domain.text import N_
 from app.extensions import db
 from app.models.accounts import Role, Unit, User
 from app.models.applications import Application
@@ -54,19 +55,19 @@ SETTING_FIELDS = ("windows", "slot_minutes", "slot_capacity", "booking_days_ahea
                   "default_service_minutes")
 
 BOOKING_MESSAGES = {
-    BookingRefusal.INVALID_SLOT: "所选时段不是本单位的预约时段，请重新选择。",
-    BookingRefusal.PAST: "所选时段已过，请选择其他时段。",
-    BookingRefusal.TOO_FAR: "最多可预约%(days)s天内的时段。",
-    BookingRefusal.NOT_WORKING_DAY: "%(day)s不是工作日，窗口不办公，请选择工作日。",
+    BookingRefusal.INVALID_SLOT: N_("所选时段不是本单位的预约时段，请重新选择。"),
+    BookingRefusal.PAST: N_("所选时段已过，请选择其他时段。"),
+    BookingRefusal.TOO_FAR: N_("最多可预约%(days)s天内的时段。"),
+    BookingRefusal.NOT_WORKING_DAY: N_("%(day)s不是工作日，窗口不办公，请选择工作日。"),
 }
 CHECKIN_MESSAGES = {
-    CheckinRefusal.OTHER_DAY: "您预约的是%(slot)s，请在预约当天签到。",
-    CheckinRefusal.TOO_EARLY: "您预约的是%(slot)s，请于%(opens)s后签到。",
-    CheckinRefusal.TOO_LATE: "已超过签到时间（%(closes)s），本次预约失效，请现场取普通号。",
+    CheckinRefusal.OTHER_DAY: N_("您预约的是%(slot)s，请在预约当天签到。"),
+    CheckinRefusal.TOO_EARLY: N_("您预约的是%(slot)s，请于%(opens)s后签到。"),
+    CheckinRefusal.TOO_LATE: N_("已超过签到时间（%(closes)s），本次预约失效，请现场取普通号。"),
 }
 HALL_MESSAGES = {
-    HallClosed.NOT_WORKING_DAY: "今天不是工作日，大厅不办理业务。",
-    HallClosed.OUTSIDE_HOURS: "当前不在取号时间（%(opens)s–%(closes)s）。",
+    HallClosed.NOT_WORKING_DAY: N_("今天不是工作日，大厅不办理业务。"),
+    HallClosed.OUTSIDE_HOURS: N_("当前不在取号时间（%(opens)s–%(closes)s）。"),
 }
 
 
@@ -85,7 +86,7 @@ def _when(moment: datetime) -> str:
 def unit_by_code(code: str) -> Unit:
     unit = db.session.scalar(select(Unit).where(Unit.code == code))
     if unit is None:
-        raise NotFound("未找到该单位。")
+        raise NotFound(N_("未找到该单位。"))
     return unit
 
 
@@ -125,11 +126,11 @@ def rules_for(unit_id: int) -> HallRules:
 def save_settings(user: User, values: dict, service_minutes: dict[str, int], *, now: datetime) -> HallRules:
     """A supervisor (or admin) sets the hall of their own unit."""
     if user.role_enum not in (Role.SUPERVISOR, Role.ADMIN) or user.unit_id is None:
-        raise OperationError("settings.forbidden", "只有本单位负责人可以修改大厅设置。", status=403)
+        raise OperationError("settings.forbidden", N_("只有本单位负责人可以修改大厅设置。"), status=403)
     try:
         rules = HallRules(**{name: int(values[name]) for name in SETTING_FIELDS}, service_minutes=service_minutes)
     except (KeyError, TypeError, ValueError) as exc:
-        raise OperationError("settings.invalid", "设置超出允许范围，请检查后重试。") from exc
+        raise OperationError("settings.invalid", N_("设置超出允许范围，请检查后重试。")) from exc
     row = db.session.get(HallSetting, user.unit_id) or HallSetting(unit_id=user.unit_id)
     for name in SETTING_FIELDS:
         setattr(row, name, getattr(rules, name))
@@ -194,7 +195,7 @@ def _seat_into(appointment: Appointment, unit_id: int, slot_start: datetime, cap
             Appointment.seat.is_not(None), Appointment.id != (appointment.id or 0))).all()
         seat = queueing.free_seat(taken, capacity)
         if seat is None:
-            raise OperationError("slot.full", "该时段已约满，请选择其他时段。", field="slot", status=409)
+            raise OperationError("slot.full", N_("该时段已约满，请选择其他时段。"), field="slot", status=409)
         try:
             with db.session.begin_nested():
                 appointment.slot_start, appointment.seat = slot_start, seat
@@ -203,15 +204,15 @@ def _seat_into(appointment: Appointment, unit_id: int, slot_start: datetime, cap
             return
         except IntegrityError:
             continue
-    raise OperationError("slot.busy", "预约的人较多，请稍后重试。", field="slot", status=409)
+    raise OperationError("slot.busy", N_("预约的人较多，请稍后重试。"), field="slot", status=409)
 
 
 def book(applicant: User, *, unit_id: int, service_code: str, slot_start: datetime, now: datetime) -> Appointment:
     if service_code not in {s.code for s in bookable_services()}:
-        raise OperationError("service.unknown", "请选择要办理的事项。", field="service")
+        raise OperationError("service.unknown", N_("请选择要办理的事项。"), field="service")
     unit = db.session.get(Unit, unit_id)
     if unit is None or unit.kind != CATALOGUE[service_code].unit_kind:
-        raise OperationError("unit.invalid", "该单位不办理所选事项，请重新选择办理单位。", field="unit")
+        raise OperationError("unit.invalid", N_("该单位不办理所选事项，请重新选择办理单位。"), field="unit")
     rules = rules_for(unit.id)
     slot_start = timeutil.local(slot_start)
     _check_slot(unit, slot_start, now, rules)
@@ -220,10 +221,10 @@ def book(applicant: User, *, unit_id: int, service_code: str, slot_start: dateti
     same_day = [a for a in active if a.unit_id == unit.id and a.service_code == service_code
                 and timeutil.local(a.slot_start).date() == slot_start.date()]
     if same_day:
-        raise OperationError("appointment.duplicate", "您已预约当天在该单位办理该事项（%(when)s），如需调整请改约。",
+        raise OperationError("appointment.duplicate", N_("您已预约当天在该单位办理该事项（%(when)s），如需调整请改约。"),
                              field="slot", params={"when": _when(same_day[0].slot_start)})
     if len(active) >= rules.max_active_appointments:
-        raise OperationError("appointment.too_many", "您已有%(n)s个未到期的预约，请先办理或取消后再预约。",
+        raise OperationError("appointment.too_many", N_("您已有%(n)s个未到期的预约，请先办理或取消后再预约。"),
                              params={"n": len(active)})
     appointment = Appointment(unit_id=unit.id, service_code=service_code, applicant_user_id=applicant.id,
                               status=BOOKED, created_at=now, updated_at=now)
@@ -247,7 +248,7 @@ def appointments_of(user: User) -> list[Appointment]:
 def own_appointment(user: User, appointment_id: int) -> Appointment:
     appointment = db.session.get(Appointment, appointment_id)
     if appointment is None or appointment.applicant_user_id != user.id:
-        raise NotFound("未找到该预约。")
+        raise NotFound(N_("未找到该预约。"))
     return appointment
 
 
@@ -256,7 +257,7 @@ def appointment_by_code(text: str | None) -> Appointment:
     code = queueing.normalize_code(text)
     appointment = db.session.scalar(select(Appointment).where(Appointment.code == code)) if code else None
     if appointment is None:
-        raise OperationError("code.invalid", "预约码不正确，请核对后重新输入。", field="code", status=422)
+        raise OperationError("code.invalid", N_("预约码不正确，请核对后重新输入。"), field="code", status=422)
     return appointment
 
 
@@ -269,11 +270,11 @@ def log_code_access(appointment: Appointment, action: str) -> None:
 
 def _changeable(appointment: Appointment, now: datetime) -> None:
     if appointment.status == CANCELLED:
-        raise OperationError("appointment.cancelled", "该预约已取消。", status=409)
+        raise OperationError("appointment.cancelled", N_("该预约已取消。"), status=409)
     if appointment.status == CHECKED_IN:
-        raise OperationError("appointment.checked_in", "该预约已签到取号，不能再改约或取消。", status=409)
+        raise OperationError("appointment.checked_in", N_("该预约已签到取号，不能再改约或取消。"), status=409)
     if appointment.slot_start <= now:
-        raise OperationError("appointment.past", "预约时间已到或已过，不能再改约或取消。", status=409)
+        raise OperationError("appointment.past", N_("预约时间已到或已过，不能再改约或取消。"), status=409)
 
 
 def cancel(appointment: Appointment, *, now: datetime) -> Appointment:
@@ -289,7 +290,7 @@ def reschedule(appointment: Appointment, *, slot_start: datetime, now: datetime)
     _changeable(appointment, now)
     slot_start = timeutil.local(slot_start)
     if slot_start == timeutil.local(appointment.slot_start):
-        raise OperationError("slot.same", "新时段与原预约时段相同，请选择其他时段。", field="slot")
+        raise OperationError("slot.same", N_("新时段与原预约时段相同，请选择其他时段。"), field="slot")
     rules = rules_for(appointment.unit_id)
     _check_slot(appointment.unit, slot_start, now, rules)
     try:
@@ -340,12 +341,12 @@ def _issue(unit: Unit, kind: TicketKind, *, service_code: str, now: datetime, **
             return ticket
         except IntegrityError:
             continue
-    raise OperationError("ticket.busy", "取号的人较多，请稍后重试。", status=409)
+    raise OperationError("ticket.busy", N_("取号的人较多，请稍后重试。"), status=409)
 
 
 def issue_walk_in(unit: Unit, *, service_code: str, elderly: bool, now: datetime) -> Ticket:
     if service_code != OTHER_SERVICE and service_code not in {s.code for s in services_at(unit)}:
-        raise OperationError("service.unknown", "请选择要办理的业务。", field="service")
+        raise OperationError("service.unknown", N_("请选择要办理的业务。"), field="service")
     rules = rules_for(unit.id)
     _hall_open(unit, now, rules)
     kind = TicketKind.PRIORITY if elderly else TicketKind.WALK_IN
@@ -360,10 +361,10 @@ def check_in(unit: Unit, *, code: str, elderly: bool, now: datetime) -> tuple[Ti
     with the same code shows the ticket issued the first time."""
     appointment = appointment_by_code(code)
     if appointment.unit_id != unit.id:
-        raise OperationError("checkin.other_unit", "该预约的办理单位是%(unit)s，请到该单位签到。", field="code",
+        raise OperationError("checkin.other_unit", N_("该预约的办理单位是%(unit)s，请到该单位签到。"), field="code",
                              params={"unit": appointment.unit.name})
     if appointment.status == CANCELLED:
-        raise OperationError("appointment.cancelled", "该预约已取消，请现场取普通号。", field="code", status=409)
+        raise OperationError("appointment.cancelled", N_("该预约已取消，请现场取普通号。"), field="code", status=409)
     existing = db.session.scalar(select(Ticket).where(Ticket.appointment_id == appointment.id))
     if existing is not None:
         return existing, True
@@ -381,7 +382,7 @@ def check_in(unit: Unit, *, code: str, elderly: bool, now: datetime) -> tuple[Ti
                                .execution_options(synchronize_session=False))
     if taken.rowcount != 1:
         db.session.rollback()
-        raise OperationError("appointment.changed", "该预约刚刚被签到或取消，请重试。", field="code", status=409)
+        raise OperationError("appointment.changed", N_("该预约刚刚被签到或取消，请重试。"), field="code", status=409)
     ticket = _issue(unit, TicketKind.APPOINTMENT, service_code=appointment.service_code, now=now, elderly=elderly,
                     appointment_id=appointment.id, slot_start=appointment.slot_start)
     db.session.commit()
@@ -392,7 +393,7 @@ def check_in(unit: Unit, *, code: str, elderly: bool, now: datetime) -> tuple[Ti
 def ticket_by_token(token: str) -> Ticket:
     ticket = db.session.scalar(select(Ticket).where(Ticket.token == token)) if token and len(token) <= 64 else None
     if ticket is None:
-        raise NotFound("未找到该号码。")
+        raise NotFound(N_("未找到该号码。"))
     return ticket
 
 
@@ -488,7 +489,7 @@ def _day_start(now: datetime) -> datetime:
 
 def _staff_unit(user: User) -> int:
     if user.unit_id is None or not (user.role_enum.is_staff or user.role_enum == Role.ADMIN):
-        raise OperationError("window.forbidden", "只有本单位窗口工作人员可以使用叫号窗口。", status=403)
+        raise OperationError("window.forbidden", N_("只有本单位窗口工作人员可以使用叫号窗口。"), status=403)
     return user.unit_id
 
 
@@ -519,13 +520,13 @@ def open_window(user: User, number: int, *, now: datetime) -> HallWindow:
     unit_id = _staff_unit(user)
     rules = rules_for(unit_id)
     if not 1 <= number <= rules.windows:
-        raise OperationError("window.invalid", "本单位大厅设有1至%(n)s号窗口。", field="number",
+        raise OperationError("window.invalid", N_("本单位大厅设有1至%(n)s号窗口。"), field="number",
                              params={"n": rules.windows})
     mine = window_of(user, now=now)
     if mine is not None and mine.number == number:
         return mine
     if current_ticket(mine) is not None:
-        raise OperationError("window.busy", "请先办结或标记未到当前号（%(number)s），再更换窗口。", status=409,
+        raise OperationError("window.busy", N_("请先办结或标记未到当前号（%(number)s），再更换窗口。"), status=409,
                              params={"number": mine.current_ticket.number})
     for _attempt in range(ATTEMPTS):
         taken = db.session.execute(
@@ -541,7 +542,7 @@ def open_window(user: User, number: int, *, now: datetime) -> HallWindow:
                                                                 HallWindow.number == number))
         if exists is not None:
             db.session.rollback()
-            raise OperationError("window.taken", "%(number)s号窗口已有工作人员，请选择其他窗口。", field="number",
+            raise OperationError("window.taken", N_("%(number)s号窗口已有工作人员，请选择其他窗口。"), field="number",
                                  status=409, params={"number": number})
         try:
             with db.session.begin_nested():
@@ -562,7 +563,7 @@ def leave_window(user: User, *, now: datetime) -> None:
     if window is None:
         return
     if current_ticket(window) is not None:
-        raise OperationError("window.busy", "请先办结或标记未到当前号（%(number)s），再离开窗口。", status=409,
+        raise OperationError("window.busy", N_("请先办结或标记未到当前号（%(number)s），再离开窗口。"), status=409,
                              params={"number": window.current_ticket.number})
     window.clerk_user_id = window.opened_at = window.current_ticket_id = None
     db.session.commit()
@@ -572,7 +573,7 @@ def _my_window(user: User, now: datetime) -> HallWindow:
     _staff_unit(user)
     window = window_of(user, now=now)
     if window is None:
-        raise OperationError("window.none", "请先选择您所在的窗口。", status=409)
+        raise OperationError("window.none", N_("请先选择您所在的窗口。"), status=409)
     return window
 
 
@@ -580,7 +581,7 @@ def call_next(user: User, *, now: datetime) -> Ticket:
     window = _my_window(user, now)
     current = current_ticket(window)
     if current is not None:
-        raise OperationError("window.busy", "请先办结或标记未到当前号（%(number)s），再呼叫下一位。", status=409,
+        raise OperationError("window.busy", N_("请先办结或标记未到当前号（%(number)s），再呼叫下一位。"), status=409,
                              params={"number": current.number})
     for ticket, _group in ordered_waiting(window.unit_id, now=now):
         taken = db.session.execute(
@@ -595,14 +596,14 @@ def call_next(user: User, *, now: datetime) -> Ticket:
             log.info("ticket called unit=%s number=%s window=%s", window.unit_id, ticket.number, window.number)
             return ticket
     db.session.rollback()
-    raise OperationError("queue.empty", "当前没有等候的号。", status=409)
+    raise OperationError("queue.empty", N_("当前没有等候的号。"), status=409)
 
 
 def _current(user: User, now: datetime) -> tuple[HallWindow, Ticket]:
     window = _my_window(user, now)
     ticket = current_ticket(window)
     if ticket is None:
-        raise OperationError("window.idle", "当前窗口没有正在办理的号，请先呼叫下一位。", status=409)
+        raise OperationError("window.idle", N_("当前窗口没有正在办理的号，请先呼叫下一位。"), status=409)
     return window, ticket
 
 
@@ -610,7 +611,7 @@ def recall(user: User, *, now: datetime) -> Ticket:
     _window, ticket = _current(user, now)
     left = queueing.cooldown_left(ticket.last_called_at, now=now, rules=rules_for(ticket.unit_id))
     if left:
-        raise OperationError("recall.cooldown", "刚刚已呼叫%(number)s，请%(seconds)s秒后再重呼。", status=409,
+        raise OperationError("recall.cooldown", N_("刚刚已呼叫%(number)s，请%(seconds)s秒后再重呼。"), status=409,
                              params={"number": ticket.number, "seconds": left})
     ticket.last_called_at = now
     ticket.call_count += 1
@@ -621,12 +622,12 @@ def recall(user: User, *, now: datetime) -> Ticket:
 def finish(user: User, outcome: str, *, now: datetime, application_number: str | None = None) -> Ticket:
     """Served (办结) or no-show (未到); a no-show only once the cooldown after the last call is over."""
     if outcome not in (SERVED, NO_SHOW):
-        raise OperationError("outcome.invalid", "无效的操作。")
+        raise OperationError("outcome.invalid", N_("无效的操作。"))
     window, ticket = _current(user, now)
     if outcome == NO_SHOW:
         left = queueing.cooldown_left(ticket.last_called_at, now=now, rules=rules_for(ticket.unit_id))
         if left:
-            raise OperationError("no_show.too_soon", "刚刚呼叫%(number)s，请等候%(seconds)s秒，仍未到再标记未到。",
+            raise OperationError("no_show.too_soon", N_("刚刚呼叫%(number)s，请等候%(seconds)s秒，仍未到再标记未到。"),
                                  status=409, params={"number": ticket.number, "seconds": left})
     if application_number and outcome == SERVED:
         ticket.application_id = _unit_application(user, application_number).id
@@ -642,7 +643,7 @@ def _unit_application(user: User, number: str) -> Application:
     application = db.session.scalar(select(Application).where(
         Application.number == number, Application.unit_id == user.unit_id)) if number else None
     if application is None:
-        raise OperationError("application.not_found", "本单位没有编号为%(number)s的办件，请核对办件编号。",
+        raise OperationError("application.not_found", N_("本单位没有编号为%(number)s的办件，请核对办件编号。"),
                              field="application_number", params={"number": number[:32] or "—"})
     return application
 
@@ -651,14 +652,14 @@ def _unit_ticket(user: User, ticket_id: int, now: datetime) -> Ticket:
     unit_id = _staff_unit(user)
     ticket = db.session.get(Ticket, ticket_id)
     if ticket is None or ticket.unit_id != unit_id or ticket.day != timeutil.local(now).date():
-        raise NotFound("未找到该号码。")
+        raise NotFound(N_("未找到该号码。"))
     return ticket
 
 
 def link_application(user: User, ticket_id: int, number: str, *, now: datetime) -> Ticket:
     ticket = _unit_ticket(user, ticket_id, now)
     if ticket.status not in (CALLED, SERVED):
-        raise OperationError("ticket.not_served", "只有已呼叫或已办结的号可以关联办件。", status=409)
+        raise OperationError("ticket.not_served", N_("只有已呼叫或已办结的号可以关联办件。"), status=409)
     ticket.application_id = _unit_application(user, number).id
     db.session.commit()
     return ticket
@@ -669,9 +670,9 @@ def check_elderly(user: User, ticket_id: int, confirmed: bool, *, now: datetime)
     as a walk-in by its arrival time (a called one goes back to the queue)."""
     ticket = _unit_ticket(user, ticket_id, now)
     if not ticket.elderly:
-        raise OperationError("ticket.not_elderly", "该号不是老年人优先号。", status=409)
+        raise OperationError("ticket.not_elderly", N_("该号不是老年人优先号。"), status=409)
     if ticket.status not in (WAITING, CALLED):
-        raise OperationError("ticket.finished", "该号已办结。", status=409)
+        raise OperationError("ticket.finished", N_("该号已办结。"), status=409)
     ticket.elderly_check = ELDERLY_CONFIRMED if confirmed else ELDERLY_REFUSED
     ticket.elderly_checked_by_id = user.id
     if not confirmed and ticket.status == CALLED and ticket.slot_start is None:

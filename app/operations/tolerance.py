@@ -30,6 +30,7 @@ from app.domain.calendar import Limit, LimitUnit, due_at
 from app.domain.catalogue import get_service
 from app.domain.catalogue.base import Service, Step
 from app.domain.identifiers import InvalidIdentifier, mask_id_number, parse_citizen_id
+from app.domain.text import N_
 from app.domain.workflow import FINAL_STATES, Action, State, commitment_open, count
 from app.extensions import db
 from app.models.accounts import User
@@ -43,8 +44,8 @@ from app.registries import get_registries
 log = logging.getLogger(__name__)
 
 TOLERANCE_FIELDS = ("tolerance", "commitment_days", "missing_materials")
-COMMITMENT_LETTER = ("commitment_letter", "申请容缺受理承诺书", "commitment_letter.html")
-TOLERANCE_NOTICE = ("tolerance_notice", "容缺受理通知书", "tolerance_notice.html")
+COMMITMENT_LETTER = ("commitment_letter", N_("申请容缺受理承诺书"), "commitment_letter.html")
+TOLERANCE_NOTICE = ("tolerance_notice", N_("容缺受理通知书"), "tolerance_notice.html")
 
 
 # --- who commits ----------------------------------------------------------------------------
@@ -111,7 +112,7 @@ def _check_standing(applicant: Applicant, *, now: datetime) -> None:
 
 
 def _refuse(refusal: rules.ToleranceRefused, status: int = 422):
-    raise OperationError(refusal.code, refusal.message, field=refusal.field, status=status)
+    raise OperationError(refusal.code, refusal.template, field=refusal.field, status=status, params=refusal.params)
 
 
 def _truthy(value: object) -> bool:
@@ -139,7 +140,7 @@ def check_filing(service: Service, user: User, data: Mapping[str, Any], *, now: 
     requested = _truthy(data.get("tolerance_requested"))
     if not rules.offers_tolerance(service):
         if requested:
-            raise OperationError("tolerance.not_offered", "该事项未开通容缺受理，请按一般程序申请。",
+            raise OperationError("tolerance.not_offered", N_("该事项未开通容缺受理，请按一般程序申请。"),
                                  field="tolerance_requested")
         return {}
     if not requested and "materials_provided" not in data:
@@ -198,7 +199,7 @@ def standing_refusal(service: Service, application: Application, action: str, *,
     if action == Action.FORWARD and application.state == State.ACCEPTED and commitment_open(history):
         return OperationError(
             "tolerance.supplement_pending",
-            "容缺材料尚未补齐：请待申请人补齐补正、本机关“确认容缺材料已补齐”后，再将审查意见和全部申请材料报送上级机关。",
+            N_("容缺材料尚未补齐：请待申请人补齐补正、本机关“确认容缺材料已补齐”后，再将审查意见和全部申请材料报送上级机关。"),
             status=409,
         )
     return None
@@ -213,7 +214,7 @@ def _acceptance(service: Service, application: Application, fields: Mapping[str,
         if claimed:
             raise OperationError(
                 "tolerance.not_requested",
-                "本件未申请容缺受理（或已一次性告知补正），不能按容缺受理。", status=422, field="tolerance")
+                N_("本件未申请容缺受理（或已一次性告知补正），不能按容缺受理。"), status=422, field="tolerance")
         return {}
     if _falsy(fields.get("tolerance")):
         return {"tolerance": False}  # the materials turned out complete: an ordinary acceptance

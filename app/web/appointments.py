@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 
 from app import timeutil
 from app.domain import queueing
+from app.domain.text import N_
 from app.operations import OperationError
 from app.operations import tickets as ticket_ops
 from app.web.guards import require_applicant
@@ -84,9 +85,9 @@ def new():
         slot = _slot(request.form.get("slot"))
         try:
             if unit is None:
-                raise OperationError("unit.missing", "请选择办理单位。", field="unit")
+                raise OperationError("unit.missing", N_("请选择办理单位。"), field="unit")
             if slot is None:
-                raise OperationError("slot.missing", "请选择预约时段。", field="slot")
+                raise OperationError("slot.missing", N_("请选择预约时段。"), field="slot")
             appointment = ticket_ops.book(current_user, unit_id=unit.id, service_code=service_code,
                                           slot_start=slot, now=now)
         except OperationError as exc:
@@ -138,7 +139,7 @@ def reschedule(appointment_id: int):
         slot = _slot(request.form.get("slot"))
         try:
             if slot is None:
-                raise OperationError("slot.missing", "请选择新的预约时段。", field="slot")
+                raise OperationError("slot.missing", N_("请选择新的预约时段。"), field="slot")
             ticket_ops.reschedule(appointment, slot_start=slot, now=now)
         except OperationError as exc:
             error, status = exc.message, exc.status

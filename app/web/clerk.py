@@ -61,7 +61,7 @@ class DecisionForm(ReasonForm):
 
 
 class SuspendForm(FlaskForm):
-    reason_code = SelectField(_l("中止事由"), choices=[(k.value, v) for k, v in SUSPENSION_REASON_NAMES.items()])
+    reason_code = SelectField(_l("中止事由"), choices=[(k.value, _l(v)) for k, v in SUSPENSION_REASON_NAMES.items()])
     reason = TextAreaField(_l("具体说明"), validators=[DataRequired(REQUIRED), Length(max=2000)])
     submit = SubmitField(_l("中止办理"))
 

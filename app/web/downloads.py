@@ -8,6 +8,7 @@ from flask import jsonify, render_template, send_file
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
+from app.domain.text import N_
 from app.extensions import db
 from app.models.applications import Document
 from app.operations import NotFound
@@ -22,7 +23,7 @@ def _visible_document(user, application_id: int, document_id: int, *, with_conte
         query = query.options(undefer(Document.content))
     document = db.session.scalar(query)
     if document is None:
-        raise NotFound("未找到该文书。")
+        raise NotFound(N_("未找到该文书。"))
     return application, document
 
 

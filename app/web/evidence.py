@@ -34,6 +34,7 @@ from wtforms.validators import DataRequired, Length
 
 from app import timeutil
 from app.domain.catalogue import accident_evidence as rules
+from app.domain.text import N_
 from app.extensions import limiter
 from app.operations import NotFound, OperationError
 from app.operations import evidence as evidence_ops
@@ -170,7 +171,7 @@ def view(ref: str):
         return response
     item = _find(state, row, ref)
     if item is None:
-        raise NotFound("未找到该证据材料。")
+        raise NotFound(N_("未找到该证据材料。"))
     content = evidence_ops.fetch_item(row, item.id, "view", ip=_client_ip(), now=timeutil.now())
     mime = content.mime.split(";")[0].strip()
     image = text = None
@@ -191,7 +192,7 @@ def download(ref: str):
         return response
     item = _find(state, row, ref)
     if item is None:
-        raise NotFound("未找到该证据材料。")
+        raise NotFound(N_("未找到该证据材料。"))
     content = evidence_ops.fetch_item(row, item.id, "download", ip=_client_ip(), now=timeutil.now())
     sent = send_file(BytesIO(content.content), mimetype=content.mime, as_attachment=True,
                      download_name=content.filename)

@@ -22,6 +22,7 @@ from wtforms.validators import Length, Optional
 from app import timeutil
 from app.documents.qr import qr_svg
 from app.domain import queueing
+from app.domain.text import N_
 from app.extensions import limiter
 from app.operations import OperationError
 from app.operations import tickets as ticket_ops
@@ -198,7 +199,7 @@ def manage():
         elif action == "reschedule":
             slot = _parse_slot(request.form.get("slot"))
             if slot is None:
-                raise OperationError("slot.missing", "请选择新的预约时段。", field="slot")
+                raise OperationError("slot.missing", N_("请选择新的预约时段。"), field="slot")
             ticket_ops.reschedule(appointment, slot_start=slot, now=now)
             ticket_ops.log_code_access(appointment, "reschedule")
             done = _("已改约到%(when)s。", when=timeutil.local(appointment.slot_start).strftime("%Y-%m-%d %H:%M"))

@@ -14,6 +14,7 @@ from app import timeutil
 from app.documents.uploads import EXTENSIONS
 from app.domain.catalogue import CATALOGUE, FILING_SCHEMAS
 from app.domain.catalogue.base import Step
+from app.domain.text import N_
 from app.models.accounts import Role
 from app.models.materials import FileStatus, MaterialFile
 from app.operations import OperationError
@@ -131,7 +132,7 @@ def attach_certificate():
 
 def _service(code: str | None) -> str:
     if not code or code not in CATALOGUE:
-        raise OperationError("service.unknown", "未找到该服务事项。", status=404)
+        raise OperationError("service.unknown", N_("未找到该服务事项。"), status=404)
     return code
 
 

@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Length
 from app import timeutil
 from app.domain.catalogue import accident_evidence as rules
 from app.domain.catalogue import get_service
+from app.domain.text import N_
 from app.domain.workflow import ACTION_NAMES, Action
 from app.operations import OperationError
 from app.operations import applications as application_ops
@@ -36,10 +37,10 @@ PAGE_ACTION_LABELS = {
     Action.ISSUE: _l("查询凭证已送交查阅人"),
 }
 CONFIDENTIAL_REASON_NAMES = {
-    "witness_protection": "证人要求保密",
-    "state_secret": "涉及国家秘密",
-    "trade_secret": "涉及商业秘密",
-    "privacy": "涉及个人隐私",
+    "witness_protection": N_("证人要求保密"),
+    "state_secret": N_("涉及国家秘密"),
+    "trade_secret": N_("涉及商业秘密"),
+    "privacy": N_("涉及个人隐私"),
 }
 
 

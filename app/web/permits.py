@@ -65,8 +65,8 @@ def _summary(permit, now):
         "status": status.value if status else permit.status,
         "status_name": _(rules.PERMIT_STATUS_NAMES[status]) if status else {
             PermitState.PENDING: _("待交警大队审核"), PermitState.NOT_ISSUED: _("未核发")}.get(permit.status, ""),
-        "reasons": check.get("reasons", []),
-        "review": check.get("review", []),
+        "reasons": [rules.Finding.from_dict(item) for item in check.get("reasons", [])],
+        "review": [rules.Finding.from_dict(item) for item in check.get("review", [])],
         "application": permit.application,
     }
 

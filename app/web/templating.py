@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from app import timeutil
 from app.domain.catalogue import FILING_SCHEMAS
 from app.domain.identifiers import mask_id_number, mask_name, mask_phone, mask_uscc
+from app.operations import localize_value
 
 ROLE_NAMES = {
     "citizen": _l("个人用户"),
@@ -93,6 +94,12 @@ def limit_text(limit) -> str:
     return limit.describe_en() if str(get_locale()) == "en" else limit.describe_zh()
 
 
+def localized(value) -> str:
+    """A domain value in the request's language: a marked msgid, a Message with its
+    parameters, a Bilingual name or a list of these (see app.operations.localize_value)."""
+    return "" if value is None else str(localize_value(value))
+
+
 def local_time(dt, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return timeutil.local(dt).strftime(fmt) if dt is not None else ""
 
@@ -130,6 +137,7 @@ def init_app(app: Flask) -> None:
         local_time=local_time,
         due_time=due_time,
         message_body=message_body,
+        localize=localized,
     )
     from app.domain.workflow import STATE_NAMES
     from app.web.navigation import nav_items

@@ -17,7 +17,7 @@
           if (!body || body.status !== "ready") { return; }
           var link = document.createElement("a");
           link.href = body.url;
-          link.textContent = item.getAttribute("data-title") + "（PDF）";
+          link.textContent = item.getAttribute("data-title");  // the label with "(PDF)", in the page's language
           item.setAttribute("data-done", "1");
           item.replaceChildren(link);
         })

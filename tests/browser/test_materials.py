@@ -70,11 +70,9 @@ def test_agent_uploads_clerk_asks_for_correction_citizen_replaces_clerk_accepts(
     review.locator("button:has-text('保存审查结论')").click()
     assert "已保存审查结论" in clerk.locator(".notice").first.inner_text()
     shot(clerk, "03-clerk-review")
-    # Accepting with a slot marked 需补正 is refused with the reason.
-    clerk.click("a.button:has-text('受理')")
-    clerk.click("input[type=submit]")
-    assert "需补正" in clerk.locator(".notice-error").first.inner_text()
-    clerk.goto(clerk.url.rsplit("/actions/", 1)[0])
+    # Accepting with a slot marked 需补正 is not offered; the page says why instead.
+    assert clerk.locator("a.button:text-is('受理')").count() == 0
+    assert "需补正" in clerk.locator(".refused-actions").inner_text()
     clerk.click("a.button:has-text('一次性告知补正')")
     assert "委托书未经委托人签名" in clerk.locator("table.items").inner_text()
     shot(clerk, "04-correction-prefilled")
@@ -97,7 +95,9 @@ def test_agent_uploads_clerk_asks_for_correction_citizen_replaces_clerk_accepts(
 
     # The citizen replaces just that file.
     citizen.goto(f"{live_server}/my/")
-    citizen.click(f"text={number}")
+    # 待补正 on top of 我的办件 leads straight to the reply.
+    citizen.locator(".todos").get_by_role("link", name="提交补正材料").click()
+    assert number in citizen.locator("h1").inner_text()
     reply = citizen.locator("fieldset.uploads")
     assert reply.locator(".slot[data-slot]").count() == 1  # only the slot the notice names
     assert "委托书未经委托人签名" in reply.inner_text()

@@ -33,6 +33,7 @@ from app.domain.catalogue.base import (
 )
 from app.domain.catalogue.schema import AskedWhen, FilingModel, Optional, Text
 from app.domain.records import AccidentCaseRecord, EvidenceItemRecord, RelativeRecord
+from app.domain.text import N_
 
 SERVICE = Service(
     code="accident_evidence",
@@ -49,10 +50,10 @@ SERVICE = Service(
         Material("written_request", "书面申请", "Written request"),
         Material("id_document", "身份证明", "Identity document"),
         Material("power_of_attorney", "授权委托书", "Power of attorney", required=False,
-                 note_zh="代理人申请时提交"),
+                 note_zh=N_("代理人申请时提交")),
         Material("kinship_proof", "近亲属关系证明", "Proof of close kinship", required=False, shared=True,
-                 registry_zh="户籍和亲属关系信息",
-                 note_zh="死亡事故近亲属申请时，通过户籍和亲属关系信息共享核验"),
+                 registry_zh=N_("户籍和亲属关系信息"),
+                 note_zh=N_("死亡事故近亲属申请时，通过户籍和亲属关系信息共享核验")),
     ),
     limits=ServiceLimits(
         # The officer records the written request at the window: there is nothing to correct
@@ -62,9 +63,9 @@ SERVICE = Service(
         promised=workdays(1),
         statutory=workdays(3),
         sources={
-            "acceptance": "行政许可法第32条（参照）",
-            "promised": "本系统设置（法律未设定提供期限，可调整）",
-            "statutory": "本系统设置（法律未设定提供期限，可调整）",
+            "acceptance": N_("行政许可法第32条（参照）"),
+            "promised": N_("本系统设置（法律未设定提供期限，可调整）"),
+            "statutory": N_("本系统设置（法律未设定提供期限，可调整）"),
         },
     ),
     # ISSUE: the printed voucher is handed to the person (送交查阅人).
@@ -90,27 +91,27 @@ QUERY_CODE_LENGTH = 16  # 16 × 5 = 80 bits
 QUERY_CODE_GROUP = 4
 
 PERSON_TYPES = {
-    "party": "当事人",
-    "agent": "当事人的代理人",
-    "relative": "死者近亲属（死亡事故）",
-    "relative_agent": "死者近亲属的代理人（死亡事故）",
+    "party": N_("当事人"),
+    "agent": N_("当事人的代理人"),
+    "relative": N_("死者近亲属（死亡事故）"),
+    "relative_agent": N_("死者近亲属的代理人（死亡事故）"),
 }
 AGENT_TYPES = frozenset({"agent", "relative_agent"})
 ID_TYPES = {
-    "resident_id": "居民身份证",
-    "passport": "护照",
-    "hk_macao_permit": "港澳居民来往内地通行证",
-    "taiwan_permit": "台湾居民来往大陆通行证",
-    "foreign_permanent_id": "外国人永久居留身份证",
+    "resident_id": N_("居民身份证"),
+    "passport": N_("护照"),
+    "hk_macao_permit": N_("港澳居民来往内地通行证"),
+    "taiwan_permit": N_("台湾居民来往大陆通行证"),
+    "foreign_permanent_id": N_("外国人永久居留身份证"),
 }
 EVIDENCE_KIND_NAMES = {
-    "scene_diagram": "现场图",
-    "photo": "现场照片",
-    "inspection_record": "勘查笔录",
-    "test_report": "检验报告",
-    "appraisal_opinion": "鉴定意见",
+    "scene_diagram": N_("现场图"),
+    "photo": N_("现场照片"),
+    "inspection_record": N_("勘查笔录"),
+    "test_report": N_("检验报告"),
+    "appraisal_opinion": N_("鉴定意见"),
 }
-PROCEDURE_NAMES = {"general": "一般程序", "simple": "简易程序"}
+PROCEDURE_NAMES = {"general": N_("一般程序"), "simple": N_("简易程序")}
 _DOCUMENT_NUMBER = re.compile(r"[A-Z0-9]{5,20}")
 
 
@@ -149,9 +150,9 @@ def normalise_case_number(value: object) -> str:
 def check_document_number(id_type: str, id_number: str) -> None:
     """The shape of a non-resident document number (resident IDs are checked in full elsewhere)."""
     if id_type not in ID_TYPES:
-        raise RuleViolation("id_type.invalid", "请选择身份证明类型。", "id_type")
+        raise RuleViolation("id_type.invalid", N_("请选择身份证明类型。"), "id_type")
     if id_type != "resident_id" and not _DOCUMENT_NUMBER.fullmatch(id_number):
-        raise RuleViolation("id_number.format", f"{ID_TYPES[id_type]}号码应为5至20位字母或数字，请核对。",
+        raise RuleViolation("id_number.format", N_("%(id_type)s号码应为5至20位字母或数字，请核对。"),
                             "id_number")
 
 
@@ -159,19 +160,19 @@ def check_case(case: AccidentCaseRecord | None, *, unit_code: str, now: datetime
     """The case exists, is this unit's, was handled by the general procedure, and its
     determination (认定书/事故证明) has been served."""
     if case is None:
-        raise RuleViolation("case.unknown", "未查询到该事故案件编号，请核对事故认定书上的编号。", "case_number")
+        raise RuleViolation("case.unknown", N_("未查询到该事故案件编号，请核对事故认定书上的编号。"), "case_number")
     if case.unit_code != unit_code:
         raise RuleViolation("case.other_unit",
-                            "该起事故不由本单位办理，请申请人向办案单位提出申请。", "case_number")
+                            N_("该起事故不由本单位办理，请申请人向办案单位提出申请。"), "case_number")
     if case.procedure != "general":
         raise RuleViolation(
             "case.simple_procedure",
-            "该起事故适用简易程序处理，不适用证据材料查询码；当事人可向办案单位了解当场制作的认定材料。",
+            N_("该起事故适用简易程序处理，不适用证据材料查询码；当事人可向办案单位了解当场制作的认定材料。"),
             "case_number")
     if case.determination_served_at is None or case.determination_served_at > now:
         raise RuleViolation(
             "case.not_served",
-            "该起事故的事故认定书（事故证明）尚未送达，送达后方可申请查阅证据材料。", "case_number")
+            N_("该起事故的事故认定书（事故证明）尚未送达，送达后方可申请查阅证据材料。"), "case_number")
     return case
 
 
@@ -182,11 +183,11 @@ def _names_match(recorded: str, given: str) -> bool:
 def _living_party(case: AccidentCaseRecord, id_number: str, *, field: str):
     party = case.party(id_number)
     if party is None:
-        raise RuleViolation("person.not_party", "经核对，该人员不是本起事故的当事人，不能以当事人身份申请查阅。",
+        raise RuleViolation("person.not_party", N_("经核对，该人员不是本起事故的当事人，不能以当事人身份申请查阅。"),
                             field)
     if id_number in case.deceased:
         raise RuleViolation("person.deceased",
-                            "该当事人已在事故中死亡，请由死者的近亲属或其代理人申请。", "person_type")
+                            N_("该当事人已在事故中死亡，请由死者的近亲属或其代理人申请。"), "person_type")
     return party
 
 
@@ -194,7 +195,7 @@ def _close_relative(case: AccidentCaseRecord, id_number: str,
                     relatives: Mapping[str, Sequence[RelativeRecord]], *, field: str) -> RelativeRecord:
     if not case.fatal:
         raise RuleViolation("person.not_fatal",
-                            "本起事故不是死亡事故，近亲属不能申请；请由当事人本人或其委托的代理人申请。",
+                            N_("本起事故不是死亡事故，近亲属不能申请；请由当事人本人或其委托的代理人申请。"),
                             "person_type")
     for deceased in case.deceased:
         for relative in relatives.get(deceased, ()):
@@ -202,7 +203,7 @@ def _close_relative(case: AccidentCaseRecord, id_number: str,
                 return relative
     raise RuleViolation(
         "person.not_relative",
-        "经核对户籍和亲属关系信息，该人员不是本起事故死者的近亲属，不能以近亲属身份申请。", field)
+        N_("经核对户籍和亲属关系信息，该人员不是本起事故死者的近亲属，不能以近亲属身份申请。"), field)
 
 
 def _deceased_name(case: AccidentCaseRecord, relative: RelativeRecord) -> str:
@@ -217,27 +218,27 @@ def check_person(case: AccidentCaseRecord, request: PersonRequest,
     their close relatives (registries.close_relatives_of)."""
     person_type = request.person_type
     if person_type not in PERSON_TYPES:
-        raise RuleViolation("person_type.invalid", "请选择人员类型。", "person_type")
+        raise RuleViolation("person_type.invalid", N_("请选择人员类型。"), "person_type")
     if person_type == "party":
         party = _living_party(case, request.id_number, field="id_number")
         if not _names_match(party.name, request.name):
-            raise RuleViolation("person.name_mismatch", "姓名与事故当事人信息不一致，请核对身份证件。", "name")
+            raise RuleViolation("person.name_mismatch", N_("姓名与事故当事人信息不一致，请核对身份证件。"), "name")
         return Eligibility(party.role_zh)
     if person_type == "relative":
         relative = _close_relative(case, request.id_number, relatives, field="id_number")
         if not _names_match(relative.name, request.name):
-            raise RuleViolation("person.name_mismatch", "姓名与近亲属登记信息不一致，请核对身份证件。", "name")
+            raise RuleViolation("person.name_mismatch", N_("姓名与近亲属登记信息不一致，请核对身份证件。"), "name")
         return Eligibility(f"死者{_deceased_name(case, relative)}的{relative.relation}")
 
     # Agents: a power of attorney, and a principal who may apply themselves.
     if not request.power_of_attorney:
         raise RuleViolation("agent.power_of_attorney",
-                            "代理人申请须提交委托人签署的授权委托书，请核验后勾选。", "power_of_attorney")
+                            N_("代理人申请须提交委托人签署的授权委托书，请核验后勾选。"), "power_of_attorney")
     principal_id = normalise_text(request.principal_id_number)
     if not principal_id:
-        raise RuleViolation("agent.principal_missing", "请填写委托人的证件号码。", "principal_id_number")
+        raise RuleViolation("agent.principal_missing", N_("请填写委托人的证件号码。"), "principal_id_number")
     if principal_id == request.id_number:
-        raise RuleViolation("agent.self", "委托人与代理人为同一人，请选择“当事人”或“死者近亲属”。", "person_type")
+        raise RuleViolation("agent.self", N_("委托人与代理人为同一人，请选择“当事人”或“死者近亲属”。"), "person_type")
     if person_type == "agent":
         party = _living_party(case, principal_id, field="principal_id_number")
         return Eligibility(f"当事人{party.name}的代理人", party.name, principal_id)
@@ -296,11 +297,11 @@ class CodeStatus(StrEnum):
 
 
 CODE_STATUS_NAMES = {
-    CodeStatus.PENDING: "待审批（尚未生成查询码）",
-    CodeStatus.VALID: "有效",
-    CodeStatus.LOCKED: "输错次数过多，暂时锁定",
-    CodeStatus.EXPIRED: "已过期",
-    CodeStatus.REVOKED: "已作废",
+    CodeStatus.PENDING: N_("待审批（尚未生成查询码）"),
+    CodeStatus.VALID: N_("有效"),
+    CodeStatus.LOCKED: N_("输错次数过多，暂时锁定"),
+    CodeStatus.EXPIRED: N_("已过期"),
+    CodeStatus.REVOKED: N_("已作废"),
 }
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from app.domain.calendar import Limit, LimitUnit
+from app.domain.text import Message
 
 
 def workdays(amount: int | str) -> Limit:
@@ -33,8 +34,8 @@ class RuleViolation(ValueError):
         super().__init__(self.message)
 
     @property
-    def message(self) -> str:
-        return self.template % self.params if self.params else self.template
+    def message(self) -> Message:
+        return Message(self.template, self.params)
 
 
 class ApplicantKind(StrEnum):

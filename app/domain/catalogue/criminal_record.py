@@ -28,19 +28,19 @@ SERVICE = Service(
     ),
     materials=(
         Material("id_card", "申请人有效身份证件", "Applicant's identity document", shared=True,
-                 registry_zh="公安人口信息系统"),
+                 registry_zh=N_("公安人口信息系统")),
         Material("power_of_attorney", "授权委托书及受托人身份证件", "Power of attorney and agent's ID",
-                 required=False, note_zh="委托他人代为申请时提交"),
+                 required=False, note_zh=N_("委托他人代为申请时提交")),
         # The provision itself is typed into the form; the sealed letter may follow under 容缺.
         Material("unit_letter", "单位介绍信及法律依据说明", "Unit letter stating the legal provision",
-                 required=False, core=False, note_zh="单位查询时提交，写明所依据的法律法规条款"),
+                 required=False, core=False, note_zh=N_("单位查询时提交，写明所依据的法律法规条款")),
         Material("employment_proof", "在职或拟招录证明", "Proof of employment or planned hiring",
                  required=False,
-                 note_zh="单位查询时提交：劳动合同或录用通知复印件1份，加盖单位公章"),
+                 note_zh=N_("单位查询时提交：劳动合同或录用通知复印件1份，加盖单位公章")),
         Material("residence_proof", "居住证或居留证件", "Residence permit",
-                 required=False, note_zh="在居住地或外国人申请时提交"),
+                 required=False, note_zh=N_("在居住地或外国人申请时提交")),
         Material("purpose_proof", "用途证明材料", "Proof of purpose",
-                 required=False, note_zh="同一年度内第4次及以上申请时提交"),
+                 required=False, note_zh=N_("同一年度内第4次及以上申请时提交")),
     ),
     limits=ServiceLimits(
         acceptance=workdays(5),
@@ -50,12 +50,12 @@ SERVICE = Service(
         extension=workdays(10),
         delivery=workdays(10),
         sources={
-            "acceptance": "行政许可法第32条",
-            "correction_reply": "本系统设置（补正答复期限，可调整）",
-            "promised": "本系统设置（承诺时限，可调整）",
-            "statutory": "公安机关办理犯罪记录查询工作规定：3个工作日",
-            "extension": "行政许可法第42条（负责人批准，延长一次）",
-            "delivery": "行政许可法第44条",
+            "acceptance": N_("行政许可法第32条"),
+            "correction_reply": N_("本系统设置（补正答复期限，可调整）"),
+            "promised": N_("本系统设置（承诺时限，可调整）"),
+            "statutory": N_("公安机关办理犯罪记录查询工作规定：3个工作日"),
+            "extension": N_("行政许可法第42条（负责人批准，延长一次）"),
+            "delivery": N_("行政许可法第44条"),
         },
     ),
     # TOLERANCE: a unit whose sealed letter is still missing may be accepted on its commitment; the
@@ -76,9 +76,9 @@ FOREIGNER_MIN_RESIDENCE_DAYS = 180
 JUVENILE_AGE = 18
 SEALED_MAX_SENTENCE_MONTHS = 60
 
-UNIT_QUERY_RELATIONS = {"staff": "在职人员", "planned_hire": "拟招录人员"}
-APPLICANT_TYPES = {"individual": "本人申请", "agent": "委托他人代为申请", "unit": "单位查询",
-                   "foreigner": "外国人申请"}
+UNIT_QUERY_RELATIONS = {"staff": N_("在职人员"), "planned_hire": N_("拟招录人员")}
+APPLICANT_TYPES = {"individual": N_("本人申请"), "agent": N_("委托他人代为申请"), "unit": N_("单位查询"),
+                   "foreigner": N_("外国人申请")}
 
 
 def applicant_types_for(*, enterprise: bool) -> tuple[str, ...]:
@@ -158,8 +158,9 @@ def check_foreigner_residence(resident_since, today) -> None:
     if resident_since is None or (today - resident_since).days < FOREIGNER_MIN_RESIDENCE_DAYS:
         raise RuleViolation(
             "foreigner.residence_too_short",
-            f"外国人须在本地居住满{FOREIGNER_MIN_RESIDENCE_DAYS}日方可申请开具无犯罪记录证明。",
+            N_("外国人须在本地居住满%(days)s日方可申请开具无犯罪记录证明。"),
             "applicant_type",
+            {"days": FOREIGNER_MIN_RESIDENCE_DAYS},
         )
 
 

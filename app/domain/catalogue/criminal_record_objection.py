@@ -14,6 +14,7 @@ from app.domain.catalogue.base import (
     workdays,
 )
 from app.domain.catalogue.schema import FilingModel, Text
+from app.domain.text import N_
 
 SERVICE = Service(
     code="criminal_record_objection",
@@ -36,9 +37,9 @@ SERVICE = Service(
         statutory=workdays(15),
         extension=workdays(15),
         sources={
-            "promised": "公安机关办理犯罪记录查询工作规定：15个工作日内书面答复",
-            "statutory": "公安机关办理犯罪记录查询工作规定：15个工作日内书面答复",
-            "extension": "情况复杂的，经负责人批准可延长至30个工作日",
+            "promised": N_("公安机关办理犯罪记录查询工作规定：15个工作日内书面答复"),
+            "statutory": N_("公安机关办理犯罪记录查询工作规定：15个工作日内书面答复"),
+            "extension": N_("情况复杂的，经负责人批准可延长至30个工作日"),
         },
     ),
     steps=frozenset({Step.CORRECTION, Step.EXTENSION, Step.SUSPENSION}),
@@ -47,25 +48,25 @@ SERVICE = Service(
     number_prefix="YY",
 )
 
-REVIEW_OUTCOMES = {"maintained": "维持原查询结果", "corrected": "更正原查询结果"}
+REVIEW_OUTCOMES = {"maintained": N_("维持原查询结果"), "corrected": N_("更正原查询结果")}
 # Only a decided query can be objected to.
 OBJECTABLE_STATES = ("rejected", "approved", "issued")
 
 
 def check_objection(original_state: str | None, reason: str) -> None:
     if original_state is None:
-        raise RuleViolation("objection.original_unknown", "未找到您名下的该无犯罪记录证明办件。", "original_number")
+        raise RuleViolation("objection.original_unknown", N_("未找到您名下的该无犯罪记录证明办件。"), "original_number")
     if original_state not in OBJECTABLE_STATES:
-        raise RuleViolation("objection.not_decided", "该办件尚未办结，暂不能提出异议。", "original_number")
+        raise RuleViolation("objection.not_decided", N_("该办件尚未办结，暂不能提出异议。"), "original_number")
     if not reason.strip():
-        raise RuleViolation("objection.reason", "请写明异议事项和理由。", "reason")
+        raise RuleViolation("objection.reason", N_("请写明异议事项和理由。"), "reason")
 
 
 def check_review(outcome: str | None, opinion: str | None) -> None:
     if outcome not in REVIEW_OUTCOMES:
-        raise RuleViolation("review.outcome", "请选择复核结论（维持或更正）。", "outcome")
+        raise RuleViolation("review.outcome", N_("请选择复核结论（维持或更正）。"), "outcome")
     if not (opinion or "").strip():
-        raise RuleViolation("review.opinion", "请写明复核意见及理由。", "opinion")
+        raise RuleViolation("review.opinion", N_("请写明复核意见及理由。"), "opinion")
 
 
 class ObjectionFiling(FilingModel):

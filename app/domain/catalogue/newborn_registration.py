@@ -20,7 +20,7 @@ from app.domain.catalogue.base import (
     workdays,
 )
 from app.domain.catalogue.schema import FilingModel, Optional, Text, rule
-from app.domain.text import N_
+from app.domain.text import N_, Message, Sentences
 
 SERVICE = Service(
     code="newborn_registration",
@@ -35,12 +35,12 @@ SERVICE = Service(
     applicant_kinds=frozenset({ApplicantKind.INDIVIDUAL}),
     materials=(
         Material("birth_certificate", "出生医学证明", "Medical birth certificate", shared=True,
-                 registry_zh="卫生健康部门出生医学证明信息"),
+                 registry_zh=N_("卫生健康部门出生医学证明信息")),
         Material("marriage_certificate", "父母结婚证", "Parents' marriage certificate", shared=True,
-                 registry_zh="民政部门婚姻登记信息"),
+                 registry_zh=N_("民政部门婚姻登记信息")),
         Material("household_register", "落户方居民户口簿", "Receiving household register", shared=True,
-                 registry_zh="公安户籍信息"),
-        Material("parents_id_cards", "父母居民身份证", "Parents' ID cards", shared=True, registry_zh="公安人口信息系统"),
+                 registry_zh=N_("公安户籍信息")),
+        Material("parents_id_cards", "父母居民身份证", "Parents' ID cards", shared=True, registry_zh=N_("公安人口信息系统")),
     ),
     limits=ServiceLimits(
         acceptance=workdays(5),
@@ -49,9 +49,9 @@ SERVICE = Service(
         statutory=workdays(5),
         delivery=workdays(10),
         sources={
-            "acceptance": "行政许可法第32条",
-            "promised": "许昌公安便民利民服务十项措施第1条：5个工作日",
-            "statutory": "许昌公安便民利民服务十项措施第1条：5个工作日",
+            "acceptance": N_("行政许可法第32条"),
+            "promised": N_("许昌公安便民利民服务十项措施第1条：5个工作日"),
+            "statutory": N_("许昌公安便民利民服务十项措施第1条：5个工作日"),
         },
     ),
     steps=frozenset({Step.CORRECTION, Step.ISSUE}),
@@ -62,15 +62,18 @@ SERVICE = Service(
 )
 
 PROVINCE_CODE = "41"  # 河南省 (GB/T 2260)
-PROVINCE_NAME = "河南省"
+PROVINCE_NAME = N_("河南省")
 MAX_AGE_YEARS = 6
 # 户口登记条例第7条: register within one month of birth; later registrations are still accepted.
 TIMELY_REGISTRATION_MONTHS = 1
 
-RECEIVING_PARENTS = {"father": "随父落户", "mother": "随母落户"}
-PARENT_NAMES = {"father": "父亲", "mother": "母亲"}
-DOCUMENTS_TO_BRING = "《出生医学证明》、父母双方居民身份证、父母结婚证和落户方居民户口簿"
-AT_HUKOU_STATION = "到落户方户籍所在地公安派出所申报出生登记"
+RECEIVING_PARENTS = {"father": N_("随父落户"), "mother": N_("随母落户")}
+PARENT_NAMES = {"father": N_("父亲"), "mother": N_("母亲")}
+DOCUMENTS_TO_BRING = N_("《出生医学证明》、父母双方居民身份证、父母结婚证和落户方居民户口簿")
+AT_HUKOU_STATION = N_("到落户方户籍所在地公安派出所申报出生登记")
+_BRING = {"documents": DOCUMENTS_TO_BRING, "where": AT_HUKOU_STATION}
+# The ethnic groups the registries return, named in the messages (translated as names).
+ETHNICITIES = (N_("汉族"), N_("回族"), N_("满族"), N_("蒙古族"))
 
 
 class ConditionCode(StrEnum):
@@ -84,11 +87,11 @@ class ConditionCode(StrEnum):
 
 
 CONDITION_TITLES = {
-    ConditionCode.BORN_IN_PROVINCE: "新生儿在河南省内出生并取得《出生医学证明》",
-    ConditionCode.IN_WEDLOCK: "新生儿属婚内生育",
-    ConditionCode.PARENTS_HUKOU: "父母双方户籍均在河南省内且同民族",
-    ConditionCode.FAMILY_HOUSEHOLD: "随父或随母在河南省内家庭户申报出生登记",
-    ConditionCode.AGE: f"新生儿年龄不超过{MAX_AGE_YEARS}周岁",
+    ConditionCode.BORN_IN_PROVINCE: Message(N_("新生儿在河南省内出生并取得《出生医学证明》")),
+    ConditionCode.IN_WEDLOCK: Message(N_("新生儿属婚内生育")),
+    ConditionCode.PARENTS_HUKOU: Message(N_("父母双方户籍均在河南省内且同民族")),
+    ConditionCode.FAMILY_HOUSEHOLD: Message(N_("随父或随母在河南省内家庭户申报出生登记")),
+    ConditionCode.AGE: Message(N_("新生儿年龄不超过%(years)s周岁"), {"years": MAX_AGE_YEARS}),
 }
 # The form field a failing condition belongs to (the receiving household is the family's
 # choice; everything else follows from the birth certificate).
@@ -105,12 +108,24 @@ CONDITION_FIELDS = {
 class Condition:
     code: str
     ok: bool
-    message_zh: str  # what was found: passing — what was verified; failing — why it fails
-    advice_zh: str = ""  # failing only: what to do instead
+    message: Message  # what was found: passing — what was verified; failing — why it fails
+    advice: Message | None = None  # failing only: what to do instead
+
+    @property
+    def title(self) -> Message:
+        return CONDITION_TITLES[ConditionCode(self.code)]
 
     @property
     def title_zh(self) -> str:
-        return CONDITION_TITLES[ConditionCode(self.code)]
+        return str(self.title)
+
+    @property
+    def message_zh(self) -> str:
+        return str(self.message)
+
+    @property
+    def advice_zh(self) -> str:
+        return str(self.advice) if self.advice is not None else ""
 
     @property
     def field(self) -> str:
@@ -166,9 +181,15 @@ def in_province(region_code: str | None) -> bool:
     return bool(region_code) and region_code[:2] == PROVINCE_CODE
 
 
+def late_message(birth_date: date, today: date) -> Message:
+    return Message(N_("新生儿于%(born)s出生，至%(today)s申报时已超过出生后一个月，属于逾期申报出生登记"
+                      "（《户口登记条例》第七条：婴儿出生后一个月以内申报）。逾期申报仍予受理，承办民警将予以注明。"),
+                   {"born": birth_date, "today": today})
+
+
 def late_note(birth_date: date, today: date) -> str:
-    return (f"新生儿于{cn_date(birth_date)}出生，至{cn_date(today)}申报时已超过出生后一个月，属于逾期申报出生登记"
-            "（《户口登记条例》第七条：婴儿出生后一个月以内申报）。逾期申报仍予受理，承办民警将予以注明。")
+    """The late-registration note kept with the application (Chinese, as the file records it)."""
+    return str(late_message(birth_date, today))
 
 
 # --- the five conditions ------------------------------------------------------------------
@@ -177,81 +198,91 @@ def late_note(birth_date: date, today: date) -> str:
 def _born_in_province(certificate) -> Condition:
     code = ConditionCode.BORN_IN_PROVINCE
     if certificate.birth_province_code == PROVINCE_CODE:
-        return Condition(code, True, f"新生儿在{PROVINCE_NAME}内出生，已取得《出生医学证明》（{certificate.hospital}）。")
+        return Condition(code, True, Message(N_("新生儿在%(province)s内出生，已取得《出生医学证明》（%(hospital)s）。"),
+                                             {"province": PROVINCE_NAME, "hospital": certificate.hospital}))
     return Condition(
         code, False,
-        "新生儿不是在河南省内出生（《出生医学证明》由省外医疗机构签发），不符合“全省通办”条件。",
-        f"请携带{DOCUMENTS_TO_BRING}，{AT_HUKOU_STATION}，不能在省内其他派出所异地办理。",
+        Message(N_("新生儿不是在河南省内出生（《出生医学证明》由省外医疗机构签发），不符合“全省通办”条件。")),
+        Message(N_("请携带%(documents)s，%(where)s，不能在省内其他派出所异地办理。"), _BRING),
     )
 
 
 def _in_wedlock(certificate, father, mother, marriage) -> Condition:
     code = ConditionCode.IN_WEDLOCK
-    advice = (f"非婚生育的新生儿，请{AT_HUKOU_STATION}，携带《出生医学证明》、父母双方居民身份证和落户方居民户口簿；"
-              "随父落户的还须提供亲子鉴定证明。已登记结婚但未查询到的，请同时携带结婚证，由派出所核实。")
+    advice = Message(N_("非婚生育的新生儿，请%(where)s，携带《出生医学证明》、父母双方居民身份证和落户方居民户口簿；"
+                        "随父落户的还须提供亲子鉴定证明。已登记结婚但未查询到的，请同时携带结婚证，由派出所核实。"),
+                     {"where": AT_HUKOU_STATION})
     if not certificate.father_id_number or father is None or mother is None:
-        return Condition(code, False, "《出生医学证明》上未登记父亲信息，无法确认属于婚内生育。", advice)
+        return Condition(code, False, Message(N_("《出生医学证明》上未登记父亲信息，无法确认属于婚内生育。")), advice)
     if marriage is None:
-        return Condition(code, False, "未查询到父母双方的结婚登记信息，新生儿不属于婚内生育。", advice)
+        return Condition(code, False, Message(N_("未查询到父母双方的结婚登记信息，新生儿不属于婚内生育。")), advice)
     if not marriage.in_force_on(certificate.birth_date):
-        return Condition(code, False, "新生儿出生时父母的婚姻关系不在存续期内，不属于婚内生育。", advice)
-    return Condition(code, True, f"父母于{cn_date(marriage.registered_on)}登记结婚，新生儿属婚内生育。")
+        return Condition(code, False, Message(N_("新生儿出生时父母的婚姻关系不在存续期内，不属于婚内生育。")), advice)
+    return Condition(code, True, Message(N_("父母于%(married)s登记结婚，新生儿属婚内生育。"),
+                                         {"married": marriage.registered_on}))
 
 
 def _parents_hukou(father, mother) -> Condition:
     code = ConditionCode.PARENTS_HUKOU
-    problems, advice = [], []
+    problems: list[Message] = []
+    advice: Message | None = None
     for role, person in (("father", father), ("mother", mother)):
         name = PARENT_NAMES[role]
         if person is None:
-            problems.append(f"未查询到{name}的户籍信息")
+            problems.append(Message(N_("未查询到%(parent)s的户籍信息"), {"parent": name}))
         elif not in_province(person.hukou_region_code):
-            problems.append(f"{name}户籍不在{PROVINCE_NAME}")
+            problems.append(Message(N_("%(parent)s户籍不在%(province)s"), {"parent": name, "province": PROVINCE_NAME}))
     if problems:
-        advice.append(f"父母一方户籍不在本省的，请携带{DOCUMENTS_TO_BRING}，{AT_HUKOU_STATION}。")
+        advice = Message(N_("父母一方户籍不在本省的，请携带%(documents)s，%(where)s。"), _BRING)
     elif father.ethnicity != mother.ethnicity:
-        problems.append("父母双方民族不同")
-        advice.append(f"父母民族不同的，新生儿民族成分须由父母双方协商确定，请父母双方共同携带{DOCUMENTS_TO_BRING}，"
-                      f"{AT_HUKOU_STATION}，并当场签字确认新生儿民族。")
+        problems.append(Message(N_("父母双方民族不同")))
+        advice = Message(N_("父母民族不同的，新生儿民族成分须由父母双方协商确定，请父母双方共同携带%(documents)s，"
+                            "%(where)s，并当场签字确认新生儿民族。"), _BRING)
     if problems:
-        return Condition(code, False, "、".join(problems) + "，不符合“父母双方户籍均在本省且同民族”的条件。",
-                         "".join(advice))
-    return Condition(code, True, f"父母双方户籍均在{PROVINCE_NAME}内，均为{father.ethnicity}。")
+        return Condition(code, False, Message(N_("%(problems)s，不符合“父母双方户籍均在本省且同民族”的条件。"),
+                                              {"problems": problems}), advice)
+    return Condition(code, True, Message(N_("父母双方户籍均在%(province)s内，均为%(ethnicity)s。"),
+                                         {"province": PROVINCE_NAME, "ethnicity": father.ethnicity}))
 
 
 def _family_household(household, receiving: str, parent, other_household=None) -> Condition:
     code = ConditionCode.FAMILY_HOUSEHOLD
-    name = PARENT_NAMES.get(receiving, "落户方")
+    name = PARENT_NAMES.get(receiving, N_("落户方"))
     other = PARENT_NAMES["mother" if receiving == "father" else "father"]
     # Suggest the other parent's household only when it would itself qualify.
-    switch = (f"可以改为随{other}在其省内家庭户内申报；"
+    switch = (Message(N_("可以改为随%(other)s在其省内家庭户内申报；"), {"other": other})
               if other_household is not None and other_household.kind == "family"
               and in_province(other_household.region_code) else "")
+    facts = {"parent": name, "province": PROVINCE_NAME, "switch": switch, **_BRING}
     if receiving not in RECEIVING_PARENTS:
-        return Condition(code, False, "请选择随父落户或随母落户。", "")
+        return Condition(code, False, Message(N_("请选择随父落户或随母落户。")))
     if parent is None or household is None or household.member(parent.id_number) is None:
-        return Condition(code, False, f"未查询到{name}所在的户籍户，无法在其户内申报出生登记。",
-                         f"{switch}请核对后重新选择，或{AT_HUKOU_STATION}咨询办理。")
+        return Condition(code, False, Message(N_("未查询到%(parent)s所在的户籍户，无法在其户内申报出生登记。"), facts),
+                         Message(N_("%(switch)s请核对后重新选择，或%(where)s咨询办理。"), facts))
     if not in_province(household.region_code):
-        return Condition(code, False, f"{name}的户籍户不在{PROVINCE_NAME}内，不能通过“全省通办”落户。",
-                         f"{switch}确需随{name}落户的，请携带{DOCUMENTS_TO_BRING}，"
-                         f"到{name}户籍所在地公安机关申报出生登记。")
+        return Condition(code, False,
+                         Message(N_("%(parent)s的户籍户不在%(province)s内，不能通过“全省通办”落户。"), facts),
+                         Message(N_("%(switch)s确需随%(parent)s落户的，请携带%(documents)s，"
+                                    "到%(parent)s户籍所在地公安机关申报出生登记。"), facts))
     if household.kind != "family":
-        return Condition(code, False, f"{name}的户口在集体户，集体户不能通过“全省通办”申报新生儿入户。",
-                         f"{switch}确需落入集体户的，请携带{DOCUMENTS_TO_BRING}"
-                         "及集体户管理单位同意落户的证明，到集体户所在地公安派出所办理。")
-    return Condition(code, True, f"{RECEIVING_PARENTS[receiving]}，落入{name}在{PROVINCE_NAME}内的家庭户。")
+        return Condition(code, False,
+                         Message(N_("%(parent)s的户口在集体户，集体户不能通过“全省通办”申报新生儿入户。"), facts),
+                         Message(N_("%(switch)s确需落入集体户的，请携带%(documents)s"
+                                    "及集体户管理单位同意落户的证明，到集体户所在地公安派出所办理。"), facts))
+    return Condition(code, True, Message(N_("%(receiving)s，落入%(parent)s在%(province)s内的家庭户。"),
+                                         {**facts, "receiving": RECEIVING_PARENTS[receiving]}))
 
 
 def _age(certificate, today: date) -> Condition:
     code = ConditionCode.AGE
     years = age_in_years(certificate.birth_date, today)
+    limits = {"years": years, "max": MAX_AGE_YEARS, "born": certificate.birth_date, **_BRING}
     if years <= MAX_AGE_YEARS:
-        return Condition(code, True, f"新生儿于{cn_date(certificate.birth_date)}出生，未超过{MAX_AGE_YEARS}周岁。")
+        return Condition(code, True, Message(N_("新生儿于%(born)s出生，未超过%(max)s周岁。"), limits))
     return Condition(
-        code, False, f"新生儿已满{years}周岁，超过{MAX_AGE_YEARS}周岁，不能通过“全省通办”办理。",
-        f"请携带{DOCUMENTS_TO_BRING}，{AT_HUKOU_STATION}；超过{MAX_AGE_YEARS}周岁未落户的，"
-        "派出所将核实未及时申报的原因后办理。",
+        code, False, Message(N_("新生儿已满%(years)s周岁，超过%(max)s周岁，不能通过“全省通办”办理。"), limits),
+        Message(N_("请携带%(documents)s，%(where)s；超过%(max)s周岁未落户的，"
+                   "派出所将核实未及时申报的原因后办理。"), limits),
     )
 
 
@@ -282,8 +313,9 @@ def refusal(eligibility: Eligibility) -> RuleViolation:
     if not failing:
         raise ValueError("an eligible child is not refused")
     first = failing[0]
-    reasons = "".join(f"{c.message_zh}{c.advice_zh}" for c in failing)
-    return RuleViolation(f"newborn.{first.code}", f"不符合新生儿出生登记“全省通办”条件：{reasons}", first.field)
+    reasons = Sentences(part for c in failing for part in (c.message, c.advice) if part is not None)
+    return RuleViolation(f"newborn.{first.code}", N_("不符合新生儿出生登记“全省通办”条件：%(reasons)s"), first.field,
+                         {"reasons": reasons})
 
 
 # --- the filing's own fields ----------------------------------------------------------------
@@ -296,7 +328,7 @@ def normalise_child_name(value: object) -> str:
     """新生儿姓名: 2 to 4 Chinese characters (spaces from an input method are dropped)."""
     name = unicodedata.normalize("NFKC", str(value or "")).replace(" ", "").strip()
     if not _CHILD_NAME.fullmatch(name):
-        raise RuleViolation("child_name.format", "新生儿姓名须为2至4个汉字，请核对后重新填写。", "child_name")
+        raise RuleViolation("child_name.format", N_("新生儿姓名须为2至4个汉字，请核对后重新填写。"), "child_name")
     return name
 
 
@@ -305,7 +337,7 @@ def normalise_certificate_number(value: object) -> str:
     number = unicodedata.normalize("NFKC", str(value or "")).replace(" ", "").strip().upper()
     if not _CERTIFICATE_NUMBER.fullmatch(number):
         raise RuleViolation("birth_certificate_number.format",
-                            "请填写《出生医学证明》右上角的编号（字母和数字）。", "birth_certificate_number")
+                            N_("请填写《出生医学证明》右上角的编号（字母和数字）。"), "birth_certificate_number")
     return number
 
 

@@ -33,8 +33,8 @@ SERVICE = Service(
         promised=workdays(15),
         statutory=workdays(15),
         sources={
-            "promised": "政务服务“好差评”制度（国办发〔2019〕51号）；四川：差评15个工作日内整改",
-            "statutory": "政务服务“好差评”制度（国办发〔2019〕51号）；四川：差评15个工作日内整改",
+            "promised": N_("政务服务“好差评”制度（国办发〔2019〕51号）；四川：差评15个工作日内整改"),
+            "statutory": N_("政务服务“好差评”制度（国办发〔2019〕51号）；四川：差评15个工作日内整改"),
         },
     ),
     steps=frozenset({Step.IMMEDIATE}),

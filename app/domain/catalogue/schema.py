@@ -33,7 +33,7 @@ from pydantic_core import PydanticCustomError
 
 from app.domain.catalogue.base import RuleViolation
 from app.domain.identifiers import InvalidIdentifier
-from app.domain.text import N_
+from app.domain.text import N_, Message
 
 # Controls allowed in free text: line breaks and tabs of a multi-line answer.
 _ALLOWED_CONTROLS = {"\n", "\r", "\t"}
@@ -278,8 +278,8 @@ class FieldError:
     params: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def message(self) -> str:
-        return self.template % self.params if self.params else self.template
+    def message(self) -> Message:
+        return Message(self.template, self.params)
 
 
 def required(name: str) -> FieldError:

@@ -28,7 +28,7 @@ SERVICE = Service(
     applicant_kinds=frozenset({ApplicantKind.ENTERPRISE}),
     materials=(
         Material("business_licence", "营业执照", "Business licence", shared=True,
-                 registry_zh="市场监管部门市场主体登记信息"),
+                 registry_zh=N_("市场监管部门市场主体登记信息")),
         Material("legal_rep_id", "法定代表人身份证号码及手机号码", "Legal representative's ID number and phone",
                  entered=True),
     ),
@@ -38,9 +38,9 @@ SERVICE = Service(
         promised=workdays("0.5"),
         statutory=workdays(1),
         sources={
-            "acceptance": "行政许可法第32条（信息共享核验通过后由系统即时受理）",
-            "promised": "优化营商环境措施第4条：新设立企业0.5个工作日完成公章刻制（按工作时间计算）",
-            "statutory": "本系统设置（可调整）",
+            "acceptance": N_("行政许可法第32条（信息共享核验通过后由系统即时受理）"),
+            "promised": N_("优化营商环境措施第4条：新设立企业0.5个工作日完成公章刻制（按工作时间计算）"),
+            "statutory": N_("本系统设置（可调整）"),
         },
     ),
     # The registry checks run at filing, so the system accepts at once; the engraving shop

@@ -27,7 +27,7 @@ from app.domain.catalogue.base import (
 )
 from app.domain.catalogue.schema import FilingModel, Optional, Text
 from app.domain.identifiers import mask_id_number
-from app.domain.text import N_
+from app.domain.text import N_, Bilingual, Message
 from app.domain.verification import Finding, RegistryCheck, Tone, worst
 
 SERVICE = Service(
@@ -46,21 +46,21 @@ SERVICE = Service(
     materials=(
         Material("application_form", "设立保安服务公司申请书", "Application form"),
         Material("business_licence", "营业执照（企业名称核准）", "Business licence", shared=True,
-                 registry_zh="市场监管部门市场主体登记信息"),
+                 registry_zh=N_("市场监管部门市场主体登记信息")),
         Material("capital_proof", "注册资本证明", "Proof of registered capital"),
         Material("manager_documents", "拟任法定代表人和主要管理人员的履历及相关工作经验证明",
                  "Managers' résumés and proof of experience",
-                 note_zh="身份信息和犯罪记录通过信息共享核验，无需另行提交"),
+                 note_zh=N_("身份信息和犯罪记录通过信息共享核验，无需另行提交")),
         Material("premises_proof", "住所和提供保安服务所需的场所证明", "Premises documents", core=False,
-                 note_zh="房屋产权证明或租赁合同复印件1份，加盖单位公章"),
+                 note_zh=N_("房屋产权证明或租赁合同复印件1份，加盖单位公章")),
         Material("equipment_list", "保安服务所需设施、装备清单", "Equipment list", core=False,
-                 note_zh="设施、装备清单原件1份，加盖单位公章"),
+                 note_zh=N_("设施、装备清单原件1份，加盖单位公章")),
         Material("management_rules", "组织机构和保安服务管理制度、岗位责任制度、保安员管理制度",
                  "Organisation and management rules", core=False,
-                 note_zh="制度文本1套，加盖单位公章"),
+                 note_zh=N_("制度文本1套，加盖单位公章")),
         Material("armed_escort_proof", "国有资本出资证明及武装守护押运业务相关材料",
                  "State capital proof and armed-escort documents", required=False,
-                 note_zh="经营范围包括武装守护押运业务的提交"),
+                 note_zh=N_("经营范围包括武装守护押运业务的提交")),
     ),
     limits=ServiceLimits(
         acceptance=workdays(5),
@@ -72,14 +72,14 @@ SERVICE = Service(
         commitment=workdays(10),
         higher_review=workdays(15),
         sources={
-            "acceptance": "行政许可法第32条",
-            "correction_reply": "本系统设置（补正答复期限，可调整）",
-            "promised": "保安服务管理条例第9条：设区的市级公安机关自收到申请材料之日起15日内审核",
-            "statutory": "保安服务管理条例第9条：设区的市级公安机关自收到申请材料之日起15日内审核",
-            "extension": "行政许可法第42条（负责人批准，延长一次）",
-            "delivery": "行政许可法第44条",
-            "commitment": "容缺受理地方规定（许昌公安2022年便民利民十项措施第4条）：补齐期限不超过承诺办理时限",
-            "higher_review": "保安服务管理条例第9条：省级公安机关自收到审核意见之日起15日内作出决定",
+            "acceptance": N_("行政许可法第32条"),
+            "correction_reply": N_("本系统设置（补正答复期限，可调整）"),
+            "promised": N_("保安服务管理条例第9条：设区的市级公安机关自收到申请材料之日起15日内审核"),
+            "statutory": N_("保安服务管理条例第9条：设区的市级公安机关自收到申请材料之日起15日内审核"),
+            "extension": N_("行政许可法第42条（负责人批准，延长一次）"),
+            "delivery": N_("行政许可法第44条"),
+            "commitment": N_("容缺受理地方规定（许昌公安2022年便民利民十项措施第4条）：补齐期限不超过承诺办理时限"),
+            "higher_review": N_("保安服务管理条例第9条：省级公安机关自收到审核意见之日起15日内作出决定"),
         },
     ),
     steps=frozenset({Step.CORRECTION, Step.SUSPENSION, Step.EXTENSION, Step.ISSUE, Step.TOLERANCE,
@@ -94,7 +94,7 @@ MIN_REGISTERED_CAPITAL_YUAN = 1_000_000
 ARMED_ESCORT_MIN_CAPITAL_YUAN = 10_000_000
 MIN_MANAGER_EXPERIENCE_YEARS = 5
 MAX_MANAGERS = 10
-ARMED_ESCORT_SCOPE = "武装守护押运"
+ARMED_ESCORT_SCOPE = N_("武装守护押运")
 
 
 @dataclass(frozen=True)
@@ -114,28 +114,34 @@ def yuan_text(amount: int) -> str:
     return f"{amount}元"
 
 
+def _yuan(amount: int) -> Bilingual:
+    return Bilingual(yuan_text(amount), f"RMB {amount:,}")
+
+
 def capital_violations(capital_yuan: int, *, armed_escort: bool, state_controlled: bool) -> list[RuleViolation]:
     """保安服务管理条例第8条: capital ≥ 1 million; armed escort ≥ 10 million and state-controlled."""
     violations = []
     if capital_yuan < MIN_REGISTERED_CAPITAL_YUAN:
         violations.append(RuleViolation(
             "capital.too_low",
-            f"企业登记信息显示注册资本为{yuan_text(capital_yuan)}，设立保安服务公司注册资本不得少于"
-            f"{yuan_text(MIN_REGISTERED_CAPITAL_YUAN)}。",
+            N_("企业登记信息显示注册资本为%(capital)s，设立保安服务公司注册资本不得少于%(minimum)s。"),
+            params={"capital": _yuan(capital_yuan), "minimum": _yuan(MIN_REGISTERED_CAPITAL_YUAN)},
         ))
     if armed_escort:
         if capital_yuan < ARMED_ESCORT_MIN_CAPITAL_YUAN:
             violations.append(RuleViolation(
                 "capital.armed_escort",
-                f"经营{ARMED_ESCORT_SCOPE}业务的，注册资本不得少于{yuan_text(ARMED_ESCORT_MIN_CAPITAL_YUAN)}"
-                f"（登记注册资本为{yuan_text(capital_yuan)}）。",
+                N_("经营%(scope)s业务的，注册资本不得少于%(minimum)s（登记注册资本为%(capital)s）。"),
                 "armed_escort",
+                {"scope": ARMED_ESCORT_SCOPE, "minimum": _yuan(ARMED_ESCORT_MIN_CAPITAL_YUAN),
+                 "capital": _yuan(capital_yuan)},
             ))
         if not state_controlled:
             violations.append(RuleViolation(
                 "armed_escort.state_controlled",
-                f"经营{ARMED_ESCORT_SCOPE}业务的，须为国有独资或者国有资本占注册资本总额51%以上的公司。",
+                N_("经营%(scope)s业务的，须为国有独资或者国有资本占注册资本总额51%%以上的公司。"),
                 "state_controlled",
+                {"scope": ARMED_ESCORT_SCOPE},
             ))
     return violations
 
@@ -143,22 +149,24 @@ def capital_violations(capital_yuan: int, *, armed_escort: bool, state_controlle
 def manager_violations(number: int, manager: Manager, person, judgments: Iterable) -> list[RuleViolation]:
     """One manager (numbered from 1 for the message): identity in the population registry,
     ≥ 5 years' relevant experience, no effective criminal conviction (court registry)."""
-    label = f"第{number}位管理人员（{manager.name}）"
+    label = Message(N_("第%(number)s位管理人员（%(name)s）"), {"number": number, "name": manager.name})
     if person is None or person.name != manager.name:
-        return [RuleViolation("manager.identity", f"{label}的姓名与公民身份号码未能通过户籍信息核验。", "managers")]
+        return [RuleViolation("manager.identity", N_("%(manager)s的姓名与公民身份号码未能通过户籍信息核验。"), "managers",
+                              {"manager": label})]
     violations = []
     if manager.experience_years < MIN_MANAGER_EXPERIENCE_YEARS:
         violations.append(RuleViolation(
             "manager.experience",
-            f"{label}相关工作经验为{manager.experience_years}年，拟任管理人员须具有"
-            f"{MIN_MANAGER_EXPERIENCE_YEARS}年以上相关工作经验。",
+            N_("%(manager)s相关工作经验为%(years)s年，拟任管理人员须具有%(minimum)s年以上相关工作经验。"),
             "managers",
+            {"manager": label, "years": manager.experience_years, "minimum": MIN_MANAGER_EXPERIENCE_YEARS},
         ))
     if has_disqualifying_record(judgments):
         violations.append(RuleViolation(
             "manager.record",
-            f"{label}经法院生效裁判认定有罪，不得担任保安服务公司法定代表人或主要管理人员。",
+            N_("%(manager)s经法院生效裁判认定有罪，不得担任保安服务公司法定代表人或主要管理人员。"),
             "managers",
+            {"manager": label},
         ))
     return violations
 
@@ -170,9 +178,9 @@ def has_disqualifying_record(judgments: Iterable) -> bool:
 
 def enterprise_violations(enterprise) -> list[RuleViolation]:
     if enterprise is None:
-        return [RuleViolation("enterprise.unknown", "未在企业登记信息中查询到本单位，请核对统一社会信用代码。")]
+        return [RuleViolation("enterprise.unknown", N_("未在企业登记信息中查询到本单位，请核对统一社会信用代码。"))]
     if enterprise.status != "active":
-        return [RuleViolation("enterprise.inactive", "企业登记信息显示本单位已注销或吊销，不能申请保安服务许可。")]
+        return [RuleViolation("enterprise.inactive", N_("企业登记信息显示本单位已注销或吊销，不能申请保安服务许可。"))]
     return []
 
 

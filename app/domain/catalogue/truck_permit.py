@@ -33,7 +33,7 @@ from app.domain.catalogue.base import (
 from app.domain.catalogue.schema import FilingModel, Text, rule
 from app.domain.identifiers import validate_plate
 from app.domain.records import DriverRecord, VehicleRecord, ViolationRecord
-from app.domain.text import N_
+from app.domain.text import N_, Bilingual, Message, from_data, to_data
 from app.domain.verification import Finding as CheckFinding
 from app.domain.verification import RegistryCheck, Tone
 
@@ -49,8 +49,8 @@ SERVICE = Service(
     applicant_kinds=frozenset({ApplicantKind.ENTERPRISE, ApplicantKind.INDIVIDUAL}),
     materials=(
         Material("vehicle_licence", "机动车行驶证", "Vehicle registration", shared=True,
-                 registry_zh="公安交管机动车登记信息"),
-        Material("driver_licence", "机动车驾驶证", "Driver licence", shared=True, registry_zh="公安交管驾驶人信息"),
+                 registry_zh=N_("公安交管机动车登记信息")),
+        Material("driver_licence", "机动车驾驶证", "Driver licence", shared=True, registry_zh=N_("公安交管驾驶人信息")),
     ),
     limits=ServiceLimits(
         acceptance=hours(24),
@@ -58,10 +58,10 @@ SERVICE = Service(
         promised=hours(24),
         statutory=workdays(3),
         sources={
-            "acceptance": "本系统设置：自然时间，节假日照常",
-            "correction_reply": "本系统设置（补正答复期限，可调整）",
-            "promised": "本系统设置：自然时间24小时（符合条件的即时核发）",
-            "statutory": "公安部交管局2021年指导意见（当日至3个工作日），可调整",
+            "acceptance": N_("本系统设置：自然时间，节假日照常"),
+            "correction_reply": N_("本系统设置（补正答复期限，可调整）"),
+            "promised": N_("本系统设置：自然时间24小时（符合条件的即时核发）"),
+            "statutory": N_("公安部交管局2021年指导意见（当日至3个工作日），可调整"),
         },
     ),
     # ISSUE: the electronic permit is delivered at once, so a granted permit leaves the
@@ -81,7 +81,7 @@ MIN_VALIDITY_DAYS = 1  # (R) validity from a day …
 MAX_VALIDITY_DAYS = 365  # (R) … to a year
 MAX_START_AHEAD_DAYS = 30  # (R) a permit may start at most this many days after filing
 CLERK_REVIEW_OVER_DAYS = 90  # (R) longer validity → a clerk of the traffic brigade decides
-EMISSION_ORDER = ("国III", "国IV", "国V", "国VI")
+EMISSION_ORDER = (N_("国III"), N_("国IV"), N_("国V"), N_("国VI"))
 ALLOWED_EMISSION_STANDARDS = ("国V", "国VI")  # (R) the city's floor in restricted zones
 NEW_ENERGY = "new_energy"
 # Vehicle types that are goods vehicles (货车); anything else needs no truck permit.
@@ -224,10 +224,21 @@ class Zone:
         return windows_text(self.peak_hours)
 
     @property
-    def rule_text(self) -> str:
+    def name(self) -> Bilingual:
+        return Bilingual(self.name_zh, self.name_en)
+
+    @property
+    def rule(self) -> Message:
+        standards = list(self.emission_standards)
         if not self.restricted:
-            return f"不限行，全天可通行；允许{self.emission_text}及新能源货车"
-        return f"限行，高峰禁行{self.peak_text}；允许{self.emission_text}及新能源货车"
+            return Message(N_("不限行，全天可通行；允许%(standards)s及新能源货车"), {"standards": standards})
+        return Message(N_("限行，高峰禁行%(peaks)s；允许%(standards)s及新能源货车"),
+                       {"peaks": Bilingual(self.peak_text, ", ".join(w.text for w in self.peak_hours)),
+                        "standards": standards})
+
+    @property
+    def rule_text(self) -> str:
+        return str(self.rule)
 
 
 def _peaks(*texts: str) -> tuple[Window, ...]:
@@ -329,11 +340,19 @@ class Finding:
     """One failing condition (or one reason for a clerk's review), with what to do about it."""
 
     code: str
-    message: str
+    message: str  # a Message: the Chinese text that keeps its template
     remedy: str = ""
 
-    def as_dict(self) -> dict[str, str]:
-        return {"code": self.code, "message": self.message, "remedy": self.remedy}
+    def as_dict(self) -> dict:
+        """The finding as stored: the Chinese texts, and each as a message to show in English."""
+        return {"code": self.code, "message": self.message, "remedy": self.remedy,
+                "localizable": {"message": to_data(self.message), "remedy": to_data(self.remedy)}}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Finding:
+        texts = data.get("localizable") or {}
+        return cls(data["code"], from_data(texts.get("message", data["message"])),
+                   from_data(texts.get("remedy", data.get("remedy", ""))))
 
 
 class Outcome(StrEnum):
@@ -385,8 +404,8 @@ def peak_conflicts(windows: Sequence[Window], zones: Sequence[Zone]) -> list[tup
     return conflicts
 
 
-DRIVER_STATUS_NAMES = {"suspended": "暂扣", "revoked": "吊销", "cancelled": "注销", "expired": "逾期未换证"}
-UNHANDLED_REMEDY = "请通过“交管12123”或到交警大队处理完毕后重新申请。"
+DRIVER_STATUS_NAMES = {"suspended": N_("暂扣"), "revoked": N_("吊销"), "cancelled": N_("注销"), "expired": N_("逾期未换证")}
+UNHANDLED_REMEDY = N_("请通过“交管12123”或到交警大队处理完毕后重新申请。")
 
 
 def evaluate(
@@ -411,78 +430,94 @@ def evaluate(
     plate = request.plate
     if vehicle.owner_id not in set(applicant_ids):
         reasons.append(Finding(
-            "vehicle.not_owned", f"号牌{plate}的机动车登记所有人不是申请人，只能为登记在本人（本单位）名下的货车申请通行证。",
-            "请使用登记在申请人名下的车辆申请；车辆已转让的，请先办理转移登记。"))
+            "vehicle.not_owned",
+            Message(N_("号牌%(plate)s的机动车登记所有人不是申请人，只能为登记在本人（本单位）名下的货车申请通行证。"),
+                    {"plate": plate}),
+            Message(N_("请使用登记在申请人名下的车辆申请；车辆已转让的，请先办理转移登记。"))))
     else:
         _vehicle_checks(request, vehicle, vehicle_violations, reasons, review)
     _driver_checks(request, driver, driver_violations, reasons)
     if driver_pending_accidents:
         review.append(Finding(
             "review.accident_pending",
-            f"驾驶人有{driver_pending_accidents}起尚未处理完毕的交通事故（事故认定书尚未送达），需交警大队人工核查。"))
+            Message(N_("驾驶人有%(n)s起尚未处理完毕的交通事故（事故认定书尚未送达），需交警大队人工核查。"),
+                    {"n": driver_pending_accidents})))
     if request.days > CLERK_REVIEW_OVER_DAYS:
         review.append(Finding(
             "review.long_validity",
-            f"申请有效期为{request.days}日，超过{CLERK_REVIEW_OVER_DAYS}日的由交警大队人工审核。"))
+            Message(N_("申请有效期为%(days)s日，超过%(limit)s日的由交警大队人工审核。"),
+                    {"days": request.days, "limit": CLERK_REVIEW_OVER_DAYS})))
     return Evaluation(tuple(reasons), tuple(review))
 
 
 def _vehicle_checks(request, vehicle, violations, reasons: list[Finding], review: list[Finding]) -> None:
     if not is_truck(vehicle):
         reasons.append(Finding("vehicle.not_truck",
-                               f"该车辆类型为{vehicle.vehicle_type}，不属于货车，无需也不能办理货车通行证。",
-                               "请为货车申请通行证。"))
+                               Message(N_("该车辆类型为%(type)s，不属于货车，无需也不能办理货车通行证。"),
+                                       {"type": vehicle.vehicle_type}),
+                               Message(N_("请为货车申请通行证。"))))
     if vehicle.scrapped:
-        reasons.append(Finding("vehicle.scrapped", "该车辆已达到报废标准或已注销登记，不得上道路行驶。",
-                               "请更换符合条件的车辆后重新申请。"))
+        reasons.append(Finding("vehicle.scrapped", Message(N_("该车辆已达到报废标准或已注销登记，不得上道路行驶。")),
+                               Message(N_("请更换符合条件的车辆后重新申请。"))))
     until = vehicle.inspection_valid_until
     if until < request.valid_from:
-        reasons.append(Finding("vehicle.inspection_expired", f"车辆检验有效期至{until:%Y-%m-%d}，已过期。",
-                               "请到机动车安全技术检验机构检验合格后重新申请。"))
+        reasons.append(Finding("vehicle.inspection_expired",
+                               Message(N_("车辆检验有效期至%(until)s，已过期。"), {"until": f"{until:%Y-%m-%d}"}),
+                               Message(N_("请到机动车安全技术检验机构检验合格后重新申请。"))))
     elif until < request.valid_until:
         reasons.append(Finding(
             "vehicle.inspection_expired",
-            f"车辆检验有效期至{until:%Y-%m-%d}，早于申请的通行证有效期截止日{request.valid_until:%Y-%m-%d}。",
-            f"请检验合格后重新申请，或将有效期截止日改为{until:%Y-%m-%d}或之前。"))
+            Message(N_("车辆检验有效期至%(until)s，早于申请的通行证有效期截止日%(end)s。"),
+                    {"until": f"{until:%Y-%m-%d}", "end": f"{request.valid_until:%Y-%m-%d}"}),
+            Message(N_("请检验合格后重新申请，或将有效期截止日改为%(until)s或之前。"), {"until": f"{until:%Y-%m-%d}"})))
     for zone in request.zones:
         if not _emission_ok(vehicle, zone):
             reasons.append(Finding(
                 "vehicle.emission",
-                f"车辆排放标准为{vehicle.emission_standard}，{zone.name_zh}仅允许{zone.emission_text}及新能源货车通行。",
-                "请选择允许该排放标准车辆通行的区域，或使用符合排放标准的车辆。"))
+                Message(N_("车辆排放标准为%(standard)s，%(zone)s仅允许%(allowed)s及新能源货车通行。"),
+                        {"standard": vehicle.emission_standard, "zone": zone.name,
+                         "allowed": list(zone.emission_standards)}),
+                Message(N_("请选择允许该排放标准车辆通行的区域，或使用符合排放标准的车辆。"))))
     access = PEAK_ACCESS[vehicle_class(vehicle)]
     for zone, peaks in peak_conflicts(request.windows, request.zones):
         if access == PeakAccess.REFUSED:
             reasons.append(Finding(
                 "windows.peak",
-                f"所填通行时段与{zone.name_zh}高峰禁行时段（{windows_text(peaks)}）重叠，普通燃油货车高峰时段不得通行。",
-                "请调整通行时段避开高峰时段（新能源货车可在高峰时段通行）。"))
+                Message(N_("所填通行时段与%(zone)s高峰禁行时段（%(peaks)s）重叠，普通燃油货车高峰时段不得通行。"),
+                        {"zone": zone.name, "peaks": [w.text for w in peaks]}),
+                Message(N_("请调整通行时段避开高峰时段（新能源货车可在高峰时段通行）。"))))
         elif access == PeakAccess.REVIEW:
             review.append(Finding(
                 "review.extended_window",
-                f"冷藏车申请在{zone.name_zh}高峰时段（{windows_text(peaks)}）通行（延长通行时段），需交警大队人工审核。"))
+                Message(N_("冷藏车申请在%(zone)s高峰时段（%(peaks)s）通行（延长通行时段），需交警大队人工审核。"),
+                        {"zone": zone.name, "peaks": [w.text for w in peaks]})))
     if violations:
-        reasons.append(Finding("vehicle.violations", f"该车辆有{len(violations)}起未处理的交通违法记录。",
-                               UNHANDLED_REMEDY))
+        reasons.append(Finding("vehicle.violations",
+                               Message(N_("该车辆有%(n)s起未处理的交通违法记录。"), {"n": len(violations)}),
+                               Message(UNHANDLED_REMEDY)))
 
 
 def _driver_checks(request, driver, violations, reasons: list[Finding]) -> None:
     if driver.status != "valid":
         status = DRIVER_STATUS_NAMES.get(driver.status, driver.status)
-        reasons.append(Finding("driver.licence_status", f"驾驶人的驾驶证状态为“{status}”，不能驾驶机动车。",
-                               "请待驾驶证恢复正常状态后重新申请，或更换驾驶人。"))
+        reasons.append(Finding("driver.licence_status",
+                               Message(N_("驾驶人的驾驶证状态为“%(status)s”，不能驾驶机动车。"), {"status": status}),
+                               Message(N_("请待驾驶证恢复正常状态后重新申请，或更换驾驶人。"))))
     until = driver.licence_valid_until
     if until < request.valid_from:
-        reasons.append(Finding("driver.licence_expired", f"驾驶人的驾驶证有效期至{until:%Y-%m-%d}，已过期。",
-                               "请驾驶人办理驾驶证换证后重新申请，或更换驾驶人。"))
+        reasons.append(Finding("driver.licence_expired",
+                               Message(N_("驾驶人的驾驶证有效期至%(until)s，已过期。"), {"until": f"{until:%Y-%m-%d}"}),
+                               Message(N_("请驾驶人办理驾驶证换证后重新申请，或更换驾驶人。"))))
     elif until < request.valid_until:
         reasons.append(Finding(
             "driver.licence_expired",
-            f"驾驶人的驾驶证有效期至{until:%Y-%m-%d}，早于申请的通行证有效期截止日{request.valid_until:%Y-%m-%d}。",
-            f"请驾驶人换证后重新申请，或将有效期截止日改为{until:%Y-%m-%d}或之前。"))
+            Message(N_("驾驶人的驾驶证有效期至%(until)s，早于申请的通行证有效期截止日%(end)s。"),
+                    {"until": f"{until:%Y-%m-%d}", "end": f"{request.valid_until:%Y-%m-%d}"}),
+            Message(N_("请驾驶人换证后重新申请，或将有效期截止日改为%(until)s或之前。"), {"until": f"{until:%Y-%m-%d}"})))
     if violations:
-        reasons.append(Finding("driver.violations", f"驾驶人有{len(violations)}起未处理的交通违法记录。",
-                               UNHANDLED_REMEDY))
+        reasons.append(Finding("driver.violations",
+                               Message(N_("驾驶人有%(n)s起未处理的交通违法记录。"), {"n": len(violations)}),
+                               Message(UNHANDLED_REMEDY)))
 
 
 REGISTRY_SOURCES = N_("机动车登记信息；机动车驾驶证信息；交通违法信息；道路交通事故信息（公安交通管理）")

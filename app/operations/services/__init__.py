@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app.domain.catalogue import get_service
 from app.domain.catalogue.schema import FieldError, FilingModel
+from app.domain.text import N_
 from app.domain.verification import RegistryCheck
 from app.domain.workflow import Actor
 from app.extensions import db
@@ -92,7 +93,7 @@ class ServiceHandler:
         return []
 
     def refusal_title(self, application: Application) -> str:
-        return "不予许可决定书"
+        return N_("不予许可决定书")
 
     # Readable names for coded values in an application's data, by key (e.g. route: hukou → 户籍地).
     value_labels: dict[str, dict[str, str]] = {}
@@ -123,7 +124,7 @@ def refusal(violation, *, status: int = 422) -> OperationError:
 def unit_by_code(code: str) -> Unit:
     unit = db.session.scalar(select(Unit).where(Unit.code == code))
     if unit is None:
-        raise OperationError("unit.unknown", "未找到承办单位，请联系窗口工作人员。", status=409)
+        raise OperationError("unit.unknown", N_("未找到承办单位，请联系窗口工作人员。"), status=409)
     return unit
 
 

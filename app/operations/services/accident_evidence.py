@@ -14,6 +14,7 @@ from app.domain.identifiers import (
     parse_citizen_id,
     validate_mobile,
 )
+from app.domain.text import N_
 from app.domain.workflow import Action, Actor, State
 from app.models.accounts import Role, User
 from app.models.applications import Application, ApplicationEvent
@@ -37,7 +38,7 @@ class AccidentEvidenceHandler(ServiceHandler):
     def prepare(self, applicant: User, data: rules.EvidenceRequestFiling, *, now: datetime) -> Filing:
         unit = applicant.unit
         if applicant.role_enum not in FILING_ROLES or unit is None or unit.kind != rules.SERVICE.unit_kind:
-            raise OperationError("forbidden", "查询码申请须由办案单位（交警大队）的办案民警核验身份后录入。", status=403)
+            raise OperationError("forbidden", N_("查询码申请须由办案单位（交警大队）的办案民警核验身份后录入。"), status=403)
         registries = get_registries()
         try:
             case_number = rules.normalise_case_number(data.case_number)
@@ -54,7 +55,7 @@ class AccidentEvidenceHandler(ServiceHandler):
                 person_type, id_type, id_number, name, data.power_of_attorney, principal), relatives)
             if not data.identity_verified:
                 raise rules.RuleViolation("identity.not_verified",
-                                          "请先收取书面申请并当面核验申请人的身份证件原件，再勾选确认。",
+                                          N_("请先收取书面申请并当面核验申请人的身份证件原件，再勾选确认。"),
                                           "identity_verified")
         except rules.RuleViolation as violation:
             raise refusal(violation) from None
@@ -93,7 +94,7 @@ class AccidentEvidenceHandler(ServiceHandler):
         person = registries.person(id_number)
         if person is not None and rules.normalise_text(person.name) != rules.normalise_text(name):
             raise rules.RuleViolation("person.name_mismatch",
-                                      "姓名与身份证号码未能通过户籍信息核验，请核对身份证件。", "name")
+                                      N_("姓名与身份证号码未能通过户籍信息核验，请核对身份证件。"), "name")
 
     def after_submit(self, application: Application, *, now: datetime) -> None:
         """Move the contact details out of `data` into the request ledger (they are shown masked)."""
@@ -111,7 +112,7 @@ class AccidentEvidenceHandler(ServiceHandler):
         if action == Action.ISSUE:
             row = evidence_ops.code_of(application.id)
             if row is not None and row.revoked_at is not None:
-                return OperationError("evidence.revoked", "该查询码已作废，查询凭证不能再送交查阅人。", status=409)
+                return OperationError("evidence.revoked", N_("该查询码已作废，查询凭证不能再送交查阅人。"), status=409)
             return None
         if action != Action.APPROVE or application.state != State.ACCEPTED.value:
             return None
@@ -141,11 +142,11 @@ class AccidentEvidenceHandler(ServiceHandler):
         plain = application.__dict__.pop(PLAIN_CODE_ATTRIBUTE, None)
         row = evidence_ops.code_of(application.id)
         if plain is None or row is None or row.code_hash != rules.hash_query_code(plain):
-            raise OperationError("evidence.voucher", "查询码与登记信息不一致，未能生成查询凭证。", status=500)
+            raise OperationError("evidence.voucher", N_("查询码与登记信息不一致，未能生成查询凭证。"), status=500)
         case = get_registries().accident_case(row.case_number)
         data = application.data
         base_url = public_base_url()
-        return [OutcomeDocument("evidence_voucher.html", "事故证据材料查询凭证", {
+        return [OutcomeDocument("evidence_voucher.html", N_("事故证据材料查询凭证"), {
             "case_number": row.case_number,
             "accident_time": timeutil.local(case.occurred_at).strftime("%Y年%m月%d日 %H:%M") if case else "",
             "accident_location": case.location if case else "",
@@ -165,7 +166,7 @@ class AccidentEvidenceHandler(ServiceHandler):
         })]
 
     def refusal_title(self, application: Application) -> str:
-        return "不予提供证据材料查询码决定书"
+        return N_("不予提供证据材料查询码决定书")
 
 
 register(AccidentEvidenceHandler())

@@ -31,15 +31,15 @@ from app.registries import get_registries
 
 SYSTEM = Actor(ActorKind.SYSTEM)
 # No legal validity period exists; receivers usually accept 3 or 6 months (RULES.md, R).
-CERTIFICATE_VALIDITY_NOTE = "本证明自开具之日起3个月内有效。"
+CERTIFICATE_VALIDITY_NOTE = N_("本证明自开具之日起3个月内有效。")
 
 
 class CriminalRecordHandler(ServiceHandler):
     code = "criminal_record"
     value_labels = {
         "applicant_type": rules.APPLICANT_TYPES,
-        "route": {"hukou": "户籍地派出所", "residence": "居住地派出所", "exit_entry": "出入境管理部门"},
-        "channel": {"online": "网上申请", "terminal": "自助终端"},
+        "route": {"hukou": N_("户籍地派出所"), "residence": N_("居住地派出所"), "exit_entry": N_("出入境管理部门")},
+        "channel": {"online": N_("网上申请"), "terminal": N_("自助终端")},
         "relation": rules.UNIT_QUERY_RELATIONS,
     }
 
@@ -103,13 +103,13 @@ class CriminalRecordHandler(ServiceHandler):
             if not detail:
                 raise OperationError(
                     "purpose.proof_required",
-                    f"同一年度内申请超过{rules.FREE_REQUESTS_PER_YEAR}次的，须说明具体用途并提供用途证明材料。",
-                    field="purpose_detail")
+                    N_("同一年度内申请超过%(n)s次的，须说明具体用途并提供用途证明材料。"),
+                    field="purpose_detail", params={"n": rules.FREE_REQUESTS_PER_YEAR})
             if not data.materials.get("purpose_proof"):
                 raise OperationError(
                     "purpose.proof_file_required",
-                    f"同一年度内申请超过{rules.FREE_REQUESTS_PER_YEAR}次的，须上传用途证明材料（如用人单位、学校出具的要求提供证明的文件）。",
-                    field="purpose_proof")
+                    N_("同一年度内申请超过%(n)s次的，须上传用途证明材料（如用人单位、学校出具的要求提供证明的文件）。"),
+                    field="purpose_proof", params={"n": rules.FREE_REQUESTS_PER_YEAR})
             clean["purpose_detail"] = detail
         return Filing(unit_id=unit.id, data=clean, subject_name=person.name, subject_id_number=person.id_number)
 
@@ -197,7 +197,7 @@ class CriminalRecordHandler(ServiceHandler):
                   "id_type": "护照" if foreigner else "居民身份证"}
         if application.data.get("applicant_type") == "unit":
             return [OutcomeDocument(
-                "unit_result_letter.html", "查询告知函",
+                "unit_result_letter.html", N_("查询告知函"),
                 {**common, "recipient_unit": application.organisation.name if application.organisation else "",
                  "person_name": application.subject_name, "id_number": _mask(application.subject_id_number),
                  "legal_provision": application.data.get("legal_provision", ""),
@@ -205,7 +205,7 @@ class CriminalRecordHandler(ServiceHandler):
                  "has_record": event.payload.get("result") == "record"},
             )]
         return [OutcomeDocument(
-            "certificate.html", "无犯罪记录证明",
+            "certificate.html", N_("无犯罪记录证明"),
             {**common, "name": application.subject_name, "id_number": application.subject_id_number or "",
              "validity_note": CERTIFICATE_VALIDITY_NOTE},
             certificate_kind="criminal_record",
@@ -213,7 +213,7 @@ class CriminalRecordHandler(ServiceHandler):
         )]
 
     def refusal_title(self, application: Application) -> str:
-        return "不予出具无犯罪记录证明通知书"
+        return N_("不予出具无犯罪记录证明通知书")
 
 
 def _mask(value):

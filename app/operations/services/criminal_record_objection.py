@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app import timeutil
 from app.domain.catalogue import criminal_record_objection as rules
+from app.domain.text import N_
 from app.domain.workflow import Action
 from app.extensions import db
 from app.models.accounts import User
@@ -61,7 +62,7 @@ class ObjectionHandler(ServiceHandler):
         ]
         if event.payload["outcome"] == "corrected":
             paragraphs.append("原查询结果已更正，你可以重新申请开具无犯罪记录证明。")
-        return [OutcomeDocument("generic_notice.html", "复核意见书",
+        return [OutcomeDocument("generic_notice.html", N_("复核意见书"),
                                 {"recipient": application.subject_name, "paragraphs": paragraphs})]
 
 

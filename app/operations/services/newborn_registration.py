@@ -35,11 +35,12 @@ from sqlalchemy.exc import IntegrityError
 from app import timeutil
 from app.domain.catalogue import newborn_registration as rules
 from app.domain.records import BirthCertificateRecord, HouseholdRecord, MarriageRecord, PersonRecord
+from app.domain.text import N_, Bilingual, Message
 from app.domain.workflow import Action, Actor, State
 from app.extensions import db
 from app.models.accounts import Role, Unit, UnitKind, User
 from app.models.applications import Application, ApplicationEvent
-from app.operations import OperationError
+from app.operations import OperationError, localize, localize_value
 from app.operations.audit import log_access
 from app.operations.services import (
     Filing,
@@ -53,7 +54,7 @@ from app.registries import get_registries
 from app.registries.simulated import RegistryWriteError
 
 CODE = rules.SERVICE.code
-SEX_NAMES = {"M": "男", "F": "女"}
+SEX_NAMES = {"M": N_("男"), "F": N_("女")}
 # An application in one of these states still stands for the child (open, or registered).
 _STANDING_STATES = tuple(s.value for s in (State.SUBMITTED, State.CORRECTION_REQUESTED, State.ACCEPTED,
                                              State.SUSPENDED, State.APPROVED, State.ISSUED))
@@ -61,8 +62,8 @@ _REGISTERED_STATES = (State.APPROVED.value, State.ISSUED.value)
 MAX_ALLOCATION_ATTEMPTS = 25
 
 # One message for "no such certificate" and "you are not a parent on it": reveals nothing.
-NOT_FOUND_MESSAGE = ("未查询到您作为父亲或母亲登记的该《出生医学证明》。请核对编号；"
-                     "只有《出生医学证明》上登记的父亲或母亲本人可以查询和申报。")
+NOT_FOUND_MESSAGE = (N_("未查询到您作为父亲或母亲登记的该《出生医学证明》。请核对编号；"
+                     "只有《出生医学证明》上登记的父亲或母亲本人可以查询和申报。"))
 
 
 def _not_found() -> OperationError:
@@ -99,7 +100,7 @@ class CheckResult:
     child_sex: str
     birth_date: date
     eligibility: rules.Eligibility
-    late_note: str
+    late_note: Message | None
     existing_number: str | None  # an application for this child already stands
     existing_registered: bool  # … and the child is already registered under it
     default_station: str | None
@@ -121,7 +122,7 @@ def _clean_number(value: object) -> str:
 
 def _clean_receiving(value: object) -> str:
     if value not in rules.RECEIVING_PARENTS:
-        raise OperationError("receiving_parent.invalid", "请选择随父落户或随母落户。", field="receiving_parent")
+        raise OperationError("receiving_parent.invalid", N_("请选择随父落户或随母落户。"), field="receiving_parent")
     return str(value)
 
 
@@ -129,7 +130,7 @@ def certificate_for_parent(applicant: User, number: str, registries) -> BirthCer
     """The certificate, only for a parent named on it. Anyone else (and an unknown number)
     gets the same refusal; the attempt is audited and committed even though it is refused."""
     if applicant.role_enum != Role.CITIZEN or not applicant.id_number:
-        raise OperationError("newborn.account", "新生儿出生登记须由父亲或母亲使用本人的个人实名账号查询和申报。",
+        raise OperationError("newborn.account", N_("新生儿出生登记须由父亲或母亲使用本人的个人实名账号查询和申报。"),
                              status=403)
     certificate = registries.birth_certificate(number)
     if certificate is None or applicant.id_number not in (certificate.father_id_number, certificate.mother_id_number):
@@ -169,7 +170,13 @@ def police_stations() -> list[Unit]:
 
 
 def station_choices() -> list[tuple[str, str]]:
-    return [(unit.code, f"{unit.name}（{unit.address}）" if unit.address else unit.name) for unit in police_stations()]
+    """The stations by name (in the request's language) with their address."""
+    return [(unit.code, localize(N_("%(name)s（%(address)s）"), {"name": _unit_name(unit), "address": unit.address})
+             if unit.address else localize_value(_unit_name(unit))) for unit in police_stations()]
+
+
+def _unit_name(unit: Unit) -> Bilingual:
+    return Bilingual(unit.name, unit.name_en or unit.name)
 
 
 def default_station(household: HouseholdRecord | None) -> Unit | None:
@@ -201,7 +208,7 @@ def check(applicant: User, certificate_number: object, receiving: object, *, now
     return CheckResult(
         certificate_number=number, receiving=receiving, child_name=certificate.child_name,
         child_sex=certificate.sex, birth_date=certificate.birth_date, eligibility=eligibility,
-        late_note=rules.late_note(certificate.birth_date, today) if eligibility.late else "",
+        late_note=rules.late_message(certificate.birth_date, today) if eligibility.late else None,
         existing_number=existing.number if existing else None,
         existing_registered=existing is not None and existing.state in _REGISTERED_STATES,
         default_station=station.code if station else None,
@@ -248,7 +255,7 @@ def _begin_write_transaction() -> None:
 def read_only_refusal(registries) -> OperationError | None:
     """The population registry must take new members for a child to be entered online."""
     if not hasattr(registries, "allocate_citizen_id") or not hasattr(registries, "add_household_member"):
-        return OperationError("newborn.registry_read_only", "户籍系统暂不支持网上入户登记，请在户政系统中办理。",
+        return OperationError("newborn.registry_read_only", N_("户籍系统暂不支持网上入户登记，请在户政系统中办理。"),
                               status=409)
     return None
 
@@ -269,7 +276,7 @@ def enter_child(registries, household: HouseholdRecord, child: PersonRecord, rel
         except RegistryWriteError as exc:
             raise OperationError(
                 "newborn.no_free_id",
-                "该地区当日出生的同性别人员公民身份号码顺序码已分配完毕，请报上级户政部门处理。", status=409,
+                N_("该地区当日出生的同性别人员公民身份号码顺序码已分配完毕，请报上级户政部门处理。"), status=409,
             ) from exc
         try:
             with db.session.begin_nested():
@@ -284,10 +291,10 @@ def enter_child(registries, household: HouseholdRecord, child: PersonRecord, rel
             if registries.household(household.household_number) is not None:
                 collided.add(candidate)  # the number was committed by someone else just now
                 continue
-            raise OperationError("newborn.household_changed", "落户户籍信息已变化，请核实后重新办理。",
+            raise OperationError("newborn.household_changed", N_("落户户籍信息已变化，请核实后重新办理。"),
                                  status=409) from exc
         return candidate
-    raise OperationError("newborn.allocation_busy", "公民身份号码分配繁忙，请稍后重试。", status=409)
+    raise OperationError("newborn.allocation_busy", N_("公民身份号码分配繁忙，请稍后重试。"), status=409)
 
 
 # --- the handler --------------------------------------------------------------------------------
@@ -314,8 +321,8 @@ class NewbornRegistrationHandler(ServiceHandler):
         existing = standing_application(number)
         if existing is not None:
             raise OperationError("newborn.duplicate",
-                                 f"该新生儿已有出生登记申请（办件编号{existing.number}），请勿重复申报。",
-                                 field="birth_certificate_number", status=409)
+                                 N_("该新生儿已有出生登记申请（办件编号%(number)s），请勿重复申报。"),
+                                 field="birth_certificate_number", status=409, params={"number": existing.number})
         unit = self._station(data.station, facts.household)
         clean: dict[str, Any] = {
             "birth_certificate_number": number,
@@ -340,11 +347,11 @@ class NewbornRegistrationHandler(ServiceHandler):
         if code:
             unit = next((u for u in police_stations() if u.code == code), None)
             if unit is None:
-                raise OperationError("station.invalid", "请选择河南省内的公安户籍派出所。", field="station")
+                raise OperationError("station.invalid", N_("请选择河南省内的公安户籍派出所。"), field="station")
             return unit
         unit = default_station(household)
         if unit is None:
-            raise OperationError("station.missing", "落户方户籍派出所暂未开通网上受理，请选择受理派出所。", field="station")
+            raise OperationError("station.missing", N_("落户方户籍派出所暂未开通网上受理，请选择受理派出所。"), field="station")
         return unit
 
     def standing_refusal(self, application: Application, action: str, *, actor: Actor,
@@ -360,17 +367,18 @@ class NewbornRegistrationHandler(ServiceHandler):
         registries = get_registries()
         certificate = registries.birth_certificate(data["birth_certificate_number"])
         if certificate is None:
-            return OperationError("newborn.certificate_missing", "未查询到该《出生医学证明》，请核实后作出不予登记决定。",
+            return OperationError("newborn.certificate_missing", N_("未查询到该《出生医学证明》，请核实后作出不予登记决定。"),
                                   status=409), None, None
         facts = gather(certificate, data["receiving_parent"], registries)
         filed_on = timeutil.local(application.submitted_at or application.created_at).date()
         eligibility = facts.eligibility(filed_on)
         if not eligibility.eligible:
-            return OperationError("newborn.no_longer_eligible",
-                                  "登记信息已变化：" + rules.refusal(eligibility).message + "请作出不予登记决定。",
-                                  status=409), certificate, facts
+            violation = rules.refusal(eligibility)
+            return OperationError("newborn.no_longer_eligible", N_("登记信息已变化：%(reason)s请作出不予登记决定。"),
+                                  status=409, params={"reason": Message(violation.template, violation.params)}), \
+                certificate, facts
         if standing_application(certificate.number, exclude_id=application.id, states=_REGISTERED_STATES):
-            return OperationError("newborn.already_registered", "该新生儿已通过其他申请办理入户，请作出不予登记决定。",
+            return OperationError("newborn.already_registered", N_("该新生儿已通过其他申请办理入户，请作出不予登记决定。"),
                                   status=409), certificate, facts
         return read_only_refusal(registries), certificate, facts
 
@@ -435,11 +443,11 @@ class NewbornRegistrationHandler(ServiceHandler):
             "hospital": certificate.hospital if certificate else "",
             "late": bool(data.get("late_registration")),
         }
-        return [OutcomeDocument("newborn_registration_result.html", "新生儿入户登记证明", context,
+        return [OutcomeDocument("newborn_registration_result.html", N_("新生儿入户登记证明"), context,
                                 certificate_kind=CODE, holder_name=data["child_name"])]
 
     def refusal_title(self, application: Application) -> str:
-        return "不予办理户口登记决定书"
+        return N_("不予办理户口登记决定书")
 
 
 register(NewbornRegistrationHandler())

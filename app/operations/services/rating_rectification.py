@@ -108,11 +108,11 @@ class RatingRectificationHandler(ServiceHandler):
             f"整改措施：{event.payload['measures']}",
             "如对整改情况仍不满意，可拨打12345政务服务便民热线反映。",
         ]
-        return [OutcomeDocument("generic_notice.html", "差评整改情况告知书",
+        return [OutcomeDocument("generic_notice.html", N_("差评整改情况告知书"),
                                 {"recipient": application.subject_name, "paragraphs": paragraphs})]
 
     def refusal_title(self, application: Application) -> str:
-        return "差评整改情况告知书"
+        return N_("差评整改情况告知书")
 
 
 register(RatingRectificationHandler())

@@ -158,7 +158,7 @@ class SealEngravingHandler(ServiceHandler):
     def outcome_documents(self, application: Application, event: ApplicationEvent) -> list[OutcomeDocument]:
         data = application.data
         return [OutcomeDocument(
-            "seal_record.html", "印章备案信息",
+            "seal_record.html", N_("印章备案信息"),
             {
                 "enterprise_name": data["enterprise_name"],
                 "uscc": data["uscc"],

@@ -9,7 +9,7 @@ from datetime import datetime
 from app import timeutil
 from app.domain.catalogue import security_licence as rules
 from app.domain.identifiers import InvalidIdentifier, mask_id_number, parse_citizen_id
-from app.domain.text import N_
+from app.domain.text import N_, Message, Sentences
 from app.domain.verification import RegistryCheck
 from app.domain.workflow import Action, Actor, count
 from app.models.accounts import Role, User
@@ -19,15 +19,17 @@ from app.operations.events import event_records
 from app.operations.services import Filing, OutcomeDocument, ServiceHandler, register, unit_for_region
 from app.registries import get_registries
 
-BASE_SCOPE = "门卫、巡逻、守护、随身护卫、安全检查、安全技术防范、安全风险评估"
+BASE_SCOPE = N_("门卫、巡逻、守护、随身护卫、安全检查、安全技术防范、安全风险评估")
 
 
 def _refuse_all(violations: list[rules.RuleViolation], *, status: int = 422):
     """Every reason at once, so the applicant can put all of them right in one go."""
     first = violations[0]
-    message = first.message if len(violations) == 1 else "；".join(
-        f"（{i}）{v.message.rstrip('。')}" for i, v in enumerate(violations, 1)) + "。"
-    raise OperationError(first.code, message, field=first.field, status=status)
+    if len(violations) == 1:
+        raise OperationError(first.code, first.template, field=first.field, status=status, params=first.params)
+    numbered = Sentences(Message(N_("（%(n)s）%(reason)s"), {"n": i, "reason": Message(v.template, v.params)})
+                         for i, v in enumerate(violations, 1))
+    raise OperationError(first.code, N_("%(reasons)s"), field=first.field, status=status, params={"reasons": numbered})
 
 
 def parse_managers(rows: list[rules.ManagerRow], *, today) -> list[rules.Manager]:
@@ -83,7 +85,7 @@ class SecurityLicenceHandler(ServiceHandler):
 
     def prepare(self, applicant: User, data: rules.SecurityLicenceFiling, *, now: datetime) -> Filing:
         if applicant.role_enum != Role.ENTERPRISE or applicant.organisation is None:
-            raise OperationError("enterprise.account", "保安服务许可须由拟设立的保安服务公司使用企业账号申请。")
+            raise OperationError("enterprise.account", N_("保安服务许可须由拟设立的保安服务公司使用企业账号申请。"))
         registries = get_registries()
         enterprise = registries.enterprise(applicant.organisation.uscc)
         violations = rules.enterprise_violations(enterprise)
@@ -99,12 +101,13 @@ class SecurityLicenceHandler(ServiceHandler):
         if enterprise.legal_rep_id_number not in {m.id_number for m in managers}:
             violations.append(rules.RuleViolation(
                 "managers.legal_rep",
-                f"请将拟任法定代表人{enterprise.legal_rep_name}列入管理人员，并填写其相关工作经历。", "managers"))
+                N_("请将拟任法定代表人%(name)s列入管理人员，并填写其相关工作经历。"), "managers",
+                {"name": enterprise.legal_rep_name}))
         if violations:
             _refuse_all(violations)
         unit = unit_for_region(rules.SERVICE.unit_kind, enterprise.region_code)
         if unit is None:
-            raise OperationError("route.no_unit", "本地公安机关治安部门暂未开通网上受理，请到窗口办理。")
+            raise OperationError("route.no_unit", N_("本地公安机关治安部门暂未开通网上受理，请到窗口办理。"))
         clean = {
             "company_name": enterprise.name,
             "registered_capital_yuan": enterprise.registered_capital_yuan,
@@ -136,16 +139,17 @@ class SecurityLicenceHandler(ServiceHandler):
         if not count(event_records(application), Action.FORWARD):
             return OperationError(
                 "security_licence.province_decides",
-                "保安服务许可由省级公安机关作出决定：请审查完毕后将审查意见报送上级机关（省公安厅）决定。",
+                N_("保安服务许可由省级公安机关作出决定：请审查完毕后将审查意见报送上级机关（省公安厅）决定。"),
                 status=409,
             )
         if action == Action.REJECT:
             return None
         violations = rules.approval_violations(*self._approval_facts(application), **self._scope(application))
         if violations:
-            reasons = "；".join(v.message.rstrip("。") for v in violations)
+            reasons = Sentences(Message(v.template, v.params) for v in violations)
             return OperationError("security_licence.conditions",
-                                  f"不符合许可条件：{reasons}。请作出不予许可决定并写明理由。", status=409)
+                                  N_("不符合许可条件：%(reasons)s请作出不予许可决定并写明理由。"), status=409,
+                                  params={"reasons": reasons})
         return None
 
     def registry_check(self, application: Application, *, now: datetime) -> RegistryCheck | None:
@@ -174,7 +178,7 @@ class SecurityLicenceHandler(ServiceHandler):
         legal_rep = enterprise.legal_rep_name if enterprise else (
             application.organisation.legal_rep_name if application.organisation else "")
         return [OutcomeDocument(
-            "security_licence.html", "保安服务许可证",
+            "security_licence.html", N_("保安服务许可证"),
             {"company_name": data.get("company_name") or application.subject_name,
              "uscc": application.subject_id_number or "",
              "legal_rep_name": legal_rep,
@@ -187,7 +191,7 @@ class SecurityLicenceHandler(ServiceHandler):
         )]
 
     def refusal_title(self, application: Application) -> str:
-        return "不予许可决定书"
+        return N_("不予许可决定书")
 
 
 register(SecurityLicenceHandler())

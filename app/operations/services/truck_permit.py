@@ -27,11 +27,11 @@ from app.operations.services import Filing, OutcomeDocument, ServiceHandler, reg
 from app.registries import get_registries
 
 SYSTEM = Actor(ActorKind.SYSTEM)
-APPLICANT_KINDS = {"enterprise": "企业", "individual": "个人"}
+APPLICANT_KINDS = {"enterprise": N_("企业"), "individual": N_("个人")}
 OUTCOME_NAMES = {
-    rules.Outcome.APPROVE.value: "全部符合核发条件，系统即时核发",
-    rules.Outcome.REFUSE.value: "不符合核发条件，系统作出不予许可决定",
-    rules.Outcome.REVIEW.value: "转交警大队人工审核",
+    rules.Outcome.APPROVE.value: N_("全部符合核发条件，系统即时核发"),
+    rules.Outcome.REFUSE.value: N_("不符合核发条件，系统作出不予许可决定"),
+    rules.Outcome.REVIEW.value: N_("转交警大队人工审核"),
 }
 NOT_ISSUED_ACTIONS = {Action.REJECT.value, Action.NOT_ACCEPT.value, Action.WITHDRAW.value,
                       Action.CLOSE_UNANSWERED.value}
@@ -169,7 +169,7 @@ class TruckPermitHandler(ServiceHandler):
             apply_decision(application, Action.APPROVE, SYSTEM, {"decision_note": "系统自动核验：全部符合核发条件"},
                            now=now, handler=self)
             return
-        findings = [rules.Finding(**item) for item in permit.check_result["reasons"]]
+        findings = [rules.Finding.from_dict(item) for item in permit.check_result["reasons"]]
         apply_decision(application, Action.REJECT, SYSTEM,
                        {"reason": rules.refusal_text(findings), "outcome": permit.check_result},
                        now=now, handler=self)
@@ -248,9 +248,9 @@ class TruckPermitHandler(ServiceHandler):
         zones = permit_ops.zones_of(permit)
         windows = permit_ops.windows_of(permit)
         return [OutcomeDocument(
-            "truck_permit.html", "城市配送货车电子通行证",
+            "truck_permit.html", N_("城市配送货车电子通行证"),
             {"plate": permit.plate, "vehicle_type": permit.vehicle_type,
-             "vehicle_class": {"new_energy": "新能源货车", "refrigerated": "冷藏车"}.get(permit.vehicle_class, ""),
+             "vehicle_class": {"new_energy": N_("新能源货车"), "refrigerated": N_("冷藏车")}.get(permit.vehicle_class, ""),
              "holder": application.subject_name, "driver_name": permit.driver_name,
              "driver_id_number": mask_id_number(permit.driver_id_number),
              "zones": [(zone.name_zh, zone.rule_text) for zone in zones],
@@ -263,7 +263,7 @@ class TruckPermitHandler(ServiceHandler):
         )]
 
     def refusal_title(self, application: Application) -> str:
-        return "不予核发货车通行证决定书"
+        return N_("不予核发货车通行证决定书")
 
     def periodic_sweep(self, *, as_of: datetime, now: datetime) -> list[tuple[int, str]]:
         return permit_ops.sweep_revocations(as_of=as_of, now=now)

@@ -18,11 +18,11 @@ class AccidentEvidenceForm(FlaskForm):
     case_number = StringField(_l("事故案件编号"), validators=[DataRequired(REQUIRED), Length(max=32)],
                               description=_l("见事故认定书或事故证明，例如 WD-SG-0001。"),
                               render_kw={"autocomplete": "off"})
-    person_type = RadioField(_l("人员类型"), choices=list(PERSON_TYPES.items()), default="party",
+    person_type = RadioField(_l("人员类型"), choices=[(k, _l(v)) for k, v in PERSON_TYPES.items()], default="party",
                              validators=[DataRequired(REQUIRED)])
     name = StringField(_l("申请人姓名"), validators=[DataRequired(REQUIRED), Length(max=60)],
                        description=_l("与身份证件一致；代理人申请时填写代理人本人的姓名。"))
-    id_type = SelectField(_l("身份证明类型"), choices=list(ID_TYPES.items()), default="resident_id")
+    id_type = SelectField(_l("身份证明类型"), choices=[(k, _l(v)) for k, v in ID_TYPES.items()], default="resident_id")
     id_number = StringField(_l("身份证明号码"), validators=[DataRequired(REQUIRED), Length(max=32)],
                             description=_l("查询码与此证件绑定，查阅时须输入号码后4位。"),
                             render_kw={"autocomplete": "off"})

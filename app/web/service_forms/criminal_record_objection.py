@@ -23,7 +23,7 @@ class ObjectionForm(FlaskForm):
 
 
 class ReviewOpinionForm(FlaskForm):
-    outcome = SelectField(_l("复核结论"), choices=list(REVIEW_OUTCOMES.items()))
+    outcome = SelectField(_l("复核结论"), choices=[(k, _l(v)) for k, v in REVIEW_OUTCOMES.items()])
     opinion = TextAreaField(_l("复核意见及理由"), validators=[DataRequired(REQUIRED), Length(max=4000)])
     submit = SubmitField(_l("出具复核意见书"))
 

@@ -45,7 +45,7 @@ class SealEngravingForm(FlaskForm):
     shop_id = RadioField(_l("刻章单位"), choices=[], validate_choice=False,
                          validators=[DataRequired(_l(rules.SealEngravingFiling.missing_messages["shop_id"][1]))],
                          description=_l("列出本企业所在地已向公安机关备案的刻章单位；备案暂停的单位不能选择。"))
-    seals = CheckboxesField(_l("需要刻制的印章（可多选）"), choices=list(SEAL_KINDS.items()), validate_choice=False,
+    seals = CheckboxesField(_l("需要刻制的印章（可多选）"), choices=[(k, _l(v)) for k, v in SEAL_KINDS.items()], validate_choice=False,
                             validators=[DataRequired(_l(rules.SealEngravingFiling.missing_messages["seals"][1]))],
                             description=_l("本企业已持有且未挂失注销的印章不能重复刻制。"))
     submit = SubmitField(_l("提交申请"))
@@ -56,7 +56,8 @@ class SealEngravingForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.seals.choices = [(kind, _(name)) for kind, name in SEAL_KINDS.items()]
         self.shop_id.choices = [
-            (str(shop.id), f"{shop.name}（{shop.address}；备案编号{shop.record_number}）")
+            (str(shop.id), _("%(name)s（%(address)s；备案编号%(number)s）", name=shop.name, address=shop.address,
+                             number=shop.record_number))
             for shop in seal_ops.shops_for(current_user)
         ]
         enterprise = seal_ops.enterprise_of(current_user)

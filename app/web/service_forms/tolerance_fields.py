@@ -3,12 +3,14 @@
 signs the commitment letter (which materials are attached is what was uploaded). The rules (`app.domain.tolerance`) have the last word."""
 from __future__ import annotations
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, RadioField, SelectMultipleField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.domain.catalogue.base import Service
+from app.domain.text import Bilingual
 from app.domain.tolerance import (
     ORGANISATION_SIGNATORIES,
     PERSON_SIGNATORIES,
@@ -16,6 +18,7 @@ from app.domain.tolerance import (
     declarable_materials,
     max_commitment_days,
 )
+from app.operations import localize_value
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -28,7 +31,8 @@ class MultiCheckboxField(SelectMultipleField):
 def tolerance_fields(service: Service, *, organisation: bool) -> type:
     """A mixin with the materials declaration and the tolerance request for `service`; put it
     after the service's own fields (`class Form(ServiceFields, tolerance_fields(...))`)."""
-    non_core = [(m.code, m.name_zh) for m in declarable_materials(service) if not m.core]
+    non_core = [(m.code, LazyString(localize_value, Bilingual(m.name_zh, m.name_en)))
+                for m in declarable_materials(service) if not m.core]
     signatories = ORGANISATION_SIGNATORIES if organisation else PERSON_SIGNATORIES
     longest = max_commitment_days(service)
 
@@ -42,7 +46,7 @@ def tolerance_fields(service: Service, *, organisation: bool) -> type:
             _l("承诺补齐期限（工作日）"), default=longest, validators=[Optional(), NumberRange(1, longest)],
             description=_l("自受理之日起计算，最长%(n)s个工作日，不超过本事项的承诺办理时限。", n=longest))
         signatory = RadioField(
-            _l("承诺书签署人"), choices=[(s, SIGNATORIES[s]) for s in signatories], default=signatories[0],
+            _l("承诺书签署人"), choices=[(s, _l(SIGNATORIES[s])) for s in signatories], default=signatories[0],
             validators=[Optional()])
         agent_name = StringField(_l("受托人姓名"), validators=[Optional(), Length(max=60)],
                                  description=_l("由受托人签署承诺书时填写。"))

@@ -3,6 +3,8 @@ is checked by the same rule functions the handler uses, so every wrong field get
 message at once; the registry checks (vehicle, driver, violations) run when it is filed."""
 from datetime import timedelta
 
+from flask_babel import LazyString
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
@@ -13,7 +15,7 @@ from wtforms.widgets import CheckboxInput, html_params
 from app import timeutil
 from app.domain.catalogue import truck_permit as rules
 from app.domain.identifiers import InvalidIdentifier, parse_citizen_id, validate_plate
-from app.operations import localize
+from app.operations import localize, localize_value
 from app.web.service_forms import service_data
 
 REQUIRED = _l("此项为必填项。")
@@ -36,7 +38,11 @@ class CheckboxesField(SelectMultipleField):
 
 
 def _zone_choices():
-    return [(zone.code, f"{zone.name_zh}（{zone.rule_text}）") for zone in rules.ZONES.values()]
+    return [(zone.code, LazyString(_zone_label, zone)) for zone in rules.ZONES.values()]
+
+
+def _zone_label(zone) -> str:
+    return _("%(zone)s（%(rule)s）", zone=localize_value(zone.name), rule=localize_value(zone.rule))
 
 
 def _today():
