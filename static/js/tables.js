@@ -17,7 +17,9 @@
         var column = 0;
         for (var c = 0; c < rows[r].cells.length; c++) {
           var cell = rows[r].cells[c];
-          if (!cell.hasAttribute("data-label")) cell.setAttribute("data-label", heads[column] || "");
+          // A cell across the whole row ("没有超期件。") is a note, not a column's value.
+          var label = (cell.colSpan || 1) >= heads.length ? "" : (heads[column] || "");
+          if (!cell.hasAttribute("data-label")) cell.setAttribute("data-label", label);
           column += cell.colSpan || 1;
         }
       }
