@@ -38,7 +38,7 @@ def _bypassing_triggers(table: str, statement: str, params: dict) -> None:
 def _delete_events(*event_ids: int) -> None:
     for event_id in event_ids:
         # What the event produced points at it (SQLite does not enforce foreign keys; PostgreSQL does).
-        for table in ("documents", "notifications"):
+        for table in ("documents", "notifications", "messages"):
             db.session.execute(text(f"UPDATE {table} SET event_id = NULL WHERE event_id = :id"), {"id": event_id})
         _bypassing_triggers("application_events", "DELETE FROM application_events WHERE id = :id", {"id": event_id})
 
