@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from app.domain.calendar import LimitUnit
-from app.domain.catalogue.base import Material, Service, Step
-from app.domain.text import N_, Bilingual, Message
+from app.domain.catalogue.base import Material, RuleViolation, Service, Step
+from app.domain.text import N_, Bilingual
 
 # RULES.md (L): late without cause or false materials → listed, barred for 3 years (a setting:
 # the app config `UNTRUE_COMMITMENT_BAR_YEARS` overrides it).
@@ -36,16 +36,8 @@ ORGANISATION_SIGNATORIES = ("legal_rep", "agent")
 PERSON_SIGNATORIES = ("self", "agent")
 
 
-class ToleranceRefused(ValueError):
+class ToleranceRefused(RuleViolation):
     """Tolerance (or the way it was asked for) is refused, with the reason for the applicant."""
-
-    def __init__(self, code: str, template: str, field: str | None = None, params: dict | None = None):
-        self.code, self.template, self.field, self.params = code, template, field, dict(params or {})
-        super().__init__(self.message)
-
-    @property
-    def message(self) -> Message:
-        return Message(self.template, self.params)
 
 
 def offers_tolerance(service: Service) -> bool:
