@@ -38,7 +38,7 @@ from app.models.applications import Application, ApplicationEvent
 from app.models.tolerance import CommitmentStatus, ToleranceCommitment, UntrueCommitment
 from app.operations import OperationError
 from app.operations.documents import common_context, queue_document
-from app.operations.events import calendar_for, clocks_for
+from app.operations.events import calendar_for, clocks_for, service_of
 from app.registries import get_registries
 
 log = logging.getLogger(__name__)
@@ -241,7 +241,7 @@ def _commitment(application: Application) -> ToleranceCommitment | None:
 
 def on_event_recorded(application: Application, *, event: ApplicationEvent, decision=None) -> None:
     """Subscriber: the commitment's bookkeeping and its documents, in the event's transaction."""
-    service = get_service(application.service_code)
+    service = service_of(application)
     if not service.has(Step.TOLERANCE) or not application.data.get("tolerance_requested"):
         return  # a commitment is opened only for a filing that asked for tolerance
     action = Action(event.action)
@@ -331,7 +331,7 @@ def _items(service: Service, codes, provided) -> list[dict[str, str]]:
 
 def letter_context(application: Application, event: ApplicationEvent) -> dict[str, Any]:
     """《申请容缺受理承诺书》: the applicant's letter to the office, to be signed (and sealed)."""
-    service = get_service(application.service_code)
+    service = service_of(application)
     applicant = applicant_of_application(application)
     data = application.data
     common = common_context(application, event, "commitment_letter")
@@ -364,7 +364,7 @@ def _agreed_due(application: Application, clocks, days: int) -> datetime:
 def notice_context(application: Application, event: ApplicationEvent) -> dict[str, Any]:
     """《容缺受理通知书》: each missing item, its form and deadline, and what happens if missed.
     The deadline is the engine's `commitment_due_at` (capped at the promised limit)."""
-    service = get_service(application.service_code)
+    service = service_of(application)
     clocks = clocks_for(application, up_to_seq=event.seq, explain=False)
     due = clocks.commitment_due_at
     promised_due = clocks.promised_due_at

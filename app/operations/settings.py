@@ -1,0 +1,125 @@
+"""Settings an administrator changes (可调整的系统设置): load the recorded changes, resolve what is
+in force (`app.domain.settings`), record a change with its history (who, when, before, after).
+
+The catalogue keeps the defaults and their legal sources; an application keeps the rules in
+force when it was filed (`rules_for_filing`, recorded in its submit event; read back by
+`app.operations.events.service_of`).
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from app.domain import settings as rules
+from app.domain.calendar import OfficeHours
+from app.domain.catalogue import get_service
+from app.domain.catalogue.base import Service
+from app.domain.settings import FiledRules, Scope, SettingChange
+from app.domain.text import N_
+from app.extensions import db
+from app.models.accounts import Unit, User
+from app.models.settings import SettingChangeRow
+from app.operations import NotFound, OperationError
+
+log = logging.getLogger(__name__)
+
+# A time typed as "now" reaches the server a little later: that much before now means now.
+PAST_SLACK = timedelta(minutes=5)
+
+# The changes as read once per session (a request, a sweep batch): they change rarely.
+_CACHE_KEY = "setting_changes"
+
+
+def changes() -> list[SettingChange]:
+    cached = db.session.info.get(_CACHE_KEY)
+    if cached is None:
+        rows = db.session.scalars(select(SettingChangeRow).order_by(SettingChangeRow.id))
+        cached = [SettingChange(Scope(r.scope), r.target, r.key, r.after, r.effective_from, r.id) for r in rows]
+        db.session.info[_CACHE_KEY] = cached
+    return cached
+
+
+def _forget() -> None:
+    db.session.info.pop(_CACHE_KEY, None)
+
+
+def service_at(code: str, at: datetime) -> Service:
+    """The service with the settings in force at `at` (what a filing then gets)."""
+    return rules.service_in_force(get_service(code), changes(), at)
+
+
+def office_hours(unit_id: int | None, at: datetime) -> OfficeHours:
+    return rules.unit_office_hours(changes(), unit_id, at)
+
+
+def weekend_days(unit_id: int | None, at: datetime) -> frozenset[int]:
+    return rules.unit_weekend_days(changes(), unit_id, at)
+
+
+def rules_for_filing(service: Service, unit_id: int | None, at: datetime) -> FiledRules:
+    """What a filing at `at` keeps for its whole life: the service's settings and its unit's hours."""
+    return rules.rules_in_force(get_service(service.code), changes(), at, office_hours=office_hours(unit_id, at))
+
+
+def value_in_force(scope: Scope, target: str, key: str, at: datetime, default: Any) -> Any:
+    return rules.value_in_force(changes(), scope, target, key, at, default)
+
+
+def change(*, scope: Scope, target: str, key: str, value: object, effective_from: datetime, by: User,
+           now: datetime, note: str = "") -> SettingChangeRow:
+    """Record one change (checked by the domain's rules), with the value in force before it."""
+    if effective_from < now - PAST_SLACK:
+        # The past is what applications were filed under: a change only ever looks forward.
+        raise OperationError("settings.effective_past", N_("生效时间不得早于当前时间。"), field="effective_from")
+    effective_from = max(effective_from, now)
+    known = changes()
+    try:
+        if scope is Scope.SERVICE:
+            service = get_service(target)
+            value = rules.check_service_change(service, known, key, value, effective_from)
+            before = _service_value(service, known, key, effective_from)
+        elif scope is Scope.UNIT:
+            if db.session.get(Unit, int(target)) is None:
+                raise NotFound(N_("未找到该单位。"))
+            value = rules.check_unit_change(key, value)
+            before = rules.value_in_force(known, scope, target, key, effective_from, _unit_default(key))
+        else:
+            default = rules.global_default(key)
+            value = rules.check_global_change(key, value)
+            before = rules.value_in_force(known, scope, target, key, effective_from, default)
+    except KeyError:
+        raise NotFound(N_("未找到该服务事项。")) from None
+    except rules.SettingRefused as refused:
+        raise OperationError(refused.code, refused.template, field=refused.field, params=refused.params) from None
+    row = SettingChangeRow(scope=scope.value, target=target, key=key, before=before, after=value,
+                           effective_from=effective_from, changed_at=now, changed_by_id=by.id, note=note[:200])
+    db.session.add(row)
+    db.session.flush()
+    _forget()
+    log.info("setting changed scope=%s target=%s key=%s by=%s", scope.value, target, key, by.id)
+    return row
+
+
+def _service_value(service: Service, known: list[SettingChange], key: str, at: datetime) -> Any:
+    in_force = rules.rules_in_force(service, known, at)
+    if key == rules.PROMISED:
+        return rules.limit_value(in_force.promised)
+    if key == rules.STATUTORY:
+        return rules.limit_value(in_force.statutory)
+    if key == rules.COMMITMENT:
+        return rules.limit_value(in_force.commitment)
+    return rules.step_value(in_force, key)
+
+
+def _unit_default(key: str) -> Any:
+    return rules.office_hours_value(rules.DEFAULT_OFFICE_HOURS) if key == rules.OFFICE_HOURS else []
+
+
+def history_rows(scope: Scope, target: str) -> list[SettingChangeRow]:
+    """Every change of one scope, latest effective first (the history the admin page shows)."""
+    return list(db.session.scalars(
+        select(SettingChangeRow).where(SettingChangeRow.scope == scope.value, SettingChangeRow.target == target)
+        .order_by(SettingChangeRow.effective_from.desc(), SettingChangeRow.id.desc())))
