@@ -278,7 +278,7 @@ def check_service_change(service: Service, changes: Iterable[SettingChange], key
                 {"limit": limit.describe_zh(), "promised": in_force.promised.describe_zh()})
         return limit_value(limit)
     if key == COMMITMENT:
-        if limits.commitment is None and Step.TOLERANCE not in service.steps:
+        if limits.commitment is None:
             raise SettingRefused("settings.unknown", N_("该事项没有此项设置。"), key)
         limit = Limit(_amount(value, key), LimitUnit.WORKDAYS)
         if limit.amount != limit.amount.to_integral_value():

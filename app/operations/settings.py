@@ -15,14 +15,14 @@ from sqlalchemy import select
 
 from app.domain import settings as rules
 from app.domain.calendar import OfficeHours
-from app.domain.catalogue import get_service
+from app.domain.catalogue import defaults, get_service
 from app.domain.catalogue.base import Service
 from app.domain.settings import FiledRules, Scope, SettingChange
 from app.domain.text import N_
 from app.extensions import db
-from app.models.accounts import Unit, User
+from app.models.accounts import User
 from app.models.settings import SettingChangeRow
-from app.operations import NotFound, OperationError
+from app.operations import OperationError
 
 log = logging.getLogger(__name__)
 
@@ -68,39 +68,93 @@ def value_in_force(scope: Scope, target: str, key: str, at: datetime, default: A
     return rules.value_in_force(changes(), scope, target, key, at, default)
 
 
-def change(*, scope: Scope, target: str, key: str, value: object, effective_from: datetime, by: User,
-           now: datetime, note: str = "") -> SettingChangeRow:
-    """Record one change (checked by the domain's rules), with the value in force before it."""
+def change(*, scope: Scope, target: str, values: dict[str, Any], effective_from: datetime | None, by: User,
+           now: datetime, note: str = "") -> list[SettingChangeRow]:
+    """Record the changed values of one scope (each checked by the domain's rules, with the value
+    in force before it), all or none; values equal to those in force are not changes. A
+    missing `effective_from` is now."""
+    effective_from = effective_from or now
     if effective_from < now - PAST_SLACK:
         # The past is what applications were filed under: a change only ever looks forward.
         raise OperationError("settings.effective_past", N_("生效时间不得早于当前时间。"), field="effective_from")
     effective_from = max(effective_from, now)
     known = changes()
     try:
-        if scope is Scope.SERVICE:
-            service = get_service(target)
-            value = rules.check_service_change(service, known, key, value, effective_from)
-            before = _service_value(service, known, key, effective_from)
-        elif scope is Scope.UNIT:
-            if db.session.get(Unit, int(target)) is None:
-                raise NotFound(N_("未找到该单位。"))
-            value = rules.check_unit_change(key, value)
-            before = rules.value_in_force(known, scope, target, key, effective_from, _unit_default(key))
-        else:
-            default = rules.global_default(key)
-            value = rules.check_global_change(key, value)
-            before = rules.value_in_force(known, scope, target, key, effective_from, default)
-    except KeyError:
-        raise NotFound(N_("未找到该服务事项。")) from None
+        recorded = _checked(scope, target, values, known, effective_from)
     except rules.SettingRefused as refused:
         raise OperationError(refused.code, refused.template, field=refused.field, params=refused.params) from None
-    row = SettingChangeRow(scope=scope.value, target=target, key=key, before=before, after=value,
-                           effective_from=effective_from, changed_at=now, changed_by_id=by.id, note=note[:200])
-    db.session.add(row)
+    rows = [SettingChangeRow(scope=scope.value, target=target, key=key, before=before, after=after,
+                             effective_from=effective_from, changed_at=now, changed_by_id=by.id, note=note[:200])
+            for key, before, after in recorded]
+    db.session.add_all(rows)
     db.session.flush()
     _forget()
-    log.info("setting changed scope=%s target=%s key=%s by=%s", scope.value, target, key, by.id)
-    return row
+    for key, _before, _after in recorded:
+        log.info("setting changed scope=%s target=%s key=%s by=%s", scope.value, target, key, by.id)
+    return rows
+
+
+def _checked(scope: Scope, target: str, values: dict[str, Any], known: list[SettingChange],
+             effective_from: datetime) -> list[tuple[str, Any, Any]]:
+    """(key, before, after) for every value that changes, checked as if each were recorded in
+    turn. Lowering the promised and statutory limits together needs the promised one first;
+    raising them, the statutory one: the other order is tried before refusing."""
+    keys = list(values)
+    first_refusal: rules.SettingRefused | None = None
+    for order in (keys, list(reversed(keys))):
+        pending = list(known)
+        recorded = []
+        try:
+            for key in order:
+                before = _value_in_force(scope, target, key, pending, effective_from)
+                after = _check_one(scope, target, key, values[key], pending, effective_from)
+                if after == before:
+                    continue
+                recorded.append((key, before, after))
+                pending.append(SettingChange(scope, target, key, after, effective_from, seq=len(pending) + 10**9))
+        except rules.SettingRefused as refused:
+            first_refusal = first_refusal or refused
+            continue
+        return recorded
+    assert first_refusal is not None
+    raise first_refusal
+
+
+def _check_one(scope: Scope, target: str, key: str, value: object, known: list[SettingChange],
+               effective_from: datetime) -> Any:
+    if scope is Scope.SERVICE:
+        return rules.check_service_change(get_service(target), known, key, value, effective_from)
+    if scope is Scope.UNIT:
+        return rules.check_unit_change(key, value)
+    return defaults.check_global_change(key, value)
+
+
+def _value_in_force(scope: Scope, target: str, key: str, known: list[SettingChange], at: datetime) -> Any:
+    if scope is Scope.SERVICE:
+        return _service_value(get_service(target), known, key, at)
+    if scope is Scope.UNIT:
+        return rules.value_in_force(known, scope, target, key, at, _unit_default(key))
+    return rules.value_in_force(known, scope, target, key, at, defaults.GLOBAL_DEFAULTS[key].value)
+
+
+def service_settings(code: str, at: datetime) -> dict[str, Any]:
+    """Each setting of a service in force at `at` (the admin page's current values)."""
+    service = get_service(code)
+    keys = [rules.PROMISED, rules.STATUTORY]
+    if service.limits.commitment is not None:
+        keys.append(rules.COMMITMENT)
+    keys += [rules.STEP_PREFIX + step.value for step in rules.switchable_steps(service)]
+    return {key: _service_value(service, changes(), key, at) for key in keys}
+
+
+def unit_settings(unit_id: int, at: datetime) -> dict[str, Any]:
+    return {key: rules.value_in_force(changes(), Scope.UNIT, str(unit_id), key, at, _unit_default(key))
+            for key in (rules.OFFICE_HOURS, rules.WEEKEND_DAYS)}
+
+
+def global_value(key: str, at: datetime) -> Any:
+    """A system-wide number in force at `at` (its catalogue default unless changed)."""
+    return rules.value_in_force(changes(), Scope.GLOBAL, "", key, at, defaults.GLOBAL_DEFAULTS[key].value)
 
 
 def _service_value(service: Service, known: list[SettingChange], key: str, at: datetime) -> Any:
