@@ -32,7 +32,6 @@ class Default:
         return self.tag in ("L", "R")
 
 
-CRIMINAL_RECORD_RULE = N_("公安机关办理犯罪记录查询工作规定")
 
 DEFAULTS: tuple[Default, ...] = (
     Default("criminal_record.free_requests_per_year", N_("同一人一年内无须说明用途的查询次数"),
