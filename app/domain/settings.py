@@ -306,7 +306,10 @@ def check_unit_change(key: str, value: object) -> object:
     if key == OFFICE_HOURS:
         try:
             sessions = [[str(start).strip(), str(end).strip()] for start, end in value]  # type: ignore[union-attr]
-            hours = office_hours_of([s for s in sessions if s[0] or s[1]])
+            sessions = [s for s in sessions if s[0] or s[1]]
+            if not sessions:
+                raise ValueError("no session")
+            hours = office_hours_of(sessions)
         except (TypeError, ValueError):
             raise SettingRefused("settings.office_hours", N_(
                 "办公时间须为按先后顺序、互不重叠的时段（如 09:00–12:00、13:00–17:00）。"), key) from None

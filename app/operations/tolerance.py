@@ -36,7 +36,7 @@ from app.extensions import db
 from app.models.accounts import User
 from app.models.applications import Application, ApplicationEvent
 from app.models.tolerance import CommitmentStatus, ToleranceCommitment, UntrueCommitment
-from app.operations import OperationError
+from app.operations import OperationError, settings
 from app.operations.documents import common_context, queue_document
 from app.operations.events import calendar_for, clocks_for, service_of
 from app.registries import get_registries
@@ -79,9 +79,16 @@ def applicant_of_application(application: Application) -> Applicant:
     return applicant_of_user(application.applicant)
 
 
-def bar_years() -> int:
-    """The bar after an untrue commitment (a setting; RULES.md: 3 years)."""
-    return int(current_app.config.get("UNTRUE_COMMITMENT_BAR_YEARS", rules.UNTRUE_COMMITMENT_BAR_YEARS))
+def bar_years(at: datetime | None = None) -> int:
+    """The bar after an untrue commitment in force at `at` (a setting, RULES.md L: 3 years by
+    default; the app config `UNTRUE_COMMITMENT_BAR_YEARS` replaces the default)."""
+    configured = current_app.config.get("UNTRUE_COMMITMENT_BAR_YEARS")
+    if configured is not None:
+        return int(configured)
+    return int(settings.global_value(BAR_YEARS_KEY, at or timeutil.now()))
+
+
+BAR_YEARS_KEY = "tolerance.untrue_commitment_bar_years"
 
 
 def listings(applicant: Applicant) -> list[UntrueCommitment]:
@@ -307,7 +314,7 @@ def _list_untrue(application: Application, event: ApplicationEvent, commitment: 
         service_code=application.service_code,
         reason=f"{service.name_zh}（申请编号：{application.number}）容缺受理后，未在承诺期限（{due}）内补齐补正"
         f"{names or '容缺材料'}"[:500],
-        listed_at=event.occurred_at, expires_at=rules.listing_expires_at(event.occurred_at, bar_years()),
+        listed_at=event.occurred_at, expires_at=rules.listing_expires_at(event.occurred_at, bar_years(event.occurred_at)),
     ))
     log.info("untrue commitment listed application=%s service=%s", application.id, application.service_code)
 

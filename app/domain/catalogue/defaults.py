@@ -25,11 +25,13 @@ class Default:
     value: int | str
     source_zh: str
     tag: str  # "V", "L" or "R"
+    # L and R numbers are settings; a V number is the law's own. False for an L number that
+    # names its rule rather than tuning it (the province code: another province is another rule).
+    setting: bool | None = None
 
     @property
     def adjustable(self) -> bool:
-        """L and R numbers are settings; a V number is the law's own."""
-        return self.tag in ("L", "R")
+        return self.tag in ("L", "R") if self.setting is None else self.setting
 
 
 
@@ -50,7 +52,7 @@ DEFAULTS: tuple[Default, ...] = (
             newborn_registration.TIMELY_REGISTRATION_MONTHS,
             N_("户口登记条例第7条：婴儿出生后一个月以内申报出生登记"), "V"),
     Default("newborn_registration.province_code", N_("全省通办的省份代码"), newborn_registration.PROVINCE_CODE,
-            N_("河南省新生儿出生登记“全省通办”（GB/T 2260 省级代码41）"), "L"),
+            N_("河南省新生儿出生登记“全省通办”（GB/T 2260 省级代码41）"), "L", setting=False),
     Default("newborn_registration.max_age_years", N_("全省通办的新生儿年龄上限（周岁）"),
             newborn_registration.MAX_AGE_YEARS, N_("河南省新生儿出生登记“全省通办”：新生儿年龄不超过6周岁"), "L"),
     Default("tolerance.untrue_commitment_bar_years", N_("违诺后不予容缺受理的年限"), UNTRUE_COMMITMENT_BAR_YEARS,
