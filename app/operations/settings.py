@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.domain import settings as rules
 from app.domain.calendar import OfficeHours
 from app.domain.catalogue import defaults, get_service
-from app.domain.catalogue.base import Service
+from app.domain.catalogue.base import RuleViolation, Service
 from app.domain.settings import FiledRules, Scope, SettingChange
 from app.domain.text import N_
 from app.extensions import db
@@ -81,7 +81,7 @@ def change(*, scope: Scope, target: str, values: dict[str, Any], effective_from:
     known = changes()
     try:
         recorded = _checked(scope, target, values, known, effective_from)
-    except rules.SettingRefused as refused:
+    except RuleViolation as refused:
         raise OperationError(refused.code, refused.template, field=refused.field, params=refused.params) from None
     rows = [SettingChangeRow(scope=scope.value, target=target, key=key, before=before, after=after,
                              effective_from=effective_from, changed_at=now, changed_by_id=by.id, note=note[:200])
@@ -100,7 +100,7 @@ def _checked(scope: Scope, target: str, values: dict[str, Any], known: list[Sett
     turn. Lowering the promised and statutory limits together needs the promised one first;
     raising them, the statutory one: the other order is tried before refusing."""
     keys = list(values)
-    first_refusal: rules.SettingRefused | None = None
+    first_refusal: RuleViolation | None = None
     for order in (keys, list(reversed(keys))):
         pending = list(known)
         recorded = []
@@ -112,7 +112,7 @@ def _checked(scope: Scope, target: str, values: dict[str, Any], known: list[Sett
                     continue
                 recorded.append((key, before, after))
                 pending.append(SettingChange(scope, target, key, after, effective_from, seq=len(pending) + 10**9))
-        except rules.SettingRefused as refused:
+        except RuleViolation as refused:
             first_refusal = first_refusal or refused
             continue
         return recorded
