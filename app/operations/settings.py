@@ -16,6 +16,7 @@ from sqlalchemy import select
 from app.domain import settings as rules
 from app.domain.calendar import OfficeHours
 from app.domain.catalogue import defaults, get_service
+from app.domain.catalogue import truck_permit as truck
 from app.domain.catalogue.base import RuleViolation, Service
 from app.domain.settings import FiledRules, Scope, SettingChange
 from app.domain.text import N_
@@ -126,6 +127,8 @@ def _check_one(scope: Scope, target: str, key: str, value: object, known: list[S
         return rules.check_service_change(get_service(target), known, key, value, effective_from)
     if scope is Scope.UNIT:
         return rules.check_unit_change(key, value)
+    if key.startswith(truck.ZONE_SETTING_PREFIX):
+        return truck.check_zone_setting(key[len(truck.ZONE_SETTING_PREFIX):], value)  # type: ignore[arg-type]
     return defaults.check_global_change(key, value)
 
 
@@ -134,7 +137,20 @@ def _value_in_force(scope: Scope, target: str, key: str, known: list[SettingChan
         return _service_value(get_service(target), known, key, at)
     if scope is Scope.UNIT:
         return rules.value_in_force(known, scope, target, key, at, _unit_default(key))
-    return rules.value_in_force(known, scope, target, key, at, defaults.GLOBAL_DEFAULTS[key].value)
+    return rules.value_in_force(known, scope, target, key, at, _global_default(key))
+
+
+def _global_default(key: str) -> Any:
+    if key.startswith(truck.ZONE_SETTING_PREFIX):
+        return truck.zone_value(truck.ZONES[key[len(truck.ZONE_SETTING_PREFIX):]])
+    return defaults.GLOBAL_DEFAULTS[key].value
+
+
+def truck_zones(at: datetime) -> dict[str, truck.Zone]:
+    """The truck-permit zones with their restriction, peak hours and emission floor in force at `at`."""
+    return {code: truck.zone_with(zone, rules.value_in_force(changes(), Scope.GLOBAL, "",
+                                                             truck.ZONE_SETTING_PREFIX + code, at, None))
+            for code, zone in truck.ZONES.items()}
 
 
 def service_settings(code: str, at: datetime) -> dict[str, Any]:
@@ -153,8 +169,8 @@ def unit_settings(unit_id: int, at: datetime) -> dict[str, Any]:
 
 
 def global_value(key: str, at: datetime) -> Any:
-    """A system-wide number in force at `at` (its catalogue default unless changed)."""
-    return rules.value_in_force(changes(), Scope.GLOBAL, "", key, at, defaults.GLOBAL_DEFAULTS[key].value)
+    """A system-wide value in force at `at` (its catalogue default unless changed)."""
+    return rules.value_in_force(changes(), Scope.GLOBAL, "", key, at, _global_default(key))
 
 
 def _service_value(service: Service, known: list[SettingChange], key: str, at: datetime) -> Any:

@@ -11,13 +11,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, DateTimeLocalField, StringField, SubmitField
+from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
 from app import timeutil
 from app.domain import settings as rules
 from app.domain.calendar import Limit, LimitUnit
 from app.domain.catalogue import CATALOGUE
+from app.domain.catalogue import truck_permit as truck
 from app.domain.catalogue.defaults import DEFAULTS, GLOBAL_DEFAULTS
 from app.domain.settings import Scope
 from app.extensions import db
@@ -158,6 +159,59 @@ def numbers():
     return redirect(url_for("admin_settings.index"))
 
 
+@bp.route("/truck-zones", methods=["GET", "POST"])
+def truck_zones():
+    """货车通行区域: per zone, whether trucks are restricted, the peak hours closed to them and the
+    lowest emission standard admitted (the catalogue's zones; defaults from the local notice)."""
+    now = timeutil.now()
+    in_force = settings_ops.truck_zones(now)
+    form = _zones_form(in_force)
+    status = 200
+    if form.validate_on_submit():
+        values = {truck.ZONE_SETTING_PREFIX + code: {
+            "restricted": form[f"{code}_restricted"].data, "emission_floor": form[f"{code}_floor"].data,
+            "peak_hours": form[f"{code}_peaks"].data or ""} for code in truck.ZONES}
+        try:
+            settings_ops.change(scope=Scope.GLOBAL, target="", values=values, effective_from=_effective_from(form),
+                                by=current_user, now=now, note=form.note.data or "")
+        except OperationError as exc:
+            form.effective_from.errors.append(exc.message)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("设置已保存。此后提交的申请适用新的设置，已提交的申请仍按提交时的规则办理。"), "success")
+            return redirect(url_for("admin_settings.truck_zones"))
+    elif form.is_submitted():
+        status = 422
+    history = [_history_entry(row, _zone_value_text) for row in settings_ops.history_rows(Scope.GLOBAL, "")
+               if row.key.startswith(truck.ZONE_SETTING_PREFIX)]
+    zones = [{"code": code, "zone": zone, "current": localized(in_force[code].rule), "default": localized(zone.rule)}
+             for code, zone in truck.ZONES.items()]
+    return render_template("admin/settings/truck_zones.html", form=form, zones=zones, history=history), status
+
+
+def _zones_form(in_force):
+    class ZonesForm(_ChangeForm):
+        pass
+
+    choices = [(standard, _l(standard)) for standard in truck.EMISSION_ORDER]
+    data = {}
+    for code, zone in in_force.items():
+        value = truck.zone_value(zone)
+        setattr(ZonesForm, f"{code}_restricted", BooleanField(_l("限行")))
+        setattr(ZonesForm, f"{code}_floor", SelectField(_l("排放标准下限"), choices=choices))
+        setattr(ZonesForm, f"{code}_peaks", StringField(_l("高峰禁行时段"), validators=[Length(max=80)],
+                                                        description=_l("如 07:00-09:00, 17:00-19:30。")))
+        data |= {f"{code}_restricted": value["restricted"], f"{code}_floor": value["emission_floor"],
+                 f"{code}_peaks": ", ".join(value["peak_hours"])}
+    return ZonesForm(data=data)
+
+
+def _zone_value_text(key: str, value: Any) -> str:
+    zone = truck.zone_with(truck.ZONES[key[len(truck.ZONE_SETTING_PREFIX):]], value)
+    return localized(zone.rule)
+
+
 class UnitSettingsForm(_ChangeForm):
     morning_start = StringField(_l("上午开始"), validators=[Length(max=5)])
     morning_end = StringField(_l("上午结束（午休开始）"), validators=[Length(max=5)])
@@ -248,4 +302,6 @@ def _history_name(key: str) -> str:
         return _("办公时间")
     if key == rules.WEEKEND_DAYS:
         return _("周末开放日")
+    if key.startswith(truck.ZONE_SETTING_PREFIX):
+        return localized(truck.ZONES[key[len(truck.ZONE_SETTING_PREFIX):]].name)
     return _(GLOBAL_DEFAULTS[key].name_zh) if key in GLOBAL_DEFAULTS else key
