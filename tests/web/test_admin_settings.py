@@ -45,6 +45,10 @@ def test_a_promised_limit_change_applies_to_applications_filed_after_it_only(app
     page = client.get(SERVICE_URL).get_data(as_text=True)
     assert "窗口人手调整" in page and "2个工作日" in page and "1个工作日" in page
     assert "公安机关办理犯罪记录查询工作规定" in page  # the statutory default's source
+    # What the portal tells applicants now: the limit in force, on the home page and in the API.
+    services = {s["code"]: s for s in client.get("/api/v1/services").get_json()["services"]}
+    assert services["criminal_record"]["limits"]["promised"]["text_zh"] == "2个工作日"
+    assert services["truck_permit"]["limits"]["promised"]["text_zh"] == "24小时"
 
 
 def test_a_future_change_is_not_in_force_before_its_time(app, client, clock):
