@@ -167,9 +167,7 @@ def effective_service(service: Service, rules: FiledRules | None) -> Service:
     """The service as an application filed under `rules` sees it (unchanged without rules)."""
     if rules is None:
         return service
-    limits = replace(service.limits, promised=rules.promised, statutory=rules.statutory,
-                     commitment=rules.commitment if service.limits.commitment is not None or rules.commitment
-                     else None)
+    limits = replace(service.limits, promised=rules.promised, statutory=rules.statutory, commitment=rules.commitment)
     return replace(service, limits=limits, steps=rules.steps)
 
 

@@ -72,8 +72,8 @@ def value_in_force(scope: Scope, target: str, key: str, at: datetime, default: A
 def change(*, scope: Scope, target: str, values: dict[str, Any], effective_from: datetime | None, by: User,
            now: datetime, note: str = "") -> list[SettingChangeRow]:
     """Record the changed values of one scope (each checked by the domain's rules, with the value
-    in force before it), all or none; values equal to those in force are not changes. A
-    missing `effective_from` is now."""
+    in force before it), all or none, in one transaction; values equal to those in force are not
+    changes. A missing `effective_from` is now."""
     effective_from = effective_from or now
     if effective_from < now - PAST_SLACK:
         # The past is what applications were filed under: a change only ever looks forward.
@@ -88,7 +88,7 @@ def change(*, scope: Scope, target: str, values: dict[str, Any], effective_from:
                              effective_from=effective_from, changed_at=now, changed_by_id=by.id, note=note[:200])
             for key, before, after in recorded]
     db.session.add_all(rows)
-    db.session.flush()
+    db.session.commit()
     _forget()
     for key, _before, _after in recorded:
         log.info("setting changed scope=%s target=%s key=%s by=%s", scope.value, target, key, by.id)

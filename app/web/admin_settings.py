@@ -69,8 +69,10 @@ def _effective_from(form):
 def index():
     units = db.session.scalars(select(Unit).order_by(Unit.code)).all()
     services = [s for s in CATALOGUE.values() if s.workflow_built]
+    history = [_history_entry(row, lambda _key, value: "" if value is None else str(value))
+               for row in settings_ops.history_rows(Scope.GLOBAL, "") if row.key in GLOBAL_DEFAULTS]
     return render_template("admin/settings/index.html", services=services, units=units,
-                           numbers=_numbers(), number_form=_numbers_form())
+                           numbers=_numbers(), number_form=_numbers_form(), history=history)
 
 
 @bp.route("/services/<code>", methods=["GET", "POST"])
@@ -92,7 +94,6 @@ def service(code: str):
             _error(form, exc)
             status = 422
         else:
-            db.session.commit()
             flash(_("设置已保存。此后提交的申请适用新的设置，已提交的申请仍按提交时的规则办理。"), "success")
             return redirect(url_for("admin_settings.service", code=code))
     elif form.is_submitted():
@@ -126,7 +127,6 @@ def unit(unit_id: int):
             form.morning_start.errors.append(exc.message)
             status = 422
         else:
-            db.session.commit()
             flash(_("设置已保存。"), "success")
             return redirect(url_for("admin_settings.unit", unit_id=unit_id))
     elif form.is_submitted():
@@ -154,7 +154,6 @@ def numbers():
     except OperationError as exc:
         flash(exc.message, "error")
         return redirect(url_for("admin_settings.index"))
-    db.session.commit()
     flash(_("设置已保存。"), "success")
     return redirect(url_for("admin_settings.index"))
 
@@ -178,7 +177,6 @@ def truck_zones():
             form.effective_from.errors.append(exc.message)
             status = 422
         else:
-            db.session.commit()
             flash(_("设置已保存。此后提交的申请适用新的设置，已提交的申请仍按提交时的规则办理。"), "success")
             return redirect(url_for("admin_settings.truck_zones"))
     elif form.is_submitted():

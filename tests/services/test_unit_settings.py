@@ -60,6 +60,8 @@ def test_numbers_fixed_by_law_are_not_settings_and_the_page_changes_the_others(a
     assert response.status_code == 302
     with app.app_context():
         assert settings_ops.global_value("newborn_registration.max_age_years", timeutil.now()) == 7
+        page = client.get("/admin/settings/").get_data(as_text=True)
+        assert "全省通办的新生儿年龄上限（周岁）" in page and ">6<" in page and ">7<" in page
         try:
             settings_ops.change(scope=Scope.GLOBAL, target="", values={"criminal_record.free_requests_per_year": 5},
                                 effective_from=None, by=_admin(), now=timeutil.now())
