@@ -21,6 +21,7 @@ from app.domain.calendar import (
     due_at,
 )
 from app.domain.catalogue.base import Service, Step
+from app.domain.settings import effective_service, filed_rules
 from app.domain.text import N_, Bilingual, Message
 from app.domain.workflow import (
     SUSPENSION_REASON_NAMES,
@@ -223,11 +224,21 @@ def derive_clocks(
     events: Sequence[EventRecord],
     *,
     calendar: WorkCalendar,
-    office_hours: OfficeHours = DEFAULT_OFFICE_HOURS,
+    office_hours: OfficeHours | None = None,
     explain: bool = True,
 ) -> Clocks:
     """Every clock of an application from its events. `explain`: with the step-by-step reason
-    for each date ("why this date", shown on the pages); the dates are the same without it."""
+    for each date ("why this date", shown on the pages); the dates are the same without it.
+
+    The limits, steps and office hours are those recorded when the application was filed
+    (`app.domain.settings.filed_rules`), so a setting changed later never moves its clocks;
+    `service` and `office_hours` count only for an application filed without them."""
+    rules = filed_rules(events)
+    service = effective_service(service, rules)
+    if rules is not None:
+        office_hours = rules.office_hours
+    elif office_hours is None:
+        office_hours = DEFAULT_OFFICE_HOURS
     limits = service.limits
     counter = _Counter(calendar, office_hours)
     w = _walk(events)

@@ -10,6 +10,7 @@ from app.models import (  # noqa: F401
     ratings,
     registries,
     seals,
+    settings,
     terminals,
     tickets,
     tolerance,

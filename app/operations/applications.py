@@ -9,6 +9,7 @@ import json
 import logging
 import secrets
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -17,10 +18,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.domain import workflow
-from app.domain.catalogue import CATALOGUE, FILING_SCHEMAS, get_service
+from app.domain.catalogue import CATALOGUE, FILING_SCHEMAS
 from app.domain.catalogue.base import Step
 from app.domain.catalogue.schema import FieldError, InvalidFiling, validate, validate_action
 from app.domain.clock import CLOCK_NAMES, Clocks
+from app.domain.settings import RULES_KEY
 from app.domain.text import N_
 from app.domain.verification import RegistryCheck
 from app.domain.workflow import Action, Actor, Decision, State, TransitionRefused
@@ -28,10 +30,10 @@ from app.extensions import db
 from app.models.accounts import Unit, User
 from app.models.applications import Application, ApplicationEvent, FilingRequest
 from app.models.terminals import TerminalDevice
-from app.operations import InvalidInput, NotFound, OperationError, cursors, materials, tolerance
+from app.operations import InvalidInput, NotFound, OperationError, cursors, materials, settings, tolerance
 from app.operations.access import actor_for, get_visible, visibility_filter  # noqa: F401 (re-exported)
 from app.operations.audit import log_access
-from app.operations.events import event_records, record
+from app.operations.events import event_records, record, service_of
 from app.operations.services import handler_for
 from app.timeutil import LOCAL_TZ
 
@@ -58,9 +60,10 @@ def preview_filing(*, applicant: User, service_code: str, data: Mapping[str, Any
 def _checked_filing(applicant: User, service_code: str, data: Mapping[str, Any], now: datetime):
     """The service, its handler, the files handed in, the 容缺 terms and the handler's routing of
     a filing that passed every check (else the OperationError of the first that failed)."""
-    service = CATALOGUE.get(service_code)
-    if service is None:
+    if service_code not in CATALOGUE:
         raise NotFound(N_("未找到该服务事项。"))
+    # The settings in force now (steps switched on, 容缺 terms): what this filing is judged under.
+    service = settings.service_at(service_code, now)
     if not service.workflow_built:
         raise OperationError("service.not_open", N_("该事项暂未开通网上申请。"), status=409)
     if service.filed_by_staff != applicant.is_staff:
@@ -127,6 +130,10 @@ def file_application(*, applicant: User, service_code: str, data: Mapping[str, A
     actor = actor_for(applicant, application)
     decision = workflow.decide(service, State.DRAFT, Action.SUBMIT, actor, materials.filing_payload(handed_in),
                                unit_id=filing.unit_id, history=[])
+    # The rules in force now, kept in the (hash-chained) submit event for the application's whole
+    # life: a setting changed later never moves its clocks (app.domain.settings.filed_rules).
+    filed = settings.rules_for_filing(service, filing.unit_id, now)
+    decision = replace(decision, payload={**decision.payload, RULES_KEY: filed.as_payload()})
     record(application, decision, actor, at=now, recorded_at=now)
     handler.after_submit(application, now=now)
     db.session.commit()
@@ -212,7 +219,7 @@ def perform_action(*, application_id: int, action: str, user: User, fields: Mapp
 
 def apply_decision(application: Application, action: str, actor: Actor, fields: Mapping[str, Any], *,
                    now: datetime, handler, at: datetime | None = None) -> ApplicationEvent:
-    service = get_service(application.service_code)
+    service = service_of(application)
     refused = standing_refusal(application, action, actor, now=now, handler=handler)
     if refused is not None:
         raise refused
@@ -265,7 +272,7 @@ def standing_refusal(application: Application, action: str, actor: Actor, *, now
     """Why the rules refuse `action` on the application as it stands now, whatever the form
     says: the service's own rule first, then the tolerance and materials rules every service
     shares. None: nothing stands in the way (the fields are checked when it is taken)."""
-    service = get_service(application.service_code)
+    service = service_of(application)
     handler = handler or handler_for(application.service_code)
     history = event_records(application)
     return (handler.standing_refusal(application, action, actor=actor, now=now)
@@ -278,7 +285,7 @@ def available_actions(user: User, application: Application, *,
     """The actions to offer `user` now, and those the state machine would let them take but
     the rules refuse as things stand, each with its refusal (which says what to do instead):
     the page shows the reason in place of a button that would only fail."""
-    service = get_service(application.service_code)
+    service = service_of(application)
     actor = actor_for(user, application)
     candidates = workflow.allowed_actions(service, State(application.state), actor, unit_id=application.unit_id,
                                           history=event_records(application))

@@ -32,7 +32,7 @@ from app.models.accounts import Unit
 from app.models.applications import Application, ApplicationEvent, Certificate, Document
 from app.operations import public_base_url
 from app.operations.calendar import load_calendar
-from app.operations.events import clocks_for, event_records
+from app.operations.events import clocks_for, event_records, service_of
 from app.operations.services import handler_for
 from app.operations.signatures import facts_hash, signing_keys
 
@@ -106,7 +106,7 @@ def common_context(application: Application, event: ApplicationEvent, kind: str)
 def _context(application: Application, event: ApplicationEvent, kind: str) -> dict[str, Any]:
     context = common_context(application, event, kind)
     clocks: Clocks = clocks_for(application, up_to_seq=event.seq, explain=False)
-    service = get_service(application.service_code)
+    service = service_of(application)
     limits = service.limits
     if kind == "receipt":
         context.update(
@@ -184,7 +184,7 @@ def _received_materials(service, event: ApplicationEvent) -> list[str]:
 
 def _due_before(application: Application, events: list[ApplicationEvent]):
     records = [r for r in event_records(application) if r.seq <= len(events)]
-    return derive_clocks(get_service(application.service_code), records, calendar=load_calendar()).statutory_due_at
+    return derive_clocks(service_of(application), records, calendar=load_calendar()).statutory_due_at
 
 
 def on_event_recorded(application: Application, *, event: ApplicationEvent, decision: Decision) -> None:

@@ -20,7 +20,9 @@ from sqlalchemy import select
 
 from app.domain import workflow
 from app.domain.catalogue import get_service
+from app.domain.catalogue.base import Service
 from app.domain.clock import CLOCK_NAMES, Clocks, derive_clocks, next_timer_at, work_due_at
+from app.domain.settings import RULES_KEY, FiledRules, effective_service
 from app.domain.workflow import Action, Actor, Decision, EventRecord, State
 from app.extensions import db
 from app.jobs import enqueue, task
@@ -102,6 +104,21 @@ def record(application: Application, decision: Decision, actor: Actor, *, at: da
     return event
 
 
+def filed_rules_of(application: Application) -> FiledRules | None:
+    """The rules recorded in the application's submit event (None: filed before settings)."""
+    for event in application.events:
+        if event.action == Action.SUBMIT.value:
+            payload = (event.payload or {}).get(RULES_KEY)
+            return FiledRules.from_payload(payload) if payload else None
+    return None
+
+
+def service_of(application: Application) -> Service:
+    """The service as this application was filed under (受理时适用的规则): the promised and
+    statutory limits, 容缺 terms and steps in force at filing, whatever was changed since."""
+    return effective_service(get_service(application.service_code), filed_rules_of(application))
+
+
 def calendar_for(application: Application):
     """Working days where the handling unit is: regional overrides apply there only."""
     return load_calendar(application.unit.region_code if application.unit else None)
@@ -115,6 +132,7 @@ def clocks_for(application: Application, *, up_to_seq: int | None = None, explai
     if (cached is not None and cached[:2] == (up_to_seq or application.event_count, calendar)
             and (cached[2].derivation or not explain)):
         return cached[2]
+    # derive_clocks applies the rules recorded at filing (the submit event), not today's settings.
     return derive_clocks(get_service(application.service_code), event_records(application, up_to_seq=up_to_seq),
                          calendar=calendar, explain=explain)
 

@@ -27,7 +27,7 @@ from app.extensions import db
 from app.models.accounts import Role, User
 from app.models.applications import Application, Certificate
 from app.models.permits import PermitState, TruckPermit
-from app.operations import NotFound, OperationError, public_base_url
+from app.operations import NotFound, OperationError, public_base_url, settings
 from app.operations.applications import apply_decision, perform_action, visibility_filter
 from app.operations.audit import log_access
 from app.operations.services import handler_for
@@ -54,7 +54,11 @@ def roadside_url(certificate: Certificate) -> str:
 
 
 def zones_of(permit: TruckPermit) -> list[rules.Zone]:
-    return [rules.ZONES[code] for code in permit.zones if code in rules.ZONES]
+    """The permit's zones under the zone settings in force when it was applied for."""
+    filed_at = ((permit.application.submitted_at if permit.application is not None else None) or permit.created_at
+                or timeutil.now())
+    zones = settings.truck_zones(filed_at)
+    return [zones[code] for code in permit.zones if code in zones]
 
 
 def windows_of(permit: TruckPermit) -> list[rules.Window]:

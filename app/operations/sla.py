@@ -20,14 +20,13 @@ from sqlalchemy.orm import selectinload
 
 from app import timeutil
 from app.domain import workflow
-from app.domain.catalogue import get_service
 from app.domain.clock import pending_timers
 from app.domain.text import N_
 from app.domain.workflow import Action, Actor, ActorKind, State
 from app.extensions import db
 from app.jobs import periodic
 from app.models.applications import Application
-from app.operations.events import clocks_for, event_records, record
+from app.operations.events import clocks_for, event_records, record, service_of
 from app.operations.notifications import remind_commitments
 from app.operations.services import all_handlers, handler_for
 
@@ -142,7 +141,7 @@ def _sweep_one(application_id: int, *, as_of: datetime, now: datetime, result: S
 def _fire_due(application: Application, *, as_of: datetime, now: datetime) -> list[tuple[int, str]]:
     """Every timer of one (locked) application due by `as_of`, re-derived from its events, each
     recorded at its own due time."""
-    service = get_service(application.service_code)
+    service = service_of(application)
     handler = handler_for(application.service_code)
     fired = []
     while True:

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import timeutil
 from app.domain import queueing
+from app.domain.calendar import OfficeHours
 from app.domain.catalogue import CATALOGUE
 from app.domain.queueing import (
     BookingRefusal,
@@ -37,7 +38,7 @@ from app.extensions import db
 from app.models.accounts import Role, Unit, User
 from app.models.applications import Application
 from app.models.tickets import Appointment, HallSetting, HallWindow, Ticket
-from app.operations import NotFound, OperationError
+from app.operations import NotFound, OperationError, settings
 from app.operations.audit import log_access
 from app.operations.calendar import load_calendar
 
@@ -142,7 +143,18 @@ def save_settings(user: User, values: dict, service_minutes: dict[str, int], *, 
 
 
 def is_working_day_at(unit: Unit) -> Callable[[date], bool]:
-    return load_calendar(unit.region_code).is_working_day
+    """The hall's open days: the calendar's working days, and the weekend days the unit opens on
+    (a unit setting, e.g. for truck permits)."""
+    working = load_calendar(unit.region_code).is_working_day
+    weekend = settings.weekend_days(unit.id, timeutil.now())
+    if not weekend:
+        return working
+    return lambda day: working(day) or day.isoweekday() in weekend
+
+
+def office_hours_at(unit: Unit, now: datetime) -> OfficeHours:
+    """The unit's office hours in force now (a unit setting; the default 09:00–12:00, 13:00–17:00)."""
+    return settings.office_hours(unit.id, now)
 
 
 # --- appointments -------------------------------------------------------------------------------------
@@ -158,7 +170,8 @@ class SlotView:
 
 def slots_of_day(unit: Unit, day: date, *, now: datetime) -> list[SlotView]:
     rules = rules_for(unit.id)
-    starts = queueing.day_slots(day, rules)
+    hours = office_hours_at(unit, now)
+    starts = queueing.day_slots(day, rules, hours)
     taken = dict(db.session.execute(
         select(Appointment.slot_start, func.count(Appointment.id))
         .where(Appointment.unit_id == unit.id, Appointment.seat.is_not(None),
@@ -170,17 +183,20 @@ def slots_of_day(unit: Unit, day: date, *, now: datetime) -> list[SlotView]:
     views = []
     for start in starts:
         free = max(0, rules.slot_capacity - taken.get(start, 0))
-        ok = free > 0 and queueing.booking_refusal(start, now=now, is_working_day=working, rules=rules) is None
+        ok = free > 0 and queueing.booking_refusal(start, now=now, is_working_day=working, rules=rules,
+                                                   office_hours=hours) is None
         views.append(SlotView(start, free, ok, start <= now))
     return views
 
 
 def bookable_days(unit: Unit, *, now: datetime) -> list[date]:
-    return queueing.bookable_days(now=now, is_working_day=is_working_day_at(unit), rules=rules_for(unit.id))
+    return queueing.bookable_days(now=now, is_working_day=is_working_day_at(unit), rules=rules_for(unit.id),
+                                  office_hours=office_hours_at(unit, now))
 
 
 def _check_slot(unit: Unit, slot_start: datetime, now: datetime, rules: HallRules) -> None:
-    refusal = queueing.booking_refusal(slot_start, now=now, is_working_day=is_working_day_at(unit), rules=rules)
+    refusal = queueing.booking_refusal(slot_start, now=now, is_working_day=is_working_day_at(unit), rules=rules,
+                                       office_hours=office_hours_at(unit, now))
     if refusal is not None:
         raise OperationError(refusal.value, BOOKING_MESSAGES[refusal], field="slot",
                              params={"days": rules.booking_days_ahead,
@@ -318,9 +334,10 @@ def appointment_state(appointment: Appointment, now: datetime) -> str:
 
 
 def _hall_open(unit: Unit, now: datetime, rules: HallRules) -> None:
-    closed = queueing.hall_closed(now, is_working_day=is_working_day_at(unit), rules=rules)
+    hours = office_hours_at(unit, now)
+    closed = queueing.hall_closed(now, is_working_day=is_working_day_at(unit), rules=rules, office_hours=hours)
     if closed is not None:
-        opens, closes = queueing.ticket_hours(timeutil.local(now).date(), rules)
+        opens, closes = queueing.ticket_hours(timeutil.local(now).date(), rules, hours)
         raise OperationError(closed.value, HALL_MESSAGES[closed], status=409,
                              params={"opens": _hm(opens), "closes": _hm(closes)})
 

@@ -36,9 +36,9 @@ from app.extensions import db
 from app.models.accounts import User
 from app.models.applications import Application, ApplicationEvent
 from app.models.tolerance import CommitmentStatus, ToleranceCommitment, UntrueCommitment
-from app.operations import OperationError
+from app.operations import OperationError, settings
 from app.operations.documents import common_context, queue_document
-from app.operations.events import calendar_for, clocks_for
+from app.operations.events import calendar_for, clocks_for, service_of
 from app.registries import get_registries
 
 log = logging.getLogger(__name__)
@@ -79,9 +79,16 @@ def applicant_of_application(application: Application) -> Applicant:
     return applicant_of_user(application.applicant)
 
 
-def bar_years() -> int:
-    """The bar after an untrue commitment (a setting; RULES.md: 3 years)."""
-    return int(current_app.config.get("UNTRUE_COMMITMENT_BAR_YEARS", rules.UNTRUE_COMMITMENT_BAR_YEARS))
+def bar_years(at: datetime | None = None) -> int:
+    """The bar after an untrue commitment in force at `at` (a setting, RULES.md L: 3 years by
+    default; the app config `UNTRUE_COMMITMENT_BAR_YEARS` replaces the default)."""
+    configured = current_app.config.get("UNTRUE_COMMITMENT_BAR_YEARS")
+    if configured is not None:
+        return int(configured)
+    return int(settings.global_value(BAR_YEARS_KEY, at or timeutil.now()))
+
+
+BAR_YEARS_KEY = "tolerance.untrue_commitment_bar_years"
 
 
 def listings(applicant: Applicant) -> list[UntrueCommitment]:
@@ -241,7 +248,7 @@ def _commitment(application: Application) -> ToleranceCommitment | None:
 
 def on_event_recorded(application: Application, *, event: ApplicationEvent, decision=None) -> None:
     """Subscriber: the commitment's bookkeeping and its documents, in the event's transaction."""
-    service = get_service(application.service_code)
+    service = service_of(application)
     if not service.has(Step.TOLERANCE) or not application.data.get("tolerance_requested"):
         return  # a commitment is opened only for a filing that asked for tolerance
     action = Action(event.action)
@@ -307,7 +314,7 @@ def _list_untrue(application: Application, event: ApplicationEvent, commitment: 
         service_code=application.service_code,
         reason=f"{service.name_zh}（申请编号：{application.number}）容缺受理后，未在承诺期限（{due}）内补齐补正"
         f"{names or '容缺材料'}"[:500],
-        listed_at=event.occurred_at, expires_at=rules.listing_expires_at(event.occurred_at, bar_years()),
+        listed_at=event.occurred_at, expires_at=rules.listing_expires_at(event.occurred_at, bar_years(event.occurred_at)),
     ))
     log.info("untrue commitment listed application=%s service=%s", application.id, application.service_code)
 
@@ -331,7 +338,7 @@ def _items(service: Service, codes, provided) -> list[dict[str, str]]:
 
 def letter_context(application: Application, event: ApplicationEvent) -> dict[str, Any]:
     """《申请容缺受理承诺书》: the applicant's letter to the office, to be signed (and sealed)."""
-    service = get_service(application.service_code)
+    service = service_of(application)
     applicant = applicant_of_application(application)
     data = application.data
     common = common_context(application, event, "commitment_letter")
@@ -364,7 +371,7 @@ def _agreed_due(application: Application, clocks, days: int) -> datetime:
 def notice_context(application: Application, event: ApplicationEvent) -> dict[str, Any]:
     """《容缺受理通知书》: each missing item, its form and deadline, and what happens if missed.
     The deadline is the engine's `commitment_due_at` (capped at the promised limit)."""
-    service = get_service(application.service_code)
+    service = service_of(application)
     clocks = clocks_for(application, up_to_seq=event.seq, explain=False)
     due = clocks.commitment_due_at
     promised_due = clocks.promised_due_at

@@ -19,6 +19,7 @@ from app.operations import accounts as account_ops
 from app.operations import applications as application_ops
 from app.operations import certificates as certificate_ops
 from app.operations import materials as material_ops
+from app.operations import settings as settings_ops
 from app.operations import terminals as terminal_ops
 from app.web.bounded_input import check_json_body
 from app.web.downloads import send_document
@@ -124,7 +125,8 @@ def service_json(service) -> dict:
 
 @bp.route("/services")
 def services():
-    return jsonify(services=[service_json(s) for s in CATALOGUE.values()])
+    now = timeutil.now()
+    return jsonify(services=[service_json(settings_ops.service_at(code, now)) for code in CATALOGUE])
 
 
 @bp.route("/openapi.json")

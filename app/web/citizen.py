@@ -15,6 +15,7 @@ from app.operations import applications as application_ops
 from app.operations import materials as material_ops
 from app.operations import messages as message_ops
 from app.operations import ratings as rating_ops
+from app.operations import settings as settings_ops
 from app.web.downloads import document_status as document_status_of
 from app.web.downloads import send_document
 from app.web.guards import require_applicant
@@ -58,10 +59,10 @@ def new_application(service_code: str):
     """The filing form, then check-your-answers (核对申请信息), then the filing. Every check the
     filing would make runs before the answers are shown, so confirming does not meet a new
     error; `step=edit` goes back to the form with every answer kept."""
-    service = CATALOGUE.get(service_code)
-    form_class = service_forms().get(service_code)
-    if service is None:
+    if service_code not in CATALOGUE:
         abort(404)
+    service = settings_ops.service_at(service_code, timeutil.now())  # the limits a filing now gets
+    form_class = service_forms().get(service_code)
     if service.filed_by_staff:
         flash(_("该事项须到承办单位窗口书面申请，民警核验身份后代为录入。"), "warning")
         return redirect(url_for("public.home"))

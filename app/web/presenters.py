@@ -26,7 +26,7 @@ from app.domain.workflow import (
 )
 from app.models.applications import Application
 from app.operations import OperationError, localize
-from app.operations.events import calendar_for, clocks_for
+from app.operations.events import calendar_for, clocks_for, service_of
 from app.operations.materials import current_files
 from app.web.downloads import document_status_json
 from app.web.links import external_url
@@ -90,7 +90,7 @@ def running_clocks(application: Application, clocks: Clocks, now: datetime) -> l
             "due_at": iso(due),
             "due_text": timeutil.local(due).strftime("%Y-%m-%d %H:%M"),
             "working_days_left": calendar.working_days_left(reference, due),
-            "remaining_text": remaining(getattr(get_service(application.service_code).limits, CLOCK_LIMITS[name]),
+            "remaining_text": remaining(getattr(service_of(application).limits, CLOCK_LIMITS[name]),
                                         calendar, reference, due),
             "overdue": reference > due,
             "due_today": reference <= due and timeutil.local(reference).date() == timeutil.local(due).date(),

@@ -7,7 +7,9 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from app import timeutil
 from app.domain.catalogue import CATALOGUE
+from app.operations import settings as settings_ops
 from app.web.auth import safe_next
 from app.web.guards import allow_public
 from app.web.i18n import LANG_COOKIE, LARGE_TEXT_COOKIE, select_locale
@@ -29,16 +31,19 @@ ONE_YEAR = 365 * 24 * 3600
 APPLICATION_NUMBER = re.compile(r"[A-Z]{2,4}\d{14}")
 
 
-# The catalogue does not change while the process runs: its list is rendered once per language.
-_SERVICE_LISTS: dict[str, Markup] = {}
+# The list changes only with the settings in force (limits, steps): it is rendered once per
+# language and settings.
+_SERVICE_LISTS: dict[tuple, Markup] = {}
 
 
 def service_list() -> Markup:
-    language = select_locale()
-    if language not in _SERVICE_LISTS:
-        _SERVICE_LISTS[language] = Markup(render_template(  # noqa: S704 (an autoescaped template)
-            "public/_service_list.html", services=[s for s in CATALOGUE.values() if s.listed]))
-    return _SERVICE_LISTS[language]
+    now = timeutil.now()
+    services = [settings_ops.service_at(s.code, now) for s in CATALOGUE.values() if s.listed]
+    key = (select_locale(), tuple((tuple(s.limits.items()), s.steps) for s in services))
+    if key not in _SERVICE_LISTS:
+        _SERVICE_LISTS[key] = Markup(render_template(  # noqa: S704 (an autoescaped template)
+            "public/_service_list.html", services=services))
+    return _SERVICE_LISTS[key]
 
 
 @bp.route("/")

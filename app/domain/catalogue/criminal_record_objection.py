@@ -39,7 +39,7 @@ SERVICE = Service(
         sources={
             "promised": N_("公安机关办理犯罪记录查询工作规定：15个工作日内书面答复"),
             "statutory": N_("公安机关办理犯罪记录查询工作规定：15个工作日内书面答复"),
-            "extension": N_("情况复杂的，经负责人批准可延长至30个工作日"),
+            "extension": N_("公安机关办理犯罪记录查询工作规定：情况复杂的，经负责人批准可延长至30个工作日"),
         },
     ),
     steps=frozenset({Step.CORRECTION, Step.EXTENSION, Step.SUSPENSION}),

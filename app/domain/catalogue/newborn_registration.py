@@ -273,11 +273,11 @@ def _family_household(household, receiving: str, parent, other_household=None) -
                                          {**facts, "receiving": RECEIVING_PARENTS[receiving]}))
 
 
-def _age(certificate, today: date) -> Condition:
+def _age(certificate, today: date, max_age_years: int = MAX_AGE_YEARS) -> Condition:
     code = ConditionCode.AGE
     years = age_in_years(certificate.birth_date, today)
-    limits = {"years": years, "max": MAX_AGE_YEARS, "born": certificate.birth_date, **_BRING}
-    if years <= MAX_AGE_YEARS:
+    limits = {"years": years, "max": max_age_years, "born": certificate.birth_date, **_BRING}
+    if years <= max_age_years:
         return Condition(code, True, Message(N_("新生儿于%(born)s出生，未超过%(max)s周岁。"), limits))
     return Condition(
         code, False, Message(N_("新生儿已满%(years)s周岁，超过%(max)s周岁，不能通过“全省通办”办理。"), limits),
@@ -287,20 +287,22 @@ def _age(certificate, today: date) -> Condition:
 
 
 def check_eligibility(birth_certificate, father, mother, marriage, household, today: date, *,
-                      receiving: str = "father", other_household=None) -> Eligibility:
+                      receiving: str = "father", other_household=None,
+                      max_age_years: int = MAX_AGE_YEARS) -> Eligibility:
     """Evaluate all five conditions (never stopping at the first failure) for the child of
     ``birth_certificate``: ``father`` / ``mother`` are the parents' population records (None
     when not found), ``marriage`` the couple's marriage record (None: none), ``household``
     the household of the ``receiving`` parent ("father" / "mother"), ``today`` the day the
     family checks or files. ``other_household`` (the other parent's, if known) only shapes
-    the advice: switching to it is suggested when it would qualify."""
+    the advice: switching to it is suggested when it would qualify. ``max_age_years``: the age
+    limit in force (a setting; MAX_AGE_YEARS by default)."""
     parent = father if receiving == "father" else mother if receiving == "mother" else None
     conditions = (
         _born_in_province(birth_certificate),
         _in_wedlock(birth_certificate, father, mother, marriage),
         _parents_hukou(father, mother),
         _family_household(household, receiving, parent, other_household),
-        _age(birth_certificate, today),
+        _age(birth_certificate, today, max_age_years),
     )
     return Eligibility(conditions=conditions, late=is_late(birth_certificate.birth_date, today),
                        age_years=age_in_years(birth_certificate.birth_date, today))

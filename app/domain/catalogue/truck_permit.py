@@ -10,8 +10,8 @@ it to a clerk of the traffic brigade), and what a roadside officer sees now
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -245,7 +245,8 @@ def _peaks(*texts: str) -> tuple[Window, ...]:
     return tuple(Window.of(text) for text in texts)
 
 
-# (L/R) Xuchang's truck-restricted zones; a local traffic notice sets them. Adjust here.
+# (L/R) Xuchang's truck-restricted zones as a local traffic notice sets them: the defaults; an
+# administrator adjusts restriction, peak hours and emission floor per zone (ZONE_SETTING_PREFIX).
 ZONES: dict[str, Zone] = {zone.code: zone for zone in (
     Zone("weidu_centre", "魏都区中心城区", "Weidu central district", "411002", True, ("国VI",),
          _peaks("07:00-09:00", "17:00-19:30")),
@@ -258,15 +259,68 @@ ZONES: dict[str, Zone] = {zone.code: zone for zone in (
 )}
 
 
-def parse_zones(value: str | Sequence[str] | None) -> tuple[Zone, ...]:
+# --- Zones as settings (zones, peak hours, emission floors: L/R, so an administrator adjusts them) ---
+
+ZONE_SETTING_PREFIX = "truck_permit.zone."  # + the zone's code; the catalogue's zones, never new ones
+
+
+def zone_value(zone: Zone) -> dict:
+    """A zone's adjustable rules as a setting stores them."""
+    floor = min(zone.emission_standards, key=EMISSION_ORDER.index) if zone.emission_standards else EMISSION_ORDER[-1]
+    return {"restricted": zone.restricted, "emission_floor": floor, "peak_hours": [w.text for w in zone.peak_hours]}
+
+
+def zone_with(zone: Zone, value: Mapping | None) -> Zone:
+    """`zone` under a setting's value (unchanged without one)."""
+    if not value:
+        return zone
+    floor = EMISSION_ORDER.index(value["emission_floor"])
+    return replace(zone, restricted=bool(value["restricted"]), emission_standards=EMISSION_ORDER[floor:],
+                   peak_hours=tuple(Window.of(text) for text in value["peak_hours"]) if value["restricted"] else ())
+
+
+def check_zone_setting(code: str, value: Mapping) -> dict:
+    """A zone setting as recorded, or a refusal: a known zone, a known emission standard, and peak
+    hours that still leave trucks at least MIN_DAILY_WINDOW_HOURS a day (no all-day bans)."""
+    if code not in ZONES:
+        raise RuleViolation("zones.unknown", N_("所选通行区域不在本市货车通行区域目录中，请重新选择。"), "zones")
+    floor = str(value.get("emission_floor") or "")
+    if floor not in EMISSION_ORDER:
+        raise RuleViolation("zones.emission_floor", N_("排放标准下限须为国III至国VI之一。"), "emission_floor")
+    restricted = bool(value.get("restricted"))
+    peaks = parse_peak_hours(value.get("peak_hours") or "") if restricted else ()
+    return {"restricted": restricted, "emission_floor": floor, "peak_hours": [w.text for w in peaks]}
+
+
+def parse_peak_hours(value: str | Sequence[str]) -> tuple[Window, ...]:
+    text = value if isinstance(value, str) else "，".join(str(v) for v in value)
+    if not text.strip():
+        return ()
+    if _SEPARATORS_RE.sub("", _WINDOW_RE.sub("", text)):
+        raise RuleViolation("zones.peak_format", N_("高峰禁行时段格式不正确，请按“07:00-09:00”填写，多个时段用逗号分隔。"),
+                            "peak_hours")
+    peaks = tuple(sorted(Window(int(sh) * 60 + int(sm), int(eh) * 60 + int(em))
+                         for sh, sm, eh, em in _WINDOW_RE.findall(text)))
+    closed = frozenset().union(*(w.minutes() for w in peaks))
+    if MINUTES_PER_DAY - len(closed) < MIN_DAILY_WINDOW_HOURS * 60:
+        raise RuleViolation("zones.all_day_ban", N_(
+            "高峰禁行后每日可通行时间不得少于%(min)s小时（公安部交通管理局2021年指导意见：不得全天禁行）。"),
+            "peak_hours", {"min": MIN_DAILY_WINDOW_HOURS})
+    return peaks
+
+
+def parse_zones(value: str | Sequence[str] | None, zones_in_force: Mapping[str, Zone] | None = None
+                ) -> tuple[Zone, ...]:
+    """The chosen zones, as the zone settings in force have them (`zones_in_force`, else ZONES)."""
+    catalogue = ZONES if zones_in_force is None else zones_in_force
     codes = value.replace("，", ",").split(",") if isinstance(value, str) else list(value or ())
     codes = [str(code).strip() for code in codes if str(code).strip()]
     if not codes:
         raise RuleViolation("zones.missing", N_("请选择至少一个通行区域。"), "zones")
-    unknown = [code for code in codes if code not in ZONES]
+    unknown = [code for code in codes if code not in catalogue]
     if unknown:
         raise RuleViolation("zones.unknown", N_("所选通行区域不在本市货车通行区域目录中，请重新选择。"), "zones")
-    zones = tuple(ZONES[code] for code in dict.fromkeys(codes))
+    zones = tuple(catalogue[code] for code in dict.fromkeys(codes))
     if not any(zone.restricted for zone in zones):
         raise RuleViolation("zones.unrestricted",
                             N_("所选区域均不限制货车通行，无需办理通行证；请选择需要进入的限行区域。"), "zones")

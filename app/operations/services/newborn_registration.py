@@ -40,7 +40,7 @@ from app.domain.workflow import Action, Actor, State
 from app.extensions import db
 from app.models.accounts import Role, Unit, UnitKind, User
 from app.models.applications import Application, ApplicationEvent
-from app.operations import OperationError, localize, localize_value
+from app.operations import OperationError, localize, localize_value, settings
 from app.operations.audit import log_access
 from app.operations.services import (
     Filing,
@@ -54,6 +54,7 @@ from app.registries import get_registries
 from app.registries.simulated import RegistryWriteError
 
 CODE = rules.SERVICE.code
+MAX_AGE_KEY = "newborn_registration.max_age_years"  # a setting (app.domain.catalogue.defaults)
 SEX_NAMES = {"M": N_("男"), "F": N_("女")}
 # An application in one of these states still stands for the child (open, or registered).
 _STANDING_STATES = tuple(s.value for s in (State.SUBMITTED, State.CORRECTION_REQUESTED, State.ACCEPTED,
@@ -85,7 +86,8 @@ class Facts:
     def eligibility(self, today: date) -> rules.Eligibility:
         return rules.check_eligibility(self.certificate, self.father, self.mother, self.marriage,
                                        self.household, today, receiving=self.receiving,
-                                       other_household=self.other_household)
+                                       other_household=self.other_household,
+                                       max_age_years=int(settings.global_value(MAX_AGE_KEY, timeutil.now())))
 
     @property
     def receiving_person(self) -> PersonRecord | None:

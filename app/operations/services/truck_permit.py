@@ -20,7 +20,7 @@ from app.extensions import db
 from app.models.accounts import Role, Unit, User
 from app.models.applications import Application, ApplicationEvent, Certificate
 from app.models.permits import PermitState, TruckPermit
-from app.operations import OperationError
+from app.operations import OperationError, settings
 from app.operations import permits as permit_ops
 from app.operations.applications import apply_decision
 from app.operations.services import Filing, OutcomeDocument, ServiceHandler, register, unit_for_region
@@ -38,9 +38,11 @@ NOT_ISSUED_ACTIONS = {Action.REJECT.value, Action.NOT_ACCEPT.value, Action.WITHD
 HIDDEN_KEYS = {"permit_request"}
 
 
-def parse_request(data: rules.TruckPermitFiling, *, today: date) -> rules.PermitRequest:
+def parse_request(data: rules.TruckPermitFiling, *, today: date,
+                  zones: dict[str, rules.Zone] | None = None) -> rules.PermitRequest:
     """The request as the rules need it (the schema has checked each field's form): the
-    driver's ID number and the validity, which depend on today, every problem at once."""
+    driver's ID number and the validity, which depend on today, every problem at once.
+    `zones`: the zone settings in force (restriction, peak hours, emission floor)."""
     problems: list[rules.RuleViolation] = []
     try:
         driver_id = parse_citizen_id(data.driver_id_number, today=today).number
@@ -56,7 +58,7 @@ def parse_request(data: rules.TruckPermitFiling, *, today: date) -> rules.Permit
     if problems:  # every problem at once, the first field named
         raise OperationError(problems[0].code, "；".join(p.message.rstrip("。") for p in problems) + "。",
                              field=problems[0].field)
-    return rules.PermitRequest(data.plate, data.driver_name, driver_id, rules.parse_zones(data.zones),
+    return rules.PermitRequest(data.plate, data.driver_name, driver_id, rules.parse_zones(data.zones, zones),
                                rules.parse_windows(data.windows), *validity)
 
 
@@ -121,7 +123,7 @@ class TruckPermitHandler(ServiceHandler):
 
     def prepare(self, applicant: User, data: rules.TruckPermitFiling, *, now: datetime) -> Filing:
         kind, name, owner_ids, subject_id = _applicant(applicant)
-        request = parse_request(data, today=timeutil.local(now).date())
+        request = parse_request(data, today=timeutil.local(now).date(), zones=settings.truck_zones(now))
         vehicle, evaluation = check_registries(request, owner_ids)
         unit = _unit(request.zones)
         owned = vehicle.owner_id in owner_ids
