@@ -18,7 +18,7 @@ PUBLIC_ENDPOINTS = {
     "kiosk.manage",
     "ops.healthz", "ops.readyz", "ops.metrics_page",
 } | set(api.PUBLIC_ENDPOINTS)
-STAFF_BLUEPRINTS = {"clerk", "admin", "admin_terminals", "shop", "supervisor", "officer", "window", "ratings_unit"}
+STAFF_BLUEPRINTS = {"clerk", "admin", "admin_terminals", "admin_provisions", "shop", "supervisor", "officer", "window", "ratings_unit"}
 KNOWN_GUARDS = set(guards.GUARDS) | {api.api_guard}
 
 
