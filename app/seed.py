@@ -293,6 +293,21 @@ ENGRAVING_SHOP_RECORDS = {
     "suspended": "豫许公刻备〔2025〕003号",
 }
 
+# The legal-provision list is reference data, seeded by migration l1provision1 (production has
+# it too); the ids of its entries, for the demo and the tests.
+LEGAL_PROVISIONS = {
+    "civil_servants": 1,  # 《中华人民共和国公务员法》第二十六条 — 公务员
+    "teachers": 2,  # 《中华人民共和国教师法》第十四条 — 教师
+    "judges": 3,  # 《中华人民共和国法官法》第十三条
+    "prosecutors": 4,  # 《中华人民共和国检察官法》第十三条
+    "lawyers": 5,  # 《中华人民共和国律师法》第七条
+    "police": 6,  # 《中华人民共和国人民警察法》第二十六条
+    "minors": 7,  # 《中华人民共和国未成年人保护法》第六十二条
+    "security_guards": 8,  # 《保安服务管理条例》第十七条 — 保安员
+    "entertainment": 9,  # 《娱乐场所管理条例》第五条
+    "school_bus_drivers": 10,  # 《校车安全管理条例》第二十三条 — 校车驾驶人
+}
+
 # --- Demo accounts ------------------------------------------------------------------
 
 DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
@@ -1144,6 +1159,7 @@ def seed_demo(session: Session, *, scale: int = 1, password: str = DEMO_PASSWORD
             "enterprises": dict(USCCS),
             "engraving_shops": dict(ENGRAVING_SHOP_RECORDS),
             "foreigners": dict(FOREIGNERS),
+            "legal_provisions": dict(LEGAL_PROVISIONS),
         },
     )
     return summary

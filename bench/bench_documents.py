@@ -86,7 +86,7 @@ def _notice_common(i: int) -> dict:
 def longest_text_cases() -> dict[str, tuple[str, dict, dict]]:
     """Per document with free text: (template, a typical context, the context with every text
     at the longest its schema allows — app.domain.catalogue.schema)."""
-    from app.domain.catalogue.criminal_record import SERVICE, CriminalRecordFiling
+    from app.domain.catalogue.criminal_record import ARTICLE_MAX, LAW_NAME_MAX, SERVICE, CriminalRecordFiling
     from app.domain.catalogue.schema import (
         CORRECTION_ITEM_MAX,
         MAX_ITEMS,
@@ -106,9 +106,10 @@ def longest_text_cases() -> dict[str, tuple[str, dict, dict]]:
             "certificate.html", certificate_context(1),
             {**certificate_context(1), "purpose": "证" * filing["purpose"]["max_length"]}),
         "unit letter (provision, reason)": (
-            "unit_result_letter.html", {**letter, "legal_provision": "《中华人民共和国教师法》第十四条", "purpose": "拟招录教师"},
-            {**letter, "legal_provision": "法" * filing["legal_provision"]["max_length"],
-             "purpose": "由" * filing["query_reason"]["max_length"]}),
+            "unit_result_letter.html", {**letter, "legal_provision": "《中华人民共和国教师法》第十四条", "job": "教师",
+                                        "purpose": "拟招录教师"},
+            {**letter, "legal_provision": "《" + "法" * LAW_NAME_MAX + "》" + "条" * ARTICLE_MAX,
+             "job": "职" * filing["job"]["max_length"], "purpose": "由" * filing["query_reason"]["max_length"]}),
         "correction notice (marked slots and items)": (
             "correction_notice.html", {**_notice_common(2), "items": [
                 {"material": "用途证明材料", "problem": "复印件模糊", "requirement": "重新上传清晰的扫描件"}, "近期免冠照片"]},

@@ -7,6 +7,7 @@ from app.models import (  # noqa: F401
     materials,
     notifications,
     permits,
+    provisions,
     ratings,
     registries,
     seals,

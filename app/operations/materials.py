@@ -8,7 +8,9 @@
   SHA-256, so the hash chain covers the bytes (`verify_files` re-reads them); the subscriber
   then makes them the slot's current version, keeping the replaced ones for staff.
 - The clerk's verdict per slot (`review_slot`) feeds the one-time correction notice and bars
-  acceptance while a slot is marked 需补正.
+  acceptance while a slot is marked 需补正; a `checked` material (核验: a unit's proof of
+  employment, an agent's power of attorney) must be reviewed before the decision and found 合格
+  before an approval — whoever approves, a clerk or the system.
 - 电子证照: a certificate this portal issued to the applicant is attached by reference, checked
   by its signature, instead of uploaded.
 """
@@ -27,7 +29,7 @@ from sqlalchemy import func, or_, select, update
 
 from app import timeutil
 from app.documents import uploads
-from app.domain.catalogue import get_service
+from app.domain.catalogue import FILING_SCHEMAS, get_service
 from app.domain.catalogue.base import Material, Service
 from app.domain.catalogue.schema import CORRECTION_ITEM_MAX
 from app.domain.text import N_
@@ -374,6 +376,41 @@ def standing_refusal(service: Service, application: Application, action: str, *,
                 params={"names": _names(service, [r.slot for r in marked])}, status=409)
     if action == Action.FULFIL_COMMITMENT and commitment_open(history):
         return _supplement_refusal(service, application, history)
+    if action in (Action.APPROVE, Action.REJECT) and state == State.ACCEPTED:
+        return _unchecked_refusal(service, application, action)
+    return None
+
+
+def checked_slots(service: Service, application: Application) -> list[Material]:
+    """The `checked` materials this application holds or was asked for (核验 before the decision)."""
+    unasked = FILING_SCHEMAS[service.code].unasked(application.data or {}) if service.code in FILING_SCHEMAS else set()
+    held = {f.slot for f in current_files(application)}
+    return [m for m in service.upload_slots()
+            if m.checked and (m.code in held or f"materials.{m.code}" not in unasked)]
+
+
+def _unchecked_refusal(service: Service, application: Application, action: str) -> OperationError | None:
+    """An approval only once each checked material is found 合格; a refusal only once it was
+    looked at (a refusal notice discloses as much as a certificate)."""
+    slots = checked_slots(service, application)
+    if not slots:
+        return None
+    verdicts = reviews(application)
+    if action == Action.APPROVE:
+        pending = [m.code for m in slots if getattr(verdicts.get(m.code), "verdict", None) != Verdict.OK]
+        if pending:
+            return OperationError(
+                "materials.not_checked",
+                N_("以下材料须经工作人员审查为“合格”后方可作出准予决定、出具证明或告知函：%(names)s。"
+                   "请先审查材料；材料不合格的，请作出不予决定并说明理由。"),
+                params={"names": _names(service, pending)}, status=409)
+        return None
+    pending = [m.code for m in slots if m.code not in verdicts]
+    if pending:
+        return OperationError(
+            "materials.not_reviewed",
+            N_("以下材料尚未审查：%(names)s。请先审查（合格或需补正）再作出决定。"),
+            params={"names": _names(service, pending)}, status=409)
     return None
 
 
@@ -436,6 +473,17 @@ def reviewable(application: Application) -> bool:
     return State(application.state) == State.SUBMITTED or commitment_open(event_records(application))
 
 
+def reviewable_slots(application: Application) -> frozenset[str]:
+    """The slots a clerk may give a verdict on now: every one while `reviewable`; after the
+    acceptance and before the decision, the `checked` ones (核验 before the decision)."""
+    service = get_service(application.service_code)
+    if reviewable(application):
+        return frozenset(m.code for m in service.upload_slots())
+    if State(application.state) in (State.ACCEPTED, State.SUSPENDED):
+        return frozenset(m.code for m in checked_slots(service, application))
+    return frozenset()
+
+
 def review_slot(*, reviewer: User, application: Application, slot: str, verdict: str, problem: str = "",
                 requirement: str = "", now: datetime) -> MaterialReview:
     """合格 or 需补正 (with the problem and what to supply) for one slot."""
@@ -443,7 +491,7 @@ def review_slot(*, reviewer: User, application: Application, slot: str, verdict:
     slot_of(service, slot)
     if actor_for(reviewer, application).kind == ActorKind.APPLICANT or reviewer.unit_id != application.unit_id:
         raise OperationError("forbidden", N_("只有承办单位的工作人员可以审查材料。"), status=403)
-    if not reviewable(application):
+    if slot not in reviewable_slots(application):
         raise OperationError("material.review_closed", N_("当前办理阶段不能再审查材料。"), status=409)
     try:
         verdict = Verdict(verdict)

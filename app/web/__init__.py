@@ -8,6 +8,7 @@ def register_blueprints(app: Flask) -> None:
     from app.web import (
         account,
         admin,
+        admin_provisions,
         admin_settings,
         admin_terminals,
         api,
@@ -34,7 +35,7 @@ def register_blueprints(app: Flask) -> None:
         window,
     )
 
-    for module in (public, auth, account, citizen, clerk, admin, admin_terminals, admin_settings, track, verify, api, shop, seals, newborn,
+    for module in (public, auth, account, citizen, clerk, admin, admin_terminals, admin_settings, admin_provisions, track, verify, api, shop, seals, newborn,
                    evidence, officer, permits, supervisor, appointments, kiosk, window,
                    ratings, ratings_unit, materials, observability):
         app.register_blueprint(module.bp)

@@ -19,6 +19,7 @@ from app.operations import accounts as account_ops
 from app.operations import applications as application_ops
 from app.operations import certificates as certificate_ops
 from app.operations import materials as material_ops
+from app.operations import provisions as provision_ops
 from app.operations import settings as settings_ops
 from app.operations import terminals as terminal_ops
 from app.web.bounded_input import check_json_body
@@ -32,7 +33,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 # Endpoints anyone may call without a token.
-PUBLIC_ENDPOINTS = frozenset({"api.issue_token", "api.services", "api.openapi", "api.track", "api.verify"})
+PUBLIC_ENDPOINTS = frozenset({"api.issue_token", "api.services", "api.legal_provisions", "api.openapi", "api.track",
+                              "api.verify"})
 
 
 def api_error(code: str, message: str, status: int):
@@ -127,6 +129,15 @@ def service_json(service) -> dict:
 def services():
     now = timeutil.now()
     return jsonify(services=[service_json(settings_ops.service_at(code, now)) for code in CATALOGUE])
+
+
+@bp.route("/legal-provisions")
+def legal_provisions():
+    """The provisions a unit's criminal-record query may choose (`legal_provision_id`), in force."""
+    return jsonify(legal_provisions=[
+        {"id": p.id, "law_name": p.law_name, "kind": p.kind, "article": p.article, "citation": p.citation,
+         "bar_zh": p.bar_zh, "jobs": list(p.jobs)}
+        for p in provision_ops.entries(in_force_only=True)])
 
 
 @bp.route("/openapi.json")
@@ -242,6 +253,21 @@ def upload_material(application_id: int, code: str):
     application = application_ops.get_visible(g.api_user, application_id)
     return staged_response(stage_sent(sent, owner=g.api_user, service_code=application.service_code, slot=code,
                                       application=application))
+
+
+@bp.route("/applications/<int:application_id>/materials/<code>/review", methods=["POST"])
+def review_material(application_id: int, code: str):
+    """The clerk's verdict on a slot (`verdict`: ok 合格 | needs_correction 需补正, with `problem`
+    and `requirement`)."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return api_error("invalid", _("请求内容须为JSON对象。"), 422)
+    texts = {name: body.get(name) if isinstance(body.get(name), str) else "" for name in
+             ("verdict", "problem", "requirement")}
+    application = application_ops.get_visible(g.api_user, application_id, for_update=True)
+    row = material_ops.review_slot(reviewer=g.api_user, application=application, slot=code, now=timeutil.now(),
+                                   **texts)
+    return jsonify(slot=row.slot, verdict=row.verdict, problem=row.problem, requirement=row.requirement)
 
 
 @bp.route("/materials/<int:file_id>")

@@ -136,7 +136,7 @@ def detail(application_id: int):
                            data_rows=handler_for(application.service_code).display_data(application),
                            slots=slot_views(service, current, review_rows=material_ops.reviews(application),
                                             answers=application.data or {}),
-                           older_files=older, review_open=material_ops.reviewable(application))
+                           older_files=older, review_open=material_ops.reviewable_slots(application))
 
 
 @bp.route("/applications/<int:application_id>/materials/<slot>/review", methods=["POST"])

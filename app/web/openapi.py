@@ -101,6 +101,42 @@ PATHS: dict = {
             },
         }
     },
+    "/legal-provisions": {
+        "get": {
+            "summary": "The laws and administrative regulations in force that bar people with records from a job "
+                       "(the `legal_provision_id` and `job` of a unit's criminal_record query)",
+            "security": [],
+            "responses": {
+                "200": {
+                    "description": "The list in force",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "legal_provisions": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "properties": {
+                                                "id": {"type": "integer"},
+                                                "law_name": {"type": "string"},
+                                                "kind": {"type": "string", "enum": ["law", "administrative_regulation"]},
+                                                "article": {"type": "string"},
+                                                "citation": {"type": "string"},
+                                                "bar_zh": {"type": "string"},
+                                                "jobs": {"type": "array", "items": {"type": "string"}},
+                                            },
+                                        },
+                                    }
+                                },
+                            }
+                        }
+                    },
+                }
+            },
+        }
+    },
     "/openapi.json": {
         "get": {
             "summary": "This document",
@@ -227,6 +263,22 @@ PATHS.update({
             "responses": {"201": {"description": "Stored (staged)", "content": _json(MATERIAL_FILE)},
                           "200": {"description": "Already uploaded to this slot", "content": _json(MATERIAL_FILE)},
                           **_error_responses(401, 404, 409, 413, 422)},
+        }
+    },
+    "/applications/{application_id}/materials/{code}/review": {
+        "post": {
+            "summary": "The handling unit's verdict on one material slot (staff)",
+            "description": "`verdict`: `ok` (合格) or `needs_correction` (需补正, with `problem` and `requirement`, "
+            "each at most 100 characters). Before acceptance, or while a 容缺 commitment is open; after "
+            "acceptance, the materials checked before the decision (a unit's `employment_proof`, an agent's "
+            "`power_of_attorney`): an approval waits for `ok` on each.",
+            "parameters": [ID_PARAM, {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "requestBody": {"required": True, "content": _json({"type": "object", "required": ["verdict"], "properties": {
+                "verdict": {"type": "string", "enum": ["ok", "needs_correction"]},
+                "problem": {"type": "string", "maxLength": 100},
+                "requirement": {"type": "string", "maxLength": 100}}})},
+            "responses": {"200": {"description": "Recorded", "content": _json({"type": "object"})},
+                          **_error_responses(401, 403, 404, 409, 422)},
         }
     },
     "/materials/{file_id}": {

@@ -26,7 +26,8 @@ ROLE_NAMES = {
 
 DATA_LABELS = {
     "applicant_type": _l("申请类型"), "purpose": _l("证明用途"), "channel": _l("申请渠道"), "terminal_id": _l("自助终端编号"), "route": _l("受理地"),
-    "relation": _l("与单位关系"), "legal_provision": _l("法律依据"), "query_reason": _l("查询理由"),
+    "relation": _l("与单位关系"), "legal_provision": _l("法律依据"), "legal_provision_bar": _l("条款内容（申请时）"),
+    "job": _l("从事或拟从事的职业"), "query_reason": _l("查询理由"),
     "power_of_attorney": _l("授权委托书"), "purpose_detail": _l("用途说明"), "requests_this_year": _l("本年度第几次申请"),
     # newborn_registration
     "birth_certificate_number": _l("出生医学证明编号"), "receiving_parent": _l("落户方式"),

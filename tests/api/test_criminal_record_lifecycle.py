@@ -7,6 +7,7 @@ from app.extensions import db
 from app.models.applications import Application, Certificate
 from app.operations.audit import verify_event_chain
 from app.operations.events import clocks_for
+from app.seed import LEGAL_PROVISIONS
 from tests.conftest import api_token, local
 from tests.materials.helpers import api_materials
 
@@ -120,13 +121,15 @@ def test_unit_query_needs_staff_relation_and_legal_provision_and_gets_a_letter(c
     subject = {"subject_name": "李明", "subject_id_number": DEMO_IDS["li_ming"]}
     bad = client.post("/api/v1/applications", headers=enterprise, json={"service": "criminal_record", "data": {
         "applicant_type": "unit", "purpose": "背景调查", **subject, "relation": "customer",
-        "legal_provision": "", "query_reason": "了解"}})
+        "legal_provision_id": None, "query_reason": "了解"}})
     assert bad.status_code == 422 and bad.get_json()["error"] == "unit.relation"
     no_law = client.post("/api/v1/applications", headers=enterprise, json={"service": "criminal_record", "data": {
         "applicant_type": "unit", "purpose": "招录", **subject, "relation": "planned_hire", "query_reason": "拟录用"}})
-    assert no_law.status_code == 422 and no_law.get_json()["error"] == "unit.legal_provision"
+    assert no_law.status_code == 422
+    assert {(e["field"], e["code"]) for e in no_law.get_json()["errors"]} == {
+        ("legal_provision_id", "unit.legal_provision"), ("job", "unit.job")}
     lawful = {"applicant_type": "unit", "purpose": "招录", **subject, "relation": "planned_hire",
-              "legal_provision": "《校车安全管理条例》第二十三条", "query_reason": "拟录用为校车驾驶人"}
+              "legal_provision_id": LEGAL_PROVISIONS["school_bus_drivers"], "job": "校车驾驶人", "query_reason": "拟录用为校车驾驶人"}
     # The proof of hiring is uploaded, not promised: no letter goes out on a bare claim.
     unproved = client.post("/api/v1/applications", headers=enterprise, json={"service": "criminal_record",
                                                                             "data": lawful})
@@ -138,6 +141,9 @@ def test_unit_query_needs_staff_relation_and_legal_provision_and_gets_a_letter(c
     assert [m["slot"] for m in good.get_json()["materials"]] == ["employment_proof"]
     application_id = good.get_json()["id"]
     _act(client, clerk, application_id, "accept")
+    # The clerk finds the proof of hiring in order before the letter goes out.
+    client.post(f"/api/v1/applications/{application_id}/materials/employment_proof/review", json={"verdict": "ok"},
+                headers=clerk)
     approved = _act(client, clerk, application_id, "approve").get_json()
     assert approved["status"] == "approved"
     assert [d["title"] for d in approved["documents"] if d["kind"] == "outcome"] == ["查询告知函"]

@@ -158,6 +158,7 @@ SAMPLES: dict[str, dict] = {
         "id_type": "居民身份证",
         "id_number": "11010519491231002X",
         "legal_provision": "《校车安全管理条例》第二十三条",
+        "job": "校车驾驶人",
         "purpose": "拟录用校车驾驶人",
         "query_date": date(2026, 11, 22),
         "has_record": False,
@@ -439,6 +440,12 @@ def test_unit_letter_with_record_is_neutral(tmp_path):
     text = _squash(_pdftotext(render_pdf("unit_result_letter.html", ctx, static_dir=STATIC_DIR), tmp_path))
     assert "周八（居民身份证：11010519491231002X）有犯罪记录" in text
     assert "未发现" not in text
+
+
+def test_unit_letter_quotes_the_provision_and_the_job_as_filed(tmp_path):
+    text = _squash(_pdftotext(render_pdf("unit_result_letter.html", SAMPLES["unit_result_letter.html"],
+                                         static_dir=STATIC_DIR), tmp_path))
+    assert "你单位依据《校车安全管理条例》第二十三条关于校车驾驶人的规定，因拟录用校车驾驶人" in text
 
 
 def test_missing_required_key_fails_loudly():

@@ -10,7 +10,7 @@ CRIMINAL_RECORD = FILING_SCHEMAS["criminal_record"]
 SECURITY_LICENCE = FILING_SCHEMAS["security_licence"]
 EVERYTHING = {
     "purpose": "入职", "route": "hukou", "subject_name": "孙浩", "subject_id_number": "110101199003071234",
-    "relation": "staff", "legal_provision": "《保安服务管理条例》第十七条", "query_reason": "拟录用",
+    "relation": "staff", "legal_provision_id": 8, "job": "保安员", "query_reason": "拟录用",
     "tolerance_requested": True, "materials_to_follow": ["unit_letter"], "commitment_days": 3,
     "signatory": "agent", "agent_name": "王强", "agent_id_number": "110101198001011234", "power_of_attorney": True,
     "materials": {"power_of_attorney": [1], "unit_letter": [2], "employment_proof": [3], "purpose_proof": [4]},
@@ -20,7 +20,7 @@ EVERYTHING = {
 def test_a_person_applying_for_themselves_is_asked_neither_for_a_subject_nor_a_unit_nor_tolerance():
     kept = CRIMINAL_RECORD.asked_only({**EVERYTHING, "applicant_type": "individual"})
     assert kept["route"] == "hukou" and kept["purpose"] == "入职"
-    for name in ("subject_name", "subject_id_number", "relation", "legal_provision", "query_reason",
+    for name in ("subject_name", "subject_id_number", "relation", "legal_provision_id", "job", "query_reason",
                  "tolerance_requested", "materials_to_follow", "commitment_days", "signatory", "agent_name",
                  "agent_id_number", "power_of_attorney"):
         assert name not in kept, name
@@ -29,7 +29,7 @@ def test_a_person_applying_for_themselves_is_asked_neither_for_a_subject_nor_a_u
 
 def test_an_agent_names_the_person_and_hands_in_the_power_of_attorney_only():
     kept = CRIMINAL_RECORD.asked_only({**EVERYTHING, "applicant_type": "agent"})
-    assert kept["subject_name"] == "孙浩" and "relation" not in kept and "legal_provision" not in kept
+    assert kept["subject_name"] == "孙浩" and "relation" not in kept and "legal_provision_id" not in kept
     assert kept["materials"] == {"power_of_attorney": [1], "purpose_proof": [4]}
 
 

@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models.applications import Application
 from app.models.tolerance import CommitmentStatus, ToleranceCommitment, UntrueCommitment
 from app.operations.sla import sweep
-from app.seed import DEMO_IDS, USCCS
+from app.seed import DEMO_IDS, LEGAL_PROVISIONS, USCCS
 from tests.conftest import api_token, confirm_answers, csrf_from, local, login
 from tests.materials import samples
 from tests.materials.helpers import api_materials, api_reply
@@ -296,7 +296,7 @@ def test_an_agent_signs_with_a_power_of_attorney(app, client, tmp_path):
 
 # The proof of hiring is core (a disclosure cannot be taken back): the sealed letter follows.
 UNIT_QUERY = {"applicant_type": "unit", "purpose": "拟招录保安员背景审查", "relation": "planned_hire",
-              "legal_provision": "《保安服务管理条例》第十七条", "query_reason": "拟招录为保安员",
+              "legal_provision_id": LEGAL_PROVISIONS["security_guards"], "job": "保安员", "query_reason": "拟招录为保安员",
               "subject_name": "李明", "subject_id_number": DEMO_IDS["li_ming"],
               "materials_provided": ["employment_proof"], "tolerance_requested": True,
               "materials_to_follow": ["unit_letter"]}
@@ -324,6 +324,9 @@ def test_second_service_breach_after_the_decision_revokes_it(app, client, clock,
     assert iso(accepted["clocks"]["commitment_due_at"]) <= iso(accepted["clocks"]["promised_due_at"])
     notice = pdf_text(app, application_id, "tolerance_notice", tmp_path)
     assert "单位介绍信及法律依据说明" in notice and "2026年11月17日24时前" in notice
+    # The proof of hiring is core and checked by the clerk before the letter.
+    assert client.post(f"/api/v1/applications/{application_id}/materials/employment_proof/review",
+                       json={"verdict": "ok"}, headers=clerk).status_code == 200
     approved = client.post(f"/api/v1/applications/{application_id}/actions/approve", json={}, headers=clerk)
     assert approved.get_json()["status"] == "approved"
 

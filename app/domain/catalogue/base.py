@@ -64,7 +64,9 @@ class Material:
     """A required material (申请材料). `core` ones (主审要件) can never be waived by tolerance;
     `shared` ones are verified through data sharing with `registry_zh` and never asked of the
     applicant; `entered` ones are the form's own fields (an ID number typed in, the written
-    reasons), so there is nothing to upload. Every other material is an upload slot."""
+    reasons), so there is nothing to upload. Every other material is an upload slot.
+    `checked` ones (核验) must be found 合格 by a clerk before the decision is taken where the
+    application holds them (what the decision discloses cannot be taken back)."""
 
     code: str
     name_zh: str
@@ -75,6 +77,7 @@ class Material:
     note_zh: str = ""
     registry_zh: str = ""
     entered: bool = False
+    checked: bool = False
 
     @property
     def uploaded(self) -> bool:

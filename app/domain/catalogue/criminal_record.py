@@ -1,5 +1,9 @@
 """无犯罪记录证明 — no-criminal-record certificate (公安机关办理犯罪记录查询工作规定, 2021)."""
-from typing import Literal
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import Field
 
 from app.domain.catalogue.base import (
     ApplicantKind,
@@ -11,7 +15,15 @@ from app.domain.catalogue.base import (
     days,
     workdays,
 )
-from app.domain.catalogue.schema import FieldError, FilingModel, Optional, Text, asked_when, missing_fields
+from app.domain.catalogue.schema import (
+    MAX_ID,
+    FieldError,
+    FilingModel,
+    Optional,
+    Text,
+    asked_when,
+    missing_fields,
+)
 from app.domain.text import N_
 from app.domain.verification import Finding, RegistryCheck, Tone
 
@@ -29,13 +41,18 @@ SERVICE = Service(
     materials=(
         Material("id_card", "申请人有效身份证件", "Applicant's identity document", shared=True,
                  registry_zh=N_("公安人口信息系统")),
+        # A certificate handed to an agent discloses the person's record: the clerk checks the
+        # power of attorney before the decision.
         Material("power_of_attorney", "授权委托书及受托人身份证件", "Power of attorney and agent's ID",
-                 required=False, note_zh=N_("委托他人代为申请时提交")),
-        # The provision itself is typed into the form; the sealed letter may follow under 容缺.
+                 required=False, checked=True, note_zh=N_("委托他人代为申请时提交")),
+        # The provision is chosen from the maintained list in the form; the sealed letter may
+        # follow under 容缺.
         Material("unit_letter", "单位介绍信及法律依据说明", "Unit letter stating the legal provision",
                  required=False, core=False, note_zh=N_("单位查询时提交，写明所依据的法律法规条款")),
+        # Core (never waived by 容缺) and checked by the clerk before the letter: a disclosure
+        # cannot be taken back.
         Material("employment_proof", "在职或拟招录证明", "Proof of employment or planned hiring",
-                 required=False,
+                 required=False, core=True, checked=True,
                  note_zh=N_("单位查询时提交：劳动合同或录用通知复印件1份，加盖单位公章")),
         Material("residence_proof", "居住证或居留证件", "Residence permit",
                  required=False, note_zh=N_("在居住地或外国人申请时提交")),
@@ -76,6 +93,8 @@ FOREIGNER_MIN_RESIDENCE_DAYS = 180
 JUVENILE_AGE = 18
 SEALED_MAX_SENTENCE_MONTHS = 60
 
+# The legal-provision list's bounds (an entry's name, article, bar in short, jobs).
+LAW_NAME_MAX, ARTICLE_MAX, BAR_MAX, JOB_MAX, MAX_JOBS = 60, 20, 300, 40, 20
 UNIT_QUERY_RELATIONS = {"staff": N_("在职人员"), "planned_hire": N_("拟招录人员")}
 APPLICANT_TYPES = {"individual": N_("本人申请"), "agent": N_("委托他人代为申请"), "unit": N_("单位查询"),
                    "foreigner": N_("外国人申请")}
@@ -174,12 +193,20 @@ class CriminalRecordFiling(FilingModel):
     subject_name: Optional(Text(60)) = None
     subject_id_number: Optional(Text(18)) = None
     relation: Optional(Literal["staff", "planned_hire"]) = None
-    legal_provision: Optional(Text(500, multiline=True)) = None
+    legal_provision_id: Optional(Annotated[int, Field(strict=True, ge=1, le=MAX_ID, description=(
+        "a provision of the maintained list in force (GET /legal-provisions)"))]) = None
+    job: Optional(Text(JOB_MAX)) = None
     query_reason: Optional(Text(500, multiline=True)) = None
     purpose_detail: Optional(Text(500, multiline=True)) = None
 
-    invalid_messages = {"relation": ("unit.relation", N_(
-        "单位只能查询本单位在职人员或拟招录人员，不符合条件的查询申请不予受理。"))}
+    invalid_messages = {
+        "relation": ("unit.relation", N_("单位只能查询本单位在职人员或拟招录人员，不符合条件的查询申请不予受理。")),
+        # The provision is chosen from the list, never typed: a phrase is no legal ground.
+        "legal_provision": ("unit.legal_provision_typed", N_(
+            "法律依据须从现行有效的法律、行政法规条款清单中选择（legal_provision_id），不接受自行填写的条款。")),
+        "legal_provision_id": ("unit.legal_provision", N_(
+            "请从现行有效的法律、行政法规条款清单中选择法律依据。")),
+    }
     # Who is asked what: an agent and a unit name the person; only a unit states its grounds
     # and may ask for 容缺 (its sealed letter may follow); a foreigner is routed to exit-entry.
     asked = {
@@ -187,7 +214,8 @@ class CriminalRecordFiling(FilingModel):
         "subject_name": asked_when("applicant_type", "agent", "unit"),
         "subject_id_number": asked_when("applicant_type", "agent", "unit"),
         "relation": asked_when("applicant_type", "unit"),
-        "legal_provision": asked_when("applicant_type", "unit"),
+        "legal_provision_id": asked_when("applicant_type", "unit"),
+        "job": asked_when("applicant_type", "unit"),
         "query_reason": asked_when("applicant_type", "unit"),
         "tolerance_requested": asked_when("applicant_type", "unit"),
         "materials.power_of_attorney": asked_when("applicant_type", "agent"),
@@ -200,22 +228,113 @@ class CriminalRecordFiling(FilingModel):
         if self.applicant_type in ("agent", "unit"):
             errors += missing_fields(self, ("subject_name", "subject_id_number"))
         if self.applicant_type == "unit":
-            errors += unit_query_errors(self.relation, self.legal_provision, self.query_reason)
+            errors += unit_query_errors(self.relation, self.legal_provision_id, self.job, self.query_reason)
         return errors
 
 
-def unit_query_errors(relation: str | None, legal_provision: str | None, query_reason: str | None) -> list[FieldError]:
+def unit_query_errors(relation: str | None, legal_provision_id: int | None, job: str | None,
+                      query_reason: str | None) -> list[FieldError]:
     """A unit may query only its staff or planned hires, citing the law that bars people with
-    records from the job, and stating its reason."""
+    records from the job, naming the job and stating its reason. Whether the provision is in
+    force and covers the job is `provision_errors`' to say (the list is the database's)."""
     errors = []
     if relation not in UNIT_QUERY_RELATIONS:
         errors.append(FieldError("relation", *CriminalRecordFiling.invalid_messages["relation"]))
-    if not (legal_provision or "").strip():
-        errors.append(FieldError("legal_provision", "unit.legal_provision", N_(
-            "单位查询须写明法律、行政法规中关于有犯罪记录人员不得从事该职业的具体条款，未提供的不予查询。")))
+    if legal_provision_id is None:
+        errors.append(FieldError("legal_provision_id", "unit.legal_provision", N_(
+            "单位查询须从清单中选择法律、行政法规中关于有犯罪记录人员不得从事该职业的具体条款，未选择的不予查询。")))
+    if not (job or "").strip():
+        errors.append(FieldError("job", "unit.job", N_("请填写被查询人从事或拟从事的职业（岗位）。")))
     if not (query_reason or "").strip():
         errors.append(FieldError("query_reason", "unit.reason", N_("请写明查询理由。")))
     return errors
+
+
+# --- the legal provisions a unit query may rest on (法律、行政法规条款清单) -------------------------
+
+# Only a law or an administrative regulation may bar people with records from a job (公安机关办理
+# 犯罪记录查询工作规定); departmental and local rules, and lesser documents, may not.
+PROVISION_KINDS = {"law": N_("法律"), "administrative_regulation": N_("行政法规")}
+OTHER_KINDS = {"departmental_rule": N_("部门规章"), "local_regulation": N_("地方性法规"),
+               "local_rule": N_("地方政府规章"), "normative_document": N_("规范性文件")}
+ALL_KINDS = {**PROVISION_KINDS, **OTHER_KINDS}
+
+
+@dataclass(frozen=True)
+class Provision:
+    """One entry of the list (法律依据条款): a law or administrative regulation, its article,
+    the bar it sets in short, and the jobs it covers."""
+
+    id: int
+    law_name: str
+    kind: str
+    article: str
+    bar_zh: str
+    jobs: tuple[str, ...]
+    in_force: bool = True
+
+    @property
+    def citation(self) -> str:
+        """《中华人民共和国教师法》第十四条 — how a letter quotes it."""
+        return f"《{self.law_name}》{self.article}"
+
+
+def check_provision_entry(*, law_name: str, kind: str, article: str, bar_zh: str,
+                          jobs: Sequence[str]) -> tuple[str, str, str, str, tuple[str, ...]]:
+    """An entry as the admin gives it, cleaned (book-title marks dropped from the name, jobs
+    trimmed and de-duplicated), or RuleViolation with the field and the reason."""
+    law_name = (law_name or "").strip().strip("《》").strip()
+    article, bar_zh = (article or "").strip(), (bar_zh or "").strip()
+    if not law_name:
+        raise RuleViolation("provision.law_name", N_("请填写法律或行政法规的名称。"), "law_name")
+    if kind not in ALL_KINDS:
+        raise RuleViolation("provision.kind", N_("请选择法律依据的类别。"), "kind")
+    if kind not in PROVISION_KINDS:
+        raise RuleViolation(
+            "provision.not_law",
+            N_("《%(law)s》属于%(kind)s，不是法律或行政法规。依照《公安机关办理犯罪记录查询工作规定》，"
+               "单位只能依据法律、行政法规中有犯罪记录人员不得从事该职业的规定查询犯罪记录，不能列入清单。"),
+            "kind", {"law": law_name, "kind": ALL_KINDS[kind]})
+    if not article:
+        raise RuleViolation("provision.article", N_("请填写具体条款（如“第十四条”）。"), "article")
+    if not bar_zh:
+        raise RuleViolation("provision.bar", N_("请简要写明该条款对有犯罪记录人员从业的限制。"), "bar_zh")
+    cleaned: list[str] = []
+    for job in jobs:
+        job = (job or "").strip()
+        if job and job not in cleaned:
+            cleaned.append(job)
+    if not cleaned:
+        raise RuleViolation("provision.jobs", N_("请至少填写一个该条款适用的职业（岗位）。"), "jobs")
+    if len(cleaned) > MAX_JOBS or any(len(job) > JOB_MAX for job in cleaned):
+        raise RuleViolation("provision.jobs_long", N_("最多%(n)s个职业，每个不超过%(length)s个字。"), "jobs",
+                            {"n": MAX_JOBS, "length": JOB_MAX})
+    if len(law_name) > LAW_NAME_MAX or len(article) > ARTICLE_MAX or len(bar_zh) > BAR_MAX:
+        raise RuleViolation("provision.too_long", N_("名称不超过%(name)s字，条款不超过%(article)s字，限制内容不超过%(bar)s字。"),
+                            "law_name", {"name": LAW_NAME_MAX, "article": ARTICLE_MAX, "bar": BAR_MAX})
+    return law_name, kind, article, bar_zh, tuple(cleaned)
+
+
+def provision_errors(provision_id: object, job: object, in_force: Mapping[int, Provision]) -> list[FieldError]:
+    """A unit query's provision must be on the list and in force, and cover the job named.
+    `in_force`: the list's entries in force now, by id."""
+    if not isinstance(provision_id, int) or isinstance(provision_id, bool):
+        return []  # absent or of the wrong type: the schema says so
+    provision = in_force.get(provision_id)
+    if provision is None or not provision.in_force:
+        return [FieldError("legal_provision_id", "unit.legal_provision_unknown", N_(
+            "所选法律依据不在现行有效的法律、行政法规条款清单中（可能已废止），不能据此查询；请重新选择。"))]
+    if isinstance(job, str) and job.strip() and job.strip() not in provision.jobs:
+        return [FieldError("job", "unit.job_not_covered", N_(
+            "%(citation)s适用的职业为：%(jobs)s；“%(job)s”不在其中，不能依据该条款查询。"
+            "请选择与该职业对应的法律依据，或核对所填职业。"),
+            {"citation": provision.citation, "jobs": "、".join(provision.jobs), "job": job.strip()})]
+    return []
+
+
+def decision_needs_provision(data: Mapping[str, object]) -> bool:
+    """A unit query filed before the list existed rests on typed words: no letter on it."""
+    return data.get("applicant_type") == "unit" and not data.get("legal_provision_id")
 
 
 FILING = CriminalRecordFiling

@@ -2,11 +2,13 @@
 registry at decision time, the certificate / refusal notice / unit letter."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from app import timeutil
 from app.domain.catalogue import criminal_record as rules
+from app.domain.catalogue.schema import FieldError
 from app.domain.identifiers import mask_id_number
 from app.domain.text import N_
 from app.domain.verification import RegistryCheck
@@ -15,7 +17,8 @@ from app.extensions import db
 from app.models.accounts import Role, User
 from app.models.applications import Application, ApplicationEvent
 from app.models.terminals import TerminalDevice
-from app.operations import OperationError
+from app.operations import InvalidInput, OperationError
+from app.operations import provisions as provision_ops
 from app.operations.applications import apply_decision
 from app.operations.counters import next_yearly_count
 from app.operations.services import (
@@ -43,6 +46,16 @@ class CriminalRecordHandler(ServiceHandler):
         "relation": rules.UNIT_QUERY_RELATIONS,
     }
 
+    def display_data(self, application: Application) -> list[tuple[str, str]]:
+        """As the base, without the list's internal id (the citation as filed says it)."""
+        return [(key, text) for key, text in super().display_data(application) if key != "legal_provision_id"]
+
+    def field_problems(self, applicant: User, data: Mapping[str, Any], *, now: datetime) -> list[FieldError]:
+        """A unit query's provision must be on the list in force, and cover the job named."""
+        if data.get("applicant_type") != "unit":
+            return []
+        return rules.provision_errors(data.get("legal_provision_id"), data.get("job"), provision_ops.in_force())
+
     def prepare(self, applicant: User, data: rules.CriminalRecordFiling, *, now: datetime) -> Filing:
         registries = get_registries()
         today = timeutil.local(now).date()
@@ -59,8 +72,14 @@ class CriminalRecordHandler(ServiceHandler):
                 raise OperationError("unit.employment_proof",
                                      N_("单位查询须上传被查询人的在职或拟招录证明（劳动合同或录用通知，加盖单位公章）。"),
                                      field="employment_proof")
-            clean.update(relation=data.relation, legal_provision=data.legal_provision,
-                         query_reason=data.query_reason)
+            problems = rules.provision_errors(data.legal_provision_id, data.job, provision_ops.in_force())
+            if problems:
+                raise InvalidInput(problems)
+            provision = provision_ops.in_force()[data.legal_provision_id]
+            # The provision's identity and its wording as filed: the letter quotes what was in force.
+            clean.update(relation=data.relation, legal_provision_id=provision.id,
+                         legal_provision=provision.citation, legal_provision_bar=provision.bar_zh,
+                         job=data.job, query_reason=data.query_reason)
             person = self._named_subject(data, registries)
         elif applicant_type == "agent":
             if not data.materials.get("power_of_attorney"):
@@ -144,8 +163,18 @@ class CriminalRecordHandler(ServiceHandler):
 
     def standing_refusal(self, application: Application, action: str, *, actor: Actor,
                          now: datetime) -> OperationError | None:
-        """No certificate for a person with a record (a unit's query is answered either way)."""
-        if action != Action.APPROVE or application.data.get("applicant_type") == "unit":
+        """No certificate for a person with a record (a unit's query is answered either way); no
+        letter on a unit query that names no provision of the list (filed before it existed)."""
+        if action != Action.APPROVE:
+            return None
+        if rules.decision_needs_provision(application.data):
+            return OperationError(
+                "unit.legal_provision_unlisted",
+                N_("本件单位查询未依据法律、行政法规条款清单中的条款提出，不能出具查询告知函；"
+                   "请作出不予查询决定并说明理由，或由单位选择清单中的条款重新申请。"),
+                status=409,
+            )
+        if application.data.get("applicant_type") == "unit":
             return None
         if rules.has_criminal_record(self._judgments(application)):
             return OperationError(
@@ -201,6 +230,7 @@ class CriminalRecordHandler(ServiceHandler):
                 {**common, "recipient_unit": application.organisation.name if application.organisation else "",
                  "person_name": application.subject_name, "id_number": _mask(application.subject_id_number),
                  "legal_provision": application.data.get("legal_provision", ""),
+                 "job": application.data.get("job", ""),
                  "purpose": application.data.get("query_reason") or common["purpose"],
                  "has_record": event.payload.get("result") == "record"},
             )]
