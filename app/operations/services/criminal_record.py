@@ -194,7 +194,11 @@ class CriminalRecordHandler(ServiceHandler):
 
     def refusal_context(self, application: Application, event: ApplicationEvent) -> dict[str, Any]:
         """《不予出具无犯罪记录证明通知书》: the person (ID masked: the notice speaks of a record) and
-        whether the registry showed one as of the decision."""
+        whether the registry showed one as of the decision. A unit's refused query is addressed to
+        the unit and carries nothing about the person's record."""
+        if application.data.get("applicant_type") == "unit":
+            return {"applicant_name": application.organisation.name if application.organisation else "",
+                    "service_name": "犯罪记录查询"}
         return {"query_date": timeutil.local(event.occurred_at).date(), "person_name": application.subject_name,
                 "id_type": "护照" if application.data.get("applicant_type") == "foreigner" else "居民身份证",
                 "id_number": _mask(application.subject_id_number),
