@@ -22,7 +22,7 @@ from app.documents.pdf import (
     render_pdf,
 )
 from app.documents.qr import qr_matrix, qr_svg
-from app.domain.catalogue import document_acts
+from app.domain.catalogue import document_acts, get_service
 from app.domain.catalogue.remedies import remedies_for
 
 REPO = Path(__file__).resolve().parents[2]
@@ -109,7 +109,6 @@ SAMPLES: dict[str, dict] = {
             "注册资本为人民币50万元，低于《保安服务管理条例》规定的人民币100万元。",
             "拟任总经理从事相关工作不满5年。",
         ],
-        "legal_basis": "《保安服务管理条例》第八条",
     },
     "no_record_refusal.html": {
         **BASE,
@@ -378,9 +377,14 @@ OBJECTION_URL = "http://localhost/my/apply/criminal_record_objection"
 RECONSIDERATION_ORGAN = "许昌市魏都区人民政府"
 
 
+# The samples of templates several services declare are about one of them.
+SAMPLE_SERVICES = {"refusal_decision.html": "security_licence", "service_refusal.html": "newborn_registration"}
+
+
 def declared(template: str) -> dict:
-    """What the first declaration using `template` puts into it (see queue_documents)."""
-    act = next(a for a in document_acts() if a.template == template)
+    """What the declaration using `template` puts into it (see queue_documents)."""
+    acts = (get_service(SAMPLE_SERVICES[template]).documents if template in SAMPLE_SERVICES else document_acts())
+    act = next(a for a in acts if a.template == template)
     context = {"title": act.title, "basis": act.legal_basis, "operative": act.operative}
     if act.remedies:
         remedies = remedies_for(RECONSIDERATION_ORGAN, objection_url=OBJECTION_URL if act.objection_review else None)
@@ -408,7 +412,7 @@ EXPECTED: dict[str, list[str]] = {
                                "30个工作日", "无犯罪记录证明异议复核", OBJECTION_URL, "六十日内向许昌市魏都区人民政府申请行政复议",
                                "《中华人民共和国行政复议法》（2023年修订）第二十条、第二十四条", "六个月内依法向人民法院提起行政诉讼",
                                "《中华人民共和国行政诉讼法》第四十六条"],
-    "service_refusal.html": ["不予查询犯罪记录告知书", "本机关决定不予查询", "不符合“全省通办”条件", "行政复议", "行政诉讼"],
+    "service_refusal.html": ["不予办理户口登记决定书", "本机关决定不予办理新生儿出生登记", "《中华人民共和国户口登记条例》第七条", "不符合“全省通办”条件", "行政复议", "行政诉讼"],
     "revocation_decision.html": ["撤销决定书", "2026年11月10日", "本机关决定撤销上述决定", "第六十九条", "消防验收意见书",
                                  "行政复议"],
     "termination_notice.html": ["终止办理告知书", "容缺受理", "本机关决定终止办理", "可以重新提出申请"],

@@ -9,9 +9,9 @@ import subprocess
 
 from sqlalchemy import select
 
+from app.domain.catalogue import get_service
 from app.extensions import db
 from app.models.applications import Application, Document
-from app.domain.catalogue import get_service
 from app.seed import DEMO_IDS
 from tests.conftest import api_token, csrf_from, login
 from tests.materials.helpers import api_materials
