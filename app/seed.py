@@ -1070,13 +1070,19 @@ def _new(records, known: set, key) -> list:
     return fresh
 
 
+# 本级人民政府 of the bureaus (行政复议机关, 行政复议法第二十四条); stations and detachments take their bureau's.
+_GOVERNMENTS = {"410000-PB": "河南省人民政府", "411000-CB": "许昌市人民政府",
+                "411002-BR": "许昌市魏都区人民政府", "411003-BR": "许昌市建安区人民政府"}
+
+
 def _persist_units(session: Session, writer: _Writer) -> dict[str, Unit]:
     units = {unit.code: unit for unit in session.scalars(select(Unit))}
     for code, name, name_en, kind, region, parent, address, phone in _UNITS:
         if code in units:
             continue
         unit = Unit(code=code, name=name, name_en=name_en, kind=str(kind), region_code=region,
-                    address=address, phone=phone, parent=units.get(parent) if parent else None)
+                    address=address, phone=phone, parent=units.get(parent) if parent else None,
+                    government_name=_GOVERNMENTS.get(code, ""))
         units[code] = unit
         writer.insert("units", [unit])
     return units

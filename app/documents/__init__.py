@@ -9,27 +9,15 @@ Public API:
     SigningKeys(config).sign(kind, number, content_sha256) / .verify(...)
     content_sha256(fields) -> str, verification_url(base_url, number, signature) -> str
 
-Templates (context keys documented at the top of each): templates/documents/*.html.
+Templates (context keys documented at the top of each): templates/documents/*.html; which
+document uses which template, with its title and legal basis: app/domain/catalogue/documents.py
+and each service's `documents`.
 """
 from app.documents.pdf import chinese_date, harfbuzz_subsetting_active, render_html, render_pdf
 from app.documents.qr import qr_data_uri_svg, qr_png, qr_svg
 from app.documents.signing import SigningKeys, content_sha256, verification_url
 
-DOCUMENT_TEMPLATES = {
-    "receipt": "receipt.html",
-    "acceptance_notice": "acceptance_notice.html",
-    "correction_notice": "correction_notice.html",
-    "non_acceptance_decision": "non_acceptance_decision.html",
-    "refusal_decision": "refusal_decision.html",
-    "suspension_notice": "suspension_notice.html",
-    "extension_notice": "extension_notice.html",
-    "certificate": "certificate.html",
-    "unit_result_letter": "unit_result_letter.html",
-    "generic_notice": "generic_notice.html",
-}
-
 __all__ = [
-    "DOCUMENT_TEMPLATES",
     "SigningKeys",
     "chinese_date",
     "content_sha256",

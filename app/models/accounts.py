@@ -57,6 +57,9 @@ class Unit(db.Model):
     address: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(32), default="")
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    # 本级人民政府: the 行政复议 body for the unit's acts (行政复议法第二十四条); "" for a station or
+    # detachment, which takes its bureau's (see app.domain.catalogue.remedies).
+    government_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Unit]] = relationship(back_populates="parent")

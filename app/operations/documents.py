@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
+from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -22,9 +23,10 @@ from app import timeutil
 from app.documents.pdf import render_pdf
 from app.documents.signing import check_code, verification_url
 from app.domain.catalogue import get_service
+from app.domain.catalogue.documents import CRIMINAL_RECORD_RULE, LIFECYCLE, DocumentAct
+from app.domain.catalogue.remedies import reconsideration_organ, remedies_for
 from app.domain.clock import Clocks, derive_clocks
 from app.domain.identifiers import mask_id_number
-from app.domain.text import N_
 from app.domain.workflow import SUSPENSION_REASON_NAMES, Action, Decision, SuspensionReason
 from app.extensions import db
 from app.jobs import enqueue, task
@@ -39,18 +41,6 @@ from app.operations.signatures import facts_hash, signing_keys
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 
-TITLES = {
-    "receipt": N_("收件回执"),
-    "acceptance_notice": N_("受理通知书"),
-    "correction_notice": N_("补正告知书"),
-    "non_acceptance_decision": N_("不予受理决定书"),
-    "suspension_notice": N_("中止办理告知书"),
-    "extension_notice": N_("延长办理期限告知书"),
-    "revocation_decision": N_("撤销决定书"),
-    "refusal_decision": N_("不予许可决定书"),
-    "termination_notice": N_("终止办理告知书"),
-    "forwarding_notice": N_("审查意见转报告知书"),
-}
 KIND_CODES = {"forwarding_notice": "转", "receipt": "收", "acceptance_notice": "受", "correction_notice": "补", "non_acceptance_decision": "不受",
               "suspension_notice": "止", "extension_notice": "延", "refusal_decision": "不许",
               "revocation_decision": "撤", "termination_notice": "终", "outcome": "证"}
@@ -64,9 +54,21 @@ def _fmt(dt) -> str:
     return timeutil.local(dt).strftime("%Y年%m月%d日 %H:%M") if dt else ""
 
 
-def _reconsideration_organ(application: Application) -> str:
-    parent = application.unit.parent
-    return parent.name if parent is not None else "上一级公安机关"
+def _reconsideration_organ(unit: Unit) -> str:
+    """行政复议机关 for the unit's act: the people's government of the unit or, for a station or
+    detachment, of the nearest bureau above it (行政复议法第二十四条)."""
+    return reconsideration_organ([u.government_name for u in [unit, *unit.ancestors()]])
+
+
+def objection_url() -> str:
+    """Where the portal takes an objection to a criminal-record result (异议复核)."""
+    return f"{public_base_url()}/my/apply/criminal_record_objection"
+
+
+def _remedies(act: DocumentAct, unit: Unit) -> dict[str, Any]:
+    """The remedies a refusal states (one source: app.domain.catalogue.remedies)."""
+    route = objection_url() if act.objection_review else None
+    return asdict(remedies_for(_reconsideration_organ(unit), objection_url=route))
 
 
 def _local_date(moment):
@@ -98,7 +100,6 @@ def common_context(application: Application, event: ApplicationEvent, kind: str)
         "applicant_name": application.subject_name or application.applicant.real_name,
         "received_date": _local_date(received),
         "accepted_date": _local_date(application.accepted_as_of or received),
-        "reconsideration_organ": _reconsideration_organ(application),
         "tracking_url": tracking_url(application),
     }
 
@@ -142,9 +143,12 @@ def _context(application: Application, event: ApplicationEvent, kind: str) -> di
             procedure=SUSPENSION_REASON_NAMES.get(SuspensionReason(code), code) if code else "",
             reason=event.reason,
             legal_basis="《中华人民共和国行政许可法》第四十五条" if code != SuspensionReason.INVESTIGATION
-            else "《公安机关办理犯罪记录查询工作规定》（调查核实时间不计入办理时限）",
+            else CRIMINAL_RECORD_RULE,
             suspended_from=_local_date(event.occurred_at),
         )
+        if code == SuspensionReason.INVESTIGATION:
+            # 调查核实 is the rule's own pause (its time not counted), not an Art. 45 procedure.
+            context["basis"] = CRIMINAL_RECORD_RULE
     elif kind == "extension_notice":
         previous = [e for e in application.events if e.seq < event.seq]
         context.update(
@@ -154,18 +158,22 @@ def _context(application: Application, event: ApplicationEvent, kind: str) -> di
             original_due=_local_date(_due_before(application, previous)),
             new_due=_local_date(clocks.statutory_due_at),
         )
-    elif kind in ("refusal_decision", "non_acceptance_decision", "revocation_decision"):
+    elif kind in ("refusal_decision", "non_acceptance_decision", "revocation_decision", "termination_notice"):
         context["reasons"] = [event.reason] if event.reason else []
-    elif kind == "termination_notice":
-        context.update(paragraphs=[event.reason])
+        if kind == "refusal_decision":
+            context.update(handler_for(application.service_code).refusal_context(application, event))
+        if kind == "revocation_decision":
+            context["decided_date"] = _local_date(_decided_at(application, event))
     elif kind == "forwarding_notice":
-        higher = application.unit.name
-        context.update(recipient=context["applicant_name"], paragraphs=[
-            f"你（单位）申请的{context['service_name']}（申请编号：{application.number}），本机关已审查完毕，"
-            f"现将审查意见和全部申请材料报送{higher}作出决定。",
-            f"{higher}将自收到审查意见之日起在法定期限内作出决定，可扫描办件二维码查询进度。",
-        ])
+        context.update(higher_organ=application.unit.name,
+                       higher_limit=limits.higher_review.describe_zh() if limits.higher_review else "")
     return context
+
+
+def _decided_at(application: Application, event: ApplicationEvent):
+    """When the decision now revoked was made (the last approval before `event`)."""
+    approvals = [e.occurred_at for e in application.events if e.seq < event.seq and e.action == Action.APPROVE.value]
+    return approvals[-1] if approvals else None
 
 
 def _received_materials(service, event: ApplicationEvent) -> list[str]:
@@ -200,19 +208,26 @@ def queue_documents(application: Application, event: ApplicationEvent, kinds: tu
             documents += [_queue_outcome(application, event, outcome)
                           for outcome in handler.outcome_documents(application, event)]
             continue
-        context = _context(application, event, kind)
-        template = TEMPLATES.get(kind, f"{kind}.html")
-        title = handler.refusal_title(application) if kind == "refusal_decision" else TITLES[kind]
-        context["title"] = title
-        documents.append(queue_document(application, event, kind, title, template, context))
+        act = document_act(application, kind)
+        # The kind's own facts come last: a suspension for an investigation refines the basis.
+        context = {**_declared(application, event, act), **_context(application, event, kind)}
+        documents.append(queue_document(application, event, kind, act.title, act.template, context))
     return documents
 
 
-TEMPLATES = {
-    "revocation_decision": "refusal_decision.html",
-    "termination_notice": "generic_notice.html",
-    "forwarding_notice": "generic_notice.html",
-}
+def document_act(application: Application, kind: str) -> DocumentAct:
+    """The declaration of a lifecycle document: the service's own refusal, or the shared one."""
+    if kind == "refusal_decision":
+        return get_service(application.service_code).refusal((application.data or {}).get("applicant_type"))
+    return LIFECYCLE[kind]
+
+
+def _declared(application: Application, event: ApplicationEvent, act: DocumentAct) -> dict[str, Any]:
+    """What the declaration itself puts in the document: title, basis, operative words, remedies."""
+    context: dict[str, Any] = {"title": act.title, "basis": act.legal_basis, "operative": act.operative}
+    if act.remedies:
+        context["remedies"] = _remedies(act, _issuing_unit(application, event))
+    return context
 
 
 def queue_document(application: Application, event: ApplicationEvent, kind: str, title: str, template: str,
@@ -254,9 +269,11 @@ def render_document(payload: dict[str, Any]) -> None:
 
 
 def _queue_outcome(application: Application, event: ApplicationEvent, outcome) -> Document:
-    context = {**common_context(application, event, "outcome"), **outcome.context, "title": outcome.title}
+    act = outcome.act
+    context = {**common_context(application, event, "outcome"), **outcome.context,
+               **_declared(application, event, act)}
     if outcome.certificate_kind is None:
-        return queue_document(application, event, "outcome", outcome.title, outcome.template, context)
+        return queue_document(application, event, "outcome", act.title, act.template, context)
     number = f"{get_service(application.service_code).number_prefix}Z{application.number[2:]}"
     # The signature covers the certificate's facts, so the QR can be printed inside the PDF.
     facts = facts_hash(number, outcome.holder_name, application.subject_id_number, event.occurred_at)
@@ -264,7 +281,7 @@ def _queue_outcome(application: Application, event: ApplicationEvent, outcome) -
     base_url = public_base_url()
     context.update(certificate_number=number, verification_url=verification_url(base_url, number, signature),
                    check_code=check_code(signature), verify_site=f"警务通办网站（{base_url}/verify）")
-    document = queue_document(application, event, "certificate", outcome.title, outcome.template, context)
+    document = queue_document(application, event, "certificate", act.title, act.template, context)
     db.session.add(Certificate(
         number=number, kind=outcome.certificate_kind, application_id=application.id,
         document=document, holder_name=outcome.holder_name, content_sha256=facts,

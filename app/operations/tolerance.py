@@ -29,6 +29,7 @@ from app.domain import tolerance as rules
 from app.domain.calendar import Limit, LimitUnit, due_at
 from app.domain.catalogue import get_service
 from app.domain.catalogue.base import Service, Step
+from app.domain.catalogue.documents import LIFECYCLE, DocumentAct
 from app.domain.identifiers import InvalidIdentifier, mask_id_number, parse_citizen_id
 from app.domain.text import N_
 from app.domain.workflow import FINAL_STATES, Action, State, commitment_open, count
@@ -44,8 +45,8 @@ from app.registries import get_registries
 log = logging.getLogger(__name__)
 
 TOLERANCE_FIELDS = ("tolerance", "commitment_days", "missing_materials")
-COMMITMENT_LETTER = ("commitment_letter", N_("申请容缺受理承诺书"), "commitment_letter.html")
-TOLERANCE_NOTICE = ("tolerance_notice", N_("容缺受理通知书"), "tolerance_notice.html")
+COMMITMENT_LETTER = LIFECYCLE["commitment_letter"]
+TOLERANCE_NOTICE = LIFECYCLE["tolerance_notice"]
 
 
 # --- who commits ----------------------------------------------------------------------------
@@ -322,10 +323,9 @@ def _list_untrue(application: Application, event: ApplicationEvent, commitment: 
 # --- documents ------------------------------------------------------------------------------------
 
 
-def _store(application: Application, event: ApplicationEvent, spec: tuple[str, str, str],
-           context: dict[str, Any]) -> None:
-    kind, title, template = spec
-    queue_document(application, event, kind, title, template, {**context, "title": title})
+def _store(application: Application, event: ApplicationEvent, act: DocumentAct, context: dict[str, Any]) -> None:
+    queue_document(application, event, act.kind, act.title, act.template,
+                   {**context, "title": act.title, "basis": act.legal_basis})
 
 
 def _items(service: Service, codes, provided) -> list[dict[str, str]]:

@@ -22,6 +22,8 @@ from app.documents.pdf import (
     render_pdf,
 )
 from app.documents.qr import qr_matrix, qr_svg
+from app.domain.catalogue import document_acts, get_service
+from app.domain.catalogue.remedies import remedies_for
 
 REPO = Path(__file__).resolve().parents[2]
 STATIC_DIR = REPO / "static"
@@ -94,9 +96,7 @@ SAMPLES: dict[str, dict] = {
         "service_name": "城市配送货车电子通行证",
         "received_date": date(2026, 11, 20),
         "reasons": ["申请事项不属于本机关职权范围。"],
-        "legal_basis": "《中华人民共和国行政许可法》第三十二条第一款第（二）项",
         "redirect_agency": "许昌市公安局交通管理支队",
-        "reconsideration_organ": "许昌市魏都区人民政府",
     },
     "refusal_decision.html": {
         **BASE,
@@ -109,8 +109,75 @@ SAMPLES: dict[str, dict] = {
             "注册资本为人民币50万元，低于《保安服务管理条例》规定的人民币100万元。",
             "拟任总经理从事相关工作不满5年。",
         ],
-        "legal_basis": "《保安服务管理条例》第八条",
-        "reconsideration_organ": "许昌市人民政府",
+    },
+    "no_record_refusal.html": {
+        **BASE,
+        "applicant_name": "钱九",
+        "application_number": "XC2026112000020",
+        "service_name": "无犯罪记录证明",
+        "received_date": date(2026, 11, 20),
+        "query_date": date(2026, 11, 22),
+        "person_name": "钱九",
+        "id_type": "居民身份证",
+        "id_number": "1101**********002X",
+        "has_record": True,
+        "reasons": ["法院生效判决信息显示有犯罪记录。"],
+    },
+    "service_refusal.html": {
+        **BASE,
+        "applicant_name": "李明",
+        "application_number": "XC2026112000021",
+        "service_name": "新生儿出生登记",
+        "accepted_date": date(2026, 11, 20),
+        "reasons": ["父母双方户籍均不在本省，不符合“全省通办”条件。"],
+    },
+    "revocation_decision.html": {
+        **BASE,
+        "applicant_name": "许昌市某某保安服务有限公司",
+        "application_number": "XC2026112000022",
+        "service_name": "保安服务公司设立许可",
+        "decided_date": date(2026, 11, 10),
+        "reasons": ["容缺受理后，未在承诺期限内补齐消防验收意见书。"],
+    },
+    "termination_notice.html": {
+        **BASE,
+        "applicant_name": "许昌市某某保安服务有限公司",
+        "application_number": "XC2026112000023",
+        "service_name": "保安服务公司设立许可",
+        "accepted_date": date(2026, 11, 10),
+        "reasons": ["容缺承诺期限届满未补齐材料，按承诺处理"],
+        "tracking_url": TRACK_URL,
+    },
+    "forwarding_notice.html": {
+        **BASE,
+        "applicant_name": "许昌市某某保安服务有限公司",
+        "application_number": "XC2026112000024",
+        "service_name": "保安服务公司设立许可",
+        "accepted_date": date(2026, 11, 10),
+        "higher_organ": "河南省公安厅",
+        "higher_limit": "15个工作日",
+        "tracking_url": TRACK_URL,
+    },
+    "review_opinion.html": {
+        **BASE,
+        "applicant_name": "钱九",
+        "objected_date": date(2026, 11, 25),
+        "original_number": "FZ2026112000020",
+        "objection": "该判决已经再审撤销",
+        "opinion": "经核实，原判决已于再审中撤销。",
+        "conclusion": "更正原查询结果",
+        "corrected": True,
+    },
+    "rectification_notice.html": {
+        **BASE,
+        "applicant_name": "张三",
+        "rated_date": date(2026, 11, 16),
+        "rated_service": "无犯罪记录证明",
+        "rated_number": "FZ2026111600001",
+        "level_name": "不满意",
+        "callback_date": date(2026, 11, 17),
+        "contact_made": True,
+        "measures": "增开一个窗口并在高峰时段安排预约分流。",
     },
     "suspension_notice.html": {
         **BASE,
@@ -162,14 +229,6 @@ SAMPLES: dict[str, dict] = {
         "purpose": "拟录用校车驾驶人",
         "query_date": date(2026, 11, 22),
         "has_record": False,
-    },
-    "generic_notice.html": {
-        **BASE,
-        "title": "容缺受理通知书",
-        "recipient": "许昌市某某保安服务有限公司",
-        "paragraphs": ["你单位申请的保安服务公司设立许可，主审要件齐全，现予容缺受理。"],
-        "items": ["消防验收意见书复印件，2026年12月1日前提交。"],
-        "closing": ["逾期未补齐的，将撤销许可决定并记入信用记录。"],
     },
     "truck_permit.html": {
         **BASE,
@@ -315,6 +374,27 @@ SAMPLES: dict[str, dict] = {
     },
 }
 
+OBJECTION_URL = "http://localhost/my/apply/criminal_record_objection"
+RECONSIDERATION_ORGAN = "许昌市魏都区人民政府"
+
+
+# The samples of templates several services declare are about one of them.
+SAMPLE_SERVICES = {"refusal_decision.html": "security_licence", "service_refusal.html": "newborn_registration"}
+
+
+def declared(template: str) -> dict:
+    """What the declaration using `template` puts into it (see queue_documents)."""
+    acts = (get_service(SAMPLE_SERVICES[template]).documents if template in SAMPLE_SERVICES else document_acts())
+    act = next(a for a in acts if a.template == template)
+    context = {"title": act.title, "basis": act.legal_basis, "operative": act.operative}
+    if act.remedies:
+        remedies = remedies_for(RECONSIDERATION_ORGAN, objection_url=OBJECTION_URL if act.objection_review else None)
+        context["remedies"] = remedies.__dict__
+    return context
+
+
+SAMPLES = {name: {**declared(name), **ctx} for name, ctx in SAMPLES.items()}
+
 # Strings each PDF's text must contain (compared with all whitespace removed).
 EXPECTED: dict[str, list[str]] = {
     "receipt.html": ["收件回执", "XC2026112000012", "无犯罪记录证明", "4110021990********",
@@ -326,7 +406,22 @@ EXPECTED: dict[str, list[str]] = {
        for part in (item.values() if isinstance(item, dict) else [item])],
     "non_acceptance_decision.html": ["不予受理决定书", "申请事项不属于本机关职权范围",
                                      "许昌市公安局交通管理支队"],
-    "refusal_decision.html": ["不予许可决定书", "注册资本为人民币50万元", "不满5年", "本机关决定不予许可"],
+    "refusal_decision.html": ["不予许可决定书", "注册资本为人民币50万元", "不满5年", "本机关决定不予行政许可",
+                              "第三十八条第二款"],
+    "no_record_refusal.html": ["不予出具无犯罪记录证明通知书", "经查询，截至2026年11月22日，发现钱九（居民身份证：1101**********002X）有犯罪记录",
+                               "本机关决定不予出具无犯罪记录证明", "《公安机关办理犯罪记录查询工作规定》", "15个工作日",
+                               "30个工作日", "无犯罪记录证明异议复核", OBJECTION_URL, "六十日内向许昌市魏都区人民政府申请行政复议",
+                               "《中华人民共和国行政复议法》（2023年修订）第二十条、第二十四条", "六个月内依法向人民法院提起行政诉讼",
+                               "《中华人民共和国行政诉讼法》第四十六条"],
+    "service_refusal.html": ["不予办理户口登记决定书", "本机关决定不予办理新生儿出生登记", "《中华人民共和国户口登记条例》第七条", "不符合“全省通办”条件", "行政复议", "行政诉讼"],
+    "revocation_decision.html": ["撤销决定书", "2026年11月10日", "本机关决定撤销上述决定", "第六十九条", "消防验收意见书",
+                                 "行政复议"],
+    "termination_notice.html": ["终止办理告知书", "容缺受理", "本机关决定终止办理", "可以重新提出申请"],
+    "forwarding_notice.html": ["审查意见转报告知书", "第四十三条", "报送河南省公安厅作出决定", "15个工作日内"],
+    "review_opinion.html": ["复核意见书", "FZ2026112000020", "该判决已经再审撤销", "原判决已于再审中撤销", "更正原查询结果",
+                            "可以重新申请开具无犯罪记录证明"],
+    "rectification_notice.html": ["差评整改情况告知书", "FZ2026111600001", "“不满意”", "2026年11月17日与你取得联系",
+                                  "增开一个窗口", "12345"],
     "suspension_notice.html": ["中止办理告知书", "专家评审", "第四十五条", "不计算在办理期限内",
                                "2026年11月10日"],
     "extension_notice.html": ["延长办理期限告知书", "本机关负责人", "10个工作日", "2026年12月14日",
@@ -335,8 +430,8 @@ EXPECTED: dict[str, list[str]] = {
                          "WCR-2026-000123", "出国留学", "本证明自开具之日起3个月内有效",
                          "扫描二维码或登录警务通办网站核验真伪", VERIFY_URL],
     "unit_result_letter.html": ["查询告知函", "许昌市某某校车服务有限公司", "《校车安全管理条例》第二十三条",
-                                "未发现周八（居民身份证：11010519491231002X）有犯罪记录"],
-    "generic_notice.html": ["容缺受理通知书", "主审要件齐全", "消防验收意见书", "撤销许可决定"],
+                                "经查询，截至2026年11月22日，未发现周八（居民身份证：11010519491231002X）有犯罪记录。",
+                                "根据《公安机关办理犯罪记录查询工作规定》", "不载明犯罪记录的具体内容"],
     "truck_permit.html": ["城市配送货车电子通行证", "TXZ20261122000001", "豫K8A001（轻型厢式货车）",
                           "刘建军（4110021985********）", "2026年11月22日至2026年12月21日",
                           "06:00–07:00、09:00–17:00（每日合计9小时）", "东城区：限行", "交通警察扫码核查通行证状态",
@@ -410,21 +505,57 @@ def test_every_document_template_has_a_sample():
     assert templates - {"_base.html", "_macros.html"} == set(SAMPLES)
 
 
-@pytest.mark.parametrize("name", ["non_acceptance_decision.html", "refusal_decision.html"])
+DECISIONS = sorted({a.template for a in document_acts() if a.remedies})
+
+
+def test_the_challengeable_decisions_are_the_refusals_and_revocations():
+    assert DECISIONS == ["no_record_refusal.html", "non_acceptance_decision.html", "refusal_decision.html",
+                         "revocation_decision.html", "service_refusal.html"]
+
+
+@pytest.mark.parametrize("name", DECISIONS)
 def test_decisions_state_the_remedy(name, rendered, tmp_path):
-    organ = SAMPLES[name]["reconsideration_organ"]
-    clause = (f"如不服本决定，可以自收到本决定书之日起六十日内向{organ}申请行政复议，"
-              "或者在六个月内依法向人民法院提起行政诉讼。")
+    """行政许可法第三十八条第二款; 行政复议法第二十条 (60 days, to the body named), 第二十四条;
+    行政诉讼法第四十六条 (6 months)."""
+    clause = ("如不服本决定，可以自知道该决定之日起六十日内向许昌市魏都区人民政府申请行政复议"
+              "（《中华人民共和国行政复议法》（2023年修订）第二十条、第二十四条），也可以自知道该决定之日起"
+              "六个月内依法向人民法院提起行政诉讼（《中华人民共和国行政诉讼法》第四十六条）。")
     assert _squash(clause) in _squash(_pdftotext(rendered[name], tmp_path))
 
 
-def test_refusal_title_comes_from_context(tmp_path):
-    ctx = {**SAMPLES["refusal_decision.html"], "title": "不予出具无犯罪记录证明通知书",
-           "decision": "本机关决定不予出具无犯罪记录证明。"}
-    text = _squash(_pdftotext(render_pdf("refusal_decision.html", ctx, static_dir=STATIC_DIR), tmp_path))
-    assert "不予出具无犯罪记录证明通知书" in text
-    assert "本机关决定不予出具无犯罪记录证明。" in text
-    assert "不予许可决定书" not in text
+@pytest.mark.parametrize("act", document_acts(), ids=lambda a: f"{a.title}:{a.template}")
+def test_every_declared_document_names_its_legal_basis(act, tmp_path):
+    """Each declared document (shared or a service's own) prints the basis it is declared with,
+    naming a law, rule or regulation."""
+    assert "《" in act.legal_basis or "制度" in act.legal_basis, act
+    ctx = {**SAMPLES[act.template], "title": act.title, "basis": act.legal_basis, "operative": act.operative}
+    text = _squash(_pdftotext(render_pdf(act.template, ctx, static_dir=STATIC_DIR), tmp_path))
+    assert _squash(act.legal_basis) in text, act
+    if act.operative:
+        assert _squash(f"本机关决定{act.operative}") in text
+
+
+def test_every_template_is_declared_once_per_act():
+    templates = {p.name for p in (REPO / "templates" / "documents").glob("*.html")} - {"_base.html", "_macros.html"}
+    assert {a.template for a in document_acts()} == templates
+
+
+def test_the_no_record_refusal_is_not_a_licence(rendered, tmp_path):
+    """The rule's own act: 不予出具, its basis and the objection route with its limits; never 许可."""
+    text = _squash(_pdftotext(rendered["no_record_refusal.html"], tmp_path))
+    assert "许可" not in text
+    assert "15个工作日内进行复核并出具书面复核意见" in text and "最长不超过30个工作日" in text
+
+
+def test_a_no_record_refusal_without_a_record_states_none(tmp_path):
+    ctx = {**SAMPLES["no_record_refusal.html"], "has_record": False, "reasons": ["申请人身份信息存在冲突，无法核实。"]}
+    text = _squash(_pdftotext(render_pdf("no_record_refusal.html", ctx, static_dir=STATIC_DIR), tmp_path))
+    assert "有犯罪记录" not in text.replace("无犯罪记录", "")
+    assert "申请人身份信息存在冲突" in text and "不予出具无犯罪记录证明" in text
+
+
+def test_a_refusal_without_an_objection_route_does_not_mention_one(rendered, tmp_path):
+    assert "异议" not in _squash(_pdftotext(rendered["refusal_decision.html"], tmp_path))
 
 
 def test_deemed_acceptance_wording(tmp_path):
@@ -517,9 +648,9 @@ def test_user_text_is_escaped_and_nothing_is_fetched(canary_url, tmp_path):
 
 
 def test_organ_and_seal_text_are_escaped():
-    ctx = {**SAMPLES["generic_notice.html"], "organ_name": '<img src="http://example.invalid/o.png">',
+    ctx = {**SAMPLES["termination_notice.html"], "organ_name": '<img src="http://example.invalid/o.png">',
            "seal_subtitle": "<script>x</script>"}
-    html = render_html("generic_notice.html", ctx)
+    html = render_html("termination_notice.html", ctx)
     assert "<img" not in html and "<script>" not in html
     assert "&lt;script&gt;" in html
 

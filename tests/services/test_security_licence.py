@@ -164,6 +164,11 @@ def test_the_province_refuses_in_writing_with_reasons(app, client, clock, tmp_pa
     assert rejected.get_json()["status"] == "rejected"
     text = pdf_text(app, application_id, "refusal_decision", tmp_path)
     assert "不予许可决定书" in text and "岗位责任制" in text and "行政复议" in text
+    # 行政许可法第三十八条第二款: 不予行政许可, reasons, the provisions, both remedies with their limits;
+    # the province's act is reviewed by the provincial people's government (行政复议法第二十四条).
+    assert "本机关决定不予行政许可" in text and "第三十八条第二款" in text and "《保安服务管理条例》" in text
+    assert "六十日内向河南省人民政府申请行政复议" in text and "六个月内依法向人民法院提起行政诉讼" in text
+    assert "异议" not in text
 
 
 # --- refusals at filing ---------------------------------------------------------------------------

@@ -35,8 +35,14 @@ CJK_OR_PUNCTUATION = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
 MARKERS = {"_", "N_", "_l", "gettext", "lazy_gettext", "ngettext"}
 REFUSALS = re.compile(r"(Error|Refused|Refusal|Violation|NotFound|InvalidInput)$")
 EXCLUDED = {"app/seed.py", "app/cli.py", "app/documents/pdf.py", "app/operations/documents.py"}
-# Module-level Chinese strings that are data: the province abbreviations a plate begins with.
-DATA_CONSTANTS = {("app/domain/identifiers.py", "_PROVINCE_ABBREVIATIONS")}
+# Module-level Chinese strings that are data: the province abbreviations a plate begins with, and
+# the names of the laws the written documents cite (printed only in the Chinese legal documents).
+DATA_CONSTANTS = {("app/domain/identifiers.py", "_PROVINCE_ABBREVIATIONS"),
+                  ("app/domain/catalogue/documents.py", "LICENSING_LAW"),
+                  ("app/domain/catalogue/documents.py", "CRIMINAL_RECORD_RULE_NAME"),
+                  ("app/domain/catalogue/documents.py", "TOLERANCE_RULE"),
+                  ("app/domain/catalogue/remedies.py", "RECONSIDERATION_LAW"),
+                  ("app/domain/catalogue/remedies.py", "LITIGATION_LAW")}
 # Chinese that is meant to stay Chinese on every page: the brand mark and the language button.
 TEMPLATE_WHITELIST = {
     ("templates/base.html", '<span class="brand-mark" aria-hidden="true">警</span>'),

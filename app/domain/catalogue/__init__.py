@@ -11,6 +11,7 @@ from app.domain.catalogue import (
     truck_permit,
 )
 from app.domain.catalogue.base import Service, Step
+from app.domain.catalogue.documents import LIFECYCLE, DocumentAct
 from app.domain.catalogue.schema import FilingModel, with_tolerance
 
 _MODULES = (criminal_record, criminal_record_objection, newborn_registration, seal_engraving, accident_evidence,
@@ -25,3 +26,8 @@ FILING_SCHEMAS: dict[str, type[FilingModel]] = {
 
 def get_service(code: str) -> Service:
     return CATALOGUE[code]
+
+
+def document_acts() -> list[DocumentAct]:
+    """Every document the portal issues: the shared lifecycle ones, then each service's own."""
+    return [*LIFECYCLE.values(), *(act for service in CATALOGUE.values() for act in service.documents)]

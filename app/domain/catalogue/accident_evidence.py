@@ -31,6 +31,7 @@ from app.domain.catalogue.base import (
     Step,
     workdays,
 )
+from app.domain.catalogue.documents import outcome, service_refusal
 from app.domain.catalogue.schema import AskedWhen, FilingModel, Optional, Text
 from app.domain.records import AccidentCaseRecord, EvidenceItemRecord, RelativeRecord
 from app.domain.text import N_
@@ -70,7 +71,12 @@ SERVICE = Service(
     ),
     # ISSUE: the printed voucher is handed to the person (送交查阅人).
     steps=frozenset({Step.ISSUE}),
-    outcome_documents=("事故证据材料查询凭证",),
+    documents=(
+        outcome("evidence_voucher", "evidence_voucher.html", N_("事故证据材料查询凭证"),
+                "《道路交通事故处理程序规定》（公安部令第146号）第六十五条"),
+        service_refusal(N_("不予提供证据材料查询码决定书"), "不予提供证据材料查询码",
+                        "《道路交通事故处理程序规定》（公安部令第146号）第六十五条"),
+    ),
     legal_basis_zh="《道路交通事故处理程序规定》（公安部令第146号）第六十五条",
     number_prefix="SG",
     workflow_built=True,

@@ -10,6 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from app.domain.calendar import Limit, LimitUnit
+from app.domain.catalogue.documents import DocumentAct, Role
 from app.domain.text import Message
 
 
@@ -117,7 +118,8 @@ class Service:
     materials: tuple[Material, ...]
     limits: ServiceLimits
     steps: frozenset[Step]
-    outcome_documents: tuple[str, ...]
+    # The service's own documents (outcomes and its refusal), each with template, title and basis.
+    documents: tuple[DocumentAct, ...]
     legal_basis_zh: str
     number_prefix: str  # 办件编号前缀
     workflow_built: bool = True  # False: listed in the catalogue, filing not yet open
@@ -130,6 +132,25 @@ class Service:
 
     def has(self, step: Step) -> bool:
         return step in self.steps
+
+    @property
+    def outcome_documents(self) -> tuple[str, ...]:
+        """The titles of what the service issues (办结文书及不予办理文书)."""
+        return tuple(act.title for act in self.documents)
+
+    def document(self, kind: str) -> DocumentAct:
+        for act in self.documents:
+            if act.kind == kind:
+                return act
+        raise KeyError(kind)
+
+    def refusal(self, applicant_type: str | None = None) -> DocumentAct:
+        """The written refusal after acceptance for this applicant type (a service whose matters
+        are never refused, such as a rectification work order, declares none)."""
+        for act in self.documents:
+            if act.role == Role.REFUSAL and (not act.applicant_types or applicant_type in act.applicant_types):
+                return act
+        raise LookupError(f"{self.code} declares no refusal for {applicant_type!r}")
 
     def upload_slots(self) -> tuple[Material, ...]:
         """The materials the applicant hands in as files (none for a matter staff record at the

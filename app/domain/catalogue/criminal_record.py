@@ -15,6 +15,7 @@ from app.domain.catalogue.base import (
     days,
     workdays,
 )
+from app.domain.catalogue.documents import CRIMINAL_RECORD_RULE, outcome, service_refusal
 from app.domain.catalogue.schema import (
     MAX_ID,
     FieldError,
@@ -79,7 +80,18 @@ SERVICE = Service(
     # proof of employment is core (a disclosure cannot be taken back), never waived.
     steps=frozenset({Step.CORRECTION, Step.SUSPENSION, Step.EXTENSION, Step.ISSUE, Step.IMMEDIATE,
                      Step.TOLERANCE}),
-    outcome_documents=("无犯罪记录证明", "不予出具无犯罪记录证明通知书", "查询告知函"),
+    documents=(
+        outcome("certificate", "certificate.html", N_("无犯罪记录证明"), CRIMINAL_RECORD_RULE),
+        # Not a licence: the rule's own act, 不予出具, with the objection route besides the remedies.
+        service_refusal(N_("不予出具无犯罪记录证明通知书"), "不予出具无犯罪记录证明", CRIMINAL_RECORD_RULE,
+                        template="no_record_refusal.html", objection_review=True,
+                        applicant_types=frozenset({ApplicantKind.INDIVIDUAL, ApplicantKind.AGENT,
+                                                   ApplicantKind.FOREIGNER})),
+        # A unit's query refused (no qualifying provision, not its staff): says nothing of any record.
+        service_refusal(N_("不予查询犯罪记录告知书"), "不予查询", CRIMINAL_RECORD_RULE,
+                        applicant_types=frozenset({ApplicantKind.UNIT})),
+        outcome("unit_result_letter", "unit_result_letter.html", N_("查询告知函"), CRIMINAL_RECORD_RULE),
+    ),
     legal_basis_zh="《公安机关办理犯罪记录查询工作规定》（公通字〔2021〕19号）",
     number_prefix="FZ",
 )

@@ -13,6 +13,7 @@ from app.domain.catalogue.base import (
     days,
     workdays,
 )
+from app.domain.catalogue.documents import CRIMINAL_RECORD_RULE, outcome, service_refusal
 from app.domain.catalogue.schema import FilingModel, Text
 from app.domain.text import N_
 
@@ -43,7 +44,10 @@ SERVICE = Service(
         },
     ),
     steps=frozenset({Step.CORRECTION, Step.EXTENSION, Step.SUSPENSION}),
-    outcome_documents=("复核意见书",),
+    documents=(
+        outcome("review_opinion", "review_opinion.html", N_("复核意见书"), CRIMINAL_RECORD_RULE),
+        service_refusal(N_("不予复核决定书"), "不予复核", CRIMINAL_RECORD_RULE),
+    ),
     legal_basis_zh="《公安机关办理犯罪记录查询工作规定》（公通字〔2021〕19号）",
     number_prefix="YY",
 )

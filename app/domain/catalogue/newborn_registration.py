@@ -19,6 +19,7 @@ from app.domain.catalogue.base import (
     days,
     workdays,
 )
+from app.domain.catalogue.documents import outcome, service_refusal
 from app.domain.catalogue.schema import FilingModel, Optional, Text, rule
 from app.domain.text import N_, Message, Sentences
 
@@ -55,7 +56,12 @@ SERVICE = Service(
         },
     ),
     steps=frozenset({Step.CORRECTION, Step.ISSUE}),
-    outcome_documents=("新生儿入户登记证明", "不予办理户口登记决定书"),
+    documents=(
+        outcome("newborn_registration_result", "newborn_registration_result.html", N_("新生儿入户登记证明"),
+                "《中华人民共和国户口登记条例》第七条"),
+        service_refusal(N_("不予办理户口登记决定书"), "不予办理新生儿出生登记",
+                        "《中华人民共和国户口登记条例》第七条；河南省新生儿出生登记“全省通办”规定"),
+    ),
     legal_basis_zh="《中华人民共和国户口登记条例》第七条；河南省新生儿出生登记“全省通办”",
     number_prefix="XS",
     workflow_built=True,

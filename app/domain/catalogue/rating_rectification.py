@@ -11,6 +11,7 @@ measures (整改措施); the rules for those are in `app.domain.ratings`.
 from pydantic import Field
 
 from app.domain.catalogue.base import ApplicantKind, Service, ServiceLimits, Step, workdays
+from app.domain.catalogue.documents import outcome
 from app.domain.catalogue.schema import MAX_ID, FilingModel
 from app.domain.text import N_
 
@@ -38,7 +39,8 @@ SERVICE = Service(
         },
     ),
     steps=frozenset({Step.IMMEDIATE}),
-    outcome_documents=("差评整改情况告知书",),
+    documents=(outcome("rectification_notice", "rectification_notice.html", N_("差评整改情况告知书"),
+                       "《国务院办公厅关于建立政务服务“好差评”制度提高政务服务水平的意见》（国办发〔2019〕51号）"),),
     legal_basis_zh="《国务院办公厅关于建立政务服务“好差评”制度提高政务服务水平的意见》（国办发〔2019〕51号）",
     number_prefix="PJ",
     listed=False,

@@ -12,6 +12,7 @@ from app.domain.catalogue.base import (
     Step,
     workdays,
 )
+from app.domain.catalogue.documents import outcome, service_refusal
 from app.domain.catalogue.schema import MAX_ID, FilingModel, Text, rule
 from app.domain.identifiers import citizen_id_shape, validate_mobile
 from app.domain.text import N_
@@ -46,7 +47,12 @@ SERVICE = Service(
     # The registry checks run at filing, so the system accepts at once; the engraving shop
     # (not police staff) reports completion and the system approves and records the seals.
     steps=frozenset({Step.AUTOMATIC}),
-    outcome_documents=("印章备案信息（含防伪码）",),
+    documents=(
+        outcome("seal_record", "seal_record.html", N_("印章备案信息"),
+                "《印铸刻字业暂行管理规则》（2024年12月6日修订）"),
+        service_refusal(N_("印章刻制不予办理决定书"), "不予办理印章刻制备案",
+                        "《印铸刻字业暂行管理规则》（2024年12月6日修订）"),
+    ),
     legal_basis_zh="《印铸刻字业暂行管理规则》（2024年12月6日修订）",
     number_prefix="KZ",
     workflow_built=True,

@@ -25,6 +25,7 @@ from app.domain.catalogue.base import (
     days,
     workdays,
 )
+from app.domain.catalogue.documents import licence_refusal, outcome
 from app.domain.catalogue.schema import FilingModel, Optional, Text
 from app.domain.identifiers import mask_id_number
 from app.domain.text import N_, Bilingual, Message
@@ -84,7 +85,10 @@ SERVICE = Service(
     ),
     steps=frozenset({Step.CORRECTION, Step.SUSPENSION, Step.EXTENSION, Step.ISSUE, Step.TOLERANCE,
                      Step.TWO_TIER}),
-    outcome_documents=("保安服务许可证", "不予许可决定书"),
+    documents=(
+        outcome("security_licence", "security_licence.html", N_("保安服务许可证"), "《保安服务管理条例》第八条、第九条"),
+        licence_refusal(N_("不予许可决定书"), "《保安服务管理条例》第八条、第九条"),
+    ),
     legal_basis_zh="《保安服务管理条例》第八条、第九条；《公安机关实施保安服务管理条例办法》（公安部令第112号）",
     number_prefix="BA",
     higher_unit_kind="provincial_bureau",

@@ -30,6 +30,7 @@ from app.domain.catalogue.base import (
     hours,
     workdays,
 )
+from app.domain.catalogue.documents import licence_refusal, outcome
 from app.domain.catalogue.schema import FilingModel, Text, rule
 from app.domain.identifiers import validate_plate
 from app.domain.records import DriverRecord, VehicleRecord, ViolationRecord
@@ -67,7 +68,11 @@ SERVICE = Service(
     # ISSUE: the electronic permit is delivered at once, so a granted permit leaves the
     # unit's open queue (the system issues it right after the approval).
     steps=frozenset({Step.AUTOMATIC, Step.CORRECTION, Step.ISSUE}),
-    outcome_documents=("城市配送货车电子通行证", "不予许可决定书"),
+    documents=(
+        outcome("truck_permit", "truck_permit.html", N_("城市配送货车电子通行证"),
+                "《中华人民共和国道路交通安全法》第三十九条；公安部交通管理局《关于进一步优化货车通行管理的指导意见》（2021）"),
+        licence_refusal(N_("不予核发货车通行证决定书"), "《中华人民共和国道路交通安全法》第三十九条"),
+    ),
     legal_basis_zh="公安部交通管理局《关于进一步优化货车通行管理的指导意见》（2021）",
     number_prefix="TX",
     workflow_built=True,

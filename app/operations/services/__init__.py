@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.domain.catalogue import get_service
+from app.domain.catalogue.documents import DocumentAct
 from app.domain.catalogue.schema import FieldError, FilingModel
 from app.domain.text import N_
 from app.domain.verification import RegistryCheck
@@ -35,8 +36,9 @@ class Filing:
 
 @dataclass
 class OutcomeDocument:
-    template: str
-    title: str
+    """One of the service's declared outcome documents (`Service.documents`) with what it says."""
+
+    act: DocumentAct
     context: dict[str, Any] = field(default_factory=dict)
     certificate_kind: str | None = None  # set: a signed, verifiable certificate
     holder_name: str = ""
@@ -86,14 +88,15 @@ class ServiceHandler:
     def outcome_documents(self, application: Application, event: ApplicationEvent) -> list[OutcomeDocument]:
         return []
 
+    def refusal_context(self, application: Application, event: ApplicationEvent) -> dict[str, Any]:
+        """What the service's own refusal says besides the reasons (its declared template's keys)."""
+        return {}
+
     def periodic_sweep(self, *, as_of: datetime, now: datetime) -> list[tuple[int, str]]:
         """Checks a service runs with every `flask sla sweep` besides the lifecycle timers
         (e.g. revoking a truck permit when a new violation appears). Must be idempotent and
         commit its own work. Returns (application id, what was done) pairs."""
         return []
-
-    def refusal_title(self, application: Application) -> str:
-        return N_("不予许可决定书")
 
     # Readable names for coded values in an application's data, by key (e.g. route: hukou → 户籍地).
     value_labels: dict[str, dict[str, str]] = {}

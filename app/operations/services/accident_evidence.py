@@ -146,7 +146,7 @@ class AccidentEvidenceHandler(ServiceHandler):
         case = get_registries().accident_case(row.case_number)
         data = application.data
         base_url = public_base_url()
-        return [OutcomeDocument("evidence_voucher.html", N_("事故证据材料查询凭证"), {
+        return [OutcomeDocument(rules.SERVICE.document("evidence_voucher"), {
             "case_number": row.case_number,
             "accident_time": timeutil.local(case.occurred_at).strftime("%Y年%m月%d日 %H:%M") if case else "",
             "accident_location": case.location if case else "",
@@ -165,8 +165,6 @@ class AccidentEvidenceHandler(ServiceHandler):
             "lockout_minutes": rules.LOCKOUT_MINUTES,
         })]
 
-    def refusal_title(self, application: Application) -> str:
-        return N_("不予提供证据材料查询码决定书")
 
 
 register(AccidentEvidenceHandler())

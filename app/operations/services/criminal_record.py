@@ -187,7 +187,9 @@ class CriminalRecordHandler(ServiceHandler):
 
     def check_action(self, application: Application, action: str, fields: dict[str, Any], *,
                      now: datetime) -> dict[str, Any] | None:
-        if action != Action.APPROVE:
+        """The registry's result as of the decision, recorded with an approval or a refusal (a
+        refusal states a record only when there is one)."""
+        if action not in (Action.APPROVE, Action.REJECT):
             return None
         has_record = rules.has_criminal_record(self._judgments(application))
         return {"result": "record" if has_record else "no_record"}
@@ -219,6 +221,18 @@ class CriminalRecordHandler(ServiceHandler):
         for action in (Action.ACCEPT, Action.APPROVE, Action.ISSUE):
             apply_decision(application, action, SYSTEM, {"decision_note": "自助终端即办"}, now=now, handler=self)
 
+    def refusal_context(self, application: Application, event: ApplicationEvent) -> dict[str, Any]:
+        """《不予出具无犯罪记录证明通知书》: the person (ID masked: the notice speaks of a record) and
+        whether the registry showed one as of the decision. A unit's refused query is addressed to
+        the unit and carries nothing about the person's record."""
+        if application.data.get("applicant_type") == "unit":
+            return {"applicant_name": application.organisation.name if application.organisation else "",
+                    "service_name": "犯罪记录查询"}
+        return {"query_date": timeutil.local(event.occurred_at).date(), "person_name": application.subject_name,
+                "id_type": "护照" if application.data.get("applicant_type") == "foreigner" else "居民身份证",
+                "id_number": _mask(application.subject_id_number),
+                "has_record": event.payload.get("result") == "record"}
+
     def outcome_documents(self, application: Application, event: ApplicationEvent) -> list[OutcomeDocument]:
         query_date = timeutil.local(event.occurred_at).date()
         foreigner = application.data.get("applicant_type") == "foreigner"
@@ -226,7 +240,7 @@ class CriminalRecordHandler(ServiceHandler):
                   "id_type": "护照" if foreigner else "居民身份证"}
         if application.data.get("applicant_type") == "unit":
             return [OutcomeDocument(
-                "unit_result_letter.html", N_("查询告知函"),
+                rules.SERVICE.document("unit_result_letter"),
                 {**common, "recipient_unit": application.organisation.name if application.organisation else "",
                  "person_name": application.subject_name, "id_number": _mask(application.subject_id_number),
                  "legal_provision": application.data.get("legal_provision", ""),
@@ -235,15 +249,13 @@ class CriminalRecordHandler(ServiceHandler):
                  "has_record": event.payload.get("result") == "record"},
             )]
         return [OutcomeDocument(
-            "certificate.html", N_("无犯罪记录证明"),
+            rules.SERVICE.document("certificate"),
             {**common, "name": application.subject_name, "id_number": application.subject_id_number or "",
              "validity_note": CERTIFICATE_VALIDITY_NOTE},
             certificate_kind="criminal_record",
             holder_name=application.subject_name,
         )]
 
-    def refusal_title(self, application: Application) -> str:
-        return N_("不予出具无犯罪记录证明通知书")
 
 
 def _mask(value):

@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from app import timeutil
 from app.domain.catalogue import criminal_record_objection as rules
-from app.domain.text import N_
 from app.domain.workflow import Action
 from app.extensions import db
 from app.models.accounts import User
@@ -53,17 +52,14 @@ class ObjectionHandler(ServiceHandler):
         return {"outcome": fields["outcome"], "opinion": fields["opinion"].strip()}
 
     def outcome_documents(self, application: Application, event: ApplicationEvent) -> list[OutcomeDocument]:
-        outcome = rules.REVIEW_OUTCOMES[event.payload["outcome"]]
-        paragraphs = [
-            f"你于{timeutil.local(application.submitted_at).strftime('%Y年%m月%d日')}对无犯罪记录证明办件"
-            f"（编号：{application.data['original_number']}）的查询结果提出异议。本机关依法进行了复核。",
-            f"复核意见：{event.payload['opinion']}",
-            f"复核结论：{outcome}。",
-        ]
-        if event.payload["outcome"] == "corrected":
-            paragraphs.append("原查询结果已更正，你可以重新申请开具无犯罪记录证明。")
-        return [OutcomeDocument("generic_notice.html", N_("复核意见书"),
-                                {"recipient": application.subject_name, "paragraphs": paragraphs})]
+        return [OutcomeDocument(rules.SERVICE.document("review_opinion"), {
+            "objected_date": timeutil.local(application.submitted_at).date(),
+            "original_number": application.data["original_number"],
+            "objection": application.data.get("reason", ""),
+            "opinion": event.payload["opinion"],
+            "conclusion": rules.REVIEW_OUTCOMES[event.payload["outcome"]],
+            "corrected": event.payload["outcome"] == "corrected",
+        })]
 
 
 register(ObjectionHandler())

@@ -445,11 +445,9 @@ class NewbornRegistrationHandler(ServiceHandler):
             "hospital": certificate.hospital if certificate else "",
             "late": bool(data.get("late_registration")),
         }
-        return [OutcomeDocument("newborn_registration_result.html", N_("新生儿入户登记证明"), context,
+        return [OutcomeDocument(rules.SERVICE.document("newborn_registration_result"), context,
                                 certificate_kind=CODE, holder_name=data["child_name"])]
 
-    def refusal_title(self, application: Application) -> str:
-        return N_("不予办理户口登记决定书")
 
 
 register(NewbornRegistrationHandler())

@@ -97,22 +97,16 @@ class RatingRectificationHandler(ServiceHandler):
 
         data = application.data
         rated = get_service(data["rated_service"])
-        day = datetime.fromisoformat(event.payload["callback_date"]).date()
-        callback_day = f"{day.year}年{day.month}月{day.day}日"
-        paragraphs = [
-            f"你于{timeutil.local(application.submitted_at).strftime('%Y年%m月%d日')}对{rated.name_zh}"
-            f"（办件编号：{data['rated_number']}）作出“{rules.LEVEL_NAMES[rules.Level(data['level'])]}”评价。"
-            "本单位已按政务服务“好差评”制度进行核实整改，现将情况告知如下。",
-            f"回访情况：本单位于{callback_day}"
-            + ("与你取得联系。" if event.payload["callback_contact_made"] else "回访，未能与你取得联系。"),
-            f"整改措施：{event.payload['measures']}",
-            "如对整改情况仍不满意，可拨打12345政务服务便民热线反映。",
-        ]
-        return [OutcomeDocument("generic_notice.html", N_("差评整改情况告知书"),
-                                {"recipient": application.subject_name, "paragraphs": paragraphs})]
+        return [OutcomeDocument(catalogue.SERVICE.document("rectification_notice"), {
+            "rated_date": timeutil.local(application.submitted_at).date(),
+            "rated_service": rated.name_zh,
+            "rated_number": data["rated_number"],
+            "level_name": rules.LEVEL_NAMES[rules.Level(data["level"])],
+            "callback_date": datetime.fromisoformat(event.payload["callback_date"]).date(),
+            "contact_made": bool(event.payload["callback_contact_made"]),
+            "measures": event.payload["measures"],
+        })]
 
-    def refusal_title(self, application: Application) -> str:
-        return N_("差评整改情况告知书")
 
 
 register(RatingRectificationHandler())

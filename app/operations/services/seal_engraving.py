@@ -158,7 +158,7 @@ class SealEngravingHandler(ServiceHandler):
     def outcome_documents(self, application: Application, event: ApplicationEvent) -> list[OutcomeDocument]:
         data = application.data
         return [OutcomeDocument(
-            "seal_record.html", N_("印章备案信息"),
+            rules.SERVICE.document("seal_record"),
             {
                 "enterprise_name": data["enterprise_name"],
                 "uscc": data["uscc"],
@@ -173,8 +173,6 @@ class SealEngravingHandler(ServiceHandler):
             holder_name=data["enterprise_name"],
         )]
 
-    def refusal_title(self, application: Application) -> str:
-        return N_("印章刻制不予办理决定书")
 
 
 register(SealEngravingHandler())

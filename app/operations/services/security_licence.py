@@ -178,7 +178,7 @@ class SecurityLicenceHandler(ServiceHandler):
         legal_rep = enterprise.legal_rep_name if enterprise else (
             application.organisation.legal_rep_name if application.organisation else "")
         return [OutcomeDocument(
-            "security_licence.html", N_("保安服务许可证"),
+            rules.SERVICE.document("security_licence"),
             {"company_name": data.get("company_name") or application.subject_name,
              "uscc": application.subject_id_number or "",
              "legal_rep_name": legal_rep,
@@ -190,8 +190,6 @@ class SecurityLicenceHandler(ServiceHandler):
             holder_name=data.get("company_name") or application.subject_name,
         )]
 
-    def refusal_title(self, application: Application) -> str:
-        return N_("不予许可决定书")
 
 
 register(SecurityLicenceHandler())

@@ -250,7 +250,7 @@ class TruckPermitHandler(ServiceHandler):
         zones = permit_ops.zones_of(permit)
         windows = permit_ops.windows_of(permit)
         return [OutcomeDocument(
-            "truck_permit.html", N_("城市配送货车电子通行证"),
+            rules.SERVICE.document("truck_permit"),
             {"plate": permit.plate, "vehicle_type": permit.vehicle_type,
              "vehicle_class": {"new_energy": N_("新能源货车"), "refrigerated": N_("冷藏车")}.get(permit.vehicle_class, ""),
              "holder": application.subject_name, "driver_name": permit.driver_name,
@@ -264,8 +264,6 @@ class TruckPermitHandler(ServiceHandler):
             holder_name=application.subject_name,
         )]
 
-    def refusal_title(self, application: Application) -> str:
-        return N_("不予核发货车通行证决定书")
 
     def periodic_sweep(self, *, as_of: datetime, now: datetime) -> list[tuple[int, str]]:
         return permit_ops.sweep_revocations(as_of=as_of, now=now)
