@@ -150,7 +150,8 @@ def _context(application: Application, event: ApplicationEvent, kind: str) -> di
         context.update(
             reason=event.reason,
             approver_title="本机关负责人",
-            extension_limit=limits.extension.describe_zh() if limits.extension else "",
+            extension_phrase=_extension_phrase_zh(limits),
+            legal_basis=service.extension_basis_zh,
             original_due=_local_date(_due_before(application, previous)),
             new_due=_local_date(clocks.statutory_due_at),
         )
@@ -166,6 +167,14 @@ def _context(application: Application, event: ApplicationEvent, kind: str) -> di
             f"{higher}将自收到审查意见之日起在法定期限内作出决定，可扫描办件二维码查询进度。",
         ])
     return context
+
+
+def _extension_phrase_zh(limits) -> str:
+    """延长10个工作日 (行政许可法第42条), or 延长至30个工作日 where the service's rule states the total."""
+    if limits.extension is None:
+        return ""
+    form, amount = limits.extension_phrase(limits.statutory)
+    return f"延长至{amount.describe_zh()}" if form == "to" else f"延长{amount.describe_zh()}"
 
 
 def _received_materials(service, event: ApplicationEvent) -> list[str]:

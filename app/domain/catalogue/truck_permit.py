@@ -57,8 +57,10 @@ SERVICE = Service(
         correction_reply=days(7),
         promised=hours(24),
         statutory=workdays(3),
+        extension=None,
         sources={
             "acceptance": N_("本系统设置：自然时间，节假日照常"),
+            "extension": N_("不适用延长：货车通行证当日至3个工作日内审批"),
             "correction_reply": N_("本系统设置（补正答复期限，可调整）"),
             "promised": N_("本系统设置：自然时间24小时（符合条件的即时核发）"),
             "statutory": N_("公安部交管局2021年指导意见（当日至3个工作日），可调整"),
