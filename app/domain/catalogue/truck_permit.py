@@ -319,6 +319,30 @@ def validity_days(start: date, end: date) -> int:
     return (end - start).days + 1
 
 
+@dataclass(frozen=True)
+class HeldPermit:
+    """A permit already issued for the plate (有效通行证): its number and validity."""
+
+    number: str
+    valid_from: date
+    valid_until: date
+
+
+def check_no_overlap(plate: str, valid_from: date, valid_until: date, held: Iterable[HeldPermit]) -> None:
+    """One permit in force per plate on any day: a request whose validity shares a day with a
+    permit still valid (neither revoked nor expired) is refused, naming that permit, since a
+    second one would let two sets of zones and windows be shown for the same truck."""
+    for permit in sorted(held, key=lambda p: (p.valid_from, p.number)):
+        if permit.valid_from <= valid_until and valid_from <= permit.valid_until:
+            raise RuleViolation(
+                "plate.permit_overlap",
+                N_("号牌%(plate)s已有有效的通行证%(number)s（有效期%(valid_from)s至%(valid_until)s），"
+                   "与申请的有效期重叠，不能重复核发；请将有效期改在%(valid_until)s之后，或待原通行证撤销后再申请。"),
+                "valid_from",
+                {"plate": plate, "number": permit.number, "valid_from": permit.valid_from.isoformat(),
+                 "valid_until": permit.valid_until.isoformat()})
+
+
 # --- The request and its evaluation --------------------------------------------------------
 
 
