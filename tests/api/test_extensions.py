@@ -13,7 +13,7 @@ from app.domain.workflow import Action, Actor, ActorKind, Decision, State
 from app.extensions import db
 from app.models.applications import Application, Document
 from app.operations import supervision
-from app.operations.events import EXTENDED_SCOPE, record, recompute_clocks
+from app.operations.events import EXTENDED_SCOPE, recompute_clocks, record
 from tests.conftest import api_token, csrf_from, local, login
 from tests.operations.helpers import act, file_objection, user
 
@@ -168,3 +168,29 @@ def test_calendar_due_says_provisional_for_a_result_in_an_unpublished_year(app):
     assert re.fullmatch(r"2027-01-\d\dT23:59:59\+08:00 provisional", provisional.output.strip()), provisional.output
     hours = runner.invoke(args=["calendar", "due", "2027-03-01T10:00:00+08:00", "24", "hours"])
     assert hours.output.strip() == "2027-03-02T10:00:00+08:00 provisional"
+
+
+def test_sql_lights_agree_with_the_domain_on_a_late_extension(app, client, clock):
+    from app.domain.clock import light
+    from app.operations import lights
+    from app.operations.events import clocks_for
+
+    late_id, in_time_id = _accepted_objection(app, clock), _accepted_objection(app, clock)
+    clock.set(local(2026, 12, 10, 16))
+    assert _act(client, api_token(client, "supervisor"), in_time_id, "extend", reason="情况复杂").status_code == 200
+    clock.set(local(2026, 12, 20, 10))
+    with app.app_context():
+        head = user("supervisor")
+        record(db.session.get(Application, late_id),
+               Decision(Action.EXTEND, State.ACCEPTED, State.ACCEPTED, "情况复杂", {}, ()),
+               Actor(ActorKind.SUPERVISOR, head.id, head.unit_id), at=clock.moment, recorded_at=clock.moment)
+        db.session.commit()
+        for colour in ("red", "yellow", "green"):
+            in_sql = set(db.session.scalars(select(Application.id).where(
+                Application.id.in_((late_id, in_time_id)), getattr(lights, colour)(clock.moment))))
+            in_domain = {i for i in (late_id, in_time_id)
+                         if (light(State(db.session.get(Application, i).state),
+                                   clocks_for(db.session.get(Application, i)), clock.moment) or "green") == colour}
+            assert in_sql == in_domain, colour
+        assert late_id in set(db.session.scalars(select(Application.id).where(lights.red(clock.moment))))
+        assert in_time_id not in set(db.session.scalars(select(Application.id).where(lights.red(clock.moment))))
