@@ -66,7 +66,11 @@ def calendar_due(start: str, amount: str, unit: str) -> None:
         started = started.replace(tzinfo=timeutil.LOCAL_TZ)
     calendar = load_calendar()
     due = due_at(started, Limit(quantity, LimitUnit(unit)), calendar=calendar)
-    click.echo(due.isoformat())
+    # A year whose official schedule is not loaded is estimated (weekends and fixed holidays):
+    # a result counted through one may move once the schedule is published.
+    years = range(started.astimezone(timeutil.LOCAL_TZ).year, due.astimezone(timeutil.LOCAL_TZ).year + 1)
+    provisional = any(calendar.is_provisional(year) for year in years)
+    click.echo(due.isoformat() + (" provisional" if provisional else ""))
 
 
 @calendar_group.command("recompute")

@@ -70,6 +70,13 @@ class Limit:
         object.__setattr__(self, "amount", amount)
         object.__setattr__(self, "unit", LimitUnit(self.unit))
 
+    @property
+    def counted_from_next_day(self) -> bool:
+        """Whole working days and whole natural days start the day after the event (the day
+        itself is not counted, 不含当日); hours, and part of a working day, start at once."""
+        whole = self.amount == self.amount.to_integral_value()
+        return whole and self.unit in (LimitUnit.WORKDAYS, LimitUnit.DAYS)
+
     def describe_zh(self) -> str:
         """``5个工作日``, ``0.5个工作日``, ``4个工作小时``, ``30日``, ``24小时``."""
         amount = _format_amount(self.amount)
@@ -405,14 +412,13 @@ def due_at(
     """
     local = _to_local(start)
     amount = limit.amount
-    whole = amount == amount.to_integral_value()
     if limit.unit is LimitUnit.WORKDAYS:
-        if whole:
+        if limit.counted_from_next_day:
             return calendar.add_working_days(local, int(amount))
         return calendar.add_working_hours(local, amount * office_hours.hours_per_day, office_hours)
     if limit.unit is LimitUnit.WORKHOURS:
         return calendar.add_working_hours(local, amount, office_hours)
-    if limit.unit is LimitUnit.DAYS and whole:
+    if limit.unit is LimitUnit.DAYS and limit.counted_from_next_day:
         return datetime.combine(
             local.date() + timedelta(days=int(amount)), END_OF_DAY, tzinfo=SHANGHAI
         )

@@ -20,7 +20,7 @@ from app.domain.calendar import (
     WorkCalendar,
     due_at,
 )
-from app.domain.catalogue.base import Service, Step
+from app.domain.catalogue.base import Service, ServiceLimits, Step
 from app.domain.settings import effective_service, filed_rules
 from app.domain.text import N_, Bilingual, Message
 from app.domain.workflow import (
@@ -168,15 +168,46 @@ class _Counter:
         return Limit(Decimal((end - begin) / timedelta(hours=1)), LimitUnit.HOURS)
 
 
+def counting(limit: Limit, start: datetime) -> Message:
+    """How a limit is counted from its start, as the "why this date" steps say it: whole days
+    from the next day (行政许可法: the day itself is not counted); hours, and part of a working
+    day, from the moment itself. The rule is `Limit.counted_from_next_day` (app.domain.calendar)."""
+    if limit.counted_from_next_day:
+        return Message(N_("不含当日"))
+    if limit.unit in (LimitUnit.WORKDAYS, LimitUnit.WORKHOURS):
+        return Message(N_("自%(start)s起按办公时间计算"), {"start": _fmt(start)})
+    return Message(N_("自%(start)s起连续计算"), {"start": _fmt(start)})
+
+
+def _due_before_extension(counter: _Counter, w: _Walk, limit: Limit) -> datetime:
+    """The limit in force when the extension was granted: the pauses before it counted, not later ones."""
+    assert w.decision_start is not None and w.extended_at is not None
+    due = counter.add(w.decision_start, limit)
+    for begin, end, _code in w.pauses:
+        if begin < w.extended_at:
+            length = counter.pause_length(limit, begin, end)
+            if length.amount:
+                due = counter.add(due, length)
+    return due
+
+
+def _extension_phrase(limits: ServiceLimits, base: Limit) -> Message:
+    """"延长10个工作日" (行政许可法第42条), or "延长至30个工作日" where the rule states the total."""
+    form, amount = limits.extension_phrase(base)
+    template = N_("延长至%(limit)s") if form == "to" else N_("延长%(limit)s")
+    return Message(template, {"limit": _limit(amount)})
+
+
 def _decision_due(
-    counter: _Counter, w: _Walk, limit: Limit, with_extension: Limit | None, label: Bilingual, *, explain: bool
+    counter: _Counter, w: _Walk, limit: Limit, limits: ServiceLimits, label: Bilingual, *,
+    extension_counts: bool, explain: bool,
 ) -> tuple[datetime, list[str]]:
     assert w.decision_start is not None
     due = counter.add(w.decision_start, limit)
     steps: list[str] = [
-        Message(N_("%(start)s %(event)s，%(label)s%(limit)s（不含当日），至 %(due)s"),
+        Message(N_("%(start)s %(event)s，%(label)s%(limit)s（%(counting)s），至 %(due)s"),
                 {"start": _fmt(w.decision_start), "event": w.decision_label, "label": label,
-                 "limit": _limit(limit), "due": _fmt(due)})
+                 "limit": _limit(limit), "counting": counting(limit, w.decision_start), "due": _fmt(due)})
     ] if explain else []
     for begin, end, code in w.pauses:
         length = counter.pause_length(limit, begin, end)
@@ -186,11 +217,19 @@ def _decision_due(
             steps.append(Message(N_("%(begin)s 至 %(end)s 中止办理（%(reason)s），不计入时限，顺延%(length)s，至 %(due)s"),
                                  {"begin": _fmt(begin), "end": _fmt(end), "reason": _reason(code),
                                   "length": _limit(length), "due": _fmt(due)}))
-    if with_extension is not None and w.extended_at is not None:
-        due = counter.add(due, with_extension)
-        if explain:
-            steps.append(Message(N_("%(at)s 经负责人批准延长%(limit)s，至 %(due)s"),
-                                 {"at": _fmt(w.extended_at), "limit": _limit(with_extension), "due": _fmt(due)}))
+    if limits.extension is not None and w.extended_at is not None:
+        if extension_counts:
+            due = counter.add(due, limits.extension)
+            if explain:
+                steps.append(Message(N_("%(at)s 经负责人批准%(extension)s，至 %(due)s"),
+                                     {"at": _fmt(w.extended_at), "extension": _extension_phrase(limits, limit),
+                                      "due": _fmt(due)}))
+        elif explain:
+            steps.append(Message(N_("%(at)s 的延长在法定期限届满之后作出，不发生延长效力，期限仍至 %(due)s"),
+                                 {"at": _fmt(w.extended_at), "due": _fmt(due)}))
+    elif explain and w.extended_at is not None:
+        steps.append(Message(N_("%(at)s 的延长：本事项不适用延长，不发生延长效力，期限仍至 %(due)s"),
+                             {"at": _fmt(w.extended_at), "due": _fmt(due)}))
     if explain and w.paused_since is not None:
         steps.append(Message(N_("%(at)s 起中止办理，计时暂停，恢复办理后顺延"), {"at": _fmt(w.paused_since)}))
     return due, steps
@@ -250,8 +289,9 @@ def derive_clocks(
         values["acceptance_due_at"] = due
         why["acceptance_due_at"] = [] if not explain else [
             Message(N_("%(at)s %(event)s，收到申请材料"), {"at": _fmt(w.received_at), "event": w.received_label}),
-            Message(N_("受理时限%(limit)s（不含当日），至 %(due)s；逾期未作决定的，自收到申请材料之日起视为受理"),
-                    {"limit": _limit(limits.acceptance), "due": _fmt(due)}),
+            Message(N_("受理时限%(limit)s（%(counting)s），至 %(due)s；逾期未作决定的，自收到申请材料之日起视为受理"),
+                    {"limit": _limit(limits.acceptance), "counting": counting(limits.acceptance, w.received_at),
+                     "due": _fmt(due)}),
         ]
     if w.state == State.CORRECTION_REQUESTED and limits.correction_reply and w.correction_at:
         due = counter.add(w.correction_at, limits.correction_reply)
@@ -265,10 +305,14 @@ def derive_clocks(
         promised_limit, statutory_limit = limits.promised, limits.statutory
         if w.forwarded and limits.higher_review is not None:
             promised_limit = statutory_limit = limits.higher_review
-        promised, why["promised_due_at"] = _decision_due(counter, w, promised_limit, limits.extension, _PROMISED,
-                                                         explain=explain)
-        statutory, why["statutory_due_at"] = _decision_due(counter, w, statutory_limit, limits.extension, _STATUTORY,
-                                                           explain=explain)
+        # An extension counts only if it was granted while the statutory limit still ran: one
+        # recorded after it had passed (before that was refused) leaves the matter overdue.
+        extension_counts = (limits.extension is not None and w.extended_at is not None
+                            and w.extended_at <= _due_before_extension(counter, w, statutory_limit))
+        promised, why["promised_due_at"] = _decision_due(counter, w, promised_limit, limits, _PROMISED,
+                                                         extension_counts=extension_counts, explain=explain)
+        statutory, why["statutory_due_at"] = _decision_due(counter, w, statutory_limit, limits, _STATUTORY,
+                                                           extension_counts=extension_counts, explain=explain)
         values["promised_due_at"] = promised
         values["statutory_due_at"] = statutory
         values["accepted_as_of"] = w.decision_start

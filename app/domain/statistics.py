@@ -11,6 +11,9 @@ from app.domain.calendar import WorkCalendar
 
 @dataclass(frozen=True)
 class DecidedRow:
+    """One decision. `statutory_due_at`: the limit in force when it was taken, as the clocks derive
+    it from the event log (an extension granted after the limit had passed never counts there)."""
+
     service_code: str
     accepted_as_of: datetime | None
     decided_at: datetime

@@ -14,6 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from app.domain.calendar import SHANGHAI
 from app.domain.catalogue.base import Service, Step
 from app.domain.text import N_, Message
 
@@ -261,11 +262,34 @@ def extension_requested(history: Sequence[EventRecord]) -> bool:
     return pending
 
 
+EXTENSION_ACTIONS = frozenset({Action.EXTEND, Action.REQUEST_EXTENSION})
+
+
+def extension_refusal(action: Action, *, now: datetime | None,
+                      decision_due_at: datetime | None) -> TransitionRefused | None:
+    """An extension (延长办理期限) or a clerk's request for one is possible only while the limit
+    it would extend still runs: "不能在规定期限内作出决定的" is decided within the limit
+    (行政许可法第42条). Once the limit has passed, the matter is overdue, and an extension then
+    would count it as on time. `decision_due_at`: the decision limit in force now (the derived
+    statutory_due_at). Without it, or without `now`, nothing can be judged, and it is refused."""
+    if action not in EXTENSION_ACTIONS:
+        return None
+    if now is None or decision_due_at is None:
+        return TransitionRefused("extension_no_limit", N_("本件没有正在计算的办理期限，不能延长。"), 409)
+    if now > decision_due_at:
+        return TransitionRefused(
+            "extension_too_late",
+            N_("办理期限已于%(due)s届满，期限届满后不能再延长办理期限，请尽快作出决定。"), 409,
+            due=decision_due_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"))
+    return None
+
+
 def allowed_actions(
     service: Service, state: State, actor: Actor, *, unit_id: int | None,
     history: Sequence[EventRecord] = (),
 ) -> list[Action]:
-    """The actions this actor could fire now (before field checks): the buttons to show."""
+    """The actions this actor could fire now (before field checks and the rules that depend on
+    time, `extension_refusal`): the buttons to show, less those the rules refuse as things stand."""
     result = []
     for action in TRANSITIONS:
         try:
@@ -337,13 +361,20 @@ def decide(
     *,
     unit_id: int | None,
     history: Sequence[EventRecord],
+    now: datetime | None = None,
+    decision_due_at: datetime | None = None,
 ) -> Decision:
-    """Check an action against the table and the rules; return what to record, or refuse."""
+    """Check an action against the table and the rules; return what to record, or refuse.
+    `now` and `decision_due_at` (the decision limit in force, from the clocks) judge the
+    rules that depend on time: an extension only before the limit has passed."""
     try:
         action = Action(action)
     except ValueError:
         raise TransitionRefused("unknown_action", N_("未知的操作。"), 404) from None
     transition = _check_structure(service, state, actor, action, unit_id=unit_id, history=history)
+    late = extension_refusal(action, now=now, decision_due_at=decision_due_at)
+    if late is not None:
+        raise late
     payload = _validated_fields(action, transition, actor, fields)
     reason = str(fields.get("reason") or "").strip()
     target = transition.target or state

@@ -33,7 +33,7 @@ from app.models.terminals import TerminalDevice
 from app.operations import InvalidInput, NotFound, OperationError, cursors, materials, settings, tolerance
 from app.operations.access import actor_for, get_visible, visibility_filter  # noqa: F401 (re-exported)
 from app.operations.audit import log_access
-from app.operations.events import event_records, record, service_of
+from app.operations.events import clocks_for, event_records, record, service_of
 from app.operations.services import handler_for
 from app.timeutil import LOCAL_TZ
 
@@ -233,6 +233,7 @@ def apply_decision(application: Application, action: str, actor: Actor, fields: 
     decision = workflow.decide(
         service, State(application.state), action, actor, {**fields, **extra},
         unit_id=application.unit_id, history=event_records(application),
+        now=at or now, decision_due_at=clocks_for(application, explain=False).statutory_due_at,
     )
     if extra:
         decision = Decision(decision.action, decision.from_state, decision.to_state, decision.reason,
@@ -275,9 +276,22 @@ def standing_refusal(application: Application, action: str, actor: Actor, *, now
     service = service_of(application)
     handler = handler or handler_for(application.service_code)
     history = event_records(application)
-    return (handler.standing_refusal(application, action, actor=actor, now=now)
+    return (_extension_refusal(application, action, now=now)
+            or handler.standing_refusal(application, action, actor=actor, now=now)
             or tolerance.standing_refusal(service, application, action, history=history)
             or materials.standing_refusal(service, application, action, actor=actor, history=history))
+
+
+def _extension_refusal(application: Application, action: str, *, now: datetime) -> OperationError | None:
+    """An extension, or its request, after the limit it would extend has passed (the domain's
+    rule, asked here so the page says why instead of offering a button that would fail)."""
+    if action not in workflow.EXTENSION_ACTIONS:
+        return None
+    refused = workflow.extension_refusal(
+        Action(action), now=now, decision_due_at=clocks_for(application, explain=False).statutory_due_at)
+    if refused is None:
+        return None
+    return OperationError(refused.code, refused.template, status=refused.status, params=refused.params)
 
 
 def available_actions(user: User, application: Application, *,

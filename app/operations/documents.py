@@ -154,7 +154,8 @@ def _context(application: Application, event: ApplicationEvent, kind: str) -> di
         context.update(
             reason=event.reason,
             approver_title="本机关负责人",
-            extension_limit=limits.extension.describe_zh() if limits.extension else "",
+            extension_phrase=_extension_phrase_zh(limits),
+            legal_basis=service.extension_basis_zh,
             original_due=_local_date(_due_before(application, previous)),
             new_due=_local_date(clocks.statutory_due_at),
         )
@@ -174,6 +175,14 @@ def _decided_at(application: Application, event: ApplicationEvent):
     """When the decision now revoked was made (the last approval before `event`)."""
     approvals = [e.occurred_at for e in application.events if e.seq < event.seq and e.action == Action.APPROVE.value]
     return approvals[-1] if approvals else None
+
+
+def _extension_phrase_zh(limits) -> str:
+    """延长10个工作日 (行政许可法第42条), or 延长至30个工作日 where the service's rule states the total."""
+    if limits.extension is None:
+        return ""
+    form, amount = limits.extension_phrase(limits.statutory)
+    return f"延长至{amount.describe_zh()}" if form == "to" else f"延长{amount.describe_zh()}"
 
 
 def _received_materials(service, event: ApplicationEvent) -> list[str]:

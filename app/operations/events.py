@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from blinker import Namespace
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from app.domain import workflow
 from app.domain.catalogue import get_service
@@ -170,17 +170,26 @@ def recompute_clocks(payload: dict[str, Any]) -> None:
     a short transaction, and a crash resumes where it stopped."""
     after_id = int(payload.get("after_id") or 0)
     batch = int(payload.get("batch") or RECOMPUTE_BATCH)
-    query = select(Application).where(Application.state.in_([s.value for s in workflow.OPEN_STATES]),
-                                      Application.id > after_id)
+    scope = payload.get("scope") or "open"
+    query = select(Application).where(Application.id > after_id)
+    if scope == EXTENDED_SCOPE:
+        # Decided ones too: their stored statutory limit is what the on-time figures read.
+        query = query.where(exists().where(ApplicationEvent.application_id == Application.id,
+                                           ApplicationEvent.action == Action.EXTEND.value))
+    else:
+        query = query.where(Application.state.in_([s.value for s in workflow.OPEN_STATES]))
     applications = list(db.session.scalars(query.order_by(Application.id).limit(batch)))
     for application in applications:
         refresh_clocks(application)
     if len(applications) == batch:
         last = applications[-1].id
-        enqueue("recompute_clocks", {"after_id": last, "batch": batch},
+        enqueue("recompute_clocks", {"after_id": last, "batch": batch, "scope": scope},
                 key=f"recompute:{secrets.token_hex(8)}:after:{last}")
     db.session.commit()
     log.info("open clocks recomputed: %s applications after id %s", len(applications), after_id)
 
 
 RECOMPUTE_BATCH = 500
+# Every application with an extension in its log, whatever its state: after the rule that an
+# extension granted once the limit had passed does not count (migration l2extend0001).
+EXTENDED_SCOPE = "extended"

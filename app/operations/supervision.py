@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import and_, exists, func, select
 
 from app.domain.statistics import DecidedRow, ServiceFigures, service_figures
-from app.domain.workflow import Action, State, extension_requested
+from app.domain.workflow import Action, State, TransitionRefused, extension_refusal, extension_requested
 from app.extensions import db
 from app.models.accounts import User
 from app.models.applications import Application, ApplicationEvent
@@ -45,9 +45,11 @@ class ExtensionRequest:
     reason: str
     requested_by: str
     requested_at: datetime
+    # Why it can no longer be granted (the limit it would extend has passed), or None.
+    too_late: TransitionRefused | None = None
 
 
-def pending_extension_requests(unit_id: int) -> list[ExtensionRequest]:
+def pending_extension_requests(unit_id: int, *, now: datetime) -> list[ExtensionRequest]:
     requested = exists().where(ApplicationEvent.application_id == Application.id,
                                ApplicationEvent.action == Action.REQUEST_EXTENSION.value)
     candidates = db.session.scalars(
@@ -58,8 +60,9 @@ def pending_extension_requests(unit_id: int) -> list[ExtensionRequest]:
         if not extension_requested(event_records(application)):
             continue
         asked = next(e for e in reversed(application.events) if e.action == Action.REQUEST_EXTENSION.value)
+        too_late = extension_refusal(Action.EXTEND, now=now, decision_due_at=application.statutory_due_at)
         pending.append(ExtensionRequest(application, asked.reason, asked.actor.real_name if asked.actor else "",
-                                        asked.occurred_at))
+                                        asked.occurred_at, too_late))
     return pending
 
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from app import timeutil
 from app.domain.catalogue import CATALOGUE
+from app.domain.catalogue.base import Step
 from app.domain.workflow import Action
 from app.extensions import csrf, limiter
 from app.operations import OperationError
@@ -92,6 +93,19 @@ def limit_json(limit) -> dict | None:
     }
 
 
+def extension_json(service) -> dict:
+    """Whether the service's decision limit can be extended, by how much, and on what source."""
+    limits = service.limits
+    available = service.has(Step.EXTENSION) and limits.extension is not None
+    return {
+        "available": available,
+        "by": limit_json(limits.extension) if available else None,
+        "to": limit_json(limits.extension_to) if available and limits.extension_to else None,
+        "basis_zh": service.extension_basis_zh,
+        "source": limits.sources.get("extension", ""),
+    }
+
+
 def service_json(service) -> dict:
     return {
         "code": service.code,
@@ -107,6 +121,7 @@ def service_json(service) -> dict:
             name: {**limit_json(limit), "source": service.limits.sources.get(name, "")}
             for name, limit in service.limits.items()
         },
+        "extension": extension_json(service),
         "materials": [
             {
                 "code": m.code,

@@ -420,6 +420,14 @@ SCHEMAS: dict = {
             "filing_open": {"type": "boolean"},
             "legal_basis_zh": {"type": "string"},
             "limits": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Limit"}},
+            "extension": {
+                "type": "object", "required": ["available", "source"],
+                "description": "延长办理期限: whether the service has one (once, the head's approval), by how much, "
+                               "the total where its rule states one (延长至…), and the source",
+                "properties": {"available": {"type": "boolean"},
+                               "by": {"oneOf": [{"$ref": "#/components/schemas/Limit"}, {"type": "null"}]},
+                               "to": {"oneOf": [{"$ref": "#/components/schemas/Limit"}, {"type": "null"}]},
+                               "basis_zh": {"type": "string"}, "source": {"type": "string"}}},
             "materials": {"type": "array", "items": {"type": "object"}},
             "outcome_documents": {"type": "array", "items": {"type": "string"}},
         },

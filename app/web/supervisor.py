@@ -44,7 +44,7 @@ def dashboard():
         "supervisor/dashboard.html",
         red=supervision.red_items(unit_id, now=now),
         yellow=supervision.yellow_items(unit_id, now=now),
-        extension_requests=supervision.pending_extension_requests(unit_id),
+        extension_requests=supervision.pending_extension_requests(unit_id, now=now),
         loads=supervision.clerk_loads(unit_id, now=now),
         figures=[figures[code] for code in sorted(figures)],
         start=start, end=end,

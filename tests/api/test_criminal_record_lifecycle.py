@@ -22,7 +22,7 @@ def _iso(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
-def test_full_lifecycle_file_correct_accept_suspend_extend_approve_issue_verify(app, client, clock):
+def test_full_lifecycle_file_correct_accept_suspend_approve_issue_verify_without_extension(app, client, clock):
     citizen, clerk, supervisor = api_token(client, "citizen"), api_token(client, "clerk"), api_token(client, "supervisor")
 
     created = client.post("/api/v1/applications", json=FILE, headers=citizen)
@@ -63,11 +63,14 @@ def test_full_lifecycle_file_correct_accept_suspend_extend_approve_issue_verify(
     resumed = _act(client, clerk, application_id, "resume").get_json()
     assert _iso(resumed["clocks"]["statutory_due_at"]) == local(2026, 11, 24, 23, 59).replace(second=59)
 
-    assert _act(client, clerk, application_id, "extend", reason="需进一步核实").status_code == 403
-    extended = _act(client, supervisor, application_id, "extend", reason="需进一步核实")
-    assert extended.status_code == 200
-    assert _iso(extended.get_json()["clocks"]["statutory_due_at"]) == local(2026, 12, 8, 23, 59).replace(second=59)
-    assert _act(client, supervisor, application_id, "extend", reason="再延").status_code == 409
+    # The 3-working-day limit has no extension (its investigation pause is a suspension): neither
+    # the head nor a clerk's request can add days, and the limit stays where it is.
+    for who, action in ((supervisor, "extend"), (clerk, "request_extension")):
+        refused = _act(client, who, application_id, action, reason="需进一步核实")
+        assert refused.status_code == 409 and refused.get_json()["error"] == "step_not_offered"
+    detail = client.get(f"/api/v1/applications/{application_id}", headers=supervisor).get_json()
+    assert _iso(detail["clocks"]["statutory_due_at"]) == local(2026, 11, 24, 23, 59).replace(second=59)
+    assert not {"extend", "request_extension"} & set(detail["allowed_actions"])
 
     clock.set(local(2026, 11, 23, 11))
     approved = _act(client, clerk, application_id, "approve").get_json()
@@ -84,7 +87,7 @@ def test_full_lifecycle_file_correct_accept_suspend_extend_approve_issue_verify(
         recomputed = clocks_for(application)
         assert application.statutory_due_at == recomputed.statutory_due_at
         checked, broken = verify_event_chain()
-        assert broken is None and checked >= 9
+        assert broken is None and checked >= 8  # no extension event: the criminal record has none
     genuine = client.get(f"/api/v1/verify/{number}?s={signature}").get_json()
     assert genuine["status"] == "genuine"
     tampered = signature[:-1] + ("A" if signature[-1] != "A" else "B")

@@ -199,7 +199,7 @@ SAMPLES: dict[str, dict] = {
         "accepted_date": date(2026, 11, 2),
         "reason": "需要对申请人的经营场所进行实地核查",
         "approver_title": "本机关负责人",
-        "extension_limit": "10个工作日",
+        "extension_phrase": "延长10个工作日",
         "original_due": date(2026, 11, 30),
         "new_due": date(2026, 12, 14),
     },

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from app.domain.calendar import SHANGHAI, WorkCalendar
 from app.domain.catalogue import CATALOGUE
-from app.domain.catalogue.base import Step
+from app.domain.catalogue.base import Step, workdays
 from app.domain.clock import Light, derive_clocks, light, pending_timers
 from app.domain.workflow import (
     Action,
@@ -22,7 +22,12 @@ from app.domain.workflow import (
 
 CAL = WorkCalendar()
 UNIT = 1
-SERVICE = replace(CATALOGUE["criminal_record"], steps=frozenset(set(Step) - {Step.IMMEDIATE, Step.AUTOMATIC}))
+# A 3-working-day service with every step, and a licensing-style extension (行政许可法第42条: +10
+# once) so that the clock's handling of an extension is exercised; the real criminal-record
+# service has none (its investigation pause is a suspension).
+_BASE = CATALOGUE["criminal_record"]
+SERVICE = replace(_BASE, steps=frozenset(set(Step) - {Step.IMMEDIATE, Step.AUTOMATIC}),
+                  limits=replace(_BASE.limits, extension=workdays(10)))
 ACTORS = [Actor(ActorKind.APPLICANT, 1), Actor(ActorKind.CLERK, 2, UNIT), Actor(ActorKind.SUPERVISOR, 3, UNIT),
           Actor(ActorKind.SYSTEM)]
 FIELDS = {"reason": "理由", "items": ["照片不清晰"], "reason_code": "testing", "opinion": "同意"}
@@ -38,9 +43,9 @@ class History:
         self.state = State.DRAFT
 
     def do(self, action, when, actor=None, **fields):
-        actor = actor or next(a for a in ACTORS if _can(self, action, a))
+        actor = actor or next(a for a in ACTORS if _can(self, action, a, when))
         decision = decide(SERVICE, self.state, action, actor, {**FIELDS, **fields}, unit_id=UNIT,
-                          history=self.events)
+                          history=self.events, now=when, decision_due_at=self.clocks().statutory_due_at)
         self.events.append(EventRecord(len(self.events) + 1, decision.action, decision.from_state,
                                        decision.to_state, when, decision.reason, decision.payload))
         self.state = decision.to_state
@@ -50,9 +55,10 @@ class History:
         return derive_clocks(SERVICE, self.events, calendar=CAL)
 
 
-def _can(history, action, actor):
+def _can(history, action, actor, when=None):
     try:
-        decide(SERVICE, history.state, action, actor, FIELDS, unit_id=UNIT, history=history.events)
+        decide(SERVICE, history.state, action, actor, FIELDS, unit_id=UNIT, history=history.events,
+               now=when, decision_due_at=history.clocks().statutory_due_at)
         return True
     except TransitionRefused:
         return False
@@ -117,13 +123,13 @@ def histories(draw):
         tzinfo=SHANGHAI)
     h.do(Action.SUBMIT, moment)
     for _ in range(draw(st.integers(0, 12))):
+        moment = moment + timedelta(minutes=draw(st.integers(1, 60 * 24 * 6)))
         options = [(a, actor) for actor in ACTORS
                    for a in allowed_actions(SERVICE, h.state, actor, unit_id=UNIT, history=h.events)
-                   if a not in (Action.ESCALATE, Action.WITHDRAW, Action.FORWARD)]
+                   if a not in (Action.ESCALATE, Action.WITHDRAW, Action.FORWARD) and _can(h, a, actor, moment)]
         if not options:
             break
         action, actor = draw(st.sampled_from(options))
-        moment = moment + timedelta(minutes=draw(st.integers(1, 60 * 24 * 6)))
         h.do(action, moment, actor)
     return h
 

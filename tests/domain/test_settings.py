@@ -37,13 +37,13 @@ def test_the_value_in_force_is_the_latest_change_effective_by_then(entries, at_h
 
 
 def test_rules_in_force_and_the_effective_service():
-    changes = [_change("promised", "2", 1), _change("step.extension", False, 1)]
+    changes = [_change("promised", "2", 1), _change("step.suspension", False, 1)]
     before = rules.rules_in_force(CR, changes, T0)
     after = rules.rules_in_force(CR, changes, T0 + timedelta(hours=2))
-    assert before.promised == CR.limits.promised and Step.EXTENSION in before.steps
-    assert after.promised == Limit(Decimal(2), LimitUnit.WORKDAYS) and Step.EXTENSION not in after.steps
+    assert before.promised == CR.limits.promised and Step.SUSPENSION in before.steps
+    assert after.promised == Limit(Decimal(2), LimitUnit.WORKDAYS) and Step.SUSPENSION not in after.steps
     service = rules.effective_service(CR, after)
-    assert service.limits.promised.amount == 2 and not service.has(Step.EXTENSION)
+    assert service.limits.promised.amount == 2 and not service.has(Step.SUSPENSION)
     assert service.limits.statutory == CR.limits.statutory and service.limits.sources == CR.limits.sources
     assert rules.effective_service(CR, None) is CR
     assert FiledRules.from_payload(after.as_payload()) == after

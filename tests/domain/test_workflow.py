@@ -66,6 +66,9 @@ EXPECTED = {
 COMMITMENT_ACTIONS = {A.FULFIL_COMMITMENT, A.BREACH_COMMITMENT, A.REFUSE_EXTENSION}
 ACTORS = {"applicant": APPLICANT, "clerk": CLERK, "supervisor": SUPERVISOR, "system": SYSTEM}
 FIELDS = {"reason": "理由", "items": ["身份证复印件不清晰"], "reason_code": "testing", "opinion": "同意"}
+# Acting while the decision limit still runs (an extension is judged against it).
+NOW = datetime(2026, 12, 1, 10, tzinfo=LOCAL_TZ)
+IN_TIME = {"now": NOW, "decision_due_at": NOW + timedelta(days=2)}
 
 
 def _may(kind: str, actor_name: str) -> bool:
@@ -80,12 +83,12 @@ def test_every_action_in_every_state(state, action):
     expected = EXPECTED.get((state, action))
     for actor_name, actor in ACTORS.items():
         if expected is not None and _may(expected[0], actor_name):
-            decision = decide(SERVICE, state, action, actor, FIELDS, unit_id=UNIT, history=[])
+            decision = decide(SERVICE, state, action, actor, FIELDS, unit_id=UNIT, **IN_TIME, history=[])
             assert decision.to_state == expected[1]
             assert decision.from_state == state
         else:
             with pytest.raises(TransitionRefused) as refused:
-                decide(SERVICE, state, action, actor, FIELDS, unit_id=UNIT, history=[])
+                decide(SERVICE, state, action, actor, FIELDS, unit_id=UNIT, **IN_TIME, history=[])
             assert refused.value.status in (403, 409)
             if expected is None and state not in _states_with_any_allowed(action):
                 assert refused.value.status in (403, 409)
@@ -97,16 +100,16 @@ def _states_with_any_allowed(action):
 
 def test_wrong_actor_is_403_and_wrong_state_is_409():
     with pytest.raises(TransitionRefused) as who:
-        decide(SERVICE, S.SUBMITTED, A.ACCEPT, APPLICANT, {}, unit_id=UNIT, history=[])
+        decide(SERVICE, S.SUBMITTED, A.ACCEPT, APPLICANT, {}, unit_id=UNIT, **IN_TIME, history=[])
     assert who.value.status == 403
     with pytest.raises(TransitionRefused) as when:
-        decide(SERVICE, S.APPROVED, A.ACCEPT, CLERK, {}, unit_id=UNIT, history=[])
+        decide(SERVICE, S.APPROVED, A.ACCEPT, CLERK, {}, unit_id=UNIT, **IN_TIME, history=[])
     assert when.value.status == 409
 
 
 def test_staff_of_another_unit_may_not_act():
     with pytest.raises(TransitionRefused) as refused:
-        decide(SERVICE, S.SUBMITTED, A.ACCEPT, OTHER_UNIT_CLERK, {}, unit_id=UNIT, history=[])
+        decide(SERVICE, S.SUBMITTED, A.ACCEPT, OTHER_UNIT_CLERK, {}, unit_id=UNIT, **IN_TIME, history=[])
     assert refused.value.status == 403
 
 
@@ -117,13 +120,13 @@ def _event(seq, action, from_state, to_state, **payload):
 
 def test_correction_once_only_and_must_list_items():
     with pytest.raises(TransitionRefused) as empty:
-        decide(SERVICE, S.SUBMITTED, A.REQUEST_CORRECTION, CLERK, {"items": []}, unit_id=UNIT, history=[])
+        decide(SERVICE, S.SUBMITTED, A.REQUEST_CORRECTION, CLERK, {"items": []}, unit_id=UNIT, **IN_TIME, history=[])
     assert empty.value.status == 422
     with pytest.raises(TransitionRefused) as blank:
-        decide(SERVICE, S.SUBMITTED, A.REQUEST_CORRECTION, CLERK, {"items": ["  "]}, unit_id=UNIT, history=[])
+        decide(SERVICE, S.SUBMITTED, A.REQUEST_CORRECTION, CLERK, {"items": ["  "]}, unit_id=UNIT, **IN_TIME, history=[])
     assert blank.value.status == 422
     decision = decide(SERVICE, S.SUBMITTED, A.REQUEST_CORRECTION, CLERK, {"items": [" 照片 ", "户口簿"]},
-                      unit_id=UNIT, history=[])
+                      unit_id=UNIT, **IN_TIME, history=[])
     assert decision.payload["items"] == ["照片", "户口簿"]
     history = [
         _event(1, A.SUBMIT, S.DRAFT, S.SUBMITTED),
@@ -139,23 +142,23 @@ def test_correction_once_only_and_must_list_items():
 
 def test_extension_only_by_supervisor_and_only_once():
     with pytest.raises(TransitionRefused) as clerk:
-        decide(SERVICE, S.ACCEPTED, A.EXTEND, CLERK, {"reason": "复杂"}, unit_id=UNIT, history=[])
+        decide(SERVICE, S.ACCEPTED, A.EXTEND, CLERK, {"reason": "复杂"}, unit_id=UNIT, **IN_TIME, history=[])
     assert clerk.value.status == 403
     with pytest.raises(TransitionRefused) as no_reason:
-        decide(SERVICE, S.ACCEPTED, A.EXTEND, SUPERVISOR, {}, unit_id=UNIT, history=[])
+        decide(SERVICE, S.ACCEPTED, A.EXTEND, SUPERVISOR, {}, unit_id=UNIT, **IN_TIME, history=[])
     assert no_reason.value.status == 422
     history = [_event(1, A.EXTEND, S.ACCEPTED, S.ACCEPTED)]
     with pytest.raises(TransitionRefused) as twice:
-        decide(SERVICE, S.ACCEPTED, A.EXTEND, SUPERVISOR, {"reason": "再延"}, unit_id=UNIT, history=history)
+        decide(SERVICE, S.ACCEPTED, A.EXTEND, SUPERVISOR, {"reason": "再延"}, unit_id=UNIT, **IN_TIME, history=history)
     assert twice.value.status == 409
 
 
 def test_refusals_need_reasons():
     for state, action in ((S.SUBMITTED, A.NOT_ACCEPT), (S.ACCEPTED, A.REJECT)):
         with pytest.raises(TransitionRefused) as refused:
-            decide(SERVICE, state, action, CLERK, {"reason": "  "}, unit_id=UNIT, history=[])
+            decide(SERVICE, state, action, CLERK, {"reason": "  "}, unit_id=UNIT, **IN_TIME, history=[])
         assert refused.value.status == 422
-    decision = decide(SERVICE, S.ACCEPTED, A.REJECT, CLERK, {"reason": "不符合条件"}, unit_id=UNIT, history=[])
+    decision = decide(SERVICE, S.ACCEPTED, A.REJECT, CLERK, {"reason": "不符合条件"}, unit_id=UNIT, **IN_TIME, history=[])
     assert decision.reason == "不符合条件"
     assert decision.documents == ("refusal_decision",)
 
@@ -167,10 +170,10 @@ def test_suspension_needs_a_lawful_reason_and_investigation_needs_the_head():
     assert unlawful.value.status == 422
     with pytest.raises(TransitionRefused) as clerk:
         decide(SERVICE, S.ACCEPTED, A.SUSPEND, CLERK, {"reason_code": "investigation", "reason": "身份冲突"},
-               unit_id=UNIT, history=[])
+               unit_id=UNIT, **IN_TIME, history=[])
     assert clerk.value.status == 403
     decision = decide(SERVICE, S.ACCEPTED, A.SUSPEND, SUPERVISOR,
-                      {"reason_code": "investigation", "reason": "身份冲突"}, unit_id=UNIT, history=[])
+                      {"reason_code": "investigation", "reason": "身份冲突"}, unit_id=UNIT, **IN_TIME, history=[])
     assert decision.to_state == S.SUSPENDED
     assert decision.payload["reason_code"] == "investigation"
 
@@ -178,7 +181,7 @@ def test_suspension_needs_a_lawful_reason_and_investigation_needs_the_head():
 def test_withdraw_only_before_a_decision():
     for state in (S.APPROVED, S.REJECTED, S.ISSUED):
         with pytest.raises(TransitionRefused) as refused:
-            decide(SERVICE, state, A.WITHDRAW, APPLICANT, {}, unit_id=UNIT, history=[])
+            decide(SERVICE, state, A.WITHDRAW, APPLICANT, {}, unit_id=UNIT, **IN_TIME, history=[])
         assert refused.value.status == 409
 
 
@@ -187,20 +190,20 @@ def test_service_without_a_step_refuses_it():
     for state, action, actor in ((S.ACCEPTED, A.EXTEND, SUPERVISOR), (S.SUBMITTED, A.REQUEST_CORRECTION, CLERK),
                                  (S.ACCEPTED, A.SUSPEND, CLERK), (S.APPROVED, A.ISSUE, CLERK)):
         with pytest.raises(TransitionRefused) as refused:
-            decide(plain, state, action, actor, FIELDS, unit_id=UNIT, history=[])
+            decide(plain, state, action, actor, FIELDS, unit_id=UNIT, **IN_TIME, history=[])
         assert refused.value.code == "step_not_offered"
 
 
 def test_system_decides_only_for_immediate_or_automatic_services():
     with pytest.raises(TransitionRefused):
-        decide(SERVICE, S.SUBMITTED, A.ACCEPT, SYSTEM, {}, unit_id=UNIT, history=[])
+        decide(SERVICE, S.SUBMITTED, A.ACCEPT, SYSTEM, {}, unit_id=UNIT, **IN_TIME, history=[])
     immediate = replace(SERVICE, steps=SERVICE.steps | {Step.IMMEDIATE})
-    assert decide(immediate, S.SUBMITTED, A.ACCEPT, SYSTEM, {}, unit_id=UNIT, history=[]).to_state == S.ACCEPTED
+    assert decide(immediate, S.SUBMITTED, A.ACCEPT, SYSTEM, {}, unit_id=UNIT, **IN_TIME, history=[]).to_state == S.ACCEPTED
 
 
 def test_commitment_actions_need_an_open_commitment():
     with pytest.raises(TransitionRefused) as none:
-        decide(SERVICE, S.ACCEPTED, A.BREACH_COMMITMENT, SYSTEM, {}, unit_id=UNIT, history=[])
+        decide(SERVICE, S.ACCEPTED, A.BREACH_COMMITMENT, SYSTEM, {}, unit_id=UNIT, **IN_TIME, history=[])
     assert none.value.status == 409
     history = [_event(1, A.SUBMIT, S.DRAFT, S.SUBMITTED),
                _event(2, A.ACCEPT, S.SUBMITTED, S.ACCEPTED, tolerance=True, commitment_days=5)]
@@ -210,7 +213,7 @@ def test_commitment_actions_need_an_open_commitment():
                   history=history).to_state == S.REVOKED
     settled = [*history, _event(3, A.FULFIL_COMMITMENT, S.ACCEPTED, S.ACCEPTED)]
     with pytest.raises(TransitionRefused):
-        decide(SERVICE, S.ACCEPTED, A.BREACH_COMMITMENT, SYSTEM, {}, unit_id=UNIT, history=settled)
+        decide(SERVICE, S.ACCEPTED, A.BREACH_COMMITMENT, SYSTEM, {}, unit_id=UNIT, **IN_TIME, history=settled)
 
 
 def test_allowed_actions_are_the_buttons():
@@ -225,35 +228,35 @@ def test_allowed_actions_are_the_buttons():
 
 def test_staff_submit_only_for_services_filed_at_the_window():
     with pytest.raises(TransitionRefused):
-        decide(SERVICE, S.DRAFT, A.SUBMIT, CLERK, {}, unit_id=UNIT, history=[])
+        decide(SERVICE, S.DRAFT, A.SUBMIT, CLERK, {}, unit_id=UNIT, **IN_TIME, history=[])
     window = replace(SERVICE, filed_by_staff=True)
-    assert decide(window, S.DRAFT, A.SUBMIT, CLERK, {}, unit_id=UNIT, history=[]).to_state == S.SUBMITTED
+    assert decide(window, S.DRAFT, A.SUBMIT, CLERK, {}, unit_id=UNIT, **IN_TIME, history=[]).to_state == S.SUBMITTED
 
 
 def test_forward_once_with_an_opinion():
     with pytest.raises(TransitionRefused) as no_opinion:
-        decide(SERVICE, S.ACCEPTED, A.FORWARD, CLERK, {}, unit_id=UNIT, history=[])
+        decide(SERVICE, S.ACCEPTED, A.FORWARD, CLERK, {}, unit_id=UNIT, **IN_TIME, history=[])
     assert no_opinion.value.status == 422
     history = [_event(1, A.FORWARD, S.ACCEPTED, S.ACCEPTED)]
     with pytest.raises(TransitionRefused) as twice:
-        decide(SERVICE, S.ACCEPTED, A.FORWARD, CLERK, {"opinion": "同意"}, unit_id=UNIT, history=history)
+        decide(SERVICE, S.ACCEPTED, A.FORWARD, CLERK, {"opinion": "同意"}, unit_id=UNIT, **IN_TIME, history=history)
     assert twice.value.status == 409
 
 
 def test_extension_requested_by_the_clerk_and_decided_by_the_head():
     requested = [_event(1, A.REQUEST_EXTENSION, S.ACCEPTED, S.ACCEPTED)]
     with pytest.raises(TransitionRefused) as twice:
-        decide(SERVICE, S.ACCEPTED, A.REQUEST_EXTENSION, CLERK, {"reason": "再申请"}, unit_id=UNIT, history=requested)
+        decide(SERVICE, S.ACCEPTED, A.REQUEST_EXTENSION, CLERK, {"reason": "再申请"}, unit_id=UNIT, **IN_TIME, history=requested)
     assert twice.value.code == "extension_pending"
     refused = decide(SERVICE, S.ACCEPTED, A.REFUSE_EXTENSION, SUPERVISOR, {"reason": "可按期办结"}, unit_id=UNIT,
                      history=requested)
     assert refused.to_state == S.ACCEPTED
     with pytest.raises(TransitionRefused) as nothing_pending:
-        decide(SERVICE, S.ACCEPTED, A.REFUSE_EXTENSION, SUPERVISOR, {"reason": "x"}, unit_id=UNIT, history=[])
+        decide(SERVICE, S.ACCEPTED, A.REFUSE_EXTENSION, SUPERVISOR, {"reason": "x"}, unit_id=UNIT, **IN_TIME, history=[])
     assert nothing_pending.value.code == "no_extension_request"
     extended = [*requested, _event(2, A.EXTEND, S.ACCEPTED, S.ACCEPTED)]
     with pytest.raises(TransitionRefused) as after:
-        decide(SERVICE, S.ACCEPTED, A.REQUEST_EXTENSION, CLERK, {"reason": "x"}, unit_id=UNIT, history=extended)
+        decide(SERVICE, S.ACCEPTED, A.REQUEST_EXTENSION, CLERK, {"reason": "x"}, unit_id=UNIT, **IN_TIME, history=extended)
     assert after.value.code == "already_extended"
 
 
@@ -265,7 +268,7 @@ def test_every_transition_says_who_may_fire_it():
 
 def test_the_system_revokes_only_for_automatic_services():
     with pytest.raises(TransitionRefused):
-        decide(SERVICE, S.ISSUED, A.REVOKE, SYSTEM, {"reason": "违法未处理"}, unit_id=UNIT, history=[])
+        decide(SERVICE, S.ISSUED, A.REVOKE, SYSTEM, {"reason": "违法未处理"}, unit_id=UNIT, **IN_TIME, history=[])
     automatic = replace(SERVICE, steps=SERVICE.steps | {Step.AUTOMATIC})
     assert decide(automatic, S.ISSUED, A.REVOKE, SYSTEM, {"reason": "违法未处理"}, unit_id=UNIT,
                   history=[]).to_state == S.REVOKED

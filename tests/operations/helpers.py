@@ -40,3 +40,14 @@ def file_criminal_record(app, username: str = "citizen", *, data: dict | None = 
 def act(application, action: str, username: str, **fields):
     return application_ops.perform_action(application_id=application.id, action=action, user=user(username),
                                           fields=fields, now=timeutil.now())
+
+
+def file_objection(app, username: str = "citizen2", *, reason: str = "该判决已经再审撤销"):
+    """An objection review (异议复核) of the person's refused criminal-record query: the service with
+    an extension (延长至30个工作日) at the station of the demo clerk and head. Returned submitted."""
+    query = file_criminal_record(app, username)
+    act(query, "accept", "clerk")
+    act(query, "reject", "clerk", reason="经查询，有生效判决记录")
+    return application_ops.file_application(
+        applicant=user(username), service_code="criminal_record_objection",
+        data={"original_number": query.number, "reason": reason}, now=timeutil.now())

@@ -20,7 +20,7 @@ from app.operations.notifications import deliver_pending, remind_commitments
 from app.operations.sla import sweep
 from app.seed import DEMO_IDS
 from tests.conftest import local
-from tests.operations.helpers import act, file_criminal_record, user
+from tests.operations.helpers import act, file_criminal_record, file_objection, user
 
 CITIZEN_ID = DEMO_IDS["li_ming"]
 TYPED_ID = "11010519491231002X"  # a clerk types someone's ID number into a correction item
@@ -133,8 +133,6 @@ def test_full_lifecycle_queues_each_kind_once_with_its_text_and_no_id_number(ctx
     act(application, "suspend", "clerk", reason_code="testing", reason="送检笔迹鉴定样本")
     clock.set(local(2026, 11, 20, 15))
     act(application, "resume", "clerk")
-    clock.advance(minutes=5)
-    act(application, "extend", "supervisor", reason="需向外省公安机关核实")
     clock.set(local(2026, 11, 23, 11))
     act(application, "approve", "clerk")
     clock.advance(hours=1)
@@ -142,7 +140,7 @@ def test_full_lifecycle_queues_each_kind_once_with_its_text_and_no_id_number(ctx
 
     rows = outbox(application)
     kinds = [row.kind for row in rows if row.channel == "sms"]
-    assert kinds == ["correction", "accepted", "suspended", "resumed", "extended", "approved", "issued"]
+    assert kinds == ["correction", "accepted", "suspended", "resumed", "approved", "issued"]
     assert [row.kind for row in rows if row.channel == "email"] == kinds
     assert all(row.status == "pending" and row.attempts == 0 for row in rows)
     assert {row.recipient for row in rows} == {"13803740001", "liming@example.cn"}
@@ -154,8 +152,6 @@ def test_full_lifecycle_queues_each_kind_once_with_its_text_and_no_id_number(ctx
     assert "2026年12月16日" in correction.body  # 30 days to reply
     suspended = outbox(application, kind="suspended", channel="sms")[0]
     assert "检验、检测" in suspended.body and "送检笔迹鉴定样本" in suspended.body
-    extended = outbox(application, kind="extended", channel="email")[0]
-    assert "需向外省公安机关核实" in extended.body and "2026年12月8日" in extended.body
     accepted = outbox(application, kind="accepted", channel="sms")[0]
     assert "2026年11月20日" in accepted.body  # statutory: 3 working days
     issued = outbox(application, kind="issued", channel="sms")[0]
@@ -166,6 +162,17 @@ def test_full_lifecycle_queues_each_kind_once_with_its_text_and_no_id_number(ctx
     assert "请勿直接回复" in email.body and not email.body.startswith("【")
 
     assert_no_id_numbers(outbox())
+
+
+def test_an_extension_is_told_with_its_reason_and_new_date(ctx, clock):
+    """The criminal record has no extension; the objection review extends to 30 working days."""
+    with_email("citizen2", "sunhao@example.cn")
+    objection = file_objection(ctx)
+    act(objection, "accept", "clerk")  # 2026-11-16: 15 working days to 12-07
+    clock.advance(hours=1)
+    act(objection, "extend", "supervisor", reason="需调取再审判决")
+    extended = outbox(objection, kind="extended", channel="email")[0]
+    assert "需调取再审判决" in extended.body and "2026年12月28日" in extended.body  # 30 working days in all
 
 
 def test_refusals_deemed_acceptance_and_closing_are_told_with_reasons(ctx, clock):
@@ -218,11 +225,11 @@ def test_english_for_an_applicant_who_chose_english(ctx, clock):
 
 
 def test_steps_inside_the_office_send_nothing(ctx, clock):
-    application = file_criminal_record(ctx)
+    application = file_objection(ctx)
     act(application, "accept", "clerk")
     clock.advance(hours=2)
     act(application, "request_extension", "clerk", reason="需核实")
-    assert [r.kind for r in outbox(application)] == ["accepted"]
+    assert [r.kind for r in outbox(application)] == ["accepted"]  # the request is the office's own
 
 
 # --- the commitment reminder (periodic check) -------------------------------------------------

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.domain.calendar import SHANGHAI
 from app.domain.catalogue import truck_permit as rules
@@ -522,7 +522,11 @@ def test_two_concurrent_sweeps_revoke_each_permit_exactly_once(app, client, cloc
     from app.operations.permits import sweep_revocations
 
     headers = api_token(client, "enterprise")
-    ids = [_file(client, headers, plate=PLATES["pass" if i % 2 else "new_energy"]).get_json()["id"] for i in range(6)]
+    # Three permits per plate, one after another (a plate holds one permit in force on any day).
+    starts = [date(2026, 11, 16) + timedelta(days=10 * (i // 2)) for i in range(6)]
+    ids = [_file(client, headers, plate=PLATES["pass" if i % 2 else "new_energy"], day=start,
+                 valid_until=(start + timedelta(days=9)).isoformat()).get_json()["id"]
+           for i, start in enumerate(starts)]
     _add_violation(app, driver=DEMO_IDS["liu_jianjun"])
     results, errors = [], []
     barrier = threading.Barrier(2)
@@ -544,3 +548,52 @@ def test_two_concurrent_sweeps_revoke_each_permit_exactly_once(app, client, cloc
     revoked = Counter(pair for result in results for pair in result)
     assert sorted(revoked) == sorted((i, "revoke_permit") for i in ids) and set(revoked.values()) == {1}
     assert all(_permit(app, i).status == "revoked" for i in ids)
+
+
+# --- one permit in force per plate ---------------------------------------------------------------------------
+
+
+def test_a_second_permit_for_a_plate_and_an_overlapping_period_is_refused_naming_the_first(app, client):
+    enterprise = api_token(client, "enterprise")
+    first = _file(client, enterprise).get_json()  # 2026-11-16 to 2026-12-15
+    held = _permit(app, first["id"])
+    again = _file(client, enterprise, day=date(2026, 12, 1))
+    assert again.status_code == 422
+    body = again.get_json()
+    assert body["error"] == "plate.permit_overlap" and body.get("field", "valid_from") == "valid_from"
+    assert held.number in body["message"] and "2026-11-16至2026-12-15" in body["message"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(TruckPermit.id))) == 1  # nothing left behind
+    # The day after it ends is free; another plate is free; a revoked permit holds nothing.
+    assert _file(client, enterprise, day=date(2026, 12, 16)).get_json()["status"] == "issued"
+    assert _file(client, enterprise, plate=PLATES["new_energy"]).get_json()["status"] == "issued"
+    with app.app_context():
+        permit = db.session.get(TruckPermit, held.id)
+        permit.status, permit.revoked_at = "revoked", permit.issued_at
+        db.session.commit()
+    assert _file(client, enterprise, day=date(2026, 11, 20), valid_until="2026-12-10").get_json()["status"] == "issued"
+
+
+def test_the_form_names_the_permit_already_held(app, client):
+    enterprise = api_token(client, "enterprise")
+    held = _permit(app, _file(client, enterprise).get_json()["id"])
+    login(client, "enterprise")
+    url = "/my/apply/truck_permit"
+    response = client.post(url, data={**_form(date(2026, 11, 20)), "csrf_token": csrf_from(_page(client, url))})
+    html = response.get_data(as_text=True)
+    if response.status_code == 200 and "核对申请信息" in html:  # met on check-your-answers, before filing
+        response = confirm_answers(client, url, response)
+        html = response.get_data(as_text=True)
+    assert response.status_code == 422, html[:2000]
+    assert held.number in html and "已有有效的通行证" in html and "2026-12-15" in html
+
+
+def test_overlap_rule_by_example():
+    held = [rules.HeldPermit("TXZ1", date(2026, 11, 16), date(2026, 12, 15))]
+    rules.check_no_overlap("豫K12345", date(2026, 12, 16), date(2026, 12, 31), held)  # the next day: free
+    rules.check_no_overlap("豫K12345", date(2026, 11, 1), date(2026, 11, 15), held)  # the day before: free
+    for start, end in ((date(2026, 12, 15), date(2026, 12, 20)), (date(2026, 11, 1), date(2026, 11, 16)),
+                       (date(2026, 11, 20), date(2026, 11, 21)), (date(2026, 11, 1), date(2027, 1, 1))):
+        with pytest.raises(rules.RuleViolation) as refused:
+            rules.check_no_overlap("豫K12345", start, end, held)
+        assert refused.value.code == "plate.permit_overlap" and "TXZ1" in refused.value.message

@@ -25,8 +25,7 @@ def _form(client, **changes):
     return client.post(URL, data={k: v for k, v in data.items() if v is not None})
 
 
-def _file(client, windows: str):
-    start = date(2026, 11, 16)
+def _file(client, windows: str, start: date = date(2026, 11, 16)):
     data = {"plate": PLATES["pass"], "driver_name": "刘建军", "driver_id_number": DEMO_IDS[DRIVERS["pass"]],
             "zones": ["dongcheng"], "windows": windows, "valid_from": start.isoformat(),
             "valid_until": (start + timedelta(days=29)).isoformat()}
@@ -43,7 +42,8 @@ def test_a_changed_peak_applies_to_requests_filed_after_it(app, client):
     page = client.get(URL).get_data(as_text=True)
     assert "东城区早高峰提前" in page and "07:00–09:00" in page
     client.post("/auth/logout", data={"csrf_token": csrf_from(page)})
-    after = _file(client, "06:00-07:30, 09:00-17:00")
+    # After the first permit's 30 days: a period it covers would be refused as held already.
+    after = _file(client, "06:00-07:30, 09:00-17:00", start=date(2026, 12, 16))
     assert after["status"] == "rejected", after
     with app.app_context():
         permit = db.session.scalar(select(TruckPermit).where(TruckPermit.application_id == after["id"]))

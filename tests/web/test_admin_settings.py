@@ -17,7 +17,7 @@ def _post(client, url, data):
 
 def _criminal_record_settings(**changes):
     """The form as shown (every value in force) with `changes`."""
-    data = {"promised": "1", "statutory": "3", "step_tolerance": "y", "step_suspension": "y", "step_extension": "y",
+    data = {"promised": "1", "statutory": "3", "step_tolerance": "y", "step_suspension": "y",
             "effective_from": "", "note": ""}
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
@@ -82,16 +82,16 @@ def test_limits_above_the_law_are_refused_with_reasons(app, client):
 
 def test_a_statutory_limit_lowered_below_the_law_applies_and_the_step_switch_too(app, client):
     login(client, "admin")
-    response = _post(client, SERVICE_URL, _criminal_record_settings(statutory="2", step_extension=None))
+    response = _post(client, SERVICE_URL, _criminal_record_settings(statutory="2", step_suspension=None))
     assert response.status_code == 302
     with app.app_context():
         rows = db.session.query(SettingChangeRow).order_by(SettingChangeRow.id).all()
-        assert [(r.key, r.before, r.after) for r in rows] == [("statutory", "3", "2"), ("step.extension", True, False)]
+        assert [(r.key, r.before, r.after) for r in rows] == [("statutory", "3", "2"), ("step.suspension", True, False)]
         application = file_criminal_record(app, "citizen")
         act(application, "accept", "clerk")
         application = db.session.get(Application, application.id)
         assert application.statutory_due_at == local(2026, 11, 18, 23, 59).replace(second=59)
-        assert not service_of(application).has("extension")
+        assert not service_of(application).has("suspension")
 
 
 def test_unit_office_hours_are_kept_by_an_application_filed_under_them(app, client):

@@ -74,11 +74,14 @@ def test_file_and_process_through_the_forms(client, clock):
     assert "计时已暂停" in client.get(tracking_url.replace("http://localhost", "")).get_data(as_text=True)
     clock.set(local(2026, 11, 19, 10))
     assert _post(client, f"{detail_url}/actions/resume", {}).status_code == 302
-    refused = _post(client, f"{detail_url}/actions/extend", {"reason": "复杂"})
-    assert refused.status_code == 403 and "负责人" in refused.get_data(as_text=True)
+    # The criminal record's 3-working-day limit has no extension (only the investigation pause).
+    assert "申请延长办理期限" not in client.get(detail_url).get_data(as_text=True)
+    refused = _post(client, f"{detail_url}/actions/request_extension", {"reason": "复杂"})
+    assert refused.status_code == 409 and "该事项不适用此项操作" in refused.get_data(as_text=True)
 
     _switch(client, "supervisor")
-    assert _post(client, f"{detail_url}/actions/extend", {"reason": "需补充核查"}).status_code == 302
+    assert "延长办理期限" not in client.get(detail_url).get_data(as_text=True)
+    assert _post(client, f"{detail_url}/actions/extend", {"reason": "需补充核查"}).status_code == 409
 
     _switch(client, "clerk")
     assert _post(client, f"{detail_url}/actions/approve", {}).status_code == 302
@@ -89,7 +92,7 @@ def test_file_and_process_through_the_forms(client, clock):
     assert "已发证" in final
     links = re.findall(rf'href="(/my/applications/{application_id}/documents/\d+)">([^<]+)', final)
     titles = [title for _, title in links]
-    for expected in ("收件回执", "补正告知书", "受理通知书", "中止办理告知书", "延长办理期限告知书", "无犯罪记录证明"):
+    for expected in ("收件回执", "补正告知书", "受理通知书", "中止办理告知书", "无犯罪记录证明"):
         assert any(expected in title for title in titles), (expected, titles)
     for url, _ in links:
         pdf = client.get(url)

@@ -16,7 +16,7 @@ from app.models.registries import RegHousehold, RegJudgment
 from app.models.seals import SealRecord
 from app.seed import DEMO_IDS, PLATES
 from tests.conftest import api_token, csrf_from, login
-from tests.operations.helpers import act, file_criminal_record
+from tests.operations.helpers import act, file_criminal_record, file_objection
 
 
 def refused_on_the_desk(client, application_id: int, action: str, words: str, *, status: int = 409,
@@ -318,7 +318,10 @@ def test_forwarding_and_confirming_the_supplement_wait_for_the_promised_material
 
 
 def test_the_extension_forms_say_who_reads_what(app, client):
-    application_id = _criminal_record(app, "citizen")
+    with app.app_context():  # a service with an extension (the criminal record has none)
+        application = file_objection(app)
+        act(application, "accept", "clerk")
+        application_id = application.id
     login(client, "clerk")
     asking = client.get(f"/desk/applications/{application_id}/actions/request_extension").get_data(as_text=True)
     assert "仅工作人员可见，不告知申请人" in asking and "写入文书" not in asking

@@ -1,6 +1,7 @@
 """The head's view: red and yellow items, extension requests, clerks' load, figures and CSV."""
 from tests.conftest import api_token, csrf_from, local, login
 from tests.materials.helpers import api_materials
+from tests.operations.helpers import file_objection
 
 
 def _act(client, headers, application_id, action, **body):
@@ -17,8 +18,10 @@ def _file(client, username="citizen"):
 
 def test_dashboard_shows_red_yellow_requests_loads_and_figures(app, client, clock):
     clerk, supervisor = api_token(client, "clerk"), api_token(client, "supervisor")
-    on_time, late, waiting, yellow = (_file(client) for _ in range(4))
-    for application_id in (on_time, late, waiting, yellow):
+    on_time, late, stale, yellow = (_file(client) for _ in range(4))
+    with app.app_context():  # the extension request is on a service that has one (not the criminal record)
+        waiting = file_objection(app).id
+    for application_id in (on_time, late, stale, yellow, waiting):
         _act(client, clerk, application_id, "accept")
     _act(client, clerk, on_time, "approve")
     assert _act(client, clerk, waiting, "request_extension", reason="需外调材料").status_code == 200
@@ -35,14 +38,14 @@ def test_dashboard_shows_red_yellow_requests_loads_and_figures(app, client, cloc
     clock.set(local(2026, 11, 20, 9))  # past the 3-working-day statutory limit: red
     _act(client, clerk, late, "approve")
     page = client.get("/supervisor/").get_data(as_text=True)
-    assert "红灯：已超过法定期限（2件）" in page  # `waiting` and `yellow`: still deciding, overdue
+    assert "红灯：已超过法定期限（2件）" in page  # `stale` and `yellow`: still deciding, overdue
     assert "周晓燕" in page  # the clerk's load row
     figures = client.get("/supervisor/?start=2026-11-01&end=2026-11-30").get_data(as_text=True)
-    assert "50.0%" in figures  # one decided on time, one late
+    assert "66.7%" in figures  # two decided on time (one the refused query objected to), one late
     csv_body = client.get("/supervisor/figures.csv?start=2026-11-01&end=2026-11-30")
     assert csv_body.status_code == 200 and csv_body.mimetype == "text/csv"
     text = csv_body.get_data(as_text=True)
-    assert "按时办结率" in text and "criminal_record" in text and "50.0%" in text
+    assert "按时办结率" in text and "criminal_record" in text and "66.7%" in text
 
     # The head decides the request: refusing it clears it from the list.
     refuse = client.get(f"/desk/applications/{waiting}/actions/refuse_extension").get_data(as_text=True)

@@ -63,8 +63,10 @@ SERVICE = Service(
         correction_reply=None,
         promised=workdays(1),
         statutory=workdays(3),
+        extension=None,
         sources={
             "acceptance": N_("行政许可法第32条（参照）"),
+            "extension": N_("不适用延长：道路交通事故处理程序规定未设定提供期限，本系统设置的期限不延长"),
             "promised": N_("本系统设置（法律未设定提供期限，可调整）"),
             "statutory": N_("本系统设置（法律未设定提供期限，可调整）"),
         },

@@ -94,11 +94,24 @@ class ServiceLimits:
     correction_reply: Limit | None  # 补正答复期限: else closed
     promised: Limit  # 承诺时限
     statutory: Limit  # 法定时限
-    extension: Limit | None = None  # 延长时限（一次）
+    # 延长办理期限 (once, the head's approval): how much it adds to the decision limit, or None
+    # where the service's rule provides none; every service states which in sources["extension"].
+    extension: Limit | None = None
+    # The rule's own total where it says "延长至…" (异议复核: 延长至30个工作日) rather than "延长…".
+    extension_to: Limit | None = None
     delivery: Limit | None = None  # 送达时限 (第44条)
     commitment: Limit | None = None  # 容缺补齐期限 (never beyond the promised limit)
     higher_review: Limit | None = None  # 两级审查：上级机关自收到审查意见起的决定时限
     sources: dict[str, str] = field(default_factory=dict)
+
+    def extension_phrase(self, base: Limit) -> tuple[str, Limit]:
+        """How the extension of `base` is worded: ("to", total) where the rule states the total
+        and `base` plus the extension makes it, else ("by", the extension)."""
+        assert self.extension is not None
+        if (self.extension_to is not None and base.unit is self.extension.unit is self.extension_to.unit
+                and base.amount + self.extension.amount == self.extension_to.amount):
+            return "to", self.extension_to
+        return "by", self.extension
 
     def items(self) -> list[tuple[str, Limit]]:
         names = ("acceptance", "correction_reply", "promised", "statutory", "extension",
@@ -129,6 +142,8 @@ class Service:
     listed: bool = True
     # TWO_TIER: the kind of the higher unit that decides after the lower unit's review.
     higher_unit_kind: str | None = None
+    # The provision an extension notice cites (延长办理期限告知书), for a service with an extension.
+    extension_basis_zh: str = ""
 
     def has(self, step: Step) -> bool:
         return step in self.steps

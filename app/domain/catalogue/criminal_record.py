@@ -65,21 +65,23 @@ SERVICE = Service(
         correction_reply=days(30),
         promised=workdays(1),
         statutory=workdays(3),
-        extension=workdays(10),
+        # No extension: the rule gives 3 working days and, for incomplete or conflicting data, an
+        # investigation whose time is not counted (a suspension, Step.SUSPENSION), never more days.
+        extension=None,
         delivery=workdays(10),
         sources={
             "acceptance": N_("行政许可法第32条"),
             "correction_reply": N_("本系统设置（补正答复期限，可调整）"),
             "promised": N_("本系统设置（承诺时限，可调整）"),
             "statutory": N_("公安机关办理犯罪记录查询工作规定：3个工作日"),
-            "extension": N_("行政许可法第42条（负责人批准，延长一次）"),
+            "extension": N_("不适用延长：公安机关办理犯罪记录查询工作规定未规定延长；需调查核实的，"
+                            "经县级公安机关负责人批准中止办理，调查核实时间不计入办理时限"),
             "delivery": N_("行政许可法第44条"),
         },
     ),
     # TOLERANCE: a unit whose sealed letter is still missing may be accepted on its commitment; the
     # proof of employment is core (a disclosure cannot be taken back), never waived.
-    steps=frozenset({Step.CORRECTION, Step.SUSPENSION, Step.EXTENSION, Step.ISSUE, Step.IMMEDIATE,
-                     Step.TOLERANCE}),
+    steps=frozenset({Step.CORRECTION, Step.SUSPENSION, Step.ISSUE, Step.IMMEDIATE, Step.TOLERANCE}),
     documents=(
         outcome("certificate", "certificate.html", N_("无犯罪记录证明"), CRIMINAL_RECORD_RULE),
         # Not a licence: the rule's own act, 不予出具, with the objection route besides the remedies.

@@ -1,7 +1,8 @@
 """无犯罪记录证明异议复核 — an objection to a criminal-record query result (犯罪记录查询工作规定).
 
 The office gives a written review opinion within 15 working days; a complex case may be
-extended to 30 (one extension of 15, approved by the head of the office).
+extended to 30 working days in all (one extension of 15, approved by the head of the office),
+worded as the rule words it: 延长至30个工作日.
 """
 from app.domain.catalogue.base import (
     ApplicantKind,
@@ -37,6 +38,7 @@ SERVICE = Service(
         promised=workdays(15),
         statutory=workdays(15),
         extension=workdays(15),
+        extension_to=workdays(30),
         sources={
             "promised": N_("公安机关办理犯罪记录查询工作规定：15个工作日内书面答复"),
             "statutory": N_("公安机关办理犯罪记录查询工作规定：15个工作日内书面答复"),
@@ -50,6 +52,7 @@ SERVICE = Service(
     ),
     legal_basis_zh="《公安机关办理犯罪记录查询工作规定》（公通字〔2021〕19号）",
     number_prefix="YY",
+    extension_basis_zh="《公安机关办理犯罪记录查询工作规定》（公通字〔2021〕19号）",
 )
 
 REVIEW_OUTCOMES = {"maintained": N_("维持原查询结果"), "corrected": N_("更正原查询结果")}

@@ -48,9 +48,11 @@ SERVICE = Service(
         correction_reply=days(30),
         promised=workdays(5),
         statutory=workdays(5),
+        extension=None,
         delivery=workdays(10),
         sources={
             "acceptance": N_("行政许可法第32条"),
+            "extension": N_("不适用延长：许昌公安便民利民服务十项措施第1条规定5个工作日内办结"),
             "promised": N_("许昌公安便民利民服务十项措施第1条：5个工作日"),
             "statutory": N_("许昌公安便民利民服务十项措施第1条：5个工作日"),
         },

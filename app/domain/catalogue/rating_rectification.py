@@ -33,7 +33,9 @@ SERVICE = Service(
         correction_reply=None,
         promised=workdays(15),
         statutory=workdays(15),
+        extension=None,
         sources={
+            "extension": N_("不适用延长：差评须在15个工作日内整改"),
             "promised": N_("政务服务“好差评”制度（国办发〔2019〕51号）；四川：差评15个工作日内整改"),
             "statutory": N_("政务服务“好差评”制度（国办发〔2019〕51号）；四川：差评15个工作日内整改"),
         },

@@ -38,7 +38,9 @@ SERVICE = Service(
         correction_reply=None,  # accepted at once: there is no correction step
         promised=workdays("0.5"),
         statutory=workdays(1),
+        extension=None,
         sources={
+            "extension": N_("不适用延长：新设立企业公章刻制限时完成"),
             "acceptance": N_("行政许可法第32条（信息共享核验通过后由系统即时受理）"),
             "promised": N_("优化营商环境措施第4条：新设立企业0.5个工作日完成公章刻制（按工作时间计算）"),
             "statutory": N_("本系统设置（可调整）"),

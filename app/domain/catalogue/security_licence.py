@@ -68,7 +68,7 @@ SERVICE = Service(
         correction_reply=days(30),
         promised=workdays(15),
         statutory=workdays(15),
-        extension=workdays(10),
+        extension=workdays(10),  # 行政许可法第42条: once, by 10 working days
         delivery=workdays(10),
         commitment=workdays(10),
         higher_review=workdays(15),
@@ -90,6 +90,7 @@ SERVICE = Service(
         licence_refusal(N_("不予许可决定书"), "《保安服务管理条例》第八条、第九条"),
     ),
     legal_basis_zh="《保安服务管理条例》第八条、第九条；《公安机关实施保安服务管理条例办法》（公安部令第112号）",
+    extension_basis_zh="《中华人民共和国行政许可法》第四十二条",
     number_prefix="BA",
     higher_unit_kind="provincial_bureau",
 )

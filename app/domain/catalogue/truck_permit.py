@@ -58,8 +58,10 @@ SERVICE = Service(
         correction_reply=days(7),
         promised=hours(24),
         statutory=workdays(3),
+        extension=None,
         sources={
             "acceptance": N_("本系统设置：自然时间，节假日照常"),
+            "extension": N_("不适用延长：货车通行证当日至3个工作日内审批"),
             "correction_reply": N_("本系统设置（补正答复期限，可调整）"),
             "promised": N_("本系统设置：自然时间24小时（符合条件的即时核发）"),
             "statutory": N_("公安部交管局2021年指导意见（当日至3个工作日），可调整"),
@@ -374,6 +376,30 @@ def parse_validity(valid_from, valid_until, *, today: date) -> tuple[date, date]
 def validity_days(start: date, end: date) -> int:
     """Both days count: 16 to 16 November is one day."""
     return (end - start).days + 1
+
+
+@dataclass(frozen=True)
+class HeldPermit:
+    """A permit already issued for the plate (有效通行证): its number and validity."""
+
+    number: str
+    valid_from: date
+    valid_until: date
+
+
+def check_no_overlap(plate: str, valid_from: date, valid_until: date, held: Iterable[HeldPermit]) -> None:
+    """One permit in force per plate on any day: a request whose validity shares a day with a
+    permit still valid (neither revoked nor expired) is refused, naming that permit, since a
+    second one would let two sets of zones and windows be shown for the same truck."""
+    for permit in sorted(held, key=lambda p: (p.valid_from, p.number)):
+        if permit.valid_from <= valid_until and valid_from <= permit.valid_until:
+            raise RuleViolation(
+                "plate.permit_overlap",
+                N_("号牌%(plate)s已有有效的通行证%(number)s（有效期%(valid_from)s至%(valid_until)s），"
+                   "与申请的有效期重叠，不能重复核发；请将有效期改在%(valid_until)s之后，或待原通行证撤销后再申请。"),
+                "valid_from",
+                {"plate": plate, "number": permit.number, "valid_from": permit.valid_from.isoformat(),
+                 "valid_until": permit.valid_until.isoformat()})
 
 
 # --- The request and its evaluation --------------------------------------------------------

@@ -101,6 +101,20 @@ def check_registries(request: rules.PermitRequest, owner_ids: frozenset[str]):
     return vehicle, evaluation
 
 
+def check_not_held(request: rules.PermitRequest, *, today: date) -> None:
+    """Refused at filing when the plate already has a permit in force for any of the days asked:
+    the permits issued and not revoked whose validity has not ended (rules.check_no_overlap)."""
+    held = db.session.execute(
+        select(TruckPermit.number, TruckPermit.valid_from, TruckPermit.valid_until)
+        .where(TruckPermit.plate == request.plate, TruckPermit.status == PermitState.ISSUED,
+               TruckPermit.valid_until >= today, TruckPermit.number.is_not(None))).all()
+    try:
+        rules.check_no_overlap(request.plate, request.valid_from, request.valid_until,
+                               [rules.HeldPermit(*row) for row in held])
+    except rules.RuleViolation as overlap:
+        raise OperationError(overlap.code, overlap.template, field=overlap.field, params=overlap.params) from None
+
+
 def _unit(zones: tuple[rules.Zone, ...]) -> Unit:
     for zone in sorted(zones, key=lambda z: not z.restricted):
         unit = unit_for_region("traffic_brigade", zone.region_code)
@@ -123,7 +137,9 @@ class TruckPermitHandler(ServiceHandler):
 
     def prepare(self, applicant: User, data: rules.TruckPermitFiling, *, now: datetime) -> Filing:
         kind, name, owner_ids, subject_id = _applicant(applicant)
-        request = parse_request(data, today=timeutil.local(now).date(), zones=settings.truck_zones(now))
+        today = timeutil.local(now).date()
+        request = parse_request(data, today=today, zones=settings.truck_zones(now))
+        check_not_held(request, today=today)
         vehicle, evaluation = check_registries(request, owner_ids)
         unit = _unit(request.zones)
         owned = vehicle.owner_id in owner_ids
