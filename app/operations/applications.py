@@ -269,7 +269,7 @@ def standing_refusal(application: Application, action: str, actor: Actor, *, now
     handler = handler or handler_for(application.service_code)
     history = event_records(application)
     return (handler.standing_refusal(application, action, actor=actor, now=now)
-            or tolerance.standing_refusal(service, application, action, history=history)
+            or tolerance.standing_refusal(service, application, action, history=history, now=now)
             or materials.standing_refusal(service, application, action, actor=actor, history=history))
 
 
