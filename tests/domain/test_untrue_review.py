@@ -2,14 +2,13 @@
 window; the supervisor may list only once the applicant has been heard (or the window passed);
 the bar runs from the decision. Pure rules, on the working-day calendar."""
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.domain import tolerance as rules
-from decimal import Decimal
-
 from app.domain.calendar import SHANGHAI, Limit, LimitUnit, WorkCalendar
 from app.domain.workflow import Action, EventRecord, State
 
