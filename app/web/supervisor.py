@@ -77,7 +77,7 @@ def figures_csv():
 
 class ListingDecisionForm(FlaskForm):
     decision = RadioField(_l("认定决定"), choices=[
-        (Action.NOT_LIST_UNTRUE.value, _l("不予列入违诺名单（逾期有正当理由或情节轻微）")),
+        (Action.NOT_LIST_UNTRUE.value, _l("不予列入违诺名单（逾期有正当理由）")),
         (Action.LIST_UNTRUE.value, _l("列入违诺名单（逾期无正当理由）")),
     ], validators=[DataRequired(_l("请选择认定决定。"))])
     reason = TextAreaField(_l("认定理由"), validators=[DataRequired(_l("请写明认定理由，将载入决定书。")), Length(max=2000)],

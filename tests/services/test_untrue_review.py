@@ -4,8 +4,8 @@ application page) and may state a justified cause within 5 working days; the hea
 not, in writing, with reasons; only a listing bars tolerance, for 3 years from the decision."""
 from __future__ import annotations
 
+import os
 import re
-import shutil
 
 from sqlalchemy import select
 
@@ -18,7 +18,8 @@ from tests.conftest import api_token, csrf_from, local
 from tests.services.test_security_licence import _switch, pdf_text
 from tests.services.test_tolerance import breaches, listed, run_sweep, unit_query
 
-PDF_DIR = "/tmp/shots/untrue"
+# Set to keep the rendered decisions for looking at (pdftoppm).
+SHOTS_DIR = os.environ.get("SCREENSHOT_DIR")
 
 
 def revoked_unit_query(app, client, clock) -> int:
@@ -59,16 +60,9 @@ def keep_pdf(app, application_id, kind, name) -> None:
         document = db.session.scalar(select(Document).where(Document.application_id == application_id,
                                                             Document.kind == kind))
         assert document is not None and document.content, kind
-        if shutil.os.path.isdir(PDF_DIR):
-            with open(f"{PDF_DIR}/{name}.pdf", "wb") as out:
+        if SHOTS_DIR:
+            with open(os.path.join(SHOTS_DIR, f"{name}.pdf"), "wb") as out:
                 out.write(document.content)
-
-
-def form_post(client, url, data):
-    page = client.get(url)
-    assert page.status_code == 200, (url, page.status_code)
-    return client.post(url if "cause" not in data else data.pop("cause"),
-                       data={"csrf_token": csrf_from(page.get_data(as_text=True)), **data})
 
 
 def test_cause_stated_on_the_page_head_decides_not_to_list_tolerance_stays_open(app, client, clock, tmp_path):
@@ -117,7 +111,6 @@ def test_cause_stated_on_the_page_head_decides_not_to_list_tolerance_stays_open(
     review = f"/supervisor/listing-reviews/{application_id}"
     page = client.get(review).get_data(as_text=True)
     assert "主管部门11月17日系统故障" in page and "单位介绍信及法律依据说明" in page and "已撤销准予决定" in page
-    shutil.os.path.isdir(PDF_DIR) and open(f"{PDF_DIR}/review-page.html", "w").write(page)
     missing = client.post(review, data={"csrf_token": csrf_from(page), "decision": "not_list_untrue"})
     assert missing.status_code == 422 and "请写明认定理由" in missing.get_data(as_text=True)
     decided = client.post(review, data={"csrf_token": csrf_from(page), "decision": "not_list_untrue",
