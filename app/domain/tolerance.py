@@ -269,7 +269,9 @@ def listing_review(history: Sequence[EventRecord]) -> ListingReview | None:
     review = None
     for event in history:
         if event.action == Action.BREACH_COMMITMENT:
-            review = ListingReview(event.at, datetime.fromisoformat(event.payload["cause_due"]))
+            # A breach recorded before listing reviews existed carries no window: it is closed.
+            due = event.payload.get("cause_due")
+            review = ListingReview(event.at, datetime.fromisoformat(due) if due else event.at)
         elif review is None:
             continue
         elif event.action == Action.STATE_CAUSE:

@@ -26,6 +26,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app import timeutil
 from app.domain import tolerance as rules
@@ -327,9 +328,11 @@ def on_event_recorded(application: Application, *, event: ApplicationEvent, deci
         # The listing is not automatic: the review opened here ends in the supervisor's decision.
         commitment.status, commitment.settled_at = CommitmentStatus.BREACHED, event.occurred_at
     elif action == Action.LIST_UNTRUE:
+        commitment.status = CommitmentStatus.LISTED
         _list_untrue(application, event, commitment)
         _store(application, event, LISTING_DECISION, decision_context(application, event, commitment))
     elif action == Action.NOT_LIST_UNTRUE:
+        commitment.status = CommitmentStatus.NOT_LISTED
         _store(application, event, NON_LISTING_DECISION, decision_context(application, event, commitment))
     elif State(event.to_state) in FINAL_STATES and commitment.status in (CommitmentStatus.REQUESTED,
                                                                             CommitmentStatus.OPEN):
@@ -522,11 +525,11 @@ def review_of(application: Application, *, now: datetime) -> ReviewView | None:
 
 
 def pending_reviews(unit_id: int, *, now: datetime) -> list[ReviewView]:
-    """The unit's undecided listing reviews, those ready for decision first, then by when the
-    window ends."""
-    breached = select(ApplicationEvent.application_id).where(ApplicationEvent.action == Action.BREACH_COMMITMENT.value)
-    candidates = db.session.scalars(select(Application).where(
-        Application.unit_id == unit_id, Application.state.in_([State.CLOSED.value, State.REVOKED.value]),
-        Application.id.in_(breached)).order_by(Application.id))
+    """The unit's undecided listing reviews (a breached commitment), those ready for decision
+    first, then by when the window ends."""
+    candidates = db.session.scalars(
+        select(Application).join(ToleranceCommitment, ToleranceCommitment.application_id == Application.id)
+        .where(ToleranceCommitment.status == CommitmentStatus.BREACHED, Application.unit_id == unit_id)
+        .order_by(Application.id).options(selectinload(Application.events)))
     views = [view for view in (review_of(a, now=now) for a in candidates) if view and not view.review.decided]
     return sorted(views, key=lambda v: (not v.ready, v.review.cause_due_at, v.application.id))
