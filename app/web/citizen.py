@@ -38,7 +38,7 @@ bp.before_request(require_applicant)
 @bp.route("/")
 def dashboard():
     items, total, _following = application_ops.list_visible(current_user, per_page=50)
-    todos = message_ops.todos(current_user)
+    todos = message_ops.todos(current_user, now=timeutil.now())
     return render_template("citizen/dashboard.html", applications=items, total=total, todos=todos,
                            waiting={t.application.id: t for t in todos if t.kind != "rating"})
 
@@ -51,7 +51,7 @@ def messages():
         before = None
     page = message_ops.open_page(current_user, before=before, now=timeutil.now())
     return render_template("citizen/messages.html", page=page,
-                           todos=message_ops.todos(current_user) if before is None else None)
+                           todos=message_ops.todos(current_user, now=timeutil.now()) if before is None else None)
 
 
 @bp.route("/apply/<service_code>", methods=["GET", "POST"])

@@ -86,7 +86,10 @@ def test_cause_stated_on_the_page_head_decides_not_to_list_tolerance_stays_open(
 
     # The applicant's page offers the cause; stated there on 20 November.
     _switch(client, "enterprise")
+    centre = client.get("/my/messages").get_data(as_text=True)
+    assert "容缺承诺未履行" in centre and "待陈述理由" in centre and "陈述逾期的正当理由" in centre
     mine = f"/my/applications/{application_id}"
+    assert "可陈述逾期的正当理由" in client.get("/my/").get_data(as_text=True)
     page = client.get(mine).get_data(as_text=True)
     assert "违诺认定" in page and "2026-11-25 23:59" in page and 'name="cause_kind"' in page
     assert "不可抗力" in page and "其他部门办理延误" in page and "其他正当理由" in page
@@ -101,6 +104,7 @@ def test_cause_stated_on_the_page_head_decides_not_to_list_tolerance_stays_open(
     assert stated.status_code == 302
     page = client.get(mine).get_data(as_text=True)
     assert "理由已提交" in page and "主管部门11月17日系统故障" in page and 'name="cause_kind"' not in page
+    assert "待陈述理由" not in client.get("/my/messages").get_data(as_text=True)
     assert action(client, enterprise, application_id, "state_cause", cause_kind="other",
                   reason="再补充").status_code == 409  # once
 
