@@ -86,3 +86,32 @@ def test_the_message_centre_starts_with_the_outbox_already_sent(app, held_jobs):
         assert [m.kind for m in copied if m.application_id == on_the_spot] == ["issued"]
         assert all(m.read_at == m.created_at for m in copied)
         db.session.remove()
+
+
+def test_commitments_listed_before_the_review_existed_are_not_reviews_to_decide(app, client, clock):
+    """l3untrue0001: a commitment breached (and listed at once) under the old rule is marked
+    `listed`, so that it does not come up as a listing review to decide."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from app.models.tolerance import CommitmentStatus, ToleranceCommitment, UntrueCommitment
+    from tests.services.test_untrue_review import revoked_unit_query
+
+    first = revoked_unit_query(app, client, clock)
+    with app.app_context():
+        commitment = db.session.scalar(select(ToleranceCommitment).where(ToleranceCommitment.application_id == first))
+        assert commitment.status == CommitmentStatus.BREACHED
+        # As the old sweep left it: breached and listed at the deadline.
+        db.session.add(UntrueCommitment(
+            applicant_kind=commitment.applicant_kind, applicant_key=commitment.applicant_key,
+            applicant_name=commitment.applicant_name, application_id=first, service_code="criminal_record",
+            reason="逾期未补齐", listed_at=datetime(2026, 11, 17, 16, tzinfo=UTC),
+            expires_at=datetime(2029, 11, 17, 16, tzinfo=UTC)))
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="k1msgread001")
+        upgrade(revision="heads")
+        assert db.session.scalar(select(ToleranceCommitment.status).where(
+            ToleranceCommitment.application_id == first)) == CommitmentStatus.LISTED
+        db.session.remove()

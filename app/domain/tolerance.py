@@ -16,14 +16,22 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
 
-from app.domain.calendar import LimitUnit
+from app.domain.calendar import Limit, LimitUnit, WorkCalendar, due_at
 from app.domain.catalogue.base import Material, RuleViolation, Service, Step
 from app.domain.text import N_, Bilingual
+from app.domain.workflow import Action, EventRecord
 
 # RULES.md (L): late without cause or false materials → listed, barred for 3 years (a setting:
 # the app config `UNTRUE_COMMITMENT_BAR_YEARS` overrides it).
 UNTRUE_COMMITMENT_BAR_YEARS = 3
+# RULES.md lists only those late "without justified cause": before the supervisor decides, the
+# applicant may state one within this time from being told of the breach (a setting: the app
+# config `UNTRUE_CAUSE_WINDOW_WORKDAYS` overrides it). No rule fixes the number.
+CAUSE_WINDOW = Limit(Decimal(5), LimitUnit.WORKDAYS)
+CAUSE_WINDOW_SOURCE = N_("本系统设置（可调整）")
 # How a missing item is to be supplied when the catalogue says nothing more specific.
 DEFAULT_SUPPLY_FORM = N_("原件或加盖公章（签名）的复印件，送交受理窗口或网上补传")
 
@@ -199,3 +207,123 @@ def _day(moment: datetime | date) -> date:
 
         moment = moment.astimezone(SHANGHAI).date()
     return moment
+
+
+# --- 违诺认定: the listing review after a missed deadline -------------------------------------------
+
+
+class CauseKind(StrEnum):
+    """The justified causes (正当理由) an applicant may state for a missed supplement."""
+
+    FORCE_MAJEURE = "force_majeure"  # 不可抗力
+    OTHER_AGENCY_DELAY = "other_agency_delay"  # 其他部门办理延误
+    OTHER = "other"  # 其他正当理由
+
+
+CAUSE_KIND_NAMES = {
+    CauseKind.FORCE_MAJEURE: N_("不可抗力"),
+    CauseKind.OTHER_AGENCY_DELAY: N_("其他部门办理延误"),
+    CauseKind.OTHER: N_("其他正当理由"),
+}
+
+
+def cause_due_at(told_at: datetime, *, calendar: WorkCalendar, window: Limit = CAUSE_WINDOW) -> datetime:
+    """陈述正当理由的期限: the window runs from when the applicant is told of the breach (the
+    sweep records it), on the working-day calendar."""
+    return due_at(told_at, window, calendar=calendar)
+
+
+@dataclass(frozen=True)
+class ListingReview:
+    """违诺认定 of one case, as its event log tells it: opened by the breach, a cause stated (or
+    not) within the window, then the supervisor's decision."""
+
+    breached_at: datetime  # the supplement deadline that was missed
+    cause_due_at: datetime
+    cause_kind: str | None = None
+    cause_statement: str = ""
+    cause_stated_at: datetime | None = None
+    decision: Action | None = None  # LIST_UNTRUE or NOT_LIST_UNTRUE
+    decision_reason: str = ""
+    decided_at: datetime | None = None
+
+    @property
+    def decided(self) -> bool:
+        return self.decision is not None
+
+    @property
+    def cause_stated(self) -> bool:
+        return self.cause_stated_at is not None
+
+    @property
+    def listed(self) -> bool:
+        return self.decision == Action.LIST_UNTRUE
+
+
+def listing_review(history: Sequence[EventRecord]) -> ListingReview | None:
+    """The case's listing review, or None if its commitment was never breached."""
+    review = None
+    for event in history:
+        if event.action == Action.BREACH_COMMITMENT:
+            # A breach recorded before listing reviews existed carries no window: it is closed.
+            due = event.payload.get("cause_due")
+            review = ListingReview(event.at, datetime.fromisoformat(due) if due else event.at)
+        elif review is None:
+            continue
+        elif event.action == Action.STATE_CAUSE:
+            review = _replace(review, cause_kind=event.payload.get("cause_kind"), cause_statement=event.reason,
+                              cause_stated_at=event.at)
+        elif event.action in (Action.LIST_UNTRUE, Action.NOT_LIST_UNTRUE):
+            review = _replace(review, decision=event.action, decision_reason=event.reason, decided_at=event.at)
+    return review
+
+
+def _replace(review: ListingReview, **changes) -> ListingReview:
+    return ListingReview(**{**review.__dict__, **changes})
+
+
+def cause_window_open(review: ListingReview, *, now: datetime) -> bool:
+    """The applicant may still state a cause: undecided, none stated yet, the window not passed."""
+    return not review.decided and not review.cause_stated and now <= review.cause_due_at
+
+
+def check_cause(review: ListingReview, *, kind: object, statement: str, now: datetime) -> CauseKind:
+    """A cause may be stated once, within the window, before the decision; of a known kind and
+    with a statement of what happened."""
+    if review.decided:
+        raise ToleranceRefused("untrue.decided", N_("违诺认定已作出决定，不能再陈述理由。"))
+    if review.cause_stated:
+        raise ToleranceRefused("untrue.cause_stated", N_("正当理由已经陈述，不能重复提交。"))
+    if now > review.cause_due_at:
+        raise ToleranceRefused("untrue.cause_window_passed",
+                               N_("陈述正当理由的期限已于%(due)s届满，不能再提交。"), params={"due": _day(review.cause_due_at)})
+    try:
+        cause = CauseKind(kind)
+    except ValueError:
+        raise ToleranceRefused("untrue.cause_kind", N_("请选择正当理由的类别。"), "cause_kind") from None
+    if not statement.strip():
+        raise ToleranceRefused("untrue.statement", N_("请说明逾期未补齐材料的具体原因。"), "reason")
+    return cause
+
+
+def ready_for_decision(review: ListingReview, *, now: datetime) -> bool:
+    """The supervisor may decide to list: the applicant has stated a cause, or the window passed."""
+    return not review.decided and (review.cause_stated or now > review.cause_due_at)
+
+
+def check_decision(review: ListingReview, action: Action, *, now: datetime) -> None:
+    """Not listing may be decided at any time (it favours the applicant); listing only once the
+    applicant has been heard: a cause stated, or the window passed without one."""
+    if review.decided:
+        raise ToleranceRefused("untrue.decided", N_("违诺认定已作出决定。"))
+    if action == Action.LIST_UNTRUE and not ready_for_decision(review, now=now):
+        raise ToleranceRefused(
+            "untrue.cause_window_open",
+            N_("申请人陈述正当理由的期限至%(due)s届满，期满前未陈述理由的，不能作出列入违诺名单的决定。"),
+            params={"due": _day(review.cause_due_at)},
+        )
+
+
+def listing_bar(decided_at: datetime, years: int = UNTRUE_COMMITMENT_BAR_YEARS) -> Listing:
+    """The bar a listing decision imposes: from the decision (not the missed deadline)."""
+    return Listing(decided_at, listing_expires_at(decided_at, years))

@@ -53,6 +53,10 @@ class Action(StrEnum):
     FORWARD = "forward"  # 审查完毕，报上级机关决定
     REQUEST_EXTENSION = "request_extension"  # 承办人申请延期，待负责人审批
     REFUSE_EXTENSION = "refuse_extension"  # 负责人不批准延期
+    # 违诺认定: after a missed 容缺 deadline, the listing is a separate, reasoned decision.
+    STATE_CAUSE = "state_cause"  # 申请人陈述逾期未补齐的正当理由
+    LIST_UNTRUE = "list_untrue"  # 负责人认定违诺，列入违诺名单
+    NOT_LIST_UNTRUE = "not_list_untrue"  # 负责人决定不予列入违诺名单
     # Timer actions, fired only by the sweep.
     DEEM_ACCEPTED = "deem_accepted"
     CLOSE_UNANSWERED = "close_unanswered"
@@ -189,7 +193,20 @@ TRANSITIONS: Mapping[Action, Transition] = {
         step=Step.TOLERANCE, documents=("revocation_decision",),
     ),
     Action.ESCALATE: Transition(OPEN_STATES, None, SYSTEM),
+    # The matter itself has ended (closed or revoked by the breach); only its listing review goes on.
+    Action.STATE_CAUSE: Transition(
+        _states(State.CLOSED, State.REVOKED), None, APPLICANT, ("cause_kind", "reason"), Step.TOLERANCE,
+    ),
+    Action.LIST_UNTRUE: Transition(
+        _states(State.CLOSED, State.REVOKED), None, frozenset({ActorKind.SUPERVISOR}), ("reason",), Step.TOLERANCE,
+    ),
+    Action.NOT_LIST_UNTRUE: Transition(
+        _states(State.CLOSED, State.REVOKED), None, frozenset({ActorKind.SUPERVISOR}), ("reason",), Step.TOLERANCE,
+    ),
 }
+# The steps of a listing review (违诺认定), open from a breach until the supervisor decides.
+LISTING_REVIEW_ACTIONS = frozenset({Action.STATE_CAUSE, Action.LIST_UNTRUE, Action.NOT_LIST_UNTRUE})
+LISTING_DECISIONS = frozenset({Action.LIST_UNTRUE, Action.NOT_LIST_UNTRUE})
 
 
 @dataclass(frozen=True)
@@ -249,6 +266,13 @@ def commitment_open(history: Sequence[EventRecord]) -> bool:
 
 
 _ACCEPTING = (Action.ACCEPT, Action.DEEM_ACCEPTED)
+
+
+def listing_review_open(history: Sequence[EventRecord]) -> bool:
+    """违诺认定待决定: the commitment was breached and the supervisor has not yet decided
+    whether to list the applicant."""
+    breached = any(e.action == Action.BREACH_COMMITMENT for e in history)
+    return breached and not any(e.action in LISTING_DECISIONS for e in history)
 
 
 def extension_requested(history: Sequence[EventRecord]) -> bool:
@@ -337,6 +361,10 @@ def _check_structure(
         raise TransitionRefused("already_forwarded", N_("本件已报送上级机关决定。"), 409)
     if action in (Action.SUPPLY_MATERIALS, Action.FULFIL_COMMITMENT, Action.BREACH_COMMITMENT) and not commitment_open(history):
         raise TransitionRefused("no_open_commitment", N_("本件没有待履行的容缺承诺。"), 409)
+    if action in LISTING_REVIEW_ACTIONS and not listing_review_open(history):
+        raise TransitionRefused("no_listing_review", N_("本件没有待作出的违诺认定。"), 409)
+    if action == Action.STATE_CAUSE and count(history, Action.STATE_CAUSE):
+        raise TransitionRefused("cause_already_stated", N_("正当理由已经陈述，不能重复提交。"), 409)
     return transition
 
 
@@ -421,12 +449,12 @@ def _validated_fields(
 # Optional fields recorded in the event payload as given (checked by the service's rules).
 # `materials`: the files an event hands in, each with its SHA-256 (so the hash chain covers the
 # bytes); `material_items`: the slots a correction notice names, with problem and requirement.
-PASS_THROUGH_FIELDS = ("tolerance", "commitment_days", "missing_materials", "outcome", "decision_note",
+PASS_THROUGH_FIELDS = ("cause_kind", "cause_due", "tolerance", "commitment_days", "missing_materials", "outcome", "decision_note",
                        "clock", "due", "channel", "result", "opinion", "to_unit_id", "from_unit_id",
                        "materials", "material_items")
 
 
-FIELD_NAMES = {"items": N_("补正事项"), "reason": N_("理由"), "reason_code": N_("中止事由"), "opinion": N_("审查意见")}
+FIELD_NAMES = {"items": N_("补正事项"), "reason": N_("理由"), "cause_kind": N_("正当理由类别"), "reason_code": N_("中止事由"), "opinion": N_("审查意见")}
 
 STATE_NAMES = {
     State.DRAFT: N_("草稿"),
@@ -475,6 +503,9 @@ ACTION_NAMES = {
     Action.FORWARD: N_("审查完毕，报上级机关决定"),
     Action.REQUEST_EXTENSION: N_("申请延长办理期限（报负责人审批）"),
     Action.REFUSE_EXTENSION: N_("不批准延期"),
+    Action.STATE_CAUSE: N_("陈述逾期未补齐的正当理由"),
+    Action.LIST_UNTRUE: N_("认定违诺，列入违诺名单"),
+    Action.NOT_LIST_UNTRUE: N_("不予列入违诺名单"),
     Action.DEEM_ACCEPTED: N_("逾期未作受理决定，视为受理"),
     Action.CLOSE_UNANSWERED: N_("逾期未补正，终止办理"),
     Action.BREACH_COMMITMENT: N_("逾期未履行容缺承诺"),

@@ -1,9 +1,10 @@
 """容缺受理: the commitments applicants sign, and the untrue-commitment list (违诺/失信名单).
 
 The application's event log stays the truth about a commitment (opened by a tolerance
-acceptance, settled by fulfil_commitment or breach_commitment); a `ToleranceCommitment` row is
-the signed letter's terms and its status, kept in the same transaction as those events so it
-can be queried per applicant.
+acceptance, settled by fulfil_commitment or breach_commitment, a breach then reviewed for
+listing: state_cause, list_untrue / not_list_untrue); a `ToleranceCommitment` row is the signed
+letter's terms and its status, kept in the same transaction as those events so it can be
+queried per applicant, and the undecided listing reviews per unit (status `breached`).
 """
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ class CommitmentStatus:
     REQUESTED = "requested"  # filed with a tolerance request, not yet accepted
     OPEN = "open"  # accepted on the commitment; the supplement is due
     FULFILLED = "fulfilled"  # supplied in time
-    BREACHED = "breached"  # not supplied by the deadline (违诺)
+    BREACHED = "breached"  # not supplied by the deadline: the listing review (违诺认定) is pending
+    LISTED = "listed"  # 违诺认定: listed (an `UntrueCommitment` entry and the bar)
+    NOT_LISTED = "not_listed"  # 违诺认定: not listed (a justified cause)
     NOT_APPLIED = "not_applied"  # accepted without tolerance (materials complete, or deemed accepted)
     SUPERSEDED = "superseded"  # a one-time correction notice asked for everything instead
     ENDED = "ended"  # the case ended otherwise (withdrawn, not accepted, refused)
@@ -31,6 +34,8 @@ class ToleranceCommitment(db.Model):
     """One signed commitment (申请容缺受理承诺书) for one application."""
 
     __tablename__ = "tolerance_commitments"
+    # The undecided listing reviews are found by status (few rows: only 容缺 cases).
+    __table_args__ = (Index("ix_tolerance_commitments_status", "status", "application_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)

@@ -30,7 +30,9 @@ class Kind(StrEnum):
     CLOSED = "closed"  # 逾期未补正，终止
     REVOKED = "revoked"  # 撤销（理由）
     COMMITMENT_DUE = "commitment_due"  # 容缺补齐期限临近（定时检查）
-    COMMITMENT_BREACHED = "commitment_breached"  # 逾期未履行容缺承诺
+    COMMITMENT_BREACHED = "commitment_breached"  # 逾期未履行容缺承诺（可陈述正当理由）
+    UNTRUE_LISTED = "untrue_listed"  # 违诺认定：列入违诺名单（理由、期限、救济途径）
+    UNTRUE_NOT_LISTED = "untrue_not_listed"  # 违诺认定：不予列入
 
 
 _BY_ACTION = {
@@ -48,6 +50,8 @@ _BY_ACTION = {
     Action.CLOSE_UNANSWERED: Kind.CLOSED,
     Action.REVOKE: Kind.REVOKED,
     Action.BREACH_COMMITMENT: Kind.COMMITMENT_BREACHED,
+    Action.LIST_UNTRUE: Kind.UNTRUE_LISTED,
+    Action.NOT_LIST_UNTRUE: Kind.UNTRUE_NOT_LISTED,
 }
 # Progress messages that a later message of the same moment makes redundant: a terminal that
 # accepts, approves and issues at once sends one message ("issued"), not three.

@@ -278,7 +278,7 @@ def standing_refusal(application: Application, action: str, actor: Actor, *, now
     history = event_records(application)
     return (_extension_refusal(application, action, now=now)
             or handler.standing_refusal(application, action, actor=actor, now=now)
-            or tolerance.standing_refusal(service, application, action, history=history)
+            or tolerance.standing_refusal(service, application, action, history=history, now=now)
             or materials.standing_refusal(service, application, action, actor=actor, history=history))
 
 

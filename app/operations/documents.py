@@ -219,7 +219,7 @@ def queue_documents(application: Application, event: ApplicationEvent, kinds: tu
             continue
         act = document_act(application, kind)
         # The kind's own facts come last: a suspension for an investigation refines the basis.
-        context = {**_declared(application, event, act), **_context(application, event, kind)}
+        context = {**declared_context(application, event, act), **_context(application, event, kind)}
         documents.append(queue_document(application, event, kind, act.title, act.template, context))
     return documents
 
@@ -231,7 +231,7 @@ def document_act(application: Application, kind: str) -> DocumentAct:
     return LIFECYCLE[kind]
 
 
-def _declared(application: Application, event: ApplicationEvent, act: DocumentAct) -> dict[str, Any]:
+def declared_context(application: Application, event: ApplicationEvent, act: DocumentAct) -> dict[str, Any]:
     """What the declaration itself puts in the document: title, basis, operative words, remedies."""
     context: dict[str, Any] = {"title": act.title, "basis": act.legal_basis, "operative": act.operative}
     if act.remedies:
@@ -280,7 +280,7 @@ def render_document(payload: dict[str, Any]) -> None:
 def _queue_outcome(application: Application, event: ApplicationEvent, outcome) -> Document:
     act = outcome.act
     context = {**common_context(application, event, "outcome"), **outcome.context,
-               **_declared(application, event, act)}
+               **declared_context(application, event, act)}
     if outcome.certificate_kind is None:
         return queue_document(application, event, "outcome", act.title, act.template, context)
     number = f"{get_service(application.service_code).number_prefix}Z{application.number[2:]}"

@@ -1,6 +1,7 @@
 """The applicant's message centre (消息中心): every message the applicant was sent, newest
 first, read or not; the unread count in the header; and the to-dos — matters waiting for the
-applicant's correction or 容缺 supplement (待补正), and ended matters not yet rated (待评价).
+applicant's correction or 容缺 supplement (待补正), missed 容缺 deadlines whose justified cause
+may still be stated (待陈述理由, 违诺认定), and ended matters not yet rated (待评价).
 
 Messages are written by `app.operations.notifications` (one `Message` per message, whatever
 the channels). A user sees only their own: every query here is by the user's id, and the
@@ -15,11 +16,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from app.domain.clock import COMMITMENT_STATES
+from app.domain.tolerance import cause_window_open, listing_review
 from app.domain.workflow import Action, State, commitment_open
 from app.extensions import db
 from app.models.accounts import User
 from app.models.applications import Application
 from app.models.notifications import Message
+from app.models.tolerance import CommitmentStatus, ToleranceCommitment
 from app.operations import ratings as rating_ops
 from app.operations.access import visibility_filter
 from app.operations.events import event_records
@@ -65,13 +68,13 @@ def open_page(user: User, *, before: int | None, now: datetime) -> Page:
 @dataclass(frozen=True)
 class Todo:
     application: Application
-    kind: str  # "correction" | "supplement" | "rating"
+    kind: str  # "correction" | "supplement" | "cause" | "rating"
     due_at: datetime | None
 
 
-def todos(user: User) -> list[Todo]:
-    """What the user has to do: corrections and 容缺 supplements (the soonest due first), then
-    ended matters to rate (the newest first)."""
+def todos(user: User, *, now: datetime) -> list[Todo]:
+    """What the user has to do: corrections, 容缺 supplements and justified causes to state (the
+    soonest due first), then ended matters to rate (the newest first)."""
     condition = visibility_filter(user)
     waiting = db.session.scalars(select(Application).where(condition, (
         (Application.state == State.CORRECTION_REQUESTED.value)
@@ -84,10 +87,25 @@ def todos(user: User) -> list[Todo]:
             items.append(Todo(application, "correction", application.correction_reply_due_at))
         elif _supplement_outstanding(application):
             items.append(Todo(application, "supplement", application.commitment_due_at))
+    items += _causes_to_state(condition, now=now)
     items.sort(key=lambda t: (t.due_at is None, t.due_at or datetime.min, t.application.id))
     if user.role_enum.is_applicant:
         items += [Todo(item.application, "rating", None) for item in rating_ops.my_ratable(user)
                   if item.rating is None][:TODO_LIMIT]
+    return items
+
+
+def _causes_to_state(condition, *, now: datetime) -> list[Todo]:
+    """Breached commitments under review whose window for a justified cause is still open."""
+    reviewed = db.session.scalars(select(Application).join(
+        ToleranceCommitment, ToleranceCommitment.application_id == Application.id).where(
+        condition, ToleranceCommitment.status == CommitmentStatus.BREACHED).order_by(Application.id.desc())
+        .limit(TODO_LIMIT))
+    items = []
+    for application in reviewed:
+        review = listing_review(event_records(application))
+        if review is not None and cause_window_open(review, now=now):
+            items.append(Todo(application, "cause", review.cause_due_at))
     return items
 
 

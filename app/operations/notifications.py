@@ -40,6 +40,7 @@ from app.domain.catalogue import get_service
 from app.domain.catalogue.base import Step
 from app.domain.ratings import LEVEL_NAMES, LEVEL_NAMES_EN, Level, ratable
 from app.domain.scrub import scrub
+from app.domain.tolerance import listing_expires_at
 from app.domain.workflow import SUSPENSION_REASON_NAMES, State, SuspensionReason
 from app.extensions import db
 from app.jobs import enqueue, periodic, task
@@ -50,6 +51,7 @@ from app.notify import OutgoingMessage, Sender, rules, sender_from_config
 from app.notify.rules import Kind
 from app.operations import public_base_url
 from app.operations.events import calendar_for
+from app.operations.tolerance import bar_years
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +148,9 @@ def _event_context(application: Application, event: ApplicationEvent, kind: Kind
         context["delivery_due"] = _due_text(application.delivery_due_at, lang)
     elif kind == Kind.COMMITMENT_BREACHED:
         context["revoked"] = event.to_state == State.REVOKED.value
+        context["cause_due"] = _due_text(datetime.fromisoformat(event.payload["cause_due"]), lang)
+    elif kind == Kind.UNTRUE_LISTED:
+        context["bar_until"] = _date_text(listing_expires_at(event.occurred_at, bar_years()), lang)
     if ratable(service, event.to_state) and event.from_state != event.to_state:
         context["rating_url"] = f"{_base_url()}/ratings/applications/{application.id}"
     if application.service_code == "rating_rectification":

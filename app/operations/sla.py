@@ -29,6 +29,7 @@ from app.models.applications import Application
 from app.operations.events import clocks_for, event_records, record, service_of
 from app.operations.notifications import remind_commitments
 from app.operations.services import all_handlers, handler_for
+from app.operations.tolerance import breach_fields
 
 log = logging.getLogger(__name__)
 SYSTEM_ACTOR = Actor(ActorKind.SYSTEM)
@@ -153,9 +154,10 @@ def _fire_due(application: Application, *, as_of: datetime, now: datetime) -> li
         if not due:
             return fired
         timer = due[0]
+        extra = breach_fields(application, now=now) if timer.action == Action.BREACH_COMMITMENT else {}
         decision = workflow.decide(
             service, State(application.state), timer.action, SYSTEM_ACTOR,
-            {**timer.payload, "reason": TIMER_REASONS[timer.action]},
+            {**timer.payload, **extra, "reason": TIMER_REASONS[timer.action]},
             unit_id=application.unit_id, history=event_records(application),
         )
         event = record(application, decision, SYSTEM_ACTOR, at=timer.due_at, recorded_at=now)

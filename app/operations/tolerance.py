@@ -9,8 +9,11 @@ The lifecycle (`app.operations.applications`) calls three hooks, for every servi
   the commitment and its clock in `app.domain.clock`); anything else that claims tolerance is
   refused; a two-tier case is forwarded only once the supplement is in;
 - `on_event_recorded` (a subscriber) after each event: the commitment letter (承诺书) at filing, the tolerance
-  acceptance notice (容缺受理通知书) at acceptance, and on `breach_commitment` (the sweep) the
-  applicant's entry on the untrue-commitment list (违诺/失信名单).
+  acceptance notice (容缺受理通知书) at acceptance; and the listing review (违诺认定): a
+  `breach_commitment` (the sweep) ends the matter and opens it, the applicant may state a
+  justified cause (`state_cause`) within the window, and only the supervisor's `list_untrue`
+  puts the applicant on the untrue-commitment list (违诺/失信名单), with its written decision
+  (`not_list_untrue` has its own). The review is derived from those events.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app import timeutil
 from app.domain import tolerance as rules
@@ -32,14 +36,22 @@ from app.domain.catalogue.base import Service, Step
 from app.domain.catalogue.documents import LIFECYCLE, DocumentAct
 from app.domain.identifiers import InvalidIdentifier, mask_id_number, parse_citizen_id
 from app.domain.text import N_
-from app.domain.workflow import FINAL_STATES, Action, State, commitment_open, count
+from app.domain.workflow import (
+    FINAL_STATES,
+    LISTING_REVIEW_ACTIONS,
+    Action,
+    State,
+    commitment_open,
+    count,
+    listing_review_open,
+)
 from app.extensions import db
 from app.models.accounts import User
 from app.models.applications import Application, ApplicationEvent
 from app.models.tolerance import CommitmentStatus, ToleranceCommitment, UntrueCommitment
 from app.operations import OperationError, settings
-from app.operations.documents import common_context, queue_document
-from app.operations.events import calendar_for, clocks_for, service_of
+from app.operations.documents import common_context, declared_context, queue_document
+from app.operations.events import calendar_for, clocks_for, event_records, service_of
 from app.registries import get_registries
 
 log = logging.getLogger(__name__)
@@ -47,6 +59,8 @@ log = logging.getLogger(__name__)
 TOLERANCE_FIELDS = ("tolerance", "commitment_days", "missing_materials")
 COMMITMENT_LETTER = LIFECYCLE["commitment_letter"]
 TOLERANCE_NOTICE = LIFECYCLE["tolerance_notice"]
+LISTING_DECISION = LIFECYCLE["untrue_listing_decision"]
+NON_LISTING_DECISION = LIFECYCLE["untrue_non_listing_decision"]
 
 
 # --- who commits ----------------------------------------------------------------------------
@@ -90,6 +104,12 @@ def bar_years(at: datetime | None = None) -> int:
 
 
 BAR_YEARS_KEY = "tolerance.untrue_commitment_bar_years"
+
+
+def cause_window() -> Limit:
+    """How long the applicant has to state a justified cause (a setting; default in the domain)."""
+    days = current_app.config.get("UNTRUE_CAUSE_WINDOW_WORKDAYS")
+    return Limit(Decimal(int(days)), LimitUnit.WORKDAYS) if days else rules.CAUSE_WINDOW
 
 
 def listings(applicant: Applicant) -> list[UntrueCommitment]:
@@ -198,18 +218,45 @@ def check_action(service: Service, application: Application, action: str, fields
     # Only where the state allows the action: otherwise the state machine says why not.
     if action == Action.ACCEPT and application.state == State.SUBMITTED:
         return _acceptance(service, application, fields, now=now, history=history)
+    review = rules.listing_review(history)
+    # Without both fields the state machine refuses (the wrong actor first, then the missing field).
+    if action == Action.STATE_CAUSE and review is not None and fields.get("cause_kind") and fields.get("reason"):
+        try:
+            cause = rules.check_cause(review, kind=fields.get("cause_kind"), statement=str(fields.get("reason") or ""),
+                                      now=now)
+        except rules.ToleranceRefused as refusal:
+            _refuse(refusal, status=422 if refusal.field else 409)
+        return {"cause_kind": cause.value}
     return {}
 
 
+def breach_fields(application: Application, *, now: datetime) -> dict[str, Any]:
+    """What a breach records besides the state change: when the window for stating a cause
+    ends (from now, when the applicant is told), fixed in the event whatever the setting later."""
+    due = rules.cause_due_at(now, calendar=calendar_for(application), window=cause_window())
+    return {"cause_due": due.isoformat()}
+
+
 def standing_refusal(service: Service, application: Application, action: str, *,
-                     history) -> OperationError | None:
-    """A refusal whatever the fields: the matter goes up only with every material in."""
+                     history, now: datetime) -> OperationError | None:
+    """A refusal whatever the fields: the matter goes up only with every material in; the
+    listing review's steps only in their time."""
     if action == Action.FORWARD and application.state == State.ACCEPTED and commitment_open(history):
         return OperationError(
             "tolerance.supplement_pending",
             N_("容缺材料尚未补齐：请待申请人补齐补正、本机关“确认容缺材料已补齐”后，再将审查意见和全部申请材料报送上级机关。"),
             status=409,
         )
+    if action in LISTING_REVIEW_ACTIONS and listing_review_open(history):
+        review = rules.listing_review(history)
+        try:
+            if action == Action.STATE_CAUSE:
+                if not rules.cause_window_open(review, now=now):
+                    rules.check_cause(review, kind=None, statement="", now=now)  # says why not
+            else:
+                rules.check_decision(review, Action(action), now=now)
+        except rules.ToleranceRefused as refusal:
+            return OperationError(refusal.code, refusal.template, status=409, params=refusal.params)
     return None
 
 
@@ -247,6 +294,17 @@ def _commitment(application: Application) -> ToleranceCommitment | None:
     return db.session.scalar(select(ToleranceCommitment).where(ToleranceCommitment.application_id == application.id))
 
 
+def commitment_of(application: Application) -> ToleranceCommitment | None:
+    """The signed commitment of an application, if it asked for tolerance."""
+    return _commitment(application)
+
+
+def missing_material_names(application: Application) -> str:
+    """The promised materials, readable (for the review page)."""
+    commitment = _commitment(application)
+    return _missing_names(application, commitment) if commitment else ""
+
+
 def on_event_recorded(application: Application, *, event: ApplicationEvent, decision=None) -> None:
     """Subscriber: the commitment's bookkeeping and its documents, in the event's transaction."""
     service = service_of(application)
@@ -274,8 +332,15 @@ def on_event_recorded(application: Application, *, event: ApplicationEvent, deci
     elif action == Action.FULFIL_COMMITMENT:
         commitment.status, commitment.settled_at = CommitmentStatus.FULFILLED, event.occurred_at
     elif action == Action.BREACH_COMMITMENT:
+        # The listing is not automatic: the review opened here ends in the supervisor's decision.
         commitment.status, commitment.settled_at = CommitmentStatus.BREACHED, event.occurred_at
+    elif action == Action.LIST_UNTRUE:
+        commitment.status = CommitmentStatus.LISTED
         _list_untrue(application, event, commitment)
+        _store(application, event, LISTING_DECISION, decision_context(application, event, commitment))
+    elif action == Action.NOT_LIST_UNTRUE:
+        commitment.status = CommitmentStatus.NOT_LISTED
+        _store(application, event, NON_LISTING_DECISION, decision_context(application, event, commitment))
     elif State(event.to_state) in FINAL_STATES and commitment.status in (CommitmentStatus.REQUESTED,
                                                                             CommitmentStatus.OPEN):
         commitment.status, commitment.settled_at = CommitmentStatus.ENDED, event.occurred_at
@@ -301,21 +366,28 @@ def _deadline_text(moment: datetime) -> str:
     return day + ("24时" if (local.hour, local.minute) == (23, 59) else local.strftime("%H:%M"))
 
 
+def _missing_names(application: Application, commitment: ToleranceCommitment) -> str:
+    service = get_service(application.service_code)
+    return "、".join(m.name_zh for m in rules.declarable_materials(service) if m.code in commitment.missing_materials)
+
+
 def _list_untrue(application: Application, event: ApplicationEvent, commitment: ToleranceCommitment) -> None:
-    """违诺: the applicant is barred from tolerance for the bar period (one entry per case)."""
+    """违诺: on the supervisor's decision, the applicant is barred from tolerance for the bar
+    period from the decision (one entry per case)."""
     exists = db.session.scalar(select(UntrueCommitment.id).where(UntrueCommitment.application_id == application.id))
     if exists is not None:
         return
     service = get_service(application.service_code)
-    names = "、".join(m.name_zh for m in rules.declarable_materials(service) if m.code in commitment.missing_materials)
-    due = _deadline_text(event.occurred_at)
+    review = rules.listing_review(event_records(application))
+    due = _deadline_text(review.breached_at)
+    bar = rules.listing_bar(event.occurred_at, bar_years(event.occurred_at))
     db.session.add(UntrueCommitment(
         applicant_kind=commitment.applicant_kind, applicant_key=commitment.applicant_key,
         applicant_name=commitment.applicant_name, application_id=application.id,
         service_code=application.service_code,
         reason=f"{service.name_zh}（申请编号：{application.number}）容缺受理后，未在承诺期限（{due}）内补齐补正"
-        f"{names or '容缺材料'}"[:500],
-        listed_at=event.occurred_at, expires_at=rules.listing_expires_at(event.occurred_at, bar_years(event.occurred_at)),
+        f"{_missing_names(application, commitment) or '容缺材料'}，经认定无正当理由"[:500],
+        listed_at=bar.listed_at, expires_at=bar.expires_at,
     ))
     log.info("untrue commitment listed application=%s service=%s", application.id, application.service_code)
 
@@ -325,7 +397,7 @@ def _list_untrue(application: Application, event: ApplicationEvent, commitment: 
 
 def _store(application: Application, event: ApplicationEvent, act: DocumentAct, context: dict[str, Any]) -> None:
     queue_document(application, event, act.kind, act.title, act.template,
-                   {**context, "title": act.title, "basis": act.legal_basis})
+                   {**context, **declared_context(application, event, act)})
 
 
 def _items(service: Service, codes, provided) -> list[dict[str, str]]:
@@ -395,5 +467,74 @@ def notice_context(application: Application, event: ApplicationEvent) -> dict[st
         "promised_limit": service.limits.promised.describe_zh(),
         "promised_due": timeutil.local(promised_due).date() if promised_due else None,
         "bar_years": bar_years(),
+        "cause_window": cause_window().describe_zh(),
         "two_tier": service.has(Step.TWO_TIER),
     }
+
+
+def decision_context(application: Application, event: ApplicationEvent,
+                     commitment: ToleranceCommitment) -> dict[str, Any]:
+    """《容缺受理违诺认定决定书》 / 《不予列入违诺名单决定书》: the facts of the review (the
+    commitment, the missed deadline, the applicant's statement or its absence), the supervisor's
+    reasons, the local basis and, for a listing, the bar from the decision."""
+    review = rules.listing_review(event_records(application))
+    applicant = applicant_of_application(application)
+    kind = LISTING_DECISION.kind if event.action == Action.LIST_UNTRUE.value else NON_LISTING_DECISION.kind
+    common = common_context(application, event, kind)
+    issued = timeutil.local(event.occurred_at)
+    code = "违诺" if kind == LISTING_DECISION.kind else "不列"
+    bar = rules.listing_bar(event.occurred_at, bar_years(event.occurred_at))
+    return {
+        **common,
+        "applicant_name": applicant.name,
+        "organisation": applicant.organisation,
+        "doc_number": f"许公（{application.unit.name}）{code}字〔{issued.year}〕第{application.id:06d}-{event.seq:02d}号",
+        "accepted_date": timeutil.local(commitment.accepted_at or commitment.requested_at).date(),
+        "commitment_due": _deadline_text(review.breached_at),
+        "materials": _missing_names(application, commitment) or "容缺材料",
+        "revoked": application.state == State.REVOKED.value,
+        "cause_due": _deadline_text(review.cause_due_at),
+        "cause_kind": rules.CAUSE_KIND_NAMES[rules.CauseKind(review.cause_kind)] if review.cause_kind else "",
+        "cause_statement": review.cause_statement,
+        "cause_stated_date": timeutil.local(review.cause_stated_at).date() if review.cause_stated_at else None,
+        "reasons": [event.reason] if event.reason else [],
+        "bar_years": bar_years(event.occurred_at),
+        "bar_from": timeutil.local(bar.listed_at).date(),
+        "bar_until": timeutil.local(bar.expires_at).date(),
+    }
+
+
+# --- the listing review as pages show it -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    """违诺认定 of one case for a page: the review and what may be done now."""
+
+    application: Application
+    review: rules.ListingReview
+    may_state_cause: bool
+    ready: bool  # the supervisor may decide to list (a cause stated, or the window passed)
+
+    @property
+    def cause_name(self) -> str:
+        return rules.CAUSE_KIND_NAMES[rules.CauseKind(self.review.cause_kind)] if self.review.cause_kind else ""
+
+
+def review_of(application: Application, *, now: datetime) -> ReviewView | None:
+    review = rules.listing_review(event_records(application))
+    if review is None:
+        return None
+    return ReviewView(application, review, rules.cause_window_open(review, now=now),
+                      rules.ready_for_decision(review, now=now))
+
+
+def pending_reviews(unit_id: int, *, now: datetime) -> list[ReviewView]:
+    """The unit's undecided listing reviews (a breached commitment), those ready for decision
+    first, then by when the window ends."""
+    candidates = db.session.scalars(
+        select(Application).join(ToleranceCommitment, ToleranceCommitment.application_id == Application.id)
+        .where(ToleranceCommitment.status == CommitmentStatus.BREACHED, Application.unit_id == unit_id)
+        .order_by(Application.id).options(selectinload(Application.events)))
+    views = [view for view in (review_of(a, now=now) for a in candidates) if view and not view.review.decided]
+    return sorted(views, key=lambda v: (not v.ready, v.review.cause_due_at, v.application.id))

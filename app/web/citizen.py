@@ -16,6 +16,7 @@ from app.operations import materials as material_ops
 from app.operations import messages as message_ops
 from app.operations import ratings as rating_ops
 from app.operations import settings as settings_ops
+from app.operations import tolerance as tolerance_ops
 from app.web.downloads import document_status as document_status_of
 from app.web.downloads import send_document
 from app.web.guards import require_applicant
@@ -29,7 +30,7 @@ from app.web.service_forms import (
     show_refusal,
     show_schema_problems,
 )
-from app.web.service_forms.applicant import ResubmitForm, SupplyForm, WithdrawForm
+from app.web.service_forms.applicant import CauseForm, ResubmitForm, SupplyForm, WithdrawForm
 
 bp = Blueprint("citizen", __name__, url_prefix="/my")
 bp.before_request(require_applicant)
@@ -38,7 +39,7 @@ bp.before_request(require_applicant)
 @bp.route("/")
 def dashboard():
     items, total, _following = application_ops.list_visible(current_user, per_page=50)
-    todos = message_ops.todos(current_user)
+    todos = message_ops.todos(current_user, now=timeutil.now())
     return render_template("citizen/dashboard.html", applications=items, total=total, todos=todos,
                            waiting={t.application.id: t for t in todos if t.kind != "rating"})
 
@@ -51,7 +52,7 @@ def messages():
         before = None
     page = message_ops.open_page(current_user, before=before, now=timeutil.now())
     return render_template("citizen/messages.html", page=page,
-                           todos=message_ops.todos(current_user) if before is None else None)
+                           todos=message_ops.todos(current_user, now=timeutil.now()) if before is None else None)
 
 
 @bp.route("/apply/<service_code>", methods=["GET", "POST"])
@@ -140,6 +141,8 @@ def detail(application_id: int):
         reply_slots = slot_views(service, staged, review_rows=material_ops.reviews(application), only=open_slots)
     rating = rating_ops.rating_for(application.id)
     return render_template("citizen/detail.html", a=view, resubmit_form=ResubmitForm(), supply_form=SupplyForm(),
+                           untrue=tolerance_ops.review_of(application, now=timeutil.now()), cause_form=CauseForm(),
+                           bar_years=tolerance_ops.bar_years(),
                            rating=rating, ratable=rating is None and ratable(service, application.state),
                            level_names=LEVEL_NAMES,
                            withdraw_form=WithdrawForm(), qr=qr_svg(view["tracking_url"]), service=service,
@@ -191,6 +194,19 @@ def supply(application_id: int):
         return redirect(url_for("citizen.detail", application_id=application_id))
     return _act(application_id, Action.SUPPLY_MATERIALS, {},
                 _("容缺材料已提交，承办单位核对后将确认补齐。"))
+
+
+@bp.route("/applications/<int:application_id>/cause", methods=["POST"])
+def state_cause(application_id: int):
+    """违诺认定: the applicant states the justified cause of a missed 容缺 deadline."""
+    form = CauseForm()
+    if not form.validate_on_submit():
+        for messages in form.errors.values():
+            for message in messages:
+                flash(message, "error")
+        return redirect(url_for("citizen.detail", application_id=application_id) + "#untrue-title")
+    return _act(application_id, Action.STATE_CAUSE, {"cause_kind": form.cause_kind.data, "reason": form.statement.data},
+                _("理由已提交，承办单位负责人审查后将书面告知是否列入违诺名单。"))
 
 
 @bp.route("/wallet")

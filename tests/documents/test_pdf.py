@@ -45,6 +45,23 @@ CORRECTION_ITEMS = [
     "用途证明材料：本年度第4次申请，需提交用途证明",
 ]
 
+# The facts both listing-review decisions (违诺认定) open with (see _untrue_facts.html).
+UNTRUE_FACTS = {
+    "applicant_name": "许昌市某某保安服务有限公司",
+    "organisation": True,
+    "application_number": "XC2026112000012",
+    "service_name": "保安服务公司设立许可",
+    "accepted_date": date(2026, 11, 2),
+    "commitment_due": "2026年11月12日24时",
+    "materials": "消防验收意见书",
+    "revoked": True,
+    "cause_due": "2026年11月19日24时",
+    "cause_kind": "",
+    "cause_statement": "",
+    "cause_stated_date": None,
+    "tracking_url": "http://localhost/t/sample",
+}
+
 SAMPLES: dict[str, dict] = {
     "receipt.html": {
         **BASE,
@@ -345,6 +362,7 @@ SAMPLES: dict[str, dict] = {
         "agent_name": "吴晓梅",
         "agent_id_masked": "4110021978********",
         "bar_years": 1,
+        "cause_window": "5个工作日",
         "letter_date": date(2026, 11, 22),
         "tracking_number": "XC2026112000012",
     },
@@ -370,7 +388,24 @@ SAMPLES: dict[str, dict] = {
         "promised_due": date(2026, 12, 11),
         "two_tier": True,
         "bar_years": 1,
+        "cause_window": "5个工作日",
         "tracking_url": TRACK_URL,
+    },
+    "untrue_listing_decision.html": {
+        **BASE,
+        **UNTRUE_FACTS,
+        "reasons": ["所述“其他部门办理延误”经向消防救援机构核实不属实，逾期无正当理由。"],
+        "bar_years": 3,
+        "bar_from": date(2026, 11, 22),
+        "bar_until": date(2029, 11, 22),
+    },
+    "untrue_non_listing_decision.html": {
+        **BASE,
+        **UNTRUE_FACTS,
+        "cause_kind": "其他部门办理延误",
+        "cause_statement": "消防验收意见书因消防救援机构排期延误，至期限届满后第二日方出具",
+        "cause_stated_date": date(2026, 11, 18),
+        "reasons": ["经向消防救援机构核实，逾期系其排期延误所致，属于正当理由。"],
     },
 }
 
@@ -454,6 +489,13 @@ EXPECTED: dict[str, list[str]] = {
                                "保安服务公司设立许可", "自受理之日起10个工作日内", "15个工作日", "消防验收意见书",
                                "经营场所租赁合同", "瑕疵", "1年内不再适用容缺受理", "受托人：吴晓梅",
                                "4110021978********", "附：授权委托书", "加盖单位公章"],
+    "untrue_listing_decision.html": ["容缺受理违诺认定决定书", "你单位于2026年11月2日经本机关容缺受理",
+                                     "应于2026年11月12日24时前补齐补正消防验收意见书", "撤销已作出的准予决定",
+                                     "你单位在上述期限内未陈述正当理由", "经向消防救援机构核实不属实",
+                                     "列入违诺（失信）名单", "自2026年11月22日起至2029年11月22日止（3年）"],
+    "untrue_non_listing_decision.html": ["不予列入违诺名单决定书", "你单位于2026年11月18日陈述逾期的理由为“其他部门办理延误”",
+                                         "属于正当理由", "不予列入违诺（失信）名单", "仍可依规定申请容缺受理",
+                                         "本决定不改变本机关已作出的撤销准予决定"],
     "tolerance_notice.html": ["容缺受理通知书", "予以容缺受理", "许昌市某某保安服务有限公司",
                               "你单位于2026年11月20日提交的保安服务公司设立许可申请", "2026年12月04日24时前",
                               "消防验收意见书", "经营场所租赁合同", "报送上级机关作出决定", "15个工作日",
@@ -501,8 +543,8 @@ def test_each_kind_renders_with_its_content(name, rendered, tmp_path):
 
 
 def test_every_document_template_has_a_sample():
-    templates = {p.name for p in (REPO / "templates" / "documents").glob("*.html")}
-    assert templates - {"_base.html", "_macros.html"} == set(SAMPLES)
+    templates = {p.name for p in (REPO / "templates" / "documents").glob("*.html") if not p.name.startswith("_")}
+    assert templates == set(SAMPLES)
 
 
 DECISIONS = sorted({a.template for a in document_acts() if a.remedies})
@@ -510,7 +552,7 @@ DECISIONS = sorted({a.template for a in document_acts() if a.remedies})
 
 def test_the_challengeable_decisions_are_the_refusals_and_revocations():
     assert DECISIONS == ["no_record_refusal.html", "non_acceptance_decision.html", "refusal_decision.html",
-                         "revocation_decision.html", "service_refusal.html"]
+                         "revocation_decision.html", "service_refusal.html", "untrue_listing_decision.html"]
 
 
 @pytest.mark.parametrize("name", DECISIONS)
@@ -536,7 +578,7 @@ def test_every_declared_document_names_its_legal_basis(act, tmp_path):
 
 
 def test_every_template_is_declared_once_per_act():
-    templates = {p.name for p in (REPO / "templates" / "documents").glob("*.html")} - {"_base.html", "_macros.html"}
+    templates = {p.name for p in (REPO / "templates" / "documents").glob("*.html") if not p.name.startswith("_")}
     assert {a.template for a in document_acts()} == templates
 
 

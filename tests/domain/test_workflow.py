@@ -62,8 +62,10 @@ EXPECTED = {
     (S.APPROVED, A.ESCALATE): ("system", S.APPROVED),
     (S.ISSUED, A.REVOKE): ("supervisor", S.REVOKED),
 }
-# Fired only while a tolerance commitment is open, or an extension request pending (tested below).
-COMMITMENT_ACTIONS = {A.FULFIL_COMMITMENT, A.BREACH_COMMITMENT, A.REFUSE_EXTENSION}
+# Fired only while a tolerance commitment is open, an extension request pending, or a listing
+# review (违诺认定) open after a breach (tested below).
+COMMITMENT_ACTIONS = {A.FULFIL_COMMITMENT, A.BREACH_COMMITMENT, A.REFUSE_EXTENSION,
+                      A.STATE_CAUSE, A.LIST_UNTRUE, A.NOT_LIST_UNTRUE}
 ACTORS = {"applicant": APPLICANT, "clerk": CLERK, "supervisor": SUPERVISOR, "system": SYSTEM}
 FIELDS = {"reason": "理由", "items": ["身份证复印件不清晰"], "reason_code": "testing", "opinion": "同意"}
 # Acting while the decision limit still runs (an extension is judged against it).
@@ -214,6 +216,49 @@ def test_commitment_actions_need_an_open_commitment():
     settled = [*history, _event(3, A.FULFIL_COMMITMENT, S.ACCEPTED, S.ACCEPTED)]
     with pytest.raises(TransitionRefused):
         decide(SERVICE, S.ACCEPTED, A.BREACH_COMMITMENT, SYSTEM, {}, unit_id=UNIT, **IN_TIME, history=settled)
+
+
+def test_listing_review_steps_follow_a_breach_and_end_with_the_decision():
+    """After a breach the matter is closed (or revoked); the applicant may state a cause once and
+    the head decides once; nothing else changes the state."""
+    opened = [_event(1, A.SUBMIT, S.DRAFT, S.SUBMITTED),
+              _event(2, A.ACCEPT, S.SUBMITTED, S.ACCEPTED, tolerance=True, commitment_days=5),
+              _event(3, A.BREACH_COMMITMENT, S.ACCEPTED, S.CLOSED, cause_due="2026-11-27T23:59:59+08:00")]
+    cause = {"cause_kind": "force_majeure", "reason": "暴雨"}
+    for action, fields in ((A.STATE_CAUSE, cause), (A.LIST_UNTRUE, {"reason": "无正当理由"}),
+                           (A.NOT_LIST_UNTRUE, {"reason": "理由成立"})):
+        with pytest.raises(TransitionRefused) as none:
+            decide(SERVICE, S.CLOSED, action, SUPERVISOR if action != A.STATE_CAUSE else APPLICANT, fields,
+                   unit_id=UNIT, history=opened[:2])
+        assert none.value.status == 409 and none.value.code == "no_listing_review"
+    for state in (S.CLOSED, S.REVOKED):
+        stated = decide(SERVICE, state, A.STATE_CAUSE, APPLICANT, cause, unit_id=UNIT, history=opened)
+        assert stated.to_state == state and stated.payload["cause_kind"] == "force_majeure"
+        for action in (A.LIST_UNTRUE, A.NOT_LIST_UNTRUE):
+            assert decide(SERVICE, state, action, SUPERVISOR, {"reason": "理由"}, unit_id=UNIT,
+                          history=opened).to_state == state
+            for who in (APPLICANT, CLERK, SYSTEM, OTHER_UNIT_CLERK):
+                with pytest.raises(TransitionRefused) as wrong:
+                    decide(SERVICE, state, action, who, {"reason": "理由"}, unit_id=UNIT, history=opened)
+                assert wrong.value.status == 403
+        for who in (CLERK, SUPERVISOR, SYSTEM):
+            with pytest.raises(TransitionRefused):
+                decide(SERVICE, state, A.STATE_CAUSE, who, cause, unit_id=UNIT, history=opened)
+    with pytest.raises(TransitionRefused) as reasonless:
+        decide(SERVICE, S.CLOSED, A.LIST_UNTRUE, SUPERVISOR, {}, unit_id=UNIT, history=opened)
+    assert reasonless.value.status == 422
+    with pytest.raises(TransitionRefused) as open_matter:
+        decide(SERVICE, S.ACCEPTED, A.STATE_CAUSE, APPLICANT, cause, unit_id=UNIT, history=opened)
+    assert open_matter.value.status == 409
+    stated = [*opened, _event(4, A.STATE_CAUSE, S.CLOSED, S.CLOSED, cause_kind="force_majeure")]
+    with pytest.raises(TransitionRefused) as twice:
+        decide(SERVICE, S.CLOSED, A.STATE_CAUSE, APPLICANT, cause, unit_id=UNIT, history=stated)
+    assert twice.value.code == "cause_already_stated"
+    decided = [*stated, _event(5, A.NOT_LIST_UNTRUE, S.CLOSED, S.CLOSED)]
+    for action in (A.LIST_UNTRUE, A.NOT_LIST_UNTRUE):
+        with pytest.raises(TransitionRefused) as again:
+            decide(SERVICE, S.CLOSED, action, SUPERVISOR, {"reason": "再议"}, unit_id=UNIT, history=decided)
+        assert again.value.code == "no_listing_review"
 
 
 def test_allowed_actions_are_the_buttons():

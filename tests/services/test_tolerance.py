@@ -1,7 +1,8 @@
 """容缺受理 as a catalogue switch: on the security-service licence and on a second service
 (unit queries of the no-criminal-record certificate), through the API, the HTML forms and the
 sweep. Commitment letter, tolerance acceptance notice, supplied in time, breach → case ended or
-decision revoked, the untrue-commitment list and its bar, bad credit, core materials."""
+decision revoked, the untrue-commitment list (only on the supervisor's listing decision) and its
+bar, bad credit, core materials. The listing review itself: tests/services/test_untrue_review.py."""
 from __future__ import annotations
 
 import io
@@ -9,13 +10,15 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from app.extensions import db
+from app.models.accounts import Role, Unit, User
 from app.models.applications import Application
 from app.models.tolerance import CommitmentStatus, ToleranceCommitment, UntrueCommitment
 from app.operations.sla import sweep
-from app.seed import DEMO_IDS, LEGAL_PROVISIONS, USCCS
+from app.seed import DEMO_IDS, DEMO_PASSWORD, LEGAL_PROVISIONS, USCCS
 from tests.conftest import api_token, confirm_answers, csrf_from, local, login
 from tests.materials import samples
 from tests.materials.helpers import api_materials, api_reply
@@ -61,6 +64,20 @@ def run_sweep(app, moment: datetime):
 def breaches(result) -> list[int]:
     """The applications whose commitment the sweep found breached (other checks may fire too)."""
     return [application_id for application_id, action in result.fired if action == "breach_commitment"]
+
+
+def security_head(app, client) -> dict:
+    """The head (负责人) of the city's security detachment, who decides listing reviews there."""
+    with app.app_context():
+        unit = db.session.scalar(select(Unit).where(Unit.code == "411000-SD"))
+        db.session.add(User(username="security_head", password_hash=PasswordHasher().hash(DEMO_PASSWORD),
+                            role=Role.SUPERVISOR.value, real_name="治安支队负责人", phone="13903749998", unit=unit))
+        db.session.commit()
+    return api_token(client, "security_head")
+
+
+def list_untrue(client, head, application_id: int, reason: str = "申请人未陈述正当理由，逾期无正当理由。"):
+    return act(client, head, application_id, "list_untrue", reason=reason)
 
 
 def filed_with_tolerance(client, **overrides) -> int:
@@ -143,7 +160,10 @@ def test_tolerance_happy_path_letter_notice_supplied_in_time_then_two_tiers(app,
 # --- breach ---------------------------------------------------------------------------------------
 
 
-def test_breach_ends_the_case_lists_the_enterprise_and_bars_tolerance_next_time(app, client, clock, tmp_path):
+def test_breach_ends_the_case_and_only_the_heads_decision_lists_the_enterprise(app, client, clock, tmp_path):
+    """Changed from the automatic listing at the deadline (wrong: the local rule lists only those
+    late without justified cause): the breach ends the case and opens a listing review; the list
+    and its bar follow the head's decision, from the day of the decision."""
     security, city = api_token(client, "security"), api_token(client, "clerk_security")
     application_id = filed_with_tolerance(client)
     act(client, city, application_id, "accept")
@@ -160,33 +180,47 @@ def test_breach_ends_the_case_lists_the_enterprise_and_bars_tolerance_next_time(
     assert breach["action"] == "breach_commitment" and iso(breach["at"]) == end_of(2026, 11, 30)
     assert "termination_notice" in [d["kind"] for d in view["documents"]]
     assert commitment(app, application_id).status == CommitmentStatus.BREACHED
+    assert listed(app, USCCS["security_2m"]) == []  # not yet: the enterprise may state a cause
+    assert "state_cause" in view["allowed_actions"]
 
+    # While the review is pending, tolerance is still open to it.
+    clock.set(local(2026, 12, 3, 10))
+    assert file(client, security, **TOLERANCE).status_code == 201
+
+    # No cause stated in the window (to 9 December); the head lists it on 10 December.
+    head = security_head(app, client)
+    clock.set(local(2026, 12, 10, 10))
+    assert list_untrue(client, head, application_id).status_code == 200
     [entry] = listed(app, USCCS["security_2m"])
     assert entry.applicant_kind == "enterprise" and entry.application_id == application_id
-    assert entry.listed_at == end_of(2026, 11, 30).astimezone(UTC)
-    assert entry.expires_at == end_of(2029, 11, 30).astimezone(UTC)
+    assert entry.listed_at == local(2026, 12, 10, 10).astimezone(UTC)
+    assert entry.expires_at == local(2029, 12, 10, 10).astimezone(UTC)
     assert "未在承诺期限" in entry.reason and "住所和提供保安服务所需的场所证明" in entry.reason
+    assert "无正当理由" in entry.reason
 
     # Next time: no tolerance, with the reason; an ordinary filing is still possible.
     again = file(client, security, **TOLERANCE)
     assert again.status_code == 422
     assert again.get_json()["error"] == "tolerance.untrue_commitment"
-    assert "违诺" in again.get_json()["message"] and "2029年11月30日" in again.get_json()["message"]
+    assert "违诺" in again.get_json()["message"] and "2029年12月10日" in again.get_json()["message"]
     assert file(client, security).status_code == 201
 
 
-def test_the_bar_ends_after_three_years(app, client, clock):
+def test_the_bar_ends_three_years_after_the_decision(app, client, clock):
     application_id = filed_with_tolerance(client)
     act(client, api_token(client, "clerk_security"), application_id, "accept")
     run_sweep(app, local(2026, 12, 2, 9))
-    clock.set(local(2029, 11, 30, 23, 0))
+    clock.set(local(2026, 12, 10, 10))
+    assert list_untrue(client, security_head(app, client), application_id).status_code == 200
+    clock.set(local(2029, 12, 10, 9, 0))
     assert file(client, api_token(client, "security"), **TOLERANCE).get_json()["error"] == "tolerance.untrue_commitment"
-    clock.set(local(2029, 12, 3, 10))
+    clock.set(local(2029, 12, 10, 10, 1))
     assert file(client, api_token(client, "security"), **TOLERANCE).status_code == 201
 
 
 def test_listing_at_acceptance_time_refuses_a_pending_tolerance_acceptance(app, client, clock):
-    """Listed between filing and acceptance (another case breached): no tolerance acceptance."""
+    """Listed between filing and acceptance (another case breached and was listed): no tolerance
+    acceptance."""
     city = api_token(client, "clerk_security")
     first = filed_with_tolerance(client)
     act(client, city, first, "accept")
@@ -194,6 +228,14 @@ def test_listing_at_acceptance_time_refuses_a_pending_tolerance_acceptance(app, 
     second = filed_with_tolerance(client)
     assert breaches(run_sweep(app, local(2026, 12, 1, 9))) == [first]
     clock.set(local(2026, 12, 1, 10))
+    # The breach alone does not bar it (the review is pending)…
+    with app.app_context():
+        assert db.session.get(Application, second).state == "submitted"
+    head = security_head(app, client)
+    assert act(client, head, first, "state_cause").status_code == 403  # the applicant's step
+    # …the head's listing does (the window ran to 8 December).
+    clock.set(local(2026, 12, 9, 9))
+    assert list_untrue(client, head, first).status_code == 200
     refused = act(client, city, second, "accept")
     assert refused.status_code == 409 and refused.get_json()["error"] == "tolerance.untrue_commitment"
     # The office may still accept it as complete, or ask for everything in one notice.
@@ -335,6 +377,10 @@ def test_second_service_breach_after_the_decision_revokes_it(app, client, clock,
     view = client.get(f"/api/v1/applications/{application_id}", headers=enterprise).get_json()
     assert view["status"] == "revoked"
     assert "revocation_decision" in [d["kind"] for d in view["documents"]]
+    assert listed(app, USCCS["demo"]) == []  # the head decides, after the window (to 25 November)
+    clock.set(local(2026, 11, 26, 9))
+    assert act(client, api_token(client, "supervisor"), application_id, "list_untrue",
+               reason="逾期未补交单位介绍信，未陈述正当理由。").status_code == 200
     [entry] = listed(app, USCCS["demo"])
     assert entry.service_code == "criminal_record"
 

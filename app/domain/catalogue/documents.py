@@ -14,8 +14,10 @@ LICENSING_LAW = "《中华人民共和国行政许可法》"
 CRIMINAL_RECORD_RULE_NAME = "《公安机关办理犯罪记录查询工作规定》"
 # Cited without an article: the articles of the rule are not checked against its text here.
 CRIMINAL_RECORD_RULE = f"{CRIMINAL_RECORD_RULE_NAME}（公通字〔2021〕19号）"
-# Tolerance acceptance has no national statute: local rules plus the applicant's signed commitment.
-TOLERANCE_RULE = "本地容缺受理制度"
+# Tolerance acceptance has no national statute: the local measures (seed 002: 便民利民 item 4, 服务企业
+# item 7) plus the applicant's signed commitment.
+TOLERANCE_RULE = ("《许昌公安机关2022年便民利民服务十项措施》第四项、《许昌公安机关2022年服务企业十项措施》"
+                  "第七项关于容缺受理的规定")
 TOLERANCE_BASIS = f"{TOLERANCE_RULE}和申请人签署的《申请容缺受理承诺书》"
 
 
@@ -83,4 +85,9 @@ LIFECYCLE: dict[str, DocumentAct] = {act.kind: act for act in (
     DocumentAct("tolerance_notice", "tolerance_notice.html", N_("容缺受理通知书"), TOLERANCE_BASIS),
     # The applicant's own letter (not issued by the office): the basis it is signed under.
     DocumentAct("commitment_letter", "commitment_letter.html", N_("申请容缺受理承诺书"), TOLERANCE_RULE),
+    # 违诺认定: only a listing (the 3-year bar) is a decision the applicant can challenge.
+    DocumentAct("untrue_listing_decision", "untrue_listing_decision.html", N_("容缺受理违诺认定决定书"),
+                TOLERANCE_BASIS, remedies=True),
+    DocumentAct("untrue_non_listing_decision", "untrue_non_listing_decision.html", N_("不予列入违诺名单决定书"),
+                TOLERANCE_BASIS),
 )}

@@ -250,6 +250,8 @@ class ActionFields(BaseModel):
     tolerance: bool | None = None
     missing_materials: Optional(Annotated[list[Text(40)], Field(max_length=40)]) = None
     commitment_days: Optional(Annotated[int, Field(ge=1, le=365)]) = None
+    # 违诺认定 (the applicant): the kind of justified cause; its statement is `reason`.
+    cause_kind: Optional(Text(32)) = None
     # 差评整改: the call-back and the measures.
     callback_date: Optional(date | Text(10)) = None
     callback_contact_made: Optional(bool | Text(8)) = None

@@ -1,8 +1,11 @@
-"""The applicant's forms shared by every service: answering a correction, withdrawing."""
+"""The applicant's forms shared by every service: answering a correction, withdrawing, stating
+a justified cause for a missed 容缺 deadline."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SubmitField, TextAreaField
+from wtforms import BooleanField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+
+from app.domain.tolerance import CAUSE_KIND_NAMES
 
 REQUIRED = _l("此项为必填项。")
 
@@ -22,3 +25,15 @@ class WithdrawForm(FlaskForm):
     confirm = BooleanField(_l("我已知悉：撤回后本件办理即终止，已提交的材料不再审查；如需办理须重新申请。"),
                            validators=[DataRequired(_l("请勾选确认后再撤回申请。"))])
     submit = SubmitField(_l("撤回申请"))
+
+
+class CauseForm(FlaskForm):
+    """陈述正当理由 (违诺认定): why the promised materials came late."""
+
+    cause_kind = RadioField(_l("正当理由类别"), choices=[(k.value, _l(name)) for k, name in CAUSE_KIND_NAMES.items()],
+                            validators=[DataRequired(_l("请选择正当理由的类别。"))])
+    statement = TextAreaField(_l("具体情况说明"), validators=[DataRequired(_l("请说明逾期未补齐材料的具体原因。")),
+                                                           Length(max=2000)],
+                              description=_l("说明未能按期补齐的原因、经过和时间，例如出具证明的部门何时受理、何时办结；"
+                                             "负责人将据此决定是否将您列入违诺名单。"))
+    submit = SubmitField(_l("提交理由"))
