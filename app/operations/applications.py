@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -346,6 +346,20 @@ def by_tracking_token(token: str) -> Application | None:
         return None
     return db.session.scalar(select(Application).options(joinedload(Application.unit))
                              .where(Application.tracking_token == token))
+
+
+# Built once: the statement is the same on every view of every tracking page.
+_TRACKING_HEAD = (select(Application.id, Application.event_count, Application.state)
+                  .where(Application.tracking_token == bindparam("token")))
+
+
+def tracking_head(token: str):
+    """What a tracking page's validator is made of (id, event_count, state), in one narrow query
+    on the session's connection, without building the application: enough for a 304 or for a
+    page already rendered."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.connection().execute(_TRACKING_HEAD, {"token": token}).first()
 
 
 def by_number_and_last_four(number: str, last_four: str) -> Application | None:
