@@ -9,7 +9,9 @@ app, never in a shared cache: the response headers still say `private` (or `no-s
 
 Only what any visitor would see is kept: nobody signed in (the header names the user), nothing
 waiting in the session to be shown once (a flash belongs to one visitor), and only the page's
-own query strings (the layout writes the path into its preference forms).
+own query strings (the layout writes the path into its preference forms). The one thing of the
+visitor's own on such a page, the CSRF token of the layout's forms, is kept as a mark and written
+in for each visitor when the page is sent (their own token, from their own session).
 """
 from __future__ import annotations
 
@@ -17,11 +19,15 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-from flask import Flask, Response, current_app, request, session
+from flask import Flask, Response, current_app, g, request, session
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 MAX_PAGES = 512  # × ~20 KB: ~10 MB a process at most
 HTML = "text/html; charset=utf-8"
+# Where a kept page has the visitor's CSRF token (URL-safe characters, as the token itself).
+CSRF_MARK = "kept-page-csrf-token-mark"
+_CSRF_MARK = CSRF_MARK.encode()
 
 
 class RenderedPages:
@@ -77,9 +83,15 @@ def serve(key: tuple, render: Callable[[], tuple[str | bytes, bool]], *, mimetyp
         full_key = (*key, site, request.path, request.query_string)
         body = pages().get(full_key)
         if body is None:
-            body, keep = _encoded(render())
+            g.rendering_kept_page = True
+            try:
+                body, keep = _encoded(render())
+            finally:
+                g.rendering_kept_page = False
             if keep:
                 pages().put(full_key, body)
+        if _CSRF_MARK in body:
+            body = body.replace(_CSRF_MARK, generate_csrf().encode())
         return Response(body, content_type=mimetype)
     body, _ = _encoded(render())
     return Response(body, content_type=mimetype)
@@ -90,5 +102,14 @@ def _encoded(rendered: tuple[str | bytes, bool]) -> tuple[bytes, bool]:
     return (body.encode() if isinstance(body, str) else body), keep
 
 
+def _csrf_mark() -> str:
+    return CSRF_MARK
+
+
 def init_app(app: Flask) -> None:
     app.extensions["rendered_pages"] = RenderedPages()
+
+    @app.context_processor
+    def kept_page_csrf_mark():
+        """A page rendered to be kept carries the mark where the layout asks for the token."""
+        return {"csrf_token": _csrf_mark} if g.get("rendering_kept_page") else {}

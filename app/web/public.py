@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from app.domain.catalogue import CATALOGUE
-from app.extensions import csrf
 from app.web import page_cache
 from app.web.auth import safe_next
 from app.web.guards import allow_public
@@ -53,12 +52,7 @@ def _back():
     return redirect(safe_next(request.form.get("next")) or url_for("public.home"))
 
 
-# The two display preferences take no CSRF token, so that the layout carrying their forms is the
-# same page for every visitor (and can be kept rendered). A forged cross-site post can do no more
-# than a link could: set this browser's language or text size, which it can set back with one
-# click; nothing is stored or changed on the server, and `next` only leads back to our own pages.
 @bp.route("/prefs/language", methods=["POST"])
-@csrf.exempt
 def set_language():
     lang = request.form.get("lang")
     if lang not in current_app.config["LANGUAGES"]:
@@ -70,7 +64,6 @@ def set_language():
 
 
 @bp.route("/prefs/text-size", methods=["POST"])
-@csrf.exempt
 def set_text_size():
     large = request.form.get("large") == "1"
     response = _back()

@@ -31,10 +31,8 @@ def _page(client, path: str = "/") -> str:
 
 
 def _post_pref(client, path: str, **data):
-    """As the layout's form posts it: a display preference carries no CSRF token (the page
-    showing it is the same for every visitor; see tests/web/test_caching_and_queries.py)."""
-    _page(client)
-    response = client.post(path, data={"next": "/", **data})
+    token = csrf_from(_page(client))
+    response = client.post(path, data={"csrf_token": token, "next": "/", **data})
     assert response.status_code == 302
     return response
 
@@ -81,7 +79,8 @@ def test_switching_back_to_chinese(client):
 
 
 def test_unknown_language_is_refused(client):
-    assert client.post("/prefs/language", data={"lang": "fr"}).status_code == 400
+    token = csrf_from(_page(client))
+    assert client.post("/prefs/language", data={"csrf_token": token, "lang": "fr"}).status_code == 400
 
 
 def test_login_page_labels_are_english(client):
