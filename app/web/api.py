@@ -177,7 +177,7 @@ def create_application():
 def list_applications():
     per_page = _int_arg("per_page", 20, 1, MAX_PAGE_SIZE)
     items, total, following = application_ops.list_visible(g.api_user, per_page=per_page,
-                                                           after=request.args.get("after"))
+                                                           after=request.args.get("after"), columns=application_ops.LIST_COLUMNS)
     return jsonify(
         per_page=per_page, total=total.count, total_more=total.more, next=following,
         items=[
