@@ -54,7 +54,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from app.jobs import dispatchers
     from app.operations import subscribers
-    from app.web import i18n, observability, security, static_files, templating
+    from app.web import i18n, observability, page_cache, security, static_files, templating
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
@@ -66,6 +66,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     security.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
+    page_cache.init_app(app)
     static_files.init_app(app)
     subscribers.connect()
     dispatchers.init_app(app)

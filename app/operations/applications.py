@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -337,17 +337,23 @@ def registry_check_for(user: User, application: Application, *, now: datetime) -
 
 
 
-def list_visible(user: User, *, per_page: int, after: str | None = None):
+# What the API's list shows of each application (with what its cursor needs: id, created_at).
+LIST_COLUMNS = (Application.id, Application.number, Application.service_code, Application.state,
+                Application.statutory_due_at, Application.created_at)
+
+
+def list_visible(user: User, *, per_page: int, after: str | None = None, columns: tuple = ()):
     """Newest first: one page, the total (counted up to a cap), and the cursor of the next page
-    (None on the last)."""
+    (None on the last). With `columns` (which must include `id` and `created_at`), the page is
+    rows of those columns instead of applications: what a list shows, without building objects."""
     condition = visibility_filter(user)
     total = cursors.capped_count(Application.id, condition)
-    query = select(Application).where(condition)
+    query = (select(*columns) if columns else select(Application)).where(condition)
     position = cursors.decode(after)
     if position is not None and position[0] is not None:
         query = query.where(tuple_(Application.created_at, Application.id) < tuple_(*position))
-    items = list(db.session.scalars(
-        query.order_by(Application.created_at.desc(), Application.id.desc()).limit(per_page + 1)))
+    query = query.order_by(Application.created_at.desc(), Application.id.desc()).limit(per_page + 1)
+    items = list(db.session.execute(query) if columns else db.session.scalars(query))
     more = len(items) > per_page
     items = items[:per_page]
     return items, total, cursors.encode(items[-1].created_at, items[-1].id) if more else None
@@ -367,6 +373,20 @@ def by_tracking_token(token: str) -> Application | None:
         return None
     return db.session.scalar(select(Application).options(joinedload(Application.unit))
                              .where(Application.tracking_token == token))
+
+
+# Built once: the statement is the same on every view of every tracking page.
+_TRACKING_HEAD = (select(Application.id, Application.event_count, Application.state)
+                  .where(Application.tracking_token == bindparam("token")))
+
+
+def tracking_head(token: str):
+    """What a tracking page's validator is made of (id, event_count, state), in one narrow query
+    on the session's connection, without building the application: enough for a 304 or for a
+    page already rendered."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.connection().execute(_TRACKING_HEAD, {"token": token}).first()
 
 
 def by_number_and_last_four(number: str, last_four: str) -> Application | None:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.orm import selectinload
 
+from app.domain.clock import CLOCK_NAMES
 from app.domain.text import N_
 from app.extensions import db
 from app.models.accounts import User
@@ -25,9 +25,18 @@ class QueueFilters:
     number: str | None = None
 
 
+# What a queue row shows (and its light needs), read as columns: a page of rows is one query and
+# no objects (building 25 applications with every column cost more than the query).
+QUEUE_COLUMNS = (
+    Application.id, Application.number, Application.service_code, Application.subject_name, Application.state,
+    Application.work_due_at, *(getattr(Application, name) for name in CLOCK_NAMES), Application.accepted_as_of,
+    Application.paused_since, Application.yellow_from_at, User.real_name.label("claimed_by_name"),
+)
+
+
 def queue(user: User, filters: QueueFilters, *, now: datetime, per_page: int, after: str | None = None):
-    """One page of the unit's open items by deadline (no deadline last), the total (counted up
-    to a cap), and the cursor of the next page (None on the last)."""
+    """One page of the unit's open items by deadline (no deadline last) as rows of QUEUE_COLUMNS,
+    the total (counted up to a cap), and the cursor of the next page (None on the last)."""
     condition = [Application.unit_id == user.unit_id, lights.open_matters()]
     if filters.service:
         condition.append(Application.service_code == filters.service)
@@ -47,8 +56,8 @@ def queue(user: User, filters: QueueFilters, *, now: datetime, per_page: int, af
             and_(Application.work_due_at.is_(None), Application.id > last_id) if due is None else or_(
                 Application.work_due_at > due, and_(Application.work_due_at == due, Application.id > last_id),
                 Application.work_due_at.is_(None)))
-    items = list(db.session.scalars(
-        select(Application).where(*condition).options(selectinload(Application.claimed_by))
+    items = list(db.session.execute(
+        select(*QUEUE_COLUMNS).outerjoin(User, User.id == Application.claimed_by_id).where(*condition)
         .order_by(Application.work_due_at.asc().nulls_last(), Application.id)
         .limit(per_page + 1)
     ))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Blueprint, Response, abort, current_app, g, jsonify, request
 from flask_babel import gettext as _
 
 from app import timeutil
@@ -23,6 +23,7 @@ from app.operations import materials as material_ops
 from app.operations import provisions as provision_ops
 from app.operations import settings as settings_ops
 from app.operations import terminals as terminal_ops
+from app.web import page_cache
 from app.web.bounded_input import check_json_body
 from app.web.downloads import send_document
 from app.web.i18n import select_locale
@@ -204,7 +205,7 @@ def create_application():
 def list_applications():
     per_page = _int_arg("per_page", 20, 1, MAX_PAGE_SIZE)
     items, total, following = application_ops.list_visible(g.api_user, per_page=per_page,
-                                                           after=request.args.get("after"))
+                                                           after=request.args.get("after"), columns=application_ops.LIST_COLUMNS)
     return jsonify(
         per_page=per_page, total=total.count, total_more=total.more, next=following,
         items=[
@@ -303,15 +304,28 @@ def document(application_id: int, document_id: int):
 @bp.route("/track/<token>")
 @limiter.limit("60 per minute")
 def track(token: str):
-    application = application_ops.by_tracking_token(token)
-    if application is None:
+    head = application_ops.tracking_head(token)
+    if head is None:
         return api_error("not_found", _("未找到该办件，请核对二维码或查询码。"), 404)
     now = timeutil.now()
     explain = request.args.get("explain") == "1"
-    tag = tracking_etag(application, now, "api", select_locale(), str(explain))
+    tag = tracking_etag(head, now, "api", select_locale(), str(explain))
     if tag in request.if_none_match:
         return revalidate(Response(status=304), tag)
-    return revalidate(jsonify(tracking_json(application, now=now, explain=explain)), tag)
+
+    def render() -> tuple[bytes, bool]:
+        application = application_ops.by_tracking_token(token)
+        if application is None:
+            abort(404)
+        body = jsonify(tracking_json(application, now=now, explain=explain)).get_data()
+        return body, application.event_count == head.event_count
+
+    # The JSON is the same for every caller (nothing in it, nor in the tag, is the caller's).
+    return revalidate(page_cache.serve(("api.track", tag), render, mimetype="application/json",
+                                       query_strings=TRACK_QUERIES, anyone=True), tag)
+
+
+TRACK_QUERIES = frozenset({b"", b"explain=1"})
 
 
 @bp.route("/verify/<number>")

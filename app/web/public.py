@@ -10,9 +10,10 @@ from markupsafe import Markup
 from app import timeutil
 from app.domain.catalogue import CATALOGUE
 from app.operations import settings as settings_ops
+from app.web import page_cache
 from app.web.auth import safe_next
 from app.web.guards import allow_public
-from app.web.i18n import LANG_COOKIE, LARGE_TEXT_COOKIE, select_locale
+from app.web.i18n import LANG_COOKIE, LARGE_TEXT_COOKIE, large_text, select_locale
 
 bp = Blueprint("public", __name__)
 bp.before_request(allow_public)
@@ -32,14 +33,22 @@ APPLICATION_NUMBER = re.compile(r"[A-Z]{2,4}\d{14}")
 
 
 # The list changes only with the settings in force (limits, steps): it is rendered once per
-# language and settings.
+# language and settings, and the kept home page is keyed by the same settings.
 _SERVICE_LISTS: dict[tuple, Markup] = {}
 
 
-def service_list() -> Markup:
+def _listed_services() -> list:
     now = timeutil.now()
-    services = [settings_ops.service_at(s.code, now) for s in CATALOGUE.values() if s.listed]
-    key = (select_locale(), tuple((tuple(s.limits.items()), s.steps) for s in services))
+    return [settings_ops.service_at(s.code, now) for s in CATALOGUE.values() if s.listed]
+
+
+def _settings_key(services) -> tuple:
+    return tuple((s.code, tuple(s.limits.items()), s.steps) for s in services)
+
+
+def service_list(services=None) -> Markup:
+    services = services if services is not None else _listed_services()
+    key = (select_locale(), _settings_key(services))
     if key not in _SERVICE_LISTS:
         _SERVICE_LISTS[key] = Markup(render_template(  # noqa: S704 (an autoescaped template)
             "public/_service_list.html", services=services))
@@ -48,7 +57,9 @@ def service_list() -> Markup:
 
 @bp.route("/")
 def home():
-    return render_template("public/home.html", service_list=service_list())
+    services = _listed_services()
+    return page_cache.serve(("public.home", select_locale(), large_text(), _settings_key(services)),
+                            lambda: (render_template("public/home.html", service_list=service_list(services)), True))
 
 
 def _back():

@@ -1,12 +1,13 @@
 """Public tracking page opened from a QR code: /t/<token> (the token is the capability)."""
-from flask import Blueprint, Response, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import timeutil
 from app.documents.qr import qr_png, qr_svg
 from app.extensions import limiter
-from app.operations.applications import by_number_and_last_four, by_tracking_token
+from app.operations.applications import by_number_and_last_four, by_tracking_token, tracking_head
+from app.web import page_cache
 from app.web.forms import TrackingLookupForm
 from app.web.guards import allow_public
 from app.web.i18n import large_text, select_locale
@@ -50,18 +51,28 @@ def lookup():
 @bp.route("/<token>")
 @limiter.limit("60 per minute")
 def page(token: str):
-    application = _load(token)
+    head = tracking_head(token)
+    if head is None:
+        abort(404)
     now = timeutil.now()
     explain = request.args.get("explain") == "1"
     # The page's header shows who is signed in: another visitor (or signing out) is another page.
-    tag = tracking_etag(application, now, "page", select_locale(), "1" if large_text() else "0", str(explain),
+    tag = tracking_etag(head, now, "page", select_locale(), "1" if large_text() else "0", str(explain),
                         str(current_user.get_id()))
     if tag in request.if_none_match:
         return revalidate(Response(status=304), tag)
-    url = external_url("track.page", token=token)
-    response = make_response(render_template("track/page.html", t=tracking_json(application, now=now, explain=explain),
-                                             qr=qr_svg(url), token=token, url=url, explain=explain))
-    return revalidate(response, tag)
+
+    def render() -> tuple[str, bool]:
+        application = _load(token)
+        url = external_url("track.page", token=token)
+        body = render_template("track/page.html", t=tracking_json(application, now=now, explain=explain),
+                               qr=qr_svg(url), token=token, url=url, explain=explain)
+        return body, application.event_count == head.event_count
+
+    return revalidate(page_cache.serve(("track.page", tag), render, query_strings=PAGE_QUERIES), tag)
+
+
+PAGE_QUERIES = frozenset({b"", b"explain=1"})
 
 
 @bp.route("/<token>/qr.png")

@@ -118,3 +118,22 @@ def test_past_effective_time_is_refused(client):
     login(client, "admin")
     response = _post(client, SERVICE_URL, _criminal_record_settings(promised="2", effective_from="2026-11-15T09:00"))
     assert response.status_code == 422 and "生效时间不得早于当前时间" in response.get_data(as_text=True)
+
+
+def _criminal_record_card(page: str) -> str:
+    card = page.split("<h3>无犯罪记录证明</h3>", 1)[1]
+    return card.split("</li>", 1)[0]
+
+
+def test_the_kept_home_page_shows_the_limit_in_force_once_a_change_takes_effect(app, client, clock):
+    """The home page is kept per process for anonymous visitors: a settings change, even one that
+    takes effect later, must reach it at that moment, not when the process restarts."""
+    visitor = app.test_client()
+    first = visitor.get("/").get_data(as_text=True)
+    assert "<dt>承诺时限</dt><dd>1个工作日</dd>" in _criminal_record_card(first)
+    login(client, "admin")
+    response = _post(client, SERVICE_URL, _criminal_record_settings(promised="2", effective_from="2026-11-20T09:00"))
+    assert response.status_code == 302
+    assert "<dt>承诺时限</dt><dd>1个工作日</dd>" in _criminal_record_card(visitor.get("/").get_data(as_text=True))
+    clock.set(local(2026, 11, 20, 10))
+    assert "<dt>承诺时限</dt><dd>2个工作日</dd>" in _criminal_record_card(visitor.get("/").get_data(as_text=True))

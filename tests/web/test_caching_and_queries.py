@@ -1,11 +1,13 @@
-"""Work done once and not repeated: a reload of an unchanged tracking page is a 304, static
-files are cached under versioned URLs, personal pages never are; the queue page and the API
-list cost the same number of queries whatever the page size, and keyset pages walk every
-item exactly once."""
+"""Work done once and not repeated: a reload of an unchanged tracking page is a 304, a public page
+rendered once is served again to anonymous visitors (byte for byte what a fresh render gives, and
+never after the application changed), static files are cached under versioned URLs, personal
+pages never are; the queue page, the API list and the tracking page cost the same number of
+queries whatever their size, and keyset pages walk every item exactly once."""
 from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import event, select
 
 from app.documents import qr
@@ -13,8 +15,9 @@ from app.extensions import db
 from app.models.accounts import Role, User
 from app.models.applications import Application
 from app.operations.accounts import hash_password
+from app.web import api, page_cache, public, track
 from app.web import clerk as clerk_views
-from tests.conftest import DEMO_PASSWORD, api_token, local, login
+from tests.conftest import DEMO_PASSWORD, api_token, csrf_from, local, login
 from tests.operations.helpers import act, file_criminal_record
 
 
@@ -44,6 +47,128 @@ def test_an_unchanged_tracking_page_is_a_304_until_something_happens(app, client
     # Another language is another page.
     client.set_cookie("lang", "en")
     assert client.get(f"/t/{token}", headers={"If-None-Match": changed.headers["ETag"]}).status_code == 200
+
+
+def _kept(app) -> page_cache.RenderedPages:
+    return app.extensions["rendered_pages"]
+
+
+def _unrenderable(*args, **kwargs):
+    raise AssertionError("rendered again: the kept page was not served")
+
+
+def _as_visitor(client, lang: str, large: str) -> None:
+    client.set_cookie("lang", lang)
+    client.set_cookie("large_text", large)
+
+
+_TOKEN_VALUE = re.compile(rb'(name="csrf_token" value=")[^"]+(")')
+
+
+def _token_blanked(response) -> bytes:
+    """The page with its CSRF token (the visitor's own, signed with the time) left out."""
+    return _TOKEN_VALUE.sub(rb"\1\2", response.data)
+
+
+PUBLIC_PAGES = ("/t/{token}", "/t/{token}?explain=1", "/api/v1/track/{token}", "/api/v1/track/{token}?explain=1", "/")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("large", ["0", "1"])
+def test_a_kept_public_page_is_byte_for_byte_a_fresh_render(app, client, monkeypatch, lang, large):
+    token, _ = _token(app)
+    _as_visitor(client, lang, large)
+    for template in PUBLIC_PAGES:
+        url = template.format(token=token)
+        first = client.get(url)
+        assert first.status_code == 200, url
+        with monkeypatch.context() as patched:  # nothing may be rendered: the page must be the kept one
+            patched.setattr(track, "render_template", _unrenderable)
+            patched.setattr(public, "render_template", _unrenderable)
+            patched.setattr(track, "tracking_json", _unrenderable)
+            patched.setattr(api, "tracking_json", _unrenderable)
+            kept = client.get(url)
+        _kept(app).clear()
+        fresh = client.get(url)
+        assert kept.status_code == fresh.status_code == 200, url
+        assert _token_blanked(kept) == _token_blanked(fresh) == _token_blanked(first), url
+        for header in ("Content-Type", "Cache-Control", "ETag", "Vary"):
+            assert kept.headers.get(header) == fresh.headers.get(header), (url, header)
+    page = client.get(f"/t/{token}").get_data(as_text=True)
+    assert ('class="large-text"' in page) == (large == "1")
+    assert ("办理进度查询" in page) == (lang == "zh")
+
+
+def test_a_recorded_event_is_a_new_page_never_the_kept_one(app, client, clock):
+    token, application_id = _token(app)
+    pages = [client.get(url.format(token=token)) for url in ("/t/{token}", "/api/v1/track/{token}")]
+    assert len(_kept(app)) == 2
+    with app.app_context():
+        act(db.session.get(Application, application_id), "accept", "clerk")
+    page = client.get(f"/t/{token}", headers={"If-None-Match": pages[0].headers["ETag"]})
+    assert page.status_code == 200 and "审查中" in page.get_data(as_text=True)
+    api = client.get(f"/api/v1/track/{token}", headers={"If-None-Match": pages[1].headers["ETag"]})
+    assert api.status_code == 200 and api.get_json()["status"] == "accepted"
+    assert api.headers["ETag"] != pages[1].headers["ETag"]
+    # A minute later the time left is another page as well (kept anew, not the one before).
+    clock.set(local(2026, 11, 16, 10, 1))
+    assert client.get(f"/t/{token}").headers["ETag"] != page.headers["ETag"]
+
+
+def test_what_one_visitor_sees_is_never_kept_for_others(app, client):
+    token, _ = _token(app)
+    login(client, "citizen")
+    signed_in = client.get(f"/t/{token}").get_data(as_text=True)
+    home = client.get("/").get_data(as_text=True)
+    assert "citizen" in signed_in and "citizen" in home and len(_kept(app)) == 0
+    with client.session_transaction() as session:
+        session["_flashes"] = [("info", "只给这一位访客看的提示")]
+    client.post("/auth/logout", data={"csrf_token": csrf_from(home)})
+    with client.session_transaction() as session:
+        session["_flashes"] = [("info", "只给这一位访客看的提示")]
+    assert "只给这一位访客看的提示" in client.get("/").get_data(as_text=True)
+    assert len(_kept(app)) == 0
+    other = app.test_client()
+    for url in ("/", f"/t/{token}"):
+        page = other.get(url).get_data(as_text=True)
+        assert "只给这一位访客看的提示" not in page and "citizen" not in page and "退出" not in page
+    # Only the page's own query strings are kept (the layout writes the path into its forms).
+    assert "odd=1" in other.get(f"/t/{token}?odd=1").get_data(as_text=True)
+    assert len(_kept(app)) == 2
+
+
+def test_a_kept_page_carries_each_visitor_their_own_csrf_token(app, client):
+    token, _ = _token(app)
+    for url in ("/", f"/t/{token}"):
+        first, second = app.test_client(), app.test_client()
+        pages = [visitor.get(url) for visitor in (first, second)]
+        assert len(_kept(app)) >= 1 and page_cache.CSRF_MARK not in pages[1].get_data(as_text=True)
+        tokens = [csrf_from(page.get_data(as_text=True)) for page in pages]
+        assert tokens[0] != tokens[1]
+        # Another visitor's token is refused; one's own works.
+        assert second.post("/prefs/language", data={"csrf_token": tokens[0], "lang": "en"}).status_code == 400
+        assert second.post("/prefs/language", data={"csrf_token": tokens[1], "lang": "en"}).status_code == 302
+
+
+def test_a_kept_or_unchanged_tracking_page_costs_one_query(app, client):
+    token, _ = _token(app)
+    for url in (f"/t/{token}", f"/api/v1/track/{token}"):
+        tag = client.get(url).headers["ETag"]
+        assert _count_queries(app, lambda url=url: client.get(url)) == 1
+        assert _count_queries(app, lambda url=url, tag=tag: client.get(url, headers={"If-None-Match": tag})) == 1
+
+
+def test_the_tracking_page_costs_the_same_queries_however_long_its_history(app, client):
+    token, application_id = _token(app)
+    counts = []
+    for action, fields in (("accept", {}), ("suspend", {"reason_code": "testing", "reason": "送检"})):
+        _kept(app).clear()
+        counts.append(_count_queries(app, lambda: client.get(f"/t/{token}?explain=1")))
+        with app.app_context():
+            act(db.session.get(Application, application_id), action, "clerk", **fields)
+    _kept(app).clear()
+    counts.append(_count_queries(app, lambda: client.get(f"/t/{token}?explain=1")))
+    assert len(set(counts)) == 1, counts
 
 
 def test_the_explanation_of_a_date_is_built_only_when_asked_for(app, client):
