@@ -8,6 +8,7 @@ from __future__ import annotations
 import statistics
 import sys
 import time
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +18,9 @@ if str(REPO) not in sys.path:  # allow `python bench/bench_documents.py`
 
 from app.documents.pdf import harfbuzz_subsetting_active, render_pdf  # noqa: E402
 from app.documents.signing import SigningKeys, content_sha256, verification_url  # noqa: E402
+from app.domain.catalogue import get_service  # noqa: E402
+from app.domain.catalogue.documents import LIFECYCLE, DocumentAct  # noqa: E402
+from app.domain.catalogue.remedies import remedies_for  # noqa: E402
 
 STATIC_DIR = REPO / "static"
 _BENCH_KEYS = "bench:" + "5a" * 32
@@ -83,6 +87,14 @@ def _notice_common(i: int) -> dict:
             "reply_deadline": date(2026, 12, 20), "reconsideration_organ": "许昌市公安局"}
 
 
+def _declared(act: DocumentAct) -> dict:
+    """What a document's declaration puts into it (app.operations.documents.declared_context)."""
+    context = {"title": act.title, "basis": act.legal_basis, "operative": act.operative}
+    if act.remedies:
+        context["remedies"] = asdict(remedies_for("许昌市人民政府"))
+    return context
+
+
 def longest_text_cases() -> dict[str, tuple[str, dict, dict]]:
     """Per document with free text: (template, a typical context, the context with every text
     at the longest its schema allows — app.domain.catalogue.schema)."""
@@ -97,8 +109,10 @@ def longest_text_cases() -> dict[str, tuple[str, dict, dict]]:
 
     filing = field_limits(json_schema(CriminalRecordFiling))
     action = field_limits(json_schema(ActionFields))
+    refusal = _declared(get_service("security_licence").refusal())
+    correction = _declared(LIFECYCLE["correction_notice"])
     item_max = json_schema(ActionFields)["properties"]["items"]["anyOf"][0]["items"]["maxLength"]
-    letter = {**_notice_common(1), "recipient_unit": "许昌某某教育科技有限公司", "person_name": "孙浩",
+    letter = {**_notice_common(1), **_declared(SERVICE.document("unit_result_letter")), "recipient_unit": "许昌某某教育科技有限公司", "person_name": "孙浩",
               "id_type": "居民身份证", "id_number": "4110021990********", "query_date": date(2026, 11, 22),
               "has_record": False, "verification_url": "https://jwtb.xuchang.example.gov.cn/verify/X"}
     return {
@@ -111,14 +125,14 @@ def longest_text_cases() -> dict[str, tuple[str, dict, dict]]:
             {**letter, "legal_provision": "《" + "法" * LAW_NAME_MAX + "》" + "条" * ARTICLE_MAX,
              "job": "职" * filing["job"]["max_length"], "purpose": "由" * filing["query_reason"]["max_length"]}),
         "correction notice (marked slots and items)": (
-            "correction_notice.html", {**_notice_common(2), "items": [
+            "correction_notice.html", {**_notice_common(2), **correction, "items": [
                 {"material": "用途证明材料", "problem": "复印件模糊", "requirement": "重新上传清晰的扫描件"}, "近期免冠照片"]},
-            {**_notice_common(2), "items": [
+            {**_notice_common(2), **correction, "items": [
                 {"material": slot.name_zh, "problem": "问" * CORRECTION_ITEM_MAX, "requirement": "求" * CORRECTION_ITEM_MAX}
                 for slot in SERVICE.upload_slots()] + ["补" * item_max] * MAX_ITEMS}),
         "refusal (reason)": (
-            "refusal_decision.html", {**_notice_common(3), "title": "不予许可决定书", "reasons": ["申请材料不符合法定形式。"]},
-            {**_notice_common(3), "title": "不予许可决定书", "reasons": ["理" * action["reason"]["max_length"]]}),
+            "refusal_decision.html", {**_notice_common(3), **refusal, "reasons": ["申请材料不符合法定形式。"]},
+            {**_notice_common(3), **refusal, "reasons": ["理" * action["reason"]["max_length"]]}),
     }
 
 
