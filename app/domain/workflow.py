@@ -463,7 +463,9 @@ STATE_NAMES = {
     State.ACCEPTED: N_("审查中"),
     State.SUSPENDED: N_("中止办理"),
     State.APPROVED: N_("已办结（准予）"),
-    State.REJECTED: N_("不予许可"),
+    # Mirrors 已办结（准予）: not every refusal is a licence's (不予出具, 不予查询, 不予办理户口登记…);
+    # each service's own refusal document names its act.
+    State.REJECTED: N_("已办结（不予）"),
     State.NOT_ACCEPTED: N_("不予受理"),
     State.ISSUED: N_("已发证"),
     State.WITHDRAWN: N_("已撤回"),
@@ -494,7 +496,7 @@ ACTION_NAMES = {
     Action.RESUME: N_("恢复办理"),
     Action.EXTEND: N_("延长办理期限"),
     Action.APPROVE: N_("审批通过/办结"),
-    Action.REJECT: N_("不予许可"),
+    Action.REJECT: N_("作出不予决定"),
     Action.ISSUE: N_("发证/送达"),
     Action.WITHDRAW: N_("撤回申请"),
     Action.REVOKE: N_("撤销决定"),

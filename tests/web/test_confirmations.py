@@ -36,4 +36,7 @@ def test_a_refusal_needs_the_confirmation(app, client):
     assert unconfirmed.status_code == 422 and "请勾选确认后再作出决定" in unconfirmed.get_data(as_text=True)
     assert _post(client, url, {"reason": "登记用途与所附证明不符", "confirm": "y"}).status_code == 302
     _switch(client, "citizen")
-    assert "不予许可" in client.get(f"/my/applications/{application_id}").get_data(as_text=True)
+    page = client.get(f"/my/applications/{application_id}").get_data(as_text=True)
+    # A no-criminal-record refusal is 不予出具, not a licence refused: the status says only that
+    # the matter ended with a refusal, and the notice names the act.
+    assert "已办结（不予）" in page and "不予出具无犯罪记录证明通知书" in page and "不予许可" not in page

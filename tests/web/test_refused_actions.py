@@ -88,7 +88,7 @@ def test_the_city_is_offered_forwarding_not_a_decision_the_province_takes(app, c
     words = "保安服务许可由省级公安机关作出决定"
     page = refused_on_the_desk(client, application_id, "approve", words)
     assert not offered(page, application_id, "reject") and offered(page, application_id, "forward")
-    assert "审批通过/办结、不予许可" in page  # one line names both steps it holds back
+    assert "审批通过/办结、作出不予决定" in page  # one line names both steps it holds back
     refused_on_the_desk(client, application_id, "reject", words,
                         fields={"reason": "不符合条件", "confirm": "y"})
     api_agrees(client, "clerk_security", application_id, "approve", "security_licence.province_decides",
