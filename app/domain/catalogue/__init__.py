@@ -1,21 +1,26 @@
 """The service catalogue (事项目录): one module per service, each with its declaration
 (`SERVICE`), its filing schema (`FILING`) and its rule functions."""
-from app.domain.catalogue import (
-    accident_evidence,
-    criminal_record,
-    criminal_record_objection,
-    newborn_registration,
-    rating_rectification,
-    seal_engraving,
-    security_licence,
-    truck_permit,
-)
+import importlib
+import pkgutil
+
 from app.domain.catalogue.base import Service, Step
 from app.domain.catalogue.documents import LIFECYCLE, DocumentAct
 from app.domain.catalogue.schema import FilingModel, with_tolerance
 
-_MODULES = (criminal_record, criminal_record_objection, newborn_registration, seal_engraving, accident_evidence,
-            truck_permit, security_licence, rating_rectification)
+# The catalogue's own machinery; every other module of the package is one service.
+_SUPPORT_MODULES = frozenset({"base", "defaults", "documents", "remedies", "schema"})
+
+
+def _service_modules() -> list:
+    """Every service module of this package, in the order the catalogue lists them
+    (`Service.position`): adding a service is adding its module, not editing a list here."""
+    loaded = [importlib.import_module(f"{__name__}.{info.name}") for info in pkgutil.iter_modules(__path__)
+              if info.name not in _SUPPORT_MODULES]
+    return sorted((module for module in loaded if isinstance(getattr(module, "SERVICE", None), Service)),
+                  key=lambda module: (module.SERVICE.position, module.SERVICE.code))
+
+
+_MODULES = _service_modules()
 
 CATALOGUE: dict[str, Service] = {module.SERVICE.code: module.SERVICE for module in _MODULES}
 FILING_SCHEMAS: dict[str, type[FilingModel]] = {

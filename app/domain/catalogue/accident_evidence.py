@@ -81,6 +81,12 @@ SERVICE = Service(
     ),
     legal_basis_zh="《道路交通事故处理程序规定》（公安部令第146号）第六十五条",
     number_prefix="SG",
+    position=50,
+    data_labels={
+        "case_number": N_("事故案件编号"), "person_type": N_("人员类型"), "person_relation": N_("与事故的关系"),
+        "id_type": N_("身份证明类型"), "phone_masked": N_("联系电话"), "identity_verified": N_("已核验身份证件并收取书面申请"),
+        "principal_name": N_("委托人"), "principal_id_masked": N_("委托人证件号码"), "request_note": N_("申请查阅的内容"),
+    },
     workflow_built=True,
     filed_by_staff=True,
 )

@@ -5,6 +5,7 @@ A service is data plus a few rule functions; the lifecycle itself lives only in
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -144,6 +145,10 @@ class Service:
     higher_unit_kind: str | None = None
     # The provision an extension notice cites (延长办理期限告知书), for a service with an extension.
     extension_basis_zh: str = ""
+    # Where the service stands in the catalogue's lists (the home page, the clerk's filter).
+    position: int = 100
+    # What each key of the application's data is called on the pages (marked msgids).
+    data_labels: Mapping[str, str] = field(default_factory=dict)
 
     def has(self, step: Step) -> bool:
         return step in self.steps

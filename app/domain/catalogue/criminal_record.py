@@ -96,6 +96,13 @@ SERVICE = Service(
     ),
     legal_basis_zh="《公安机关办理犯罪记录查询工作规定》（公通字〔2021〕19号）",
     number_prefix="FZ",
+    position=10,
+    data_labels={
+        "applicant_type": N_("申请类型"), "purpose": N_("证明用途"), "channel": N_("申请渠道"), "terminal_id": N_("自助终端编号"), "route": N_("受理地"),
+        "relation": N_("与单位关系"), "legal_provision": N_("法律依据"), "legal_provision_bar": N_("条款内容（申请时）"),
+        "job": N_("从事或拟从事的职业"), "query_reason": N_("查询理由"),
+        "power_of_attorney": N_("授权委托书"), "purpose_detail": N_("用途说明"), "requests_this_year": N_("本年度第几次申请"),
+    },
 )
 
 # 异议复核: a written review opinion within 15 working days, extendable to 30 for complex cases.

@@ -52,6 +52,7 @@ SERVICE = Service(
     ),
     legal_basis_zh="《公安机关办理犯罪记录查询工作规定》（公通字〔2021〕19号）",
     number_prefix="YY",
+    position=20,
     extension_basis_zh="《公安机关办理犯罪记录查询工作规定》（公通字〔2021〕19号）",
 )
 

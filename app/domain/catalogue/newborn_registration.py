@@ -66,6 +66,13 @@ SERVICE = Service(
     ),
     legal_basis_zh="《中华人民共和国户口登记条例》第七条；河南省新生儿出生登记“全省通办”",
     number_prefix="XS",
+    position=30,
+    data_labels={
+        "birth_certificate_number": N_("出生医学证明编号"), "receiving_parent": N_("落户方式"),
+        "child_name": N_("新生儿姓名"), "child_sex": N_("新生儿性别"), "child_birth_date": N_("出生日期"),
+        "household_number": N_("落户户号"), "station": N_("受理派出所"), "late_registration": N_("逾期申报（出生超过一个月）"),
+        "late_registration_note": N_("逾期申报说明"), "name_differs_from_certificate": N_("姓名核对"),
+    },
     workflow_built=True,
 )
 

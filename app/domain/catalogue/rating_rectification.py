@@ -45,6 +45,11 @@ SERVICE = Service(
                        "《国务院办公厅关于建立政务服务“好差评”制度提高政务服务水平的意见》（国办发〔2019〕51号）"),),
     legal_basis_zh="《国务院办公厅关于建立政务服务“好差评”制度提高政务服务水平的意见》（国办发〔2019〕51号）",
     number_prefix="PJ",
+    position=80,
+    data_labels={
+        "rating_id": N_("评价编号"), "rated_number": N_("被评办件编号"), "rated_service": N_("被评事项"),
+        "level": N_("评价等级"), "comment": N_("评价内容"),
+    },
     listed=False,
 )
 

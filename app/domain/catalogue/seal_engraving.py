@@ -57,6 +57,12 @@ SERVICE = Service(
     ),
     legal_basis_zh="《印铸刻字业暂行管理规则》（2024年12月6日修订）",
     number_prefix="KZ",
+    position=40,
+    data_labels={
+        "enterprise_name": N_("企业名称"), "uscc": N_("统一社会信用代码"), "address": N_("住所"),
+        "legal_rep_name": N_("法定代表人"), "legal_rep_phone": N_("法定代表人手机号码"), "shop_name": N_("刻章单位"),
+        "shop_record_number": N_("刻章单位备案编号"), "seals": N_("刻制印章"), "engraving_started_at": N_("开始刻制时间"),
+    },
     workflow_built=True,
 )
 

@@ -92,6 +92,12 @@ SERVICE = Service(
     legal_basis_zh="《保安服务管理条例》第八条、第九条；《公安机关实施保安服务管理条例办法》（公安部令第112号）",
     extension_basis_zh="《中华人民共和国行政许可法》第四十二条",
     number_prefix="BA",
+    position=70,
+    data_labels={
+        "company_name": N_("公司名称"), "registered_capital_yuan": N_("注册资本（企业登记信息）"),
+        "armed_escort": N_("经营武装守护押运业务"), "state_controlled": N_("国有独资或国有控股"),
+        "premises_address": N_("住所和服务场所"), "managers": N_("拟任法定代表人和主要管理人员"),
+    },
     higher_unit_kind="provincial_bureau",
 )
 

@@ -77,6 +77,14 @@ SERVICE = Service(
     ),
     legal_basis_zh="公安部交通管理局《关于进一步优化货车通行管理的指导意见》（2021）",
     number_prefix="TX",
+    position=60,
+    data_labels={
+        "applicant_kind": N_("申请人类型"), "plate": N_("号牌号码"), "vehicle_type": N_("车辆类型"),
+        "driver_name": N_("驾驶人"), "driver_id_number": N_("驾驶人公民身份号码"), "zones": N_("通行区域"),
+        "windows": N_("每日通行时段"), "valid_from": N_("有效期起始日"), "valid_until": N_("有效期截止日"),
+        "validity_days": N_("有效期天数"), "check_outcome": N_("系统核验结果"), "check_reasons": N_("不符合核发条件的情形"),
+        "review_reasons": N_("转人工审核的原因"),
+    },
     workflow_built=True,
 )
 
