@@ -191,7 +191,7 @@ def _due_before_extension(counter: _Counter, w: _Walk, limit: Limit) -> datetime
     return due
 
 
-def _extension_phrase(limits: ServiceLimits, base: Limit) -> Message:
+def extension_phrase(limits: ServiceLimits, base: Limit) -> Message:
     """"延长10个工作日" (行政许可法第42条), or "延长至30个工作日" where the rule states the total."""
     form, amount = limits.extension_phrase(base)
     template = N_("延长至%(limit)s") if form == "to" else N_("延长%(limit)s")
@@ -222,7 +222,7 @@ def _decision_due(
             due = counter.add(due, limits.extension)
             if explain:
                 steps.append(Message(N_("%(at)s 经负责人批准%(extension)s，至 %(due)s"),
-                                     {"at": _fmt(w.extended_at), "extension": _extension_phrase(limits, limit),
+                                     {"at": _fmt(w.extended_at), "extension": extension_phrase(limits, limit),
                                       "due": _fmt(due)}))
         elif explain:
             steps.append(Message(N_("%(at)s 的延长在法定期限届满之后作出，不发生延长效力，期限仍至 %(due)s"),

@@ -25,7 +25,7 @@ from app.documents.signing import check_code, verification_url
 from app.domain.catalogue import get_service
 from app.domain.catalogue.documents import CRIMINAL_RECORD_RULE, LIFECYCLE, DocumentAct
 from app.domain.catalogue.remedies import reconsideration_organ, remedies_for
-from app.domain.clock import Clocks, derive_clocks
+from app.domain.clock import Clocks, derive_clocks, extension_phrase
 from app.domain.identifiers import mask_id_number
 from app.domain.workflow import SUSPENSION_REASON_NAMES, Action, Decision, SuspensionReason
 from app.extensions import db
@@ -154,7 +154,7 @@ def _context(application: Application, event: ApplicationEvent, kind: str) -> di
         context.update(
             reason=event.reason,
             approver_title="本机关负责人",
-            extension_phrase=_extension_phrase_zh(limits),
+            extension_phrase=str(extension_phrase(limits, limits.statutory)) if limits.extension else "",
             legal_basis=service.extension_basis_zh,
             original_due=_local_date(_due_before(application, previous)),
             new_due=_local_date(clocks.statutory_due_at),
@@ -175,14 +175,6 @@ def _decided_at(application: Application, event: ApplicationEvent):
     """When the decision now revoked was made (the last approval before `event`)."""
     approvals = [e.occurred_at for e in application.events if e.seq < event.seq and e.action == Action.APPROVE.value]
     return approvals[-1] if approvals else None
-
-
-def _extension_phrase_zh(limits) -> str:
-    """延长10个工作日 (行政许可法第42条), or 延长至30个工作日 where the service's rule states the total."""
-    if limits.extension is None:
-        return ""
-    form, amount = limits.extension_phrase(limits.statutory)
-    return f"延长至{amount.describe_zh()}" if form == "to" else f"延长{amount.describe_zh()}"
 
 
 def _received_materials(service, event: ApplicationEvent) -> list[str]:

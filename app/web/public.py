@@ -46,8 +46,7 @@ def _settings_key(services) -> tuple:
     return tuple((s.code, tuple(s.limits.items()), s.steps) for s in services)
 
 
-def service_list(services=None) -> Markup:
-    services = services if services is not None else _listed_services()
+def service_list(services) -> Markup:
     key = (select_locale(), _settings_key(services))
     if key not in _SERVICE_LISTS:
         _SERVICE_LISTS[key] = Markup(render_template(  # noqa: S704 (an autoescaped template)
