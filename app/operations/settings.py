@@ -8,6 +8,7 @@ force when it was filed (`rules_for_filing`, recorded in its submit event; read 
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -45,6 +46,34 @@ def changes() -> list[SettingChange]:
 
 def _forget() -> None:
     db.session.info.pop(_CACHE_KEY, None)
+    _published.clear()
+
+
+# What the public pages (the home page's service list) show may lag another server's change by
+# this much: read at most once per interval per process instead of once per visitor. Filing,
+# the clocks and the admin pages always read `changes()` afresh; a change made in this process
+# is shown at once (`_forget`).
+PUBLISHED_INTERVAL = 1.0
+_published: dict[str, Any] = {}
+
+
+def _published_changes() -> tuple[SettingChange, ...]:
+    now = time.monotonic()
+    stale = _published.get("read_at", -PUBLISHED_INTERVAL) + PUBLISHED_INTERVAL <= now
+    if stale or _published.get("engine") is not db.engine:  # another app (a test's database)
+        _published.update(read_at=now, engine=db.engine, changes=tuple(changes()), services={})
+    return _published["changes"]
+
+
+def published_service_at(code: str, at: datetime) -> Service:
+    """`service_at` for a public page: the same resolution, of the changes read at most a second
+    ago, kept per process for as long as the same changes are in force."""
+    known = _published_changes()
+    key = (code, tuple(c.seq for c in known if c.effective_from <= at))
+    services = _published["services"]
+    if key not in services:
+        services[key] = rules.service_in_force(get_service(code), known, at)
+    return services[key]
 
 
 def service_at(code: str, at: datetime) -> Service:

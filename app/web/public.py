@@ -39,7 +39,7 @@ _SERVICE_LISTS: dict[tuple, Markup] = {}
 
 def _listed_services() -> list:
     now = timeutil.now()
-    return [settings_ops.service_at(s.code, now) for s in CATALOGUE.values() if s.listed]
+    return [settings_ops.published_service_at(s.code, now) for s in CATALOGUE.values() if s.listed]
 
 
 def _settings_key(services) -> tuple:

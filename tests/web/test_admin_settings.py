@@ -1,8 +1,12 @@
 """Settings through the admin page: effective-dated, with history; an application keeps the
 rules in force when it was filed (its clocks never move because a setting changed later)."""
+from sqlalchemy import select
+
 from app.extensions import db
+from app.models.accounts import User
 from app.models.applications import Application
 from app.models.settings import SettingChangeRow
+from app.operations import settings as settings_ops
 from app.operations.events import clocks_for, service_of
 from tests.conftest import csrf_from, local, login
 from tests.operations.helpers import act, file_criminal_record
@@ -136,4 +140,26 @@ def test_the_kept_home_page_shows_the_limit_in_force_once_a_change_takes_effect(
     assert response.status_code == 302
     assert "<dt>承诺时限</dt><dd>1个工作日</dd>" in _criminal_record_card(visitor.get("/").get_data(as_text=True))
     clock.set(local(2026, 11, 20, 10))
+    assert "<dt>承诺时限</dt><dd>2个工作日</dd>" in _criminal_record_card(visitor.get("/").get_data(as_text=True))
+
+
+def test_a_change_made_on_another_server_reaches_the_home_page_within_the_published_interval(
+        app, client, clock, monkeypatch):
+    """Public pages read the settings at most once a second per process; a change recorded by
+    another server (here: written to the database behind this process's back) shows once that
+    second has passed — and filing, which reads afresh, gets it at once."""
+    ticks = [1000.0]
+    monkeypatch.setattr(settings_ops.time, "monotonic", lambda: ticks[0])
+    visitor = app.test_client()
+    assert "<dt>承诺时限</dt><dd>1个工作日</dd>" in _criminal_record_card(visitor.get("/").get_data(as_text=True))
+    with app.app_context():
+        admin = db.session.scalar(select(User).where(User.username == "admin"))
+        db.session.add(SettingChangeRow(scope="service", target="criminal_record", key="promised", before=1, after=2,
+                                        effective_from=local(2026, 11, 16, 8), changed_at=local(2026, 11, 16, 8),
+                                        changed_by_id=admin.id))
+        db.session.commit()
+        filed = file_criminal_record(app, "citizen")
+        assert filed.events[0].payload["rules"]["promised"] == {"amount": "2", "unit": "workdays"}
+    assert "<dt>承诺时限</dt><dd>1个工作日</dd>" in _criminal_record_card(visitor.get("/").get_data(as_text=True))
+    ticks[0] += settings_ops.PUBLISHED_INTERVAL
     assert "<dt>承诺时限</dt><dd>2个工作日</dd>" in _criminal_record_card(visitor.get("/").get_data(as_text=True))
