@@ -1103,16 +1103,17 @@ def _persist_registries(session: Session, data: _Dataset, writer: _Writer) -> No
 
 def _persist_residence(session: Session, data: _Dataset, writer: _Writer) -> None:
     """residence_permit: the registrations, proofs and permits, by natural key."""
-    known = _existing(session, RegResidenceRegistration.id_number, RegResidenceRegistration.registered_on)
+    # Keyed by person (one of each per demo resident): dated relative to `today` when first seeded.
+    known = _existing(session, RegResidenceRegistration.id_number)
     writer.insert("residence_registrations", [
         RegResidenceRegistration(id_number=r.id_number, region_code=r.region_code, address=r.address,
                                  registered_on=r.registered_on, station_unit_code=r.station_unit_code)
-        for r in _new(data.residence_registrations, known, lambda r: (r.id_number, r.registered_on))])
-    known = _existing(session, RegSocialInsurance.id_number, RegSocialInsurance.since)
+        for r in _new(data.residence_registrations, known, lambda r: r.id_number)])
+    known = _existing(session, RegSocialInsurance.id_number)
     writer.insert("social_insurance", [
         RegSocialInsurance(id_number=r.id_number, region_code=r.region_code, employer=r.employer, since=r.since,
                            until=r.until)
-        for r in _new(data.social_insurance, known, lambda r: (r.id_number, r.since))])
+        for r in _new(data.social_insurance, known, lambda r: r.id_number)])
     known = _existing(session, RegProperty.certificate_number)
     writer.insert("properties", [
         RegProperty(id_number=r.id_number, region_code=r.region_code, address=r.address,
