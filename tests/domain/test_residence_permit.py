@@ -2,7 +2,7 @@
 commitment), and the endorsement window and suspension of Art. 10."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -131,7 +131,7 @@ def test_the_limit_is_15_days_adjustable_up_to_30_never_beyond():
     assert service.limits.promised.describe_en() == "15 days"
     assert service.limits.statutory.describe_en() == "30 days"
     assert service.has(Step.CORRECTION)
-    at = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    at = datetime(2026, 12, 1, tzinfo=UTC)
     assert check_service_change(service, [], STATUTORY, "20", at) == "20"
     with pytest.raises(SettingRefused) as refused:
         check_service_change(service, [], STATUTORY, "31", at)
