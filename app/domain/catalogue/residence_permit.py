@@ -98,6 +98,7 @@ SERVICE = Service(
         "commitment": N_("签署承诺书（承诺制）"), "verify_after": N_("事后核查事项"),
         "permit_number": N_("居住证号码"), "endorsement_due": N_("签注到期日"),
         "permit_suspended": N_("居住证使用功能中止（逾期未签注）"), "station": N_("受理派出所"),
+        "region_code": N_("居住地行政区划代码"),
     },
 )
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from app import timeutil
 from app.domain.catalogue import residence_permit as rules
 from app.domain.catalogue.newborn_registration import add_months, cn_date
+from app.domain.identifiers import mask_id_number
 from app.domain.records import ResidencePermitRecord
 from app.domain.text import N_
 from app.domain.verification import Finding, RegistryCheck, Tone, worst
@@ -243,7 +244,7 @@ class ResidencePermitHandler(ServiceHandler):
         unit = db.session.get(Unit, application.unit_id)
         context = {
             "holder_name": application.subject_name,
-            "id_number": application.subject_id_number or "",
+            "id_number": mask_id_number(application.subject_id_number or ""),
             "permit_number": payload["permit_number"],
             "residence_address": data.get("residence_address", ""),
             "issued_on": date.fromisoformat(payload["issued_on"]),
