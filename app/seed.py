@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.identifiers import make_citizen_id, make_uscc
-from app.domain.records import (
+from app.domain.records import (  # residence_permit
     AccidentCaseRecord,
     AccidentPartyRecord,
     BirthCertificateRecord,
@@ -37,12 +37,16 @@ from app.domain.records import (
     JudgmentRecord,
     MarriageRecord,
     PersonRecord,
+    PropertyRecord,
     RelativeRecord,
+    ResidencePermitRecord,
+    ResidenceRegistrationRecord,
+    SocialInsuranceRecord,
     VehicleRecord,
     ViolationRecord,
 )
 from app.models.accounts import Organisation, Role, Unit, UnitKind, User
-from app.models.registries import (
+from app.models.registries import (  # residence_permit
     RegAccidentCase,
     RegAccidentParty,
     RegBirthCertificate,
@@ -56,6 +60,10 @@ from app.models.registries import (
     RegJudgment,
     RegMarriage,
     RegPerson,
+    RegProperty,
+    RegResidencePermit,
+    RegResidenceRegistration,
+    RegSocialInsurance,
     RegVehicle,
     RegViolation,
 )
@@ -329,6 +337,9 @@ DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
     ("foreigner", "外国人", "在许昌居住满400日的外国人（可申请无犯罪记录证明）"),
     ("foreigner2", "外国人", "在许昌居住仅90日的外国人（未满180日，不能申请）"),
     ("security", "企业", "许昌安泰保安服务有限公司：注册资本200万元、信用良好（保安服务许可，可申请容缺受理）"),
+    # residence_permit
+    ("migrant", "群众", "周强：户籍在南京，在许昌居住登记满一年、无社保记录（申领居住证，上传就业证明或签署承诺书）"),
+    ("migrant2", "群众", "高翔：户籍在郑州，持许昌居住证，已进入签注期（居住证签注）"),
 ]
 
 
@@ -363,6 +374,9 @@ _ACCOUNTS: tuple[_Account, ...] = (
     _Account("foreigner", Role.CITIZEN, "KIM MINJUN 金敏俊", "13803740005", foreigner="resident_400_days"),
     _Account("foreigner2", Role.CITIZEN, "SATO YUKI 佐藤优希", "13803740006", foreigner="resident_90_days"),
     _Account("security", Role.ENTERPRISE, "姚建", "13803740007", organisation="security_2m"),
+    # residence_permit
+    _Account("migrant", Role.CITIZEN, "周强", "13803740008", person="zhou_qiang"),
+    _Account("migrant2", Role.CITIZEN, "高翔", "13803740009", person="gao_xiang"),
 )
 
 _PHONES = {account.person: account.phone for account in _ACCOUNTS if account.person}
@@ -471,6 +485,11 @@ class _Dataset:
     evidence: list[tuple[EvidenceItemRecord, bytes]] = field(default_factory=list)
     relatives: list[RelativeRecord] = field(default_factory=list)
     birth_certificates: list[BirthCertificateRecord] = field(default_factory=list)
+    # residence_permit
+    residence_registrations: list[ResidenceRegistrationRecord] = field(default_factory=list)
+    social_insurance: list[SocialInsuranceRecord] = field(default_factory=list)
+    properties: list[PropertyRecord] = field(default_factory=list)
+    residence_permits: list[ResidencePermitRecord] = field(default_factory=list)
     bulk_persons: int = 0
     bulk_households: int = 0
 
@@ -893,10 +912,32 @@ class _Bulk:
         ))
 
 
+def _build_residence(data: _Dataset, today: date) -> None:
+    """residence_permit: 周强 (hukou Nanjing) registered in Weidu a year ago, no social insurance
+    (proves employment by an upload, or signs the commitment); 高翔 (hukou Zhengzhou) holds a
+    permit whose endorsement is due in two weeks, with social insurance and a flat in Weidu."""
+    ids = DEMO_IDS
+    data.residence_registrations += [
+        ResidenceRegistrationRecord(ids["zhou_qiang"], "411002", "许昌市魏都区西大街街道七一路99号院2号楼602",
+                                    _months_before(today, 13), "411002-PS-XDJ"),
+        ResidenceRegistrationRecord(ids["gao_xiang"], "411002", "许昌市魏都区西大街街道文峰路18号",
+                                    _years_before(today, 2) - timedelta(days=14), "411002-PS-XDJ"),
+    ]
+    data.social_insurance.append(SocialInsuranceRecord(ids["gao_xiang"], "411002", "许昌瑞丰物流有限公司",
+                                                       _years_before(today, 2)))
+    data.properties.append(PropertyRecord(ids["gao_xiang"], "411002", "许昌市魏都区西大街街道文峰路18号",
+                                          "豫（2024）许昌市不动产权第0012345号", _years_before(today, 2)))
+    issued = _years_before(today, 1) + timedelta(days=14)
+    data.residence_permits.append(ResidencePermitRecord(
+        "JZ4110022025000001", ids["gao_xiang"], "高翔", "411002", "许昌市魏都区西大街街道文峰路18号",
+        "411002-PS-XDJ", issued, _years_before(issued, -1)))
+
+
 def build_dataset(*, today: date, scale: int = 1) -> _Dataset:
     """Everything the seed inserts, as records (deterministic; no database needed)."""
     data = _Dataset()
     _build_hand_made(data, today)
+    _build_residence(data, today)
     bulk = _Bulk(data)
     for index in range(BULK_HOUSEHOLDS_PER_SCALE * scale):
         bulk.household(index)
@@ -1060,6 +1101,32 @@ def _persist_registries(session: Session, data: _Dataset, writer: _Writer) -> No
     ])
 
 
+def _persist_residence(session: Session, data: _Dataset, writer: _Writer) -> None:
+    """residence_permit: the registrations, proofs and permits, by natural key."""
+    # Keyed by person (one of each per demo resident): dated relative to `today` when first seeded.
+    known = _existing(session, RegResidenceRegistration.id_number)
+    writer.insert("residence_registrations", [
+        RegResidenceRegistration(id_number=r.id_number, region_code=r.region_code, address=r.address,
+                                 registered_on=r.registered_on, station_unit_code=r.station_unit_code)
+        for r in _new(data.residence_registrations, known, lambda r: r.id_number)])
+    known = _existing(session, RegSocialInsurance.id_number)
+    writer.insert("social_insurance", [
+        RegSocialInsurance(id_number=r.id_number, region_code=r.region_code, employer=r.employer, since=r.since,
+                           until=r.until)
+        for r in _new(data.social_insurance, known, lambda r: r.id_number)])
+    known = _existing(session, RegProperty.certificate_number)
+    writer.insert("properties", [
+        RegProperty(id_number=r.id_number, region_code=r.region_code, address=r.address,
+                    certificate_number=r.certificate_number, since=r.since)
+        for r in _new(data.properties, known, lambda r: r.certificate_number)])
+    known = _existing(session, RegResidencePermit.number)
+    writer.insert("residence_permits", [
+        RegResidencePermit(number=p.number, id_number=p.id_number, name=p.name, region_code=p.region_code,
+                           address=p.address, station_unit_code=p.station_unit_code, issued_on=p.issued_on,
+                           endorsement_due=p.endorsement_due, last_endorsed_on=p.last_endorsed_on)
+        for p in _new(data.residence_permits, known, lambda p: p.number)])
+
+
 def _new(records, known: set, key) -> list:
     fresh = []
     for record in records:
@@ -1146,6 +1213,7 @@ def seed_demo(session: Session, *, scale: int = 1, password: str = DEMO_PASSWORD
     with session.no_autoflush:
         units = _persist_units(session, writer)
         _persist_registries(session, data, writer)
+        _persist_residence(session, data, writer)
     session.flush()
     _persist_accounts(session, units, password, writer)
     session.commit()

@@ -220,3 +220,72 @@ class RelativeRecord:
     relative_of: str  # the deceased's ID number
     relation: str  # 配偶, 子, 女, 父亲, 母亲 …
     name: str = ""
+
+
+# --- residence_permit: residence registration, the proofs of Art. 2, and the permit itself ---
+
+
+@dataclass(frozen=True)
+class ResidenceRegistrationRecord:
+    """A residence registration (居住登记) kept by the police station of the address."""
+
+    id_number: str
+    region_code: str
+    address: str
+    registered_on: date
+    station_unit_code: str
+
+
+@dataclass(frozen=True)
+class SocialInsuranceRecord:
+    """Social insurance paid for the person (社会保险缴纳信息, 人力资源和社会保障部门): employment."""
+
+    id_number: str
+    region_code: str
+    employer: str
+    since: date
+    until: date | None = None  # None: still paid
+
+    def continuous_on(self, day: date) -> bool:
+        return self.since <= day and (self.until is None or day <= self.until)
+
+
+@dataclass(frozen=True)
+class SchoolEnrolmentRecord:
+    """A school enrolment (学籍信息, 教育部门): study."""
+
+    id_number: str
+    region_code: str
+    school: str
+    since: date
+    until: date | None = None
+
+    def continuous_on(self, day: date) -> bool:
+        return self.since <= day and (self.until is None or day <= self.until)
+
+
+@dataclass(frozen=True)
+class PropertyRecord:
+    """A property title held by the person (不动产登记信息): a lawful stable residence."""
+
+    id_number: str
+    region_code: str
+    address: str
+    certificate_number: str
+    since: date
+
+
+@dataclass(frozen=True)
+class ResidencePermitRecord:
+    """A residence permit issued (居住证): its number, holder, station, dates of issue and of
+    the next endorsement (签注) due."""
+
+    number: str
+    id_number: str
+    name: str
+    region_code: str
+    address: str
+    station_unit_code: str
+    issued_on: date
+    endorsement_due: date
+    last_endorsed_on: date | None = None

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.domain.records import (
+from app.domain.records import (  # residence_permit
     AccidentCaseRecord,
     AccidentPartyRecord,
     BirthCertificateRecord,
@@ -35,7 +35,12 @@ from app.domain.records import (
     JudgmentRecord,
     MarriageRecord,
     PersonRecord,
+    PropertyRecord,
     RelativeRecord,
+    ResidencePermitRecord,
+    ResidenceRegistrationRecord,
+    SchoolEnrolmentRecord,
+    SocialInsuranceRecord,
     VehicleRecord,
     ViolationRecord,
 )
@@ -477,3 +482,85 @@ class RegEvidenceItem(db.Model):
             confidential=self.confidential,
             confidential_reason=self.confidential_reason,
         )
+
+
+# --- residence_permit: residence registration, social insurance, school, property, permits ---
+
+
+class RegResidenceRegistration(db.Model):
+    __tablename__ = "reg_residence_registrations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_number: Mapped[str] = mapped_column(String(32), index=True)
+    region_code: Mapped[str] = mapped_column(String(6))
+    address: Mapped[str] = mapped_column(String(200))
+    registered_on: Mapped[date] = mapped_column(Date)
+    station_unit_code: Mapped[str] = mapped_column(String(32))
+
+    def to_record(self) -> ResidenceRegistrationRecord:
+        return ResidenceRegistrationRecord(self.id_number, self.region_code, self.address, self.registered_on,
+                                           self.station_unit_code)
+
+
+class RegSocialInsurance(db.Model):
+    __tablename__ = "reg_social_insurance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_number: Mapped[str] = mapped_column(String(32), index=True)
+    region_code: Mapped[str] = mapped_column(String(6))
+    employer: Mapped[str] = mapped_column(String(120))
+    since: Mapped[date] = mapped_column(Date)
+    until: Mapped[date | None] = mapped_column(Date)
+
+    def to_record(self) -> SocialInsuranceRecord:
+        return SocialInsuranceRecord(self.id_number, self.region_code, self.employer, self.since, self.until)
+
+
+class RegSchoolEnrolment(db.Model):
+    __tablename__ = "reg_school_enrolments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_number: Mapped[str] = mapped_column(String(32), index=True)
+    region_code: Mapped[str] = mapped_column(String(6))
+    school: Mapped[str] = mapped_column(String(120))
+    since: Mapped[date] = mapped_column(Date)
+    until: Mapped[date | None] = mapped_column(Date)
+
+    def to_record(self) -> SchoolEnrolmentRecord:
+        return SchoolEnrolmentRecord(self.id_number, self.region_code, self.school, self.since, self.until)
+
+
+class RegProperty(db.Model):
+    __tablename__ = "reg_properties"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_number: Mapped[str] = mapped_column(String(32), index=True)
+    region_code: Mapped[str] = mapped_column(String(6))
+    address: Mapped[str] = mapped_column(String(200))
+    certificate_number: Mapped[str] = mapped_column(String(40), unique=True)
+    since: Mapped[date] = mapped_column(Date)
+
+    def to_record(self) -> PropertyRecord:
+        return PropertyRecord(self.id_number, self.region_code, self.address, self.certificate_number, self.since)
+
+
+class RegResidencePermit(db.Model):
+    """The residence permits issued (居住证信息): written by the station's approval."""
+
+    __tablename__ = "reg_residence_permits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    id_number: Mapped[str] = mapped_column(String(32), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    region_code: Mapped[str] = mapped_column(String(6))
+    address: Mapped[str] = mapped_column(String(200))
+    station_unit_code: Mapped[str] = mapped_column(String(32))
+    issued_on: Mapped[date] = mapped_column(Date)
+    endorsement_due: Mapped[date] = mapped_column(Date)
+    last_endorsed_on: Mapped[date | None] = mapped_column(Date)
+
+    def to_record(self) -> ResidencePermitRecord:
+        return ResidencePermitRecord(self.number, self.id_number, self.name, self.region_code, self.address,
+                                     self.station_unit_code, self.issued_on, self.endorsement_due,
+                                     self.last_endorsed_on)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from werkzeug.utils import import_string
 
-from app.domain.records import (
+from app.domain.records import (  # residence_permit
     AccidentCaseRecord,
     BirthCertificateRecord,
     DriverRecord,
@@ -23,7 +23,12 @@ from app.domain.records import (
     JudgmentRecord,
     MarriageRecord,
     PersonRecord,
+    PropertyRecord,
     RelativeRecord,
+    ResidencePermitRecord,
+    ResidenceRegistrationRecord,
+    SchoolEnrolmentRecord,
+    SocialInsuranceRecord,
     VehicleRecord,
     ViolationRecord,
 )
@@ -84,6 +89,17 @@ class Registries(Protocol):
     def engraving_shop(self, shop_id: int) -> EngravingShopRecord | None: ...
 
     def engraving_shops(self, region_code: str | None = None) -> list[EngravingShopRecord]: ...
+
+    # residence_permit: 居住登记, the Art. 2 proofs held by other agencies, and the permits issued
+    def residence_registration(self, id_number: str) -> ResidenceRegistrationRecord | None: ...
+
+    def social_insurance(self, id_number: str) -> list[SocialInsuranceRecord]: ...
+
+    def school_enrolments(self, id_number: str) -> list[SchoolEnrolmentRecord]: ...
+
+    def properties(self, id_number: str) -> list[PropertyRecord]: ...
+
+    def residence_permit_of(self, id_number: str) -> ResidencePermitRecord | None: ...
 
 
 RegistriesFactory = Callable[["Session"], Registries]

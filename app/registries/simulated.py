@@ -14,7 +14,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, undefer
 
 from app.domain.newborn_ids import NoFreeSequence, allocate_citizen_id, id_prefix
-from app.domain.records import (
+from app.domain.records import (  # residence_permit
     AccidentCaseRecord,
     BirthCertificateRecord,
     DriverRecord,
@@ -25,11 +25,16 @@ from app.domain.records import (
     JudgmentRecord,
     MarriageRecord,
     PersonRecord,
+    PropertyRecord,
     RelativeRecord,
+    ResidencePermitRecord,
+    ResidenceRegistrationRecord,
+    SchoolEnrolmentRecord,
+    SocialInsuranceRecord,
     VehicleRecord,
     ViolationRecord,
 )
-from app.models.registries import (
+from app.models.registries import (  # residence_permit
     RegAccidentCase,
     RegAccidentParty,
     RegBirthCertificate,
@@ -43,6 +48,11 @@ from app.models.registries import (
     RegJudgment,
     RegMarriage,
     RegPerson,
+    RegProperty,
+    RegResidencePermit,
+    RegResidenceRegistration,
+    RegSchoolEnrolment,
+    RegSocialInsurance,
     RegVehicle,
     RegViolation,
 )
@@ -276,3 +286,57 @@ class SimulatedRegistries:
         self.session.flush()
         self.session.refresh(household)
         return household.to_record()
+
+    # --- residence_permit: registration, Art. 2 proofs, the permits (read and write) ------
+
+    def residence_registration(self, id_number: str) -> ResidenceRegistrationRecord | None:
+        """The person's latest residence registration (居住登记)."""
+        row = self.session.scalar(select(RegResidenceRegistration)
+                                  .where(RegResidenceRegistration.id_number == id_number)
+                                  .order_by(RegResidenceRegistration.registered_on.desc(),
+                                            RegResidenceRegistration.id.desc()).limit(1))
+        return row.to_record() if row else None
+
+    def social_insurance(self, id_number: str) -> list[SocialInsuranceRecord]:
+        rows = self.session.scalars(select(RegSocialInsurance).where(RegSocialInsurance.id_number == id_number)
+                                    .order_by(RegSocialInsurance.since, RegSocialInsurance.id))
+        return [row.to_record() for row in rows]
+
+    def school_enrolments(self, id_number: str) -> list[SchoolEnrolmentRecord]:
+        rows = self.session.scalars(select(RegSchoolEnrolment).where(RegSchoolEnrolment.id_number == id_number)
+                                    .order_by(RegSchoolEnrolment.since, RegSchoolEnrolment.id))
+        return [row.to_record() for row in rows]
+
+    def properties(self, id_number: str) -> list[PropertyRecord]:
+        rows = self.session.scalars(select(RegProperty).where(RegProperty.id_number == id_number)
+                                    .order_by(RegProperty.since, RegProperty.id))
+        return [row.to_record() for row in rows]
+
+    def residence_permit_of(self, id_number: str) -> ResidencePermitRecord | None:
+        row = self.session.scalar(select(RegResidencePermit).where(RegResidencePermit.id_number == id_number)
+                                  .order_by(RegResidencePermit.issued_on.desc(), RegResidencePermit.id.desc())
+                                  .limit(1))
+        return row.to_record() if row else None
+
+    def residence_permits_issued(self, prefix: str) -> int:
+        """How many permit numbers start with `prefix` (a station's year): the next sequence."""
+        return len(list(self.session.scalars(select(RegResidencePermit.id)
+                                             .where(RegResidencePermit.number.startswith(prefix)))))
+
+    def record_residence_permit(self, permit: ResidencePermitRecord) -> ResidencePermitRecord:
+        """Enter a newly issued permit; flushes, does not commit."""
+        self.session.add(RegResidencePermit(
+            number=permit.number, id_number=permit.id_number, name=permit.name, region_code=permit.region_code,
+            address=permit.address, station_unit_code=permit.station_unit_code, issued_on=permit.issued_on,
+            endorsement_due=permit.endorsement_due, last_endorsed_on=permit.last_endorsed_on))
+        self.session.flush()
+        return permit
+
+    def endorse_residence_permit(self, number: str, *, endorsed_on: date, next_due: date) -> ResidencePermitRecord:
+        """Record an endorsement (签注); flushes, does not commit."""
+        row = self.session.scalar(select(RegResidencePermit).where(RegResidencePermit.number == number))
+        if row is None:
+            raise RegistryWriteError(f"residence permit {number} not found")
+        row.last_endorsed_on, row.endorsement_due = endorsed_on, next_due
+        self.session.flush()
+        return row.to_record()

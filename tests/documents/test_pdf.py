@@ -407,6 +407,39 @@ SAMPLES: dict[str, dict] = {
         "cause_stated_date": date(2026, 11, 18),
         "reasons": ["经向消防救援机构核实，逾期系其排期延误所致，属于正当理由。"],
     },
+    # residence_permit
+    "residence_permit.html": {
+        **BASE,
+        "doc_number": "许公（西大街）居证字〔2026〕第00001号",
+        "certificate_number": "JZZ20261116000042",
+        "verification_url": VERIFY_URL,
+        "verify_site": "警务通办网站",
+        "holder_name": "刘晓东",
+        "id_number": "3201021990********",
+        "permit_number": "JZ4110022026000001",
+        "residence_address": "许昌市魏都区西大街街道文峰路18号",
+        "issued_on": date(2026, 11, 16),
+        "endorsement_due": date(2027, 11, 16),
+        "endorsed_on": None,
+        "restored": False,
+        "kind_name": "首次申领",
+        "station_name": "西大街派出所",
+    },
+    "residence_permit_collection.html": {
+        **BASE,
+        "doc_number": "许公（西大街）居领字〔2026〕第00001号",
+        "application_number": "JZ20261116000042",
+        "holder_name": "刘晓东",
+        "id_number": "3201021990********",
+        "permit_number": "JZ4110022026000001",
+        "residence_address": "许昌市魏都区西大街街道文峰路18号",
+        "issued_on": date(2026, 11, 16),
+        "endorsement_opens": date(2027, 10, 16),
+        "endorsement_due": date(2027, 11, 16),
+        "station_name": "西大街派出所",
+        "station_address": "许昌市魏都区西大街",
+        "station_phone": "0374-4396201",
+    },
 }
 
 OBJECTION_URL = "http://localhost/my/apply/criminal_record_objection"
@@ -500,6 +533,13 @@ EXPECTED: dict[str, list[str]] = {
                               "你单位于2026年11月20日提交的保安服务公司设立许可申请", "2026年12月04日24时前",
                               "消防验收意见书", "经营场所租赁合同", "报送上级机关作出决定", "15个工作日",
                               "1年内不再适用容缺受理", "扫描二维码查询办理进度"],
+    # residence_permit
+    "residence_permit.html": ["居住证（电子证照）", "JZZ20261116000042", "JZ4110022026000001", "刘晓东",
+                              "3201021990********", "许昌市魏都区西大街街道文峰路18号", "2026年11月16日",
+                              "请于2027年11月16日前一个月内到居住地派出所办理签注", "使用功能中止", VERIFY_URL],
+    "residence_permit_collection.html": ["居住证领取通知书", "刘晓东", "JZ4110022026000001",
+                                         "许昌市魏都区西大街", "2027年10月16日至2027年11月16日",
+                                         "携带居民身份证原件", "我的证照"],
 }
 COMMON = [ORGAN, "二〇二六年十一月二十二日", "办件编号：XC2026112000012"]
 

@@ -115,6 +115,13 @@ USED = {
         (Limit("security_licence", "higher_review"), "15 working days", "保安服务管理条例第9条", None),
     ("Truck city-entry permits", "6 hours", 1):
         (Number("truck_permit.min_daily_window_hours"), 6, "公安部交通管理局2021年", None),
+    # residence_permit
+    ("Residence permit", "half a year", 1):
+        (Number("residence_permit.min_residence_months"), 6, "居住证暂行条例第2条", "Art. 2"),
+    ("Residence permit", "15 days", 1):
+        (Limit("residence_permit", "promised"), "15 days", "居住证暂行条例第9条", "Art. 9"),
+    ("Residence permit", "30 days", 1):
+        (Limit("residence_permit", "statutory"), "30 days", "居住证暂行条例第9条", "Art. 9"),
 }
 
 NOT_USED = {
@@ -129,9 +136,6 @@ NOT_USED = {
     ("Traffic accident evidence", "5 days", 1): "the accident determination itself, not the evidence request",
     ("Traffic accident evidence", "3 days", 1): "serving the determination, not the evidence request",
     ("Traffic accident evidence", "3 days", 2): "the review of a determination: not a catalogue service",
-    ("Residence permit", "half a year", 1): "no residence-permit service in the catalogue",
-    ("Residence permit", "15 days", 1): "no residence-permit service in the catalogue",
-    ("Residence permit", "30 days", 1): "no residence-permit service in the catalogue",
     ("Foreigners", "24 hours", 1): "no accommodation-registration service in the catalogue",
 }
 

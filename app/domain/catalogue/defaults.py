@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.domain.catalogue import criminal_record, newborn_registration, security_licence, truck_permit
+from app.domain.catalogue import (
+    criminal_record,
+    newborn_registration,
+    residence_permit,  # residence_permit
+    security_licence,
+    truck_permit,
+)
 from app.domain.catalogue.base import RuleViolation
 from app.domain.text import N_
 from app.domain.tolerance import UNTRUE_COMMITMENT_BAR_YEARS
@@ -70,6 +76,9 @@ DEFAULTS: tuple[Default, ...] = (
             N_("公安部交通管理局2021年货车通行管理指导意见：设置通行时段的，每日不少于6小时"), "V"),
     Default("truck_permit.max_validity_days", N_("货车通行证有效期上限（日）"), truck_permit.MAX_VALIDITY_DAYS,
             N_("公安部交通管理局2021年货车通行管理指导意见（常见做法：有效期一日至一年），可调整"), "R"),
+    # residence_permit
+    Default("residence_permit.min_residence_months", N_("申领居住证须在居住地居住满（月）"),
+            residence_permit.MIN_RESIDENCE_MONTHS, N_("居住证暂行条例第2条：在居住地居住半年以上"), "V"),
 )
 
 GLOBAL_DEFAULTS: dict[str, Default] = {default.key: default for default in DEFAULTS}
