@@ -15,4 +15,5 @@ from app.models import (  # noqa: F401
     terminals,
     tickets,
     tolerance,
+    key_projects,  # foreigner_work_residence: the key-project list
 )

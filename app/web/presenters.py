@@ -28,6 +28,7 @@ from app.models.applications import Application
 from app.operations import OperationError, localize
 from app.operations.events import calendar_for, clocks_for, service_of
 from app.operations.materials import current_files
+from app.operations.services import handler_for
 from app.web.downloads import document_status_json
 from app.web.links import external_url
 from app.web.materials import file_json
@@ -291,6 +292,9 @@ def tracking_json(application: Application, *, now: datetime, explain: bool = Fa
         "paused": paused_banner(application, clocks),
         "clocks": running_clocks(application, clocks, now),
         "timeline": timeline(application, audience="public"),
+        # foreigner_work_residence: a service's own public notes (the appointment to collect a permit).
+        "notes": [{"label": localize(label), "text": localize(note.template, note.params)}
+                  for label, note in handler_for(application.service_code).tracking_notes(application)],
     }
 
 

@@ -407,6 +407,21 @@ SAMPLES: dict[str, dict] = {
         "cause_stated_date": date(2026, 11, 18),
         "reasons": ["经向消防救援机构核实，逾期系其排期延误所致，属于正当理由。"],
     },
+    # foreigner_work_residence
+    "foreigner_work_residence.html": {
+        **BASE,
+        "holder_name": "KIM MINJUN 金敏俊",
+        "nationality": "KOR",
+        "passport_number": "M70312845",
+        "work_permit_number": "WP411000202611",
+        "employer_name": "许昌瑞丰物流有限公司",
+        "position": "工程师",
+        "residence_until": date(2027, 12, 31),
+        "decision_date": date(2026, 11, 22),
+        "appointment": "2026年11月23日（星期一）09:30",
+        "office_address": "许昌市东城区市民之家",
+        "application_number": "WJ20261120000012",
+    },
 }
 
 OBJECTION_URL = "http://localhost/my/apply/criminal_record_objection"
@@ -500,6 +515,10 @@ EXPECTED: dict[str, list[str]] = {
                               "你单位于2026年11月20日提交的保安服务公司设立许可申请", "2026年12月04日24时前",
                               "消防验收意见书", "经营场所租赁合同", "报送上级机关作出决定", "15个工作日",
                               "1年内不再适用容缺受理", "扫描二维码查询办理进度"],
+    # foreigner_work_residence
+    "foreigner_work_residence.html": ["准予签发外国人工作类居留证件决定书", "KIMMINJUN金敏俊", "M70312845",
+                                      "WP411000202611", "许昌瑞丰物流有限公司", "2027年12月31日",
+                                      "请于2026年11月23日（星期一）09:30持本人护照原件", "许昌市东城区市民之家"],
 }
 COMMON = [ORGAN, "二〇二六年十一月二十二日", "办件编号：XC2026112000012"]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.domain.catalogue import criminal_record, newborn_registration, security_licence, truck_permit
+from app.domain.catalogue import foreigner_work_residence as work_residence
 from app.domain.catalogue.base import RuleViolation
 from app.domain.text import N_
 from app.domain.tolerance import UNTRUE_COMMITMENT_BAR_YEARS
@@ -70,6 +71,14 @@ DEFAULTS: tuple[Default, ...] = (
             N_("公安部交通管理局2021年货车通行管理指导意见：设置通行时段的，每日不少于6小时"), "V"),
     Default("truck_permit.max_validity_days", N_("货车通行证有效期上限（日）"), truck_permit.MAX_VALIDITY_DAYS,
             N_("公安部交通管理局2021年货车通行管理指导意见（常见做法：有效期一日至一年），可调整"), "R"),
+    # foreigner_work_residence
+    Default("foreigner_work_residence.key_project_workdays", N_("重点项目单位外籍人员工作类居留许可签发时限（工作日）"),
+            work_residence.KEY_PROJECT_WORKDAYS,
+            N_("许昌公安2022年便民利民十项措施第5条：重点工程、重大项目外企工作人员工作类居留许可签发时限缩短至5个工作日"), "L"),
+    Default("foreigner_work_residence.min_period_days", N_("工作类居留证件有效期最短（日）"),
+            work_residence.MIN_PERIOD_DAYS, N_("出境入境管理法第30条：工作类居留证件的有效期最短为九十日"), "V"),
+    Default("foreigner_work_residence.max_period_years", N_("工作类居留证件有效期最长（年）"),
+            work_residence.MAX_PERIOD_YEARS, N_("出境入境管理法第30条：工作类居留证件的有效期最长为五年"), "V"),
 )
 
 GLOBAL_DEFAULTS: dict[str, Default] = {default.key: default for default in DEFAULTS}
