@@ -42,6 +42,7 @@ from app.domain.records import (
     ViolationRecord,
 )
 from app.models.accounts import Organisation, Role, Unit, UnitKind, User
+from app.models.key_projects import KeyProjectChange, KeyProjectEnterprise  # foreigner_work_residence
 from app.models.registries import (
     RegAccidentCase,
     RegAccidentParty,
@@ -1129,6 +1130,29 @@ _COUNTED = {
 }
 
 
+# --- foreigner_work_residence: the key-project list (重点项目单位名单) ----------------------
+
+# The demo enterprise listed: its foreign staff get the work-type residence permit in 5 working days.
+KEY_PROJECT_ENTERPRISES = {"demo": "许昌市智慧物流园区建设项目"}
+
+
+def _persist_key_projects(session: Session, data, today: date) -> None:
+    """List the demo key-project enterprises once (an "add" change by no one: the demo's own list)."""
+    enterprises = {record.uscc: record for record in data.enterprises}
+    at = datetime.combine(today, time(0), tzinfo=LOCAL_TZ)
+    for key, project in KEY_PROJECT_ENTERPRISES.items():
+        uscc = USCCS[key]
+        if session.scalar(select(KeyProjectEnterprise.id).where(KeyProjectEnterprise.uscc == uscc)) is not None:
+            continue
+        row = KeyProjectEnterprise(uscc=uscc, name=enterprises[uscc].name, project=project, listed=True,
+                                   created_at=at, updated_at=at)
+        session.add(row)
+        session.flush()
+        session.add(KeyProjectChange(enterprise_id=row.id, action="add", changed_by_id=None, changed_at=at,
+                                     before=None, after={"uscc": uscc, "name": row.name, "project": project,
+                                                         "listed": True}))
+
+
 def seed_demo(session: Session, *, scale: int = 1, password: str = DEMO_PASSWORD, today: date) -> dict:
     """Create the demo units, accounts and registries; return a summary.
 
@@ -1148,6 +1172,7 @@ def seed_demo(session: Session, *, scale: int = 1, password: str = DEMO_PASSWORD
         _persist_registries(session, data, writer)
     session.flush()
     _persist_accounts(session, units, password, writer)
+    _persist_key_projects(session, data, today)  # foreigner_work_residence
     session.commit()
 
     summary: dict = {
