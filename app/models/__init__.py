@@ -4,6 +4,7 @@ from app.models import (  # noqa: F401
     applications,
     evidence,
     jobs,
+    key_projects,  # foreigner_work_residence: the key-project list
     materials,
     notifications,
     permits,
@@ -15,5 +16,4 @@ from app.models import (  # noqa: F401
     terminals,
     tickets,
     tolerance,
-    key_projects,  # foreigner_work_residence: the key-project list
 )

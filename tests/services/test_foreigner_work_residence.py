@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from app.domain.catalogue import get_service
 from app.extensions import db
-from app.models.applications import Application
 from app.models.accounts import AccessLog
+from app.models.applications import Application
 from app.models.key_projects import KeyProjectChange, KeyProjectEnterprise
 from app.operations.calendar import load_calendar
 from app.seed import USCCS

@@ -29,8 +29,6 @@ from app.domain.catalogue.schema import FilingModel, Text, rule
 from app.domain.identifiers import validate_uscc
 from app.domain.text import N_
 
-LAW = "《中华人民共和国出境入境管理法》"
-
 SERVICE = Service(
     code="foreigner_work_residence",
     name_zh="外国人工作类居留许可",
@@ -59,16 +57,16 @@ SERVICE = Service(
             "promised": N_("出境入境管理法第31条：自收到申请材料之日起15日内作出审查决定；"
                            "重点项目单位外籍工作人员5个工作日（许昌公安2022年便民利民十项措施第5条）"),
             "statutory": N_("出境入境管理法第31条：自收到申请材料之日起15日内作出审查决定"),
-            "extension": N_("出境入境管理法第31条未规定延长审查期限"),
+            "extension": N_("不适用延长：出境入境管理法第31条未规定延长审查期限"),
         },
     ),
     steps=frozenset({Step.CORRECTION, Step.SUSPENSION}),
     documents=(
         outcome("work_residence_decision", "foreigner_work_residence.html", N_("准予签发外国人工作类居留证件决定书"),
-                f"{LAW}第三十条、第三十一条"),
-        licence_refusal(N_("不予签发外国人居留证件决定书"), f"{LAW}第三十一条"),
+                "《中华人民共和国出境入境管理法》第三十条、第三十一条"),
+        licence_refusal(N_("不予签发外国人居留证件决定书"), "《中华人民共和国出境入境管理法》第三十一条"),
     ),
-    legal_basis_zh=f"{LAW}第三十条、第三十一条；《中华人民共和国外国人入境出境管理条例》第十五条",
+    legal_basis_zh="《中华人民共和国出境入境管理法》第三十条、第三十一条；《中华人民共和国外国人入境出境管理条例》第十五条",
     number_prefix="WJ",
     position=100,
     data_labels={

@@ -45,7 +45,6 @@ def appointment_text(moment: datetime) -> str:
 
 class ForeignerWorkResidenceHandler(ServiceHandler):
     code = "foreigner_work_residence"
-    value_labels = {"key_project": {"True": "是", "False": "否"}}
 
     def prepare(self, applicant: User, data: rules.WorkResidenceFiling, *, now: datetime) -> Filing:
         registries = get_registries()
