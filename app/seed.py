@@ -330,6 +330,8 @@ DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
     ("foreigner", "外国人", "在许昌居住满400日的外国人（可申请无犯罪记录证明）"),
     ("foreigner2", "外国人", "在许昌居住仅90日的外国人（未满180日，不能申请）"),
     ("security", "企业", "许昌安泰保安服务有限公司：注册资本200万元、信用良好（保安服务许可，可申请容缺受理）"),
+    # foreigner_work_residence
+    ("supervisor_exit", "负责人", "许昌市公安局出入境管理支队（外国人工作类居留许可的统计与超期件）"),
 ]
 
 
@@ -364,6 +366,8 @@ _ACCOUNTS: tuple[_Account, ...] = (
     _Account("foreigner", Role.CITIZEN, "KIM MINJUN 金敏俊", "13803740005", foreigner="resident_400_days"),
     _Account("foreigner2", Role.CITIZEN, "SATO YUKI 佐藤优希", "13803740006", foreigner="resident_90_days"),
     _Account("security", Role.ENTERPRISE, "姚建", "13803740007", organisation="security_2m"),
+    # foreigner_work_residence
+    _Account("supervisor_exit", Role.SUPERVISOR, "冯立", "13903741011", unit="411000-EE"),
 )
 
 _PHONES = {account.person: account.phone for account in _ACCOUNTS if account.person}

@@ -158,3 +158,24 @@ def test_the_web_form_files_with_uploads(app, client):
     html = page.get_data(as_text=True)
     for slot in SLOTS:
         assert f'id="slot-{slot}"' in html
+
+
+def test_refusal_and_the_exit_entry_supervisors_figures(app, client, clock):
+    foreigner, clerk = api_token(client, "foreigner"), api_token(client, "clerk_exit")
+    approved, refused, open_item = (file(client, foreigner).get_json()["id"] for _ in range(3))
+    for application_id in (approved, refused, open_item):
+        assert act(client, clerk, application_id, "accept").status_code == 200
+    clock.set(local(2026, 11, 19, 10))
+    assert act(client, clerk, approved, "approve").status_code == 200
+    rejected = act(client, clerk, refused, "reject", reason="单位函件所载聘用职务与工作许可不一致")
+    assert rejected.status_code == 200 and rejected.get_json()["status"] == "rejected"
+    refusal = [d for d in rejected.get_json()["documents"] if d["kind"] == "refusal_decision"]
+    assert [d.get("title") for d in refusal] == ["不予签发外国人居留证件决定书"]
+
+    clock.set(local(2026, 12, 8, 9))  # past the statutory 15 working days: the open one is red
+    login(client, "supervisor_exit")
+    page = client.get("/supervisor/").get_data(as_text=True)
+    assert "红灯：已超过法定期限（1件）" in page
+    csv_body = client.get("/supervisor/figures.csv?start=2026-11-01&end=2026-11-30").get_data(as_text=True)
+    row = next(line for line in csv_body.splitlines() if line.startswith("foreigner_work_residence"))
+    assert row.split(",")[1:4] == ["外国人工作类居留许可", "2", "2"] and row.endswith(",1")
