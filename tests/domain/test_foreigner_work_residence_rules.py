@@ -16,6 +16,7 @@ from app.domain.catalogue.base import workdays
 from app.domain.catalogue.schema import InvalidFiling, validate
 from app.domain.identifiers import make_uscc
 from app.domain.records import EnterpriseRecord, PersonRecord
+from app.domain.verification import Tone
 from app.timeutil import LOCAL_TZ
 
 TODAY = date(2026, 11, 16)
@@ -177,3 +178,20 @@ def test_schema_refuses_a_bad_field(field, value):
     with pytest.raises(InvalidFiling) as refused:
         validate(rules.FILING, _filing(**{field: value}))
     assert [error.field for error in refused.value.errors] == [field]
+
+
+# --- what the clerk sees before deciding -------------------------------------------------------
+
+def test_registry_check_all_clear_notes_the_key_project():
+    check = rules.registry_check(FOREIGNER, EMPLOYER, key_project_limit=workdays(5), passport_expires_on=date(2031, 1, 1),
+                                 work_permit_expires_on=date(2028, 1, 1), residence_until=date(2028, 1, 1), today=TODAY)
+    assert check.conclusion == "符合签发条件。" and check.tone == Tone.NOTE  # worth knowing, no bar
+    assert [f.tone for f in check.findings] == [Tone.OK] * 4 + [Tone.NOTE]
+
+
+def test_registry_check_names_what_fails():
+    check = rules.registry_check(FOREIGNER, replace(EMPLOYER, status="cancelled"), key_project_limit=None,
+                                 passport_expires_on=date(2031, 1, 1), work_permit_expires_on=TODAY,
+                                 residence_until=date(2028, 1, 1), today=TODAY)
+    assert check.tone == Tone.BAD
+    assert [f.tone for f in check.findings] == [Tone.OK, Tone.BAD, Tone.OK, Tone.BAD]

@@ -179,3 +179,12 @@ def test_refusal_and_the_exit_entry_supervisors_figures(app, client, clock):
     csv_body = client.get("/supervisor/figures.csv?start=2026-11-01&end=2026-11-30").get_data(as_text=True)
     row = next(line for line in csv_body.splitlines() if line.startswith("foreigner_work_residence"))
     assert row.split(",")[1:4] == ["外国人工作类居留许可", "2", "2"] and row.endswith(",1")
+
+
+def test_the_clerk_sees_the_registry_check_before_deciding(app, client):
+    foreigner = api_token(client, "foreigner")
+    created = file(client, foreigner).get_json()
+    login(client, "clerk_exit")
+    page = client.get(f"/desk/applications/{created['id']}").get_data(as_text=True)
+    assert "符合签发条件。" in page and "许昌瑞丰物流有限公司，存续" in page
+    assert "申请时聘用单位在名单中：5个工作日内签发" in page

@@ -28,6 +28,7 @@ from app.domain.catalogue.documents import licence_refusal, outcome
 from app.domain.catalogue.schema import FilingModel, Text, rule
 from app.domain.identifiers import validate_uscc
 from app.domain.text import N_
+from app.domain.verification import Finding, RegistryCheck, Tone, worst
 
 SERVICE = Service(
     code="foreigner_work_residence",
@@ -159,6 +160,39 @@ def filing_violations(person, enterprise, *, passport_expires_on: date, work_per
     violations += work_permit_violations(work_permit_expires_on, residence_until, today=today)
     violations += period_violations(residence_until, today=today)
     return violations
+
+
+REGISTRY_SOURCES = N_("人口信息（外国人住宿登记）；企业登记信息（市场监管部门）；重点项目单位名单")
+
+
+def registry_check(person, enterprise, *, key_project_limit: Limit | None, passport_expires_on: date, work_permit_expires_on: date,
+                   residence_until: date, today: date) -> RegistryCheck:
+    """What the decision rests on as the registries and the documents stand today (核查结果).
+    `key_project_limit`: the limit the application was filed with, for a key-project employer."""
+
+    def finding(label: str, violations: list[RuleViolation], ok: str, params: dict) -> Finding:
+        if violations:
+            problems = "；".join(v.message.rstrip("。") for v in violations)
+            return Finding(label, N_("%(problems)s。"), Tone.BAD, {"problems": problems})
+        return Finding(label, ok, Tone.OK, params)
+
+    findings = [
+        finding(N_("申请人身份和居住地"), applicant_violations(person), N_("外国人（国籍%(nationality)s），已办理住宿登记"),
+                {"nationality": person.nationality if person else ""}),
+        finding(N_("聘用单位"), employer_violations(enterprise), N_("%(name)s，存续"),
+                {"name": enterprise.name if enterprise else ""}),
+        finding(N_("护照"), passport_violations(passport_expires_on, residence_until, today=today),
+                N_("有效期至%(until)s"), {"until": passport_expires_on.isoformat()}),
+        finding(N_("外国人工作许可证"), work_permit_violations(work_permit_expires_on, residence_until, today=today),
+                N_("有效期至%(until)s"), {"until": work_permit_expires_on.isoformat()}),
+    ]
+    if key_project_limit is not None:
+        findings.append(Finding(N_("重点项目单位名单"), N_("申请时聘用单位在名单中：%(limit)s内签发"), Tone.NOTE,
+                                {"limit": key_project_limit.describe_zh()}))
+    tone = worst(f.tone for f in findings)
+    conclusion = (N_("不符合签发条件：不能准予，请作出不予许可决定并写明理由。") if tone == Tone.BAD
+                  else N_("符合签发条件。"))
+    return RegistryCheck(REGISTRY_SOURCES, tuple(findings), conclusion, tone)
 
 
 def promised_limit(normal: Limit, *, key_project: bool, key_project_workdays: int = KEY_PROJECT_WORKDAYS) -> Limit:

@@ -13,12 +13,13 @@ from app import timeutil
 from app.domain.catalogue import foreigner_work_residence as rules
 from app.domain.settings import FiledRules
 from app.domain.text import N_, Bilingual, Message, Sentences
+from app.domain.verification import RegistryCheck
 from app.domain.workflow import Action, Actor
 from app.extensions import db
 from app.models.accounts import User
 from app.models.applications import Application, ApplicationEvent
 from app.operations import OperationError, key_projects, settings
-from app.operations.events import calendar_for
+from app.operations.events import calendar_for, service_of
 from app.operations.services import Filing, OutcomeDocument, ServiceHandler, register, unit_for_region
 from app.registries import get_registries
 
@@ -98,6 +99,16 @@ class ForeignerWorkResidenceHandler(ServiceHandler):
                                   N_("不符合签发条件：%(reasons)s请作出不予许可决定并写明理由。"), status=409,
                                   params={"reasons": reasons})
         return None
+
+    def registry_check(self, application: Application, *, now: datetime) -> RegistryCheck | None:
+        data = application.data
+        registries = get_registries()
+        return rules.registry_check(
+            registries.person(application.subject_id_number or ""), registries.enterprise(data["employer_uscc"]),
+            key_project_limit=service_of(application).limits.promised if data.get("key_project") else None,
+            passport_expires_on=_date(data["passport_expires_on"]),
+            work_permit_expires_on=_date(data["work_permit_expires_on"]), residence_until=_date(data["residence_until"]),
+            today=timeutil.local(now).date())
 
     def check_action(self, application: Application, action: str, fields: dict, *, now: datetime) -> dict | None:
         """The approval fixes the appointment to collect the permit (recorded in its event)."""
