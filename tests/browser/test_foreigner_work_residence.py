@@ -69,6 +69,7 @@ def test_foreigner_files_with_uploads_clerk_accepts_and_approves_foreigner_sees_
     foreigner.click(f"table a:has-text('{number}')")
     link = foreigner.locator("a:has-text('准予签发外国人工作类居留证件决定书')")
     link.first.wait_for(timeout=30_000)
+    assert "请于2026年11月17日（星期二）09:30持护照原件" in foreigner.locator("main").inner_text()
     shot(foreigner, "04-foreigner-detail")
     with foreigner.expect_download() as download:
         link.first.click()
