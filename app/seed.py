@@ -46,6 +46,7 @@ from app.domain.records import (  # residence_permit
     ViolationRecord,
 )
 from app.models.accounts import Organisation, Role, Unit, UnitKind, User
+from app.models.key_projects import KeyProjectChange, KeyProjectEnterprise  # foreigner_work_residence
 from app.models.registries import (  # residence_permit
     RegAccidentCase,
     RegAccidentParty,
@@ -340,6 +341,8 @@ DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
     # residence_permit
     ("migrant", "群众", "周强：户籍在南京，在许昌居住登记满一年、无社保记录（申领居住证，上传就业证明或签署承诺书）"),
     ("migrant2", "群众", "高翔：户籍在郑州，持许昌居住证，已进入签注期（居住证签注）"),
+    # foreigner_work_residence
+    ("supervisor_exit", "负责人", "许昌市公安局出入境管理支队（外国人工作类居留许可的统计与超期件）"),
 ]
 
 
@@ -377,6 +380,8 @@ _ACCOUNTS: tuple[_Account, ...] = (
     # residence_permit
     _Account("migrant", Role.CITIZEN, "周强", "13803740008", person="zhou_qiang"),
     _Account("migrant2", Role.CITIZEN, "高翔", "13803740009", person="gao_xiang"),
+    # foreigner_work_residence
+    _Account("supervisor_exit", Role.SUPERVISOR, "冯立", "13903741011", unit="411000-EE"),
 )
 
 _PHONES = {account.person: account.phone for account in _ACCOUNTS if account.person}
@@ -1196,6 +1201,29 @@ _COUNTED = {
 }
 
 
+# --- foreigner_work_residence: the key-project list (重点项目单位名单) ----------------------
+
+# The demo enterprise listed: its foreign staff get the work-type residence permit in 5 working days.
+KEY_PROJECT_ENTERPRISES = {"demo": "许昌市智慧物流园区建设项目"}
+
+
+def _persist_key_projects(session: Session, data, today: date) -> None:
+    """List the demo key-project enterprises once (an "add" change by no one: the demo's own list)."""
+    enterprises = {record.uscc: record for record in data.enterprises}
+    at = datetime.combine(today, time(0), tzinfo=LOCAL_TZ)
+    for key, project in KEY_PROJECT_ENTERPRISES.items():
+        uscc = USCCS[key]
+        if session.scalar(select(KeyProjectEnterprise.id).where(KeyProjectEnterprise.uscc == uscc)) is not None:
+            continue
+        row = KeyProjectEnterprise(uscc=uscc, name=enterprises[uscc].name, project=project, listed=True,
+                                   created_at=at, updated_at=at)
+        session.add(row)
+        session.flush()
+        session.add(KeyProjectChange(enterprise_id=row.id, action="add", changed_by_id=None, changed_at=at,
+                                     before=None, after={"uscc": uscc, "name": row.name, "project": project,
+                                                         "listed": True}))
+
+
 def seed_demo(session: Session, *, scale: int = 1, password: str = DEMO_PASSWORD, today: date) -> dict:
     """Create the demo units, accounts and registries; return a summary.
 
@@ -1216,6 +1244,7 @@ def seed_demo(session: Session, *, scale: int = 1, password: str = DEMO_PASSWORD
         _persist_residence(session, data, writer)
     session.flush()
     _persist_accounts(session, units, password, writer)
+    _persist_key_projects(session, data, today)  # foreigner_work_residence
     session.commit()
 
     summary: dict = {

@@ -4,6 +4,7 @@ from app.models import (  # noqa: F401
     applications,
     evidence,
     jobs,
+    key_projects,  # foreigner_work_residence: the key-project list
     materials,
     notifications,
     permits,

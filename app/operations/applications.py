@@ -132,7 +132,7 @@ def file_application(*, applicant: User, service_code: str, data: Mapping[str, A
                                unit_id=filing.unit_id, history=[])
     # The rules in force now, kept in the (hash-chained) submit event for the application's whole
     # life: a setting changed later never moves its clocks (app.domain.settings.filed_rules).
-    filed = settings.rules_for_filing(service, filing.unit_id, now)
+    filed = handler.filed_rules(settings.rules_for_filing(service, filing.unit_id, now), filing, now=now)
     decision = replace(decision, payload={**decision.payload, RULES_KEY: filed.as_payload()})
     record(application, decision, actor, at=now, recorded_at=now)
     handler.after_submit(application, now=now)

@@ -361,6 +361,10 @@ SCHEMAS: dict = {
             "clocks": {"type": "object", "properties": CLOCK_PROPERTIES},
             "light": {"type": ["string", "null"], "enum": ["green", "yellow", "red", None]},
             "timeline": {"type": "array", "items": {"type": "object"}},
+            "notes": {"type": "array", "description": "A service's own notes, e.g. the appointment to collect a "
+                      "work-type residence permit (foreigner_work_residence)",
+                      "items": {"type": "object", "properties": {"label": {"type": "string"},
+                                                                 "text": {"type": "string"}}}},
             "documents": {"type": "array", "items": {
                 "type": "object", "required": ["id", "kind", "title", "status", "url"],
                 "description": "Documents are rendered by a background job after the event: `pending` "

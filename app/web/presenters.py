@@ -28,6 +28,7 @@ from app.models.applications import Application
 from app.operations import OperationError, localize
 from app.operations.events import calendar_for, clocks_for, service_of
 from app.operations.materials import current_files
+from app.operations.services import handler_for
 from app.web.downloads import document_status_json
 from app.web.links import external_url
 from app.web.materials import file_json
@@ -231,6 +232,7 @@ def application_json(application: Application, *, now: datetime, allowed: list[A
         "paused": paused_banner(application, clocks),
         "light": current_light.value if current_light else None,
         "timeline": timeline(application, audience="staff" if staff else "applicant"),
+        "notes": service_notes(application),  # foreigner_work_residence
         "documents": [document_status_json(d, endpoint="api.document") for d in application.documents],
         "materials": [file_json(f) for f in current_files(application)],
         "allowed_actions": [a.value for a in allowed] if allowed is not None else None,
@@ -268,6 +270,13 @@ def filing_outcome(view: dict) -> dict:
             "clocks": view["status"] in (State.SUBMITTED, State.ACCEPTED)}
 
 
+def service_notes(application: Application) -> list[dict[str, str]]:
+    """A service's own notes on the application (e.g. the appointment to collect a permit), in
+    the request's language; nothing personal, so the public tracking page shows them too."""
+    return [{"label": localize(label), "text": localize(note.template, note.params)}
+            for label, note in handler_for(application.service_code).tracking_notes(application)]
+
+
 def tracking_json(application: Application, *, now: datetime, explain: bool = False) -> dict:
     """For anyone holding the QR code: masked, no reasons, typed items or data. `explain`: with each clock's
     "why this date" steps (built only when someone asks for them)."""
@@ -291,6 +300,7 @@ def tracking_json(application: Application, *, now: datetime, explain: bool = Fa
         "paused": paused_banner(application, clocks),
         "clocks": running_clocks(application, clocks, now),
         "timeline": timeline(application, audience="public"),
+        "notes": service_notes(application),  # foreigner_work_residence
     }
 
 

@@ -440,6 +440,21 @@ SAMPLES: dict[str, dict] = {
         "station_address": "许昌市魏都区西大街",
         "station_phone": "0374-4396201",
     },
+    # foreigner_work_residence
+    "foreigner_work_residence.html": {
+        **BASE,
+        "holder_name": "KIM MINJUN 金敏俊",
+        "nationality": "KOR",
+        "passport_number": "M70312845",
+        "work_permit_number": "WP411000202611",
+        "employer_name": "许昌瑞丰物流有限公司",
+        "position": "工程师",
+        "residence_until": date(2027, 12, 31),
+        "decision_date": date(2026, 11, 22),
+        "appointment": "2026年11月23日（星期一）09:30",
+        "office_address": "许昌市东城区市民之家",
+        "application_number": "WJ20261120000012",
+    },
 }
 
 OBJECTION_URL = "http://localhost/my/apply/criminal_record_objection"
@@ -540,6 +555,10 @@ EXPECTED: dict[str, list[str]] = {
     "residence_permit_collection.html": ["居住证领取通知书", "刘晓东", "JZ4110022026000001",
                                          "许昌市魏都区西大街", "2027年10月16日至2027年11月16日",
                                          "携带居民身份证原件", "我的证照"],
+    # foreigner_work_residence
+    "foreigner_work_residence.html": ["准予签发外国人工作类居留证件决定书", "KIMMINJUN金敏俊", "M70312845",
+                                      "WP411000202611", "许昌瑞丰物流有限公司", "2027年12月31日",
+                                      "请于2026年11月23日（星期一）09:30持本人护照原件", "许昌市东城区市民之家"],
 }
 COMMON = [ORGAN, "二〇二六年十一月二十二日", "办件编号：XC2026112000012"]
 

@@ -18,7 +18,8 @@ PUBLIC_ENDPOINTS = {
     "kiosk.manage",
     "ops.healthz", "ops.readyz", "ops.metrics_page",
 } | set(api.PUBLIC_ENDPOINTS)
-STAFF_BLUEPRINTS = {"clerk", "admin", "admin_terminals", "admin_settings", "admin_provisions", "shop", "supervisor", "officer", "window", "ratings_unit"}
+STAFF_BLUEPRINTS = {"clerk", "admin", "admin_terminals", "admin_settings", "admin_provisions", "shop", "supervisor", "officer", "window", "ratings_unit",
+                    "admin_key_projects"}  # foreigner_work_residence
 KNOWN_GUARDS = set(guards.GUARDS) | {api.api_guard}
 
 
@@ -80,7 +81,7 @@ def test_staff_routes_refuse_applicants(app, client, username):
 def test_admin_routes_refuse_clerks(app, client):
     login(client, "clerk")
     for rule, method in _routes(app):
-        if rule.endpoint.split(".")[0] in ("admin", "admin_settings", "admin_provisions") and method == "GET":
+        if rule.endpoint.split(".")[0] in ("admin", "admin_settings", "admin_provisions", "admin_key_projects") and method == "GET":
             assert client.get(_url(rule)).status_code == 403, rule.endpoint
 
 

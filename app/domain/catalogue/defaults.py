@@ -17,6 +17,7 @@ from app.domain.catalogue import (
     security_licence,
     truck_permit,
 )
+from app.domain.catalogue import foreigner_work_residence as work_residence
 from app.domain.catalogue.base import RuleViolation
 from app.domain.text import N_
 from app.domain.tolerance import UNTRUE_COMMITMENT_BAR_YEARS
@@ -79,6 +80,14 @@ DEFAULTS: tuple[Default, ...] = (
     # residence_permit
     Default("residence_permit.min_residence_months", N_("申领居住证须在居住地居住满（月）"),
             residence_permit.MIN_RESIDENCE_MONTHS, N_("居住证暂行条例第2条：在居住地居住半年以上"), "V"),
+    # foreigner_work_residence
+    Default("foreigner_work_residence.key_project_workdays", N_("重点项目单位外籍人员工作类居留许可签发时限（工作日）"),
+            work_residence.KEY_PROJECT_WORKDAYS,
+            N_("许昌公安2022年便民利民十项措施第5条：重点工程、重大项目外企工作人员工作类居留许可签发时限缩短至5个工作日"), "L"),
+    Default("foreigner_work_residence.min_period_days", N_("工作类居留证件有效期最短（日）"),
+            work_residence.MIN_PERIOD_DAYS, N_("出境入境管理法第30条：工作类居留证件的有效期最短为九十日"), "V"),
+    Default("foreigner_work_residence.max_period_years", N_("工作类居留证件有效期最长（年）"),
+            work_residence.MAX_PERIOD_YEARS, N_("出境入境管理法第30条：工作类居留证件的有效期最长为五年"), "V"),
 )
 
 GLOBAL_DEFAULTS: dict[str, Default] = {default.key: default for default in DEFAULTS}

@@ -15,7 +15,8 @@ from sqlalchemy import select
 from app.domain.catalogue import get_service
 from app.domain.catalogue.documents import DocumentAct
 from app.domain.catalogue.schema import FieldError, FilingModel
-from app.domain.text import N_
+from app.domain.settings import FiledRules
+from app.domain.text import N_, Message
 from app.domain.verification import RegistryCheck
 from app.domain.workflow import Actor
 from app.extensions import db
@@ -78,6 +79,17 @@ class ServiceHandler:
         """What the registries say now about what the decision rests on (核查结果, shown to
         the staff before they decide), or None for a service whose decision asks none."""
         return None
+
+    def filed_rules(self, filed: FiledRules, filing: Filing, *, now: datetime) -> FiledRules:
+        """The rules the application keeps for its life (recorded in its submit event), where the
+        service's own facts change them: e.g. a shorter promised limit for a key-project
+        employer's staff (foreigner_work_residence). Default: the settings in force."""
+        return filed
+
+    def tracking_notes(self, application: Application) -> list[tuple[str, Message]]:
+        """What the public tracking page says besides the lifecycle (label, message), e.g. when to
+        collect a permit. Nothing personal: the page is open to whoever holds the QR code."""
+        return []
 
     def after_submit(self, application: Application, *, now: datetime) -> None:
         """Immediate (即办) or automatic services continue here."""
