@@ -37,6 +37,7 @@ from app.domain.records import (
     JudgmentRecord,
     MarriageRecord,
     PersonRecord,
+    PolicePenaltyRecord,
     RelativeRecord,
     VehicleRecord,
     ViolationRecord,
@@ -56,6 +57,7 @@ from app.models.registries import (
     RegJudgment,
     RegMarriage,
     RegPerson,
+    RegPolicePenalty,
     RegVehicle,
     RegViolation,
 )
@@ -329,6 +331,8 @@ DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
     ("foreigner", "外国人", "在许昌居住满400日的外国人（可申请无犯罪记录证明）"),
     ("foreigner2", "外国人", "在许昌居住仅90日的外国人（未满180日，不能申请）"),
     ("security", "企业", "许昌安泰保安服务有限公司：注册资本200万元、信用良好（保安服务许可，可申请容缺受理）"),
+    # credit_repair
+    ("credit", "企业", "许昌鑫达运输有限公司：因公安行政处罚（已履行完毕）信用等级降低，可申请信用修复"),
 ]
 
 
@@ -363,6 +367,8 @@ _ACCOUNTS: tuple[_Account, ...] = (
     _Account("foreigner", Role.CITIZEN, "KIM MINJUN 金敏俊", "13803740005", foreigner="resident_400_days"),
     _Account("foreigner2", Role.CITIZEN, "SATO YUKI 佐藤优希", "13803740006", foreigner="resident_90_days"),
     _Account("security", Role.ENTERPRISE, "姚建", "13803740007", organisation="security_2m"),
+    # credit_repair
+    _Account("credit", Role.ENTERPRISE, "崔磊", "13803740008", organisation="bad_credit"),
 )
 
 _PHONES = {account.person: account.phone for account in _ACCOUNTS if account.person}
@@ -471,6 +477,7 @@ class _Dataset:
     evidence: list[tuple[EvidenceItemRecord, bytes]] = field(default_factory=list)
     relatives: list[RelativeRecord] = field(default_factory=list)
     birth_certificates: list[BirthCertificateRecord] = field(default_factory=list)
+    penalties: list[PolicePenaltyRecord] = field(default_factory=list)  # credit_repair
     bulk_persons: int = 0
     bulk_households: int = 0
 
@@ -574,8 +581,9 @@ def _build_hand_made(data: _Dataset, today: date) -> None:
                    2_000_000, date(2024, 8, 15), scope_security),
         enterprise("security_500k", "许昌金盾安保服务有限公司", "pan_yue", "许昌市建安区建安大道77号",
                    500_000, date(2025, 2, 10), scope_security),
+        # Bad credit through the police penalty below (POLICE_PENALTIES["carried_out"]), until repaired.
         enterprise("bad_credit", "许昌鑫达运输有限公司", "cui_lei", "许昌市魏都区北大街30号",
-                   800_000, date(2018, 4, 2), scope_logistics, credit="bad"),
+                   800_000, date(2018, 4, 2), scope_logistics),
         enterprise("shop_1", "许昌诚信刻章有限公司", "jiang_hong", "许昌市魏都区文峰路12号",
                    300_000, date(2019, 7, 1), scope_seal),
         enterprise("shop_2", "许昌市魏都区鼎新印章店", "tian_bo", "许昌市魏都区五一路18号",
@@ -630,6 +638,29 @@ def _build_hand_made(data: _Dataset, today: date) -> None:
     ]
 
     _build_accidents(data, today)
+    _build_police_penalties(data, today)
+
+
+# --- credit_repair: police administrative penalties that lowered a credit rating ---------------
+
+POLICE_PENALTIES = {
+    "carried_out": "许公魏（治）行罚决字〔2026〕0318号",  # 许昌鑫达运输: fine paid, may apply for repair
+    "not_carried_out": "许公建（治）行罚决字〔2026〕0127号",  # 许昌金盾安保: fine not yet paid
+}
+
+
+def _build_police_penalties(data: _Dataset, today: date) -> None:
+    data.penalties += [
+        PolicePenaltyRecord(
+            POLICE_PENALTIES["carried_out"], USCCS["bad_credit"], "许昌市公安局魏都分局", today - timedelta(days=75),
+            "未落实货物运输安全查验制度，对客户身份、物品进行查验并登记（《中华人民共和国反恐怖主义法》第八十五条）",
+            "罚款人民币二万元", today - timedelta(days=60), True,
+        ),
+        PolicePenaltyRecord(
+            POLICE_PENALTIES["not_carried_out"], USCCS["security_500k"], "许昌市公安局建安分局",
+            today - timedelta(days=20), "招用未取得保安员证的人员从事保安服务", "警告并处罚款人民币一万元", None, True,
+        ),
+    ]
 
 
 def _build_accidents(data: _Dataset, today: date) -> None:
@@ -1027,6 +1058,11 @@ def _persist_registries(session: Session, data: _Dataset, writer: _Writer) -> No
         for r in _new(data.relatives, known, lambda r: (r.relative_of, r.id_number))
     ])
 
+    # credit_repair
+    known = _existing(session, RegPolicePenalty.decision_number)
+    writer.insert("police_penalties", [RegPolicePenalty.from_record(p)
+                                       for p in _new(data.penalties, known, lambda p: p.decision_number)])
+
     cases = {row.case_number: row for row in session.scalars(select(RegAccidentCase))}
     for record in data.accidents:
         if record.case_number in cases:
@@ -1126,6 +1162,7 @@ _COUNTED = {
     "violations": RegViolation, "birth_certificates": RegBirthCertificate,
     "accident_cases": RegAccidentCase, "accident_parties": RegAccidentParty,
     "close_relatives": RegCloseRelative, "evidence_items": RegEvidenceItem,
+    "police_penalties": RegPolicePenalty,  # credit_repair
 }
 
 
@@ -1166,6 +1203,7 @@ def seed_demo(session: Session, *, scale: int = 1, password: str = DEMO_PASSWORD
             "engraving_shops": dict(ENGRAVING_SHOP_RECORDS),
             "foreigners": dict(FOREIGNERS),
             "legal_provisions": dict(LEGAL_PROVISIONS),
+            "police_penalties": dict(POLICE_PENALTIES),  # credit_repair
         },
     )
     return summary

@@ -23,6 +23,7 @@ from app.domain.records import (
     JudgmentRecord,
     MarriageRecord,
     PersonRecord,
+    PolicePenaltyRecord,
     RelativeRecord,
     VehicleRecord,
     ViolationRecord,
@@ -84,6 +85,10 @@ class Registries(Protocol):
     def engraving_shop(self, shop_id: int) -> EngravingShopRecord | None: ...
 
     def engraving_shops(self, region_code: str | None = None) -> list[EngravingShopRecord]: ...
+
+    # credit_repair: police administrative penalties on an enterprise and the credit marks they
+    # caused (an enterprise's `credit_status` is "bad" while such a mark stands).
+    def police_penalties(self, uscc: str) -> list[PolicePenaltyRecord]: ...
 
 
 RegistriesFactory = Callable[["Session"], Registries]
