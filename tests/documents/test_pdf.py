@@ -407,6 +407,22 @@ SAMPLES: dict[str, dict] = {
         "cause_stated_date": date(2026, 11, 18),
         "reasons": ["经向消防救援机构核实，逾期系其排期延误所致，属于正当理由。"],
     },
+    # credit_repair
+    "credit_repair_decision.html": {
+        **BASE,
+        "applicant_name": "许昌市某某运输有限公司",
+        "uscc": "91411002MA3X9C7Q4M",
+        "application_number": "XF2026111600001",
+        "received_date": date(2026, 11, 16),
+        "penalty_decision_number": "许公魏（治）行罚决字〔2026〕0318号",
+        "penalty_authority": "许昌市公安局魏都分局",
+        "penalty_date": date(2026, 9, 2),
+        "penalty_conduct": "未落实货物运输安全查验制度",
+        "penalty_sanction": "罚款人民币二万元",
+        "carried_out_on": date(2026, 9, 17),
+        "correction_measures": "已建立货物运输安全查验登记制度并开展员工培训。",
+        "decided_date": date(2026, 11, 20),
+    },
 }
 
 OBJECTION_URL = "http://localhost/my/apply/criminal_record_objection"
@@ -500,6 +516,10 @@ EXPECTED: dict[str, list[str]] = {
                               "你单位于2026年11月20日提交的保安服务公司设立许可申请", "2026年12月04日24时前",
                               "消防验收意见书", "经营场所租赁合同", "报送上级机关作出决定", "15个工作日",
                               "1年内不再适用容缺受理", "扫描二维码查询办理进度"],
+    # credit_repair
+    "credit_repair_decision.html": ["信用修复决定书", "许昌市某某运输有限公司", "91411002MA3X9C7Q4M",
+                                    "XF2026111600001", "许公魏（治）行罚决字〔2026〕0318号", "罚款人民币二万元",
+                                    "2026年9月17日", "准予信用修复", "自2026年11月20日起", "市场监管部门"],
 }
 COMMON = [ORGAN, "二〇二六年十一月二十二日", "办件编号：XC2026112000012"]
 
