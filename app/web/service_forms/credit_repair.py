@@ -20,7 +20,8 @@ class CreditRepairForm(FlaskForm):
     # any other (and say why a penalty not yet carried out cannot be repaired).
     penalty_decision_number = RadioField(
         _l("申请修复的行政处罚决定"), choices=[], validate_choice=False,
-        validators=[DataRequired(_l(rules.CreditRepairFiling.missing_messages["penalty_decision_number"][1]))],
+        validators=[DataRequired(_l(rules.CreditRepairFiling.missing_messages["penalty_decision_number"][1])),
+                    Length(max=60)],
         description=_l("列出公安机关行政处罚信息中导致本企业信用等级降低、尚未修复的处罚决定。"))
     conduct_corrected = BooleanField(_l("本企业已纠正上述违法行为"))
     correction_measures = TextAreaField(
