@@ -15,7 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from app.domain.catalogue.base import ApplicantKind, Material, RuleViolation, Service, ServiceLimits, Step, days, workdays
+from app.domain.catalogue.base import (
+    ApplicantKind,
+    Material,
+    RuleViolation,
+    Service,
+    ServiceLimits,
+    Step,
+    days,
+    workdays,
+)
 from app.domain.catalogue.documents import outcome, service_refusal
 from app.domain.catalogue.schema import FilingModel, Text
 from app.domain.records import PolicePenaltyRecord

@@ -6,6 +6,7 @@ standing that bars 容缺受理 (`app.operations.tolerance`)."""
 from __future__ import annotations
 
 from datetime import date, datetime
+
 from sqlalchemy import select
 
 from app import timeutil
