@@ -16,7 +16,7 @@ from app.domain.text import N_, Message, Sentences
 from app.domain.verification import Finding, RegistryCheck, Tone, worst
 from app.domain.workflow import Action, Actor, State
 from app.extensions import db
-from app.models.accounts import Role, User
+from app.models.accounts import Organisation, Role, User
 from app.models.applications import Application, ApplicationEvent
 from app.operations import OperationError
 from app.operations.services import Filing, OutcomeDocument, ServiceHandler, register, unit_for_region
@@ -77,6 +77,10 @@ class CreditRepairHandler(ServiceHandler):
         enterprise = registries.enterprise(applicant.organisation.uscc)
         if enterprise is None:
             raise OperationError("enterprise.unknown", N_("未在企业登记信息中查询到本单位，请核对统一社会信用代码。"))
+        # Two filings of one enterprise at once: the second waits here until the first is
+        # recorded, then finds it pending (the lock ends with the filing's transaction).
+        db.session.scalar(select(Organisation.id).where(Organisation.id == applicant.organisation.id)
+                          .with_for_update())
         penalties = registries.police_penalties(enterprise.uscc)
         violations = rules.filing_violations(
             penalties, data.penalty_decision_number, pending=pending_repairs(enterprise.uscc),
