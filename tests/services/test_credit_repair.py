@@ -16,7 +16,7 @@ from app.models.registries import RegPolicePenalty
 from app.operations import supervision
 from app.registries import get_registries
 from app.seed import POLICE_PENALTIES, USCCS
-from tests.conftest import api_token, local
+from tests.conftest import api_token, local, login
 from tests.materials.helpers import api_materials
 from tests.services.test_security_licence import act, end_of, enterprise_account, iso, pdf_text
 from tests.services.test_tolerance import unit_query
@@ -180,3 +180,11 @@ def test_in_the_stations_queue_and_the_supervisors_figures(app, client, clock):
         figures = supervision.unit_figures(unit_id, start=start, end=start + timedelta(days=30),
                                            now=local(2026, 11, 18, 11))
     assert figures["credit_repair"].decided == 1 and figures["credit_repair"].on_time == 1
+
+
+def test_the_form_lists_the_enterprises_standing_marks_only(app, client):
+    enterprise_account(app, "jindun", "security_500k", "pan_yue", "潘越")
+    login(client, "jindun")
+    page = client.get("/my/apply/credit_repair").get_data(as_text=True)
+    assert POLICE_PENALTIES["not_carried_out"] in page and "尚未履行完毕" in page
+    assert POLICE_PENALTIES["carried_out"] not in page  # another enterprise's penalty
