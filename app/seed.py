@@ -37,6 +37,7 @@ from app.domain.records import (  # residence_permit
     JudgmentRecord,
     MarriageRecord,
     PersonRecord,
+    PolicePenaltyRecord,
     PropertyRecord,
     RelativeRecord,
     ResidencePermitRecord,
@@ -61,6 +62,7 @@ from app.models.registries import (  # residence_permit
     RegJudgment,
     RegMarriage,
     RegPerson,
+    RegPolicePenalty,
     RegProperty,
     RegResidencePermit,
     RegResidenceRegistration,
@@ -343,6 +345,8 @@ DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
     ("migrant2", "群众", "高翔：户籍在郑州，持许昌居住证，已进入签注期（居住证签注）"),
     # foreigner_work_residence
     ("supervisor_exit", "负责人", "许昌市公安局出入境管理支队（外国人工作类居留许可的统计与超期件）"),
+    # credit_repair
+    ("credit", "企业", "许昌鑫达运输有限公司：因公安行政处罚（已履行完毕）信用等级降低，可申请信用修复"),
 ]
 
 
@@ -382,6 +386,8 @@ _ACCOUNTS: tuple[_Account, ...] = (
     _Account("migrant2", Role.CITIZEN, "高翔", "13803740009", person="gao_xiang"),
     # foreigner_work_residence
     _Account("supervisor_exit", Role.SUPERVISOR, "冯立", "13903741011", unit="411000-EE"),
+    # credit_repair
+    _Account("credit", Role.ENTERPRISE, "崔磊", "13803740012", organisation="bad_credit"),
 )
 
 _PHONES = {account.person: account.phone for account in _ACCOUNTS if account.person}
@@ -495,6 +501,7 @@ class _Dataset:
     social_insurance: list[SocialInsuranceRecord] = field(default_factory=list)
     properties: list[PropertyRecord] = field(default_factory=list)
     residence_permits: list[ResidencePermitRecord] = field(default_factory=list)
+    penalties: list[PolicePenaltyRecord] = field(default_factory=list)  # credit_repair
     bulk_persons: int = 0
     bulk_households: int = 0
 
@@ -598,8 +605,9 @@ def _build_hand_made(data: _Dataset, today: date) -> None:
                    2_000_000, date(2024, 8, 15), scope_security),
         enterprise("security_500k", "许昌金盾安保服务有限公司", "pan_yue", "许昌市建安区建安大道77号",
                    500_000, date(2025, 2, 10), scope_security),
+        # Bad credit through the police penalty below (POLICE_PENALTIES["carried_out"]), until repaired.
         enterprise("bad_credit", "许昌鑫达运输有限公司", "cui_lei", "许昌市魏都区北大街30号",
-                   800_000, date(2018, 4, 2), scope_logistics, credit="bad"),
+                   800_000, date(2018, 4, 2), scope_logistics),
         enterprise("shop_1", "许昌诚信刻章有限公司", "jiang_hong", "许昌市魏都区文峰路12号",
                    300_000, date(2019, 7, 1), scope_seal),
         enterprise("shop_2", "许昌市魏都区鼎新印章店", "tian_bo", "许昌市魏都区五一路18号",
@@ -654,6 +662,29 @@ def _build_hand_made(data: _Dataset, today: date) -> None:
     ]
 
     _build_accidents(data, today)
+    _build_police_penalties(data, today)
+
+
+# --- credit_repair: police administrative penalties that lowered a credit rating ---------------
+
+POLICE_PENALTIES = {
+    "carried_out": "许公魏（治）行罚决字〔2026〕0318号",  # 许昌鑫达运输: fine paid, may apply for repair
+    "not_carried_out": "许公建（治）行罚决字〔2026〕0127号",  # 许昌金盾安保: fine not yet paid
+}
+
+
+def _build_police_penalties(data: _Dataset, today: date) -> None:
+    data.penalties += [
+        PolicePenaltyRecord(
+            POLICE_PENALTIES["carried_out"], USCCS["bad_credit"], "许昌市公安局魏都分局", today - timedelta(days=75),
+            "未落实货物运输安全查验制度，对客户身份、物品进行查验并登记（《中华人民共和国反恐怖主义法》第八十五条）",
+            "罚款人民币二万元", today - timedelta(days=60), True,
+        ),
+        PolicePenaltyRecord(
+            POLICE_PENALTIES["not_carried_out"], USCCS["security_500k"], "许昌市公安局建安分局",
+            today - timedelta(days=20), "招用未取得保安员证的人员从事保安服务", "警告并处罚款人民币一万元", None, True,
+        ),
+    ]
 
 
 def _build_accidents(data: _Dataset, today: date) -> None:
@@ -1073,6 +1104,11 @@ def _persist_registries(session: Session, data: _Dataset, writer: _Writer) -> No
         for r in _new(data.relatives, known, lambda r: (r.relative_of, r.id_number))
     ])
 
+    # credit_repair
+    known = _existing(session, RegPolicePenalty.decision_number)
+    writer.insert("police_penalties", [RegPolicePenalty.from_record(p)
+                                       for p in _new(data.penalties, known, lambda p: p.decision_number)])
+
     cases = {row.case_number: row for row in session.scalars(select(RegAccidentCase))}
     for record in data.accidents:
         if record.case_number in cases:
@@ -1198,6 +1234,7 @@ _COUNTED = {
     "violations": RegViolation, "birth_certificates": RegBirthCertificate,
     "accident_cases": RegAccidentCase, "accident_parties": RegAccidentParty,
     "close_relatives": RegCloseRelative, "evidence_items": RegEvidenceItem,
+    "police_penalties": RegPolicePenalty,  # credit_repair
 }
 
 
@@ -1263,6 +1300,7 @@ def seed_demo(session: Session, *, scale: int = 1, password: str = DEMO_PASSWORD
             "engraving_shops": dict(ENGRAVING_SHOP_RECORDS),
             "foreigners": dict(FOREIGNERS),
             "legal_provisions": dict(LEGAL_PROVISIONS),
+            "police_penalties": dict(POLICE_PENALTIES),  # credit_repair
         },
     )
     return summary

@@ -289,3 +289,22 @@ class ResidencePermitRecord:
     issued_on: date
     endorsement_due: date
     last_endorsed_on: date | None = None
+# --- credit_repair: police administrative penalties (公安行政处罚) and the credit marks they caused ---
+
+
+@dataclass(frozen=True)
+class PolicePenaltyRecord:
+    """A police administrative penalty (公安行政处罚决定) on an enterprise, from the police's own
+    case records: whether it has been carried out (履行完毕), and the credit mark it caused
+    (信用等级降低) until the police have it repaired (信用修复)."""
+
+    decision_number: str  # 行政处罚决定书文号
+    uscc: str  # the penalised enterprise
+    authority: str  # the police organ that decided
+    decided_on: date
+    conduct: str  # 违法行为
+    sanction: str  # 处罚内容, e.g. "罚款人民币二万元"
+    carried_out_on: date | None  # None: not yet carried out
+    lowers_credit: bool  # the penalty lowered the enterprise's credit rating
+    credit_repaired_on: date | None = None
+    credit_repair_reference: str = ""  # the repair's 办件编号

@@ -35,6 +35,7 @@ from app.domain.records import (  # residence_permit
     JudgmentRecord,
     MarriageRecord,
     PersonRecord,
+    PolicePenaltyRecord,
     PropertyRecord,
     RelativeRecord,
     ResidencePermitRecord,
@@ -564,3 +565,34 @@ class RegResidencePermit(db.Model):
         return ResidencePermitRecord(self.number, self.id_number, self.name, self.region_code, self.address,
                                      self.station_unit_code, self.issued_on, self.endorsement_due,
                                      self.last_endorsed_on)
+# --- credit_repair: police administrative penalties (公安行政处罚) -------------------------------
+
+
+class RegPolicePenalty(db.Model):
+    """公安行政处罚决定 on an enterprise and the credit mark it caused (by USCC, as between agencies)."""
+
+    __tablename__ = "reg_police_penalties"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_number: Mapped[str] = mapped_column(String(60), unique=True)
+    uscc: Mapped[str] = mapped_column(String(18), index=True)
+    authority: Mapped[str] = mapped_column(String(120))
+    decided_on: Mapped[date] = mapped_column(Date)
+    conduct: Mapped[str] = mapped_column(String(400))
+    sanction: Mapped[str] = mapped_column(String(200))
+    carried_out_on: Mapped[date | None] = mapped_column(Date)
+    lowers_credit: Mapped[bool] = mapped_column(default=False)
+    credit_repaired_on: Mapped[date | None] = mapped_column(Date)
+    credit_repair_reference: Mapped[str] = mapped_column(String(40), default="")
+
+    @classmethod
+    def from_record(cls, record: PolicePenaltyRecord) -> RegPolicePenalty:
+        return cls(**record.__dict__)
+
+    def to_record(self) -> PolicePenaltyRecord:
+        return PolicePenaltyRecord(
+            decision_number=self.decision_number, uscc=self.uscc, authority=self.authority,
+            decided_on=self.decided_on, conduct=self.conduct, sanction=self.sanction,
+            carried_out_on=self.carried_out_on, lowers_credit=self.lowers_credit,
+            credit_repaired_on=self.credit_repaired_on, credit_repair_reference=self.credit_repair_reference,
+        )

@@ -23,6 +23,7 @@ from app.domain.records import (  # residence_permit
     JudgmentRecord,
     MarriageRecord,
     PersonRecord,
+    PolicePenaltyRecord,
     PropertyRecord,
     RelativeRecord,
     ResidencePermitRecord,
@@ -100,6 +101,9 @@ class Registries(Protocol):
     def properties(self, id_number: str) -> list[PropertyRecord]: ...
 
     def residence_permit_of(self, id_number: str) -> ResidencePermitRecord | None: ...
+    # credit_repair: police administrative penalties on an enterprise and the credit marks they
+    # caused (an enterprise's `credit_status` is "bad" while such a mark stands).
+    def police_penalties(self, uscc: str) -> list[PolicePenaltyRecord]: ...
 
 
 RegistriesFactory = Callable[["Session"], Registries]

@@ -8,6 +8,7 @@ them owns the transaction.
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import and_, or_, select
@@ -25,6 +26,7 @@ from app.domain.records import (  # residence_permit
     JudgmentRecord,
     MarriageRecord,
     PersonRecord,
+    PolicePenaltyRecord,
     PropertyRecord,
     RelativeRecord,
     ResidencePermitRecord,
@@ -48,6 +50,7 @@ from app.models.registries import (  # residence_permit
     RegJudgment,
     RegMarriage,
     RegPerson,
+    RegPolicePenalty,
     RegProperty,
     RegResidencePermit,
     RegResidenceRegistration,
@@ -105,7 +108,7 @@ class SimulatedRegistries:
 
     def enterprise(self, uscc: str) -> EnterpriseRecord | None:
         row = self.session.scalar(select(RegEnterprise).where(RegEnterprise.uscc == uscc))
-        return row.to_record() if row else None
+        return self._with_police_marks(row.to_record()) if row else None
 
     def enterprises_by_legal_rep(self, id_number: str) -> list[EnterpriseRecord]:
         rows = self.session.scalars(
@@ -113,7 +116,7 @@ class SimulatedRegistries:
             .where(RegEnterprise.legal_rep_id_number == id_number)
             .order_by(RegEnterprise.established_on, RegEnterprise.id)
         )
-        return [row.to_record() for row in rows]
+        return [self._with_police_marks(row.to_record()) for row in rows]
 
     # --- vehicles, drivers, violations ----------------------------------------------
 
@@ -338,5 +341,35 @@ class SimulatedRegistries:
         if row is None:
             raise RegistryWriteError(f"residence permit {number} not found")
         row.last_endorsed_on, row.endorsement_due = endorsed_on, next_due
+    # --- credit_repair: police administrative penalties and their credit marks -----------------
+
+    def police_penalties(self, uscc: str) -> list[PolicePenaltyRecord]:
+        rows = self.session.scalars(
+            select(RegPolicePenalty).where(RegPolicePenalty.uscc == uscc)
+            .order_by(RegPolicePenalty.decided_on, RegPolicePenalty.id)
+        )
+        return [row.to_record() for row in rows]
+
+    def _with_police_marks(self, record: EnterpriseRecord) -> EnterpriseRecord:
+        """The market regulator's credit standing reflects the marks police penalties caused
+        until the police have them repaired (seed 004 第11条: 与市市场监管委沟通修复其信用等级);
+        a mark of its own (the stored status) stays whatever the police do."""
+        if record.credit_status == "bad":
+            return record
+        marked = self.session.scalar(
+            select(RegPolicePenalty.id).where(RegPolicePenalty.uscc == record.uscc, RegPolicePenalty.lowers_credit,
+                                              RegPolicePenalty.credit_repaired_on.is_(None)).limit(1)
+        )
+        return replace(record, credit_status="bad") if marked is not None else record
+
+    def repair_credit_mark(self, decision_number: str, *, repaired_on: date, reference: str) -> PolicePenaltyRecord:
+        """Record the repair of the credit mark a penalty caused (信用修复). Flushes, does not commit."""
+        row = self.session.scalar(
+            select(RegPolicePenalty).where(RegPolicePenalty.decision_number == decision_number).with_for_update()
+        )
+        if row is None or not row.lowers_credit or row.credit_repaired_on is not None:
+            raise RegistryWriteError(f"no standing credit mark for penalty {decision_number}")
+        row.credit_repaired_on = repaired_on
+        row.credit_repair_reference = reference
         self.session.flush()
         return row.to_record()

@@ -455,6 +455,22 @@ SAMPLES: dict[str, dict] = {
         "office_address": "许昌市东城区市民之家",
         "application_number": "WJ20261120000012",
     },
+    # credit_repair
+    "credit_repair_decision.html": {
+        **BASE,
+        "applicant_name": "许昌市某某运输有限公司",
+        "uscc": "91411002MA3X9C7Q4M",
+        "application_number": "XF2026111600001",
+        "received_date": date(2026, 11, 16),
+        "penalty_decision_number": "许公魏（治）行罚决字〔2026〕0318号",
+        "penalty_authority": "许昌市公安局魏都分局",
+        "penalty_date": date(2026, 9, 2),
+        "penalty_conduct": "未落实货物运输安全查验制度",
+        "penalty_sanction": "罚款人民币二万元",
+        "carried_out_on": date(2026, 9, 17),
+        "correction_measures": "已建立货物运输安全查验登记制度并开展员工培训。",
+        "decided_date": date(2026, 11, 20),
+    },
 }
 
 OBJECTION_URL = "http://localhost/my/apply/criminal_record_objection"
@@ -559,6 +575,10 @@ EXPECTED: dict[str, list[str]] = {
     "foreigner_work_residence.html": ["准予签发外国人工作类居留证件决定书", "KIMMINJUN金敏俊", "M70312845",
                                       "WP411000202611", "许昌瑞丰物流有限公司", "2027年12月31日",
                                       "请于2026年11月23日（星期一）09:30持本人护照原件", "许昌市东城区市民之家"],
+    # credit_repair
+    "credit_repair_decision.html": ["信用修复决定书", "许昌市某某运输有限公司", "91411002MA3X9C7Q4M",
+                                    "XF2026111600001", "许公魏（治）行罚决字〔2026〕0318号", "罚款人民币二万元",
+                                    "2026年9月17日", "准予信用修复", "自2026年11月20日起", "市场监管部门"],
 }
 COMMON = [ORGAN, "二〇二六年十一月二十二日", "办件编号：XC2026112000012"]
 
