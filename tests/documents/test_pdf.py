@@ -407,6 +407,26 @@ SAMPLES: dict[str, dict] = {
         "cause_stated_date": date(2026, 11, 18),
         "reasons": ["经向消防救援机构核实，逾期系其排期延误所致，属于正当理由。"],
     },
+    # foreigner_accommodation: a late report (arrival + 24 h passed before filing).
+    "accommodation_receipt.html": {
+        **BASE,
+        "application_number": "ZS20261122000001",
+        "registered_at": datetime(2026, 11, 22, 2, 30, tzinfo=UTC),
+        "station_name": "五一路派出所",
+        "filer_role": "留宿人",
+        "foreigner_name": "SMITH JOHN",
+        "nationality": "USA",
+        "passport_masked": "E********",
+        "visa_type": "S字签证（探亲、私人事务）",
+        "arrived_at": datetime(2026, 11, 20, 20, 0, tzinfo=UTC),
+        "report_due_at": datetime(2026, 11, 21, 20, 0, tzinfo=UTC),
+        "address": "许昌市魏都区五一路88号3单元502室",
+        "expected_departure": "2026-12-05",
+        "host_name": "李明",
+        "host_relation": "朋友",
+        "late": True,
+        "hours_late": 7,
+    },
 }
 
 OBJECTION_URL = "http://localhost/my/apply/criminal_record_objection"
@@ -500,6 +520,10 @@ EXPECTED: dict[str, list[str]] = {
                               "你单位于2026年11月20日提交的保安服务公司设立许可申请", "2026年12月04日24时前",
                               "消防验收意见书", "经营场所租赁合同", "报送上级机关作出决定", "15个工作日",
                               "1年内不再适用容缺受理", "扫描二维码查询办理进度"],
+    # foreigner_accommodation
+    "accommodation_receipt.html": ["境外人员住宿登记回执", "ZS20261122000001", "SMITH JOHN", "E********",
+                                   "《中华人民共和国出境入境管理法》第三十九条", "逾期申报", "逾期约7小时",
+                                   "2026年11月22日04:00"],
 }
 COMMON = [ORGAN, "二〇二六年十一月二十二日", "办件编号：XC2026112000012"]
 

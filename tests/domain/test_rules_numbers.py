@@ -115,6 +115,9 @@ USED = {
         (Limit("security_licence", "higher_review"), "15 working days", "保安服务管理条例第9条", None),
     ("Truck city-entry permits", "6 hours", 1):
         (Number("truck_permit.min_daily_window_hours"), 6, "公安部交通管理局2021年", None),
+    # foreigner_accommodation
+    ("Foreigners", "24 hours", 1):
+        (Number("foreigner_accommodation.report_within_hours"), 24, "出境入境管理法第39条", "Art. 39"),
 }
 
 NOT_USED = {
@@ -132,7 +135,6 @@ NOT_USED = {
     ("Residence permit", "half a year", 1): "no residence-permit service in the catalogue",
     ("Residence permit", "15 days", 1): "no residence-permit service in the catalogue",
     ("Residence permit", "30 days", 1): "no residence-permit service in the catalogue",
-    ("Foreigners", "24 hours", 1): "no accommodation-registration service in the catalogue",
 }
 
 FOUND = v_numbers(RULES.read_text(encoding="utf-8"))
