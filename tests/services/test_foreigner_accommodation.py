@@ -11,10 +11,11 @@ import subprocess
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models.accounts import Unit
+from app.models.accounts import Role, Unit, User
 from app.models.applications import Application
+from app.operations.accounts import hash_password
 from app.operations.services.foreigner_accommodation import report_figures
-from tests.conftest import TEST_NOW, api_token, csrf_from, file_through_the_form, login
+from tests.conftest import DEMO_PASSWORD, TEST_NOW, api_token, csrf_from, file_through_the_form, login
 
 PASSPORT = "E12345678"
 
@@ -148,3 +149,17 @@ def test_the_supervisor_s_figures_count_late_reports(app, client):
         unit = db.session.scalar(select(Unit).where(Unit.code == "411002-PS-WYL"))
         figures = report_figures(unit.id, start=TEST_NOW.replace(day=1), end=TEST_NOW.replace(day=30))
     assert (figures.filed, figures.late) == (2, 1)
+
+
+def test_the_head_of_the_station_sees_the_late_reports_counted(app, client):
+    file_api(client)
+    file_api(client, arrived_at="2026-11-14T08:00:00+08:00")
+    with app.app_context():
+        unit = db.session.scalar(select(Unit).where(Unit.code == "411002-PS-WYL"))
+        db.session.add(User(username="head_wyl", password_hash=hash_password(DEMO_PASSWORD),
+                            role=Role.SUPERVISOR.value, real_name="王所长", unit_id=unit.id))
+        db.session.commit()
+    switch(client, "head_wyl")
+    page = client.get("/supervisor/").get_data(as_text=True)
+    assert "该期间申报2件，其中逾期申报（入住后超过24小时）1件" in page
+    assert PASSPORT not in page

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import app.domain.catalogue.foreigner_accommodation as accommodation  # foreigner_accommodation
 from app.domain.catalogue import criminal_record, newborn_registration, security_licence, truck_permit
-from app.domain.catalogue import foreigner_accommodation  # foreigner_accommodation
 from app.domain.catalogue.base import RuleViolation
 from app.domain.text import N_
 from app.domain.tolerance import UNTRUE_COMMITMENT_BAR_YEARS
@@ -73,7 +73,7 @@ DEFAULTS: tuple[Default, ...] = (
             N_("公安部交通管理局2021年货车通行管理指导意见（常见做法：有效期一日至一年），可调整"), "R"),
     # foreigner_accommodation
     Default("foreigner_accommodation.report_within_hours", N_("境外人员住宿登记申报期限（入住后小时）"),
-            foreigner_accommodation.REPORT_WITHIN_HOURS,
+            accommodation.REPORT_WITHIN_HOURS,
             N_("出境入境管理法第39条：在宾馆以外的居所住宿的，应当在入住后24小时内由本人或者留宿人向居住地公安机关办理登记"),
             "V"),
 )

@@ -10,7 +10,7 @@ is registered all the same and flagged as late (逾期申报) for the station.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BeforeValidator, Field
@@ -149,9 +149,9 @@ def is_late(arrived_at: datetime, filed_at: datetime, *, calendar: WorkCalendar)
 def hours_late(arrived_at: datetime, filed_at: datetime, *, calendar: WorkCalendar) -> int:
     """Whole hours begun after the limit ran out (0 when in time): 1 minute late is 1 hour."""
     late_by = filed_at - report_due_at(arrived_at, calendar=calendar)
-    if late_by.total_seconds() <= 0:
+    if late_by <= timedelta(0):
         return 0
-    return -(-int(late_by.total_seconds()) // 3600)
+    return -(-late_by // timedelta(hours=1))
 
 
 def _beijing_time(value):

@@ -24,7 +24,14 @@ from app.models.applications import Application, ApplicationEvent
 from app.operations import OperationError
 from app.operations.applications import apply_decision
 from app.operations.calendar import load_calendar
-from app.operations.services import Filing, OutcomeDocument, ServiceHandler, refusal, register, unit_for_region
+from app.operations.services import (
+    Filing,
+    OutcomeDocument,
+    ServiceHandler,
+    refusal,
+    register,
+    unit_for_region,
+)
 
 SYSTEM = Actor(ActorKind.SYSTEM)
 RECENT_LIMIT = 200
