@@ -163,3 +163,17 @@ def test_the_head_of_the_station_sees_the_late_reports_counted(app, client):
     page = client.get("/supervisor/").get_data(as_text=True)
     assert "该期间申报2件，其中逾期申报（入住后超过24小时）1件" in page
     assert PASSPORT not in page
+
+
+def test_the_public_tracking_page_shows_neither_the_passport_number_nor_the_name(app, client):
+    body = file_api(client).get_json()
+    page = client.get(f"/t/{body['tracking_token']}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert PASSPORT not in text and "SMITH JOHN" not in text
+
+
+def test_the_api_describes_the_report(app, client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    text = str(document)
+    assert "foreigner_accommodation" in text and "passport_number" in text and "arrived_at" in text
