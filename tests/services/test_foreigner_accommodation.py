@@ -2,7 +2,7 @@
 system registers the report at once with its receipt, the report goes to the station of the
 address, that station's clerk sees it (flagged when filed after the 24 hours) and no other
 station's does, the head's figures count the late ones, and the passport number is masked
-on every page but the filer's check-your-answers."""
+on every page but the filer's own."""
 from __future__ import annotations
 
 import re
@@ -125,7 +125,7 @@ def test_the_station_clerk_sees_its_own_reports_flagged_masked_and_others_do_not
     assert elsewhere["number"] in page and late["number"] not in page
 
 
-def test_the_filer_sees_the_number_before_filing_and_masked_afterwards(app, client):
+def test_the_filer_sees_the_whole_number_on_their_own_pages(app, client):
     switch(client, "citizen")
     url = "/my/apply/foreigner_accommodation"
     page = client.get(url)
@@ -140,6 +140,11 @@ def test_the_filer_sees_the_number_before_filing_and_masked_afterwards(app, clie
             Application.service_code == "foreigner_accommodation"))
         assert application.state == "approved"
         assert application.data["arrived_at"] == "2026-11-16T08:00:00+08:00"
+        application_id = application.id
+    own = client.get(f"/my/applications/{application_id}").get_data(as_text=True)
+    assert PASSPORT in own  # the filer's own page
+    switch(client, "citizen2")
+    assert client.get(f"/my/applications/{application_id}").status_code == 404
 
 
 def test_the_supervisor_s_figures_count_late_reports(app, client):

@@ -52,9 +52,16 @@ class ForeignerAccommodationHandler(ServiceHandler):
 
     def display_data(self, application: Application) -> list[tuple[str, str]]:
         """As the base, with the passport number masked (personal data) and times readable."""
+        return self._rows(application, mask=True)
+
+    def owner_display_data(self, application: Application) -> list[tuple[str, str]]:
+        """The filer's own page shows the number they typed, whole."""
+        return self._rows(application, mask=False)
+
+    def _rows(self, application: Application, *, mask: bool) -> list[tuple[str, str]]:
         rows = []
         for key, text in super().display_data(application):
-            if key == "passport_number":
+            if key == "passport_number" and mask:
                 text = mask_id_number(text)
             elif key in ("arrived_at", "report_due_at") and text:
                 text = timeutil.local(datetime.fromisoformat(text)).strftime("%Y-%m-%d %H:%M")
