@@ -264,7 +264,7 @@ def submitted_answers(application: Application) -> list[tuple[str, str]]:
     """What the applicant answered (申请内容), readable: the filing's own questions only, not
     what the office derived from them (routing, yearly counts, registry checks)."""
     asked = set(FILING_SCHEMAS[application.service_code].model_fields) - {"materials"}
-    return [(key, text) for key, text in handler_for(application.service_code).display_data(application)
+    return [(key, text) for key, text in handler_for(application.service_code).owner_display_data(application)
             if key in asked and text != ""]
 
 

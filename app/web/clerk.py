@@ -21,6 +21,7 @@ from app.operations import OperationError
 from app.operations import applications as application_ops
 from app.operations import materials as material_ops
 from app.operations import queue as queue_ops
+from app.operations.services import foreigner_accommodation as accommodation_ops  # foreigner_accommodation
 from app.operations.services import handler_for
 from app.web.downloads import document_status as document_status_of
 from app.web.downloads import send_document
@@ -32,6 +33,8 @@ from app.web.service_forms import action_forms, service_data, show_refusal
 bp = Blueprint("clerk", __name__, url_prefix="/desk")
 bp.before_request(require_staff)
 PER_PAGE = 25
+# foreigner_accommodation: registered on filing, so never open; the station lists the last days'.
+ACCOMMODATION_DAYS = 7
 REQUIRED = _l("此项为必填项。")
 
 
@@ -114,6 +117,10 @@ def queue():
         "clerk/queue.html", rows=rows, total=total, following=following, first=bool(after),
         filters=filters, services=CATALOGUE.values(), open_states=[s for s in State if s in OPEN_STATES],
         state_label=STATE_NAMES,
+        # foreigner_accommodation
+        accommodation_reports=accommodation_ops.station_reports(
+            current_user.unit_id, since=now - timedelta(days=ACCOMMODATION_DAYS)),
+        accommodation_days=ACCOMMODATION_DAYS,
     )
 
 

@@ -17,6 +17,7 @@ from app.domain.workflow import Action
 from app.operations import OperationError, supervision
 from app.operations import applications as application_ops
 from app.operations import tolerance as tolerance_ops
+from app.operations.services import foreigner_accommodation as accommodation_ops  # foreigner_accommodation
 from app.web.guards import require_supervisor
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
@@ -57,6 +58,9 @@ def dashboard():
         loads=supervision.clerk_loads(unit_id, now=now),
         figures=[figures[code] for code in sorted(figures)],
         start=start, end=end,
+        # foreigner_accommodation: reports filed in the period, and the late ones (逾期申报)
+        accommodation=accommodation_ops.report_figures(unit_id, start=_bounds(start, end)[0],
+                                                       end=_bounds(start, end)[1]),
     )
 
 

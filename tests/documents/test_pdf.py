@@ -471,6 +471,26 @@ SAMPLES: dict[str, dict] = {
         "correction_measures": "已建立货物运输安全查验登记制度并开展员工培训。",
         "decided_date": date(2026, 11, 20),
     },
+    # foreigner_accommodation: a late report (arrival + 24 h passed before filing).
+    "accommodation_receipt.html": {
+        **BASE,
+        "application_number": "ZS20261122000001",
+        "registered_at": datetime(2026, 11, 22, 2, 30, tzinfo=UTC),
+        "station_name": "五一路派出所",
+        "filer_role": "留宿人",
+        "foreigner_name": "SMITH JOHN",
+        "nationality": "USA",
+        "passport_masked": "E********",
+        "visa_type": "S字签证（探亲、私人事务）",
+        "arrived_at": datetime(2026, 11, 20, 20, 0, tzinfo=UTC),
+        "report_due_at": datetime(2026, 11, 21, 20, 0, tzinfo=UTC),
+        "address": "许昌市魏都区五一路88号3单元502室",
+        "expected_departure": "2026-12-05",
+        "host_name": "李明",
+        "host_relation": "朋友",
+        "late": True,
+        "hours_late": 7,
+    },
 }
 
 OBJECTION_URL = "http://localhost/my/apply/criminal_record_objection"
@@ -579,6 +599,10 @@ EXPECTED: dict[str, list[str]] = {
     "credit_repair_decision.html": ["信用修复决定书", "许昌市某某运输有限公司", "91411002MA3X9C7Q4M",
                                     "XF2026111600001", "许公魏（治）行罚决字〔2026〕0318号", "罚款人民币二万元",
                                     "2026年9月17日", "准予信用修复", "自2026年11月20日起", "市场监管部门"],
+    # foreigner_accommodation
+    "accommodation_receipt.html": ["境外人员住宿登记回执", "ZS20261122000001", "SMITH JOHN", "E********",
+                                   "《中华人民共和国出境入境管理法》第三十九条", "逾期申报", "逾期约7小时",
+                                   "2026年11月22日04:00"],
 }
 COMMON = [ORGAN, "二〇二六年十一月二十二日", "办件编号：XC2026112000012"]
 

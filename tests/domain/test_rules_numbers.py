@@ -122,6 +122,9 @@ USED = {
         (Limit("residence_permit", "promised"), "15 days", "居住证暂行条例第9条", "Art. 9"),
     ("Residence permit", "30 days", 1):
         (Limit("residence_permit", "statutory"), "30 days", "居住证暂行条例第9条", "Art. 9"),
+    # foreigner_accommodation
+    ("Foreigners", "24 hours", 1):
+        (Number("foreigner_accommodation.report_within_hours"), 24, "出境入境管理法第39条", "Art. 39"),
 }
 
 NOT_USED = {
@@ -136,7 +139,6 @@ NOT_USED = {
     ("Traffic accident evidence", "5 days", 1): "the accident determination itself, not the evidence request",
     ("Traffic accident evidence", "3 days", 1): "serving the determination, not the evidence request",
     ("Traffic accident evidence", "3 days", 2): "the review of a determination: not a catalogue service",
-    ("Foreigners", "24 hours", 1): "no accommodation-registration service in the catalogue",
 }
 
 FOUND = v_numbers(RULES.read_text(encoding="utf-8"))

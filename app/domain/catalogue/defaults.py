@@ -17,6 +17,7 @@ from app.domain.catalogue import (
     security_licence,
     truck_permit,
 )
+from app.domain.catalogue import foreigner_accommodation as accommodation
 from app.domain.catalogue import foreigner_work_residence as work_residence
 from app.domain.catalogue.base import RuleViolation
 from app.domain.text import N_
@@ -88,6 +89,11 @@ DEFAULTS: tuple[Default, ...] = (
             work_residence.MIN_PERIOD_DAYS, N_("出境入境管理法第30条：工作类居留证件的有效期最短为九十日"), "V"),
     Default("foreigner_work_residence.max_period_years", N_("工作类居留证件有效期最长（年）"),
             work_residence.MAX_PERIOD_YEARS, N_("出境入境管理法第30条：工作类居留证件的有效期最长为五年"), "V"),
+    # foreigner_accommodation
+    Default("foreigner_accommodation.report_within_hours", N_("境外人员住宿登记申报期限（入住后小时）"),
+            accommodation.REPORT_WITHIN_HOURS,
+            N_("出境入境管理法第39条：在宾馆以外的居所住宿的，应当在入住后24小时内由本人或者留宿人向居住地公安机关办理登记"),
+            "V"),
 )
 
 GLOBAL_DEFAULTS: dict[str, Default] = {default.key: default for default in DEFAULTS}

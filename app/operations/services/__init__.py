@@ -128,6 +128,11 @@ class ServiceHandler:
             rows.append((key, text))
         return rows
 
+    # foreigner_accommodation: personal data a service masks for staff is shown whole to its owner.
+    def owner_display_data(self, application: Application) -> list[tuple[str, str]]:
+        """The data as the applicant's own page shows it (by default as the staff see it)."""
+        return self.display_data(application)
+
 
 def refusal(violation, *, status: int = 422) -> OperationError:
     """A service rule's refusal (app.domain.catalogue.base.RuleViolation) as the error shown to
