@@ -108,6 +108,9 @@ _UNITS: tuple[tuple[str, str, str, str, str, str | None, str, str], ...] = (
      UnitKind.SECURITY_DETACHMENT, "411000", "411000-CB", "许昌市魏都区七一路", "0374-2336201"),
     ("411000-EE", "许昌市公安局出入境管理支队", "Exit-Entry Administration Detachment, Xuchang PSB",
      UnitKind.EXIT_ENTRY, "411000", "411000-CB", "许昌市东城区市民之家", "0374-2336301"),
+    # public_request (警民直通车): the bureau's inspectorate takes complaints about police conduct (12389).
+    ("411000-DC", "许昌市公安局督察支队", "Inspectorate, Xuchang Public Security Bureau",
+     UnitKind.INSPECTION, "411000", "411000-CB", "许昌市魏都区七一路", "0374-12389"),
 )
 
 # --- Hand-made people -----------------------------------------------------------------
@@ -329,6 +332,8 @@ DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
     ("foreigner", "外国人", "在许昌居住满400日的外国人（可申请无犯罪记录证明）"),
     ("foreigner2", "外国人", "在许昌居住仅90日的外国人（未满180日，不能申请）"),
     ("security", "企业", "许昌安泰保安服务有限公司：注册资本200万元、信用良好（保安服务许可，可申请容缺受理）"),
+    # public_request (警民直通车)
+    ("clerk_inspection", "窗口民警", "许昌市公安局督察支队（受理12389投诉举报）"),
 ]
 
 
@@ -363,6 +368,8 @@ _ACCOUNTS: tuple[_Account, ...] = (
     _Account("foreigner", Role.CITIZEN, "KIM MINJUN 金敏俊", "13803740005", foreigner="resident_400_days"),
     _Account("foreigner2", Role.CITIZEN, "SATO YUKI 佐藤优希", "13803740006", foreigner="resident_90_days"),
     _Account("security", Role.ENTERPRISE, "姚建", "13803740007", organisation="security_2m"),
+    # public_request (警民直通车): the inspectorate's clerk (12389 complaints).
+    _Account("clerk_inspection", Role.CLERK, "韩磊", "13903741011", unit="411000-DC"),
 )
 
 _PHONES = {account.person: account.phone for account in _ACCOUNTS if account.person}

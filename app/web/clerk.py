@@ -197,6 +197,8 @@ def act(application_id: int, action: str):
             status = exc.status
         else:
             flash(_("已完成：%(action)s。", action=ACTION_NAMES[action]), "success")
+            if action in application_ops.UNIT_MOVES:
+                return redirect(url_for("clerk.queue"))  # the matter is now another unit's
             return redirect(url_for("clerk.detail", application_id=application_id))
     elif form.is_submitted():
         status = 422

@@ -407,6 +407,19 @@ SAMPLES: dict[str, dict] = {
         "cause_stated_date": date(2026, 11, 18),
         "reasons": ["经向消防救援机构核实，逾期系其排期延误所致，属于正当理由。"],
     },
+    # public_request (警民直通车)
+    "public_request_answer.html": {
+        **BASE,
+        "applicant_name": "李明",
+        "filed_date": date(2026, 11, 20),
+        "kind_name": "咨询",
+        "topic_name": "户籍",
+        "subject": "迁移户口需要哪些材料",
+        "content": "我想把户口从郑州迁到许昌，需要准备什么？",
+        "opinion": "请携带居民身份证、户口簿和准予迁入证明到西大街派出所办理。",
+        "reopened": False,
+        "reopen_days": 10,
+    },
 }
 
 OBJECTION_URL = "http://localhost/my/apply/criminal_record_objection"
@@ -500,6 +513,9 @@ EXPECTED: dict[str, list[str]] = {
                               "你单位于2026年11月20日提交的保安服务公司设立许可申请", "2026年12月04日24时前",
                               "消防验收意见书", "经营场所租赁合同", "报送上级机关作出决定", "15个工作日",
                               "1年内不再适用容缺受理", "扫描二维码查询办理进度"],
+    # public_request (警民直通车)
+    "public_request_answer.html": ["诉求答复意见书", "2026年11月20日", "户籍类咨询", "迁移户口需要哪些材料",
+                                   "准予迁入证明", "10日内", "申请重新办理一次"],
 }
 COMMON = [ORGAN, "二〇二六年十一月二十二日", "办件编号：XC2026112000012"]
 

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.domain.catalogue import criminal_record, newborn_registration, security_licence, truck_permit
+from app.domain.catalogue import (
+    criminal_record,
+    newborn_registration,
+    public_request,
+    security_licence,
+    truck_permit,
+)
 from app.domain.catalogue.base import RuleViolation
 from app.domain.text import N_
 from app.domain.tolerance import UNTRUE_COMMITMENT_BAR_YEARS
@@ -70,6 +76,16 @@ DEFAULTS: tuple[Default, ...] = (
             N_("公安部交通管理局2021年货车通行管理指导意见：设置通行时段的，每日不少于6小时"), "V"),
     Default("truck_permit.max_validity_days", N_("货车通行证有效期上限（日）"), truck_permit.MAX_VALIDITY_DAYS,
             N_("公安部交通管理局2021年货车通行管理指导意见（常见做法：有效期一日至一年），可调整"), "R"),
+    # public_request (警民直通车): each kind's answer limit, fixed at filing; the reopening window.
+    Default(public_request.KIND_LIMIT_KEYS["enquiry"], N_("警民直通车：咨询类答复时限（工作日）"),
+            public_request.ENQUIRY_WORKDAYS, public_request.HOTLINE_RULE, "L"),
+    Default(public_request.KIND_LIMIT_KEYS["help"], N_("警民直通车：求助、建议类答复时限（工作日）"),
+            public_request.HELP_SUGGESTION_WORKDAYS, public_request.HOTLINE_RULE, "L"),
+    Default(public_request.KIND_LIMIT_KEYS["complaint"], N_("警民直通车：投诉、举报类答复时限（工作日）"),
+            public_request.COMPLAINT_REPORT_WORKDAYS, public_request.HOTLINE_RULE, "L"),
+    Default(public_request.REOPEN_WINDOW_KEY, N_("警民直通车：答复后可申请重新办理的期限（日）"),
+            public_request.REOPEN_WINDOW_DAYS,
+            N_("常见做法：诉求人对答复不满意的，可在答复后10日内申请重新办理一次"), "R"),
 )
 
 GLOBAL_DEFAULTS: dict[str, Default] = {default.key: default for default in DEFAULTS}

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.domain.calendar import Limit
 from app.domain.catalogue import get_service
 from app.domain.catalogue.documents import DocumentAct
 from app.domain.catalogue.schema import FieldError, FilingModel
@@ -32,6 +33,10 @@ class Filing:
     data: dict[str, Any]
     subject_name: str = ""
     subject_id_number: str | None = None
+    # The matter's own decision limit, fixed at filing where the service's rules set it by the
+    # filing's answers (e.g. public_request: by the kind of request); recorded in the submit
+    # event as both the promised and the statutory limit. None: the service's limits in force.
+    limit: Limit | None = None
 
 
 @dataclass
