@@ -30,7 +30,7 @@ class PublicRequestForm(FlaskForm):
     content = TextAreaField(_l("诉求内容"), validators=[DataRequired(REQUIRED), Length(max=2000)],
                             description=_l("写明遇到的问题、经过和希望如何解决。"))
     police_conduct = BooleanField(_l("反映民警执法服务问题（12389，由督察部门受理，投诉人身份仅督察部门可见）"))
-    complained_unit = SelectField(_l("被反映单位"), choices=[], validate_choice=False, validators=[Optional()])
+    complained_unit = SelectField(_l("被反映单位"), choices=[], validate_choice=False, validators=[Optional(), Length(max=32)])
     submit = SubmitField(_l("提交诉求"))
 
     service_data = service_data
