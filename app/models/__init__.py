@@ -3,6 +3,7 @@ from app.models import (  # noqa: F401
     accounts,
     applications,
     evidence,
+    hotline,
     jobs,
     materials,
     notifications,

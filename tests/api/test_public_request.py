@@ -187,3 +187,41 @@ def test_filed_and_answered_through_the_forms(client):
     assert done.status_code == 302
     transfer = client.get(f"/desk/applications/{application_id}/actions/transfer")
     assert transfer.status_code in (200, 409)
+
+
+def _hotline(client, headers, number="GD12345-20261116-0001", **data):
+    return client.post("/api/v1/applications", headers=headers, json={"service": "public_request_hotline", "data": {
+        **ENQUIRY, "kind": "help", "topic": "traffic", "hotline_order_number": number, "requester_name": "赵六",
+        **data}})
+
+
+def test_hotline_orders_are_recorded_by_staff_once_per_order_number(client):
+    clerk, citizen = api_token(client, "clerk_traffic"), api_token(client, "citizen")
+    assert _hotline(client, citizen).status_code == 403  # recorded by staff, not by the requester
+    filed = _hotline(client, clerk)
+    assert filed.status_code == 201, filed.get_json()
+    body = filed.get_json()
+    assert body["unit"] == "魏都交警大队" and body["subject_name"] == "赵六" and body["number"].startswith("ZR")
+    twice = _hotline(client, clerk, number="gd12345-20261116-0001")
+    assert twice.status_code == 422 and twice.get_json()["error"] == "public_request.hotline_order_recorded"
+    bad_number = _hotline(client, clerk, number="x")
+    assert bad_number.status_code == 422
+    traffic = clerk
+    accepted = _act(client, traffic, body["id"], "accept").get_json()
+    assert accepted["clocks"]["statutory_due_at"][:10] == "2026-11-30"  # help: 10 working days
+    answered = _act(client, traffic, body["id"], "approve", opinion="已处理")
+    assert answered.status_code == 200
+    assert "reopen" not in (answered.get_json()["allowed_actions"] or [])
+
+
+def test_a_hotline_conduct_complaint_is_recorded_only_by_the_inspectorate(client):
+    conduct = {"kind": "complaint", "police_conduct": True, "complained_unit": "411002-TB-WD"}
+    at_brigade = _hotline(client, api_token(client, "clerk_traffic"), **conduct)
+    assert at_brigade.status_code == 422 and at_brigade.get_json()["error"] == "public_request.hotline_conduct_unit"
+    inspectorate = api_token(client, "clerk_inspection")
+    ordinary = _hotline(client, inspectorate, number="GD12345-20261116-0002")
+    assert ordinary.status_code == 422
+    filed = _hotline(client, inspectorate, number="GD12345-20261116-0003", **conduct)
+    assert filed.status_code == 201 and filed.get_json()["unit"] == "许昌市公安局督察支队"
+    assert client.get(f"/api/v1/applications/{filed.get_json()['id']}",
+                      headers=api_token(client, "clerk_traffic")).status_code == 404

@@ -427,7 +427,8 @@ RECONSIDERATION_ORGAN = "许昌市魏都区人民政府"
 
 
 # The samples of templates several services declare are about one of them.
-SAMPLE_SERVICES = {"refusal_decision.html": "security_licence", "service_refusal.html": "newborn_registration"}
+SAMPLE_SERVICES = {"refusal_decision.html": "security_licence", "service_refusal.html": "newborn_registration",
+                   "public_request_answer.html": "public_request"}
 
 
 def declared(template: str) -> dict:

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from app.domain.calendar import SHANGHAI, WorkCalendar
 from app.domain.catalogue import public_request as rules
-from app.domain.catalogue.base import RuleViolation, workdays
+from app.domain.catalogue.base import RuleViolation, Step, workdays
 from app.domain.clock import derive_clocks
 from app.domain.settings import RULES_KEY, FiledRules
 from app.domain.workflow import Action, Actor, ActorKind, EventRecord, State, TransitionRefused, decide
@@ -178,3 +178,39 @@ def test_only_the_unit_transfers():
     with pytest.raises(TransitionRefused):
         decide(SERVICE, State.ACCEPTED, Action.TRANSFER, Actor(ActorKind.CLERK, 9, 2), {"reason": "x"}, unit_id=1,
                history=[])
+
+
+# --- 12345 hotline orders ---------------------------------------------------------------------
+
+def test_a_hotline_order_is_recorded_once():
+    from app.domain.catalogue import public_request_hotline as hotline
+
+    hotline.check_order_number_free(False)
+    with pytest.raises(RuleViolation) as twice:
+        hotline.check_order_number_free(True)
+    assert twice.value.code == "public_request.hotline_order_recorded"
+
+
+@pytest.mark.parametrize(("recording", "routed", "code"), [
+    (None, "police_station", "public_request.hotline_no_unit"),
+    ("police_station", "inspection", "public_request.hotline_conduct_unit"),
+    ("inspection", "traffic_brigade", "public_request.hotline_conduct_unit"),
+    ("traffic_brigade", "police_station", None),
+    ("inspection", "inspection", None),
+])
+def test_who_records_a_hotline_order(recording, routed, code):
+    from app.domain.catalogue import public_request_hotline as hotline
+
+    if code is None:
+        hotline.check_recording_unit(recording, routed)
+        return
+    with pytest.raises(RuleViolation) as refused:
+        hotline.check_recording_unit(recording, routed)
+    assert refused.value.code == code
+
+
+def test_hotline_orders_are_answered_on_the_direct_lines_terms():
+    from app.domain.catalogue import public_request_hotline as hotline
+
+    assert hotline.SERVICE.filed_by_staff and hotline.SERVICE.limits == rules.SERVICE.limits
+    assert hotline.SERVICE.steps == frozenset({Step.TRANSFER})  # reopened by calling the hotline again

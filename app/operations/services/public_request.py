@@ -11,12 +11,14 @@ from sqlalchemy import select
 
 from app import timeutil
 from app.domain.catalogue import public_request as rules
+from app.domain.catalogue import public_request_hotline as hotline
 from app.domain.catalogue.schema import FieldError
 from app.domain.text import N_
 from app.domain.workflow import Action, Actor, count
 from app.extensions import db
 from app.models.accounts import Unit, User
 from app.models.applications import Application, ApplicationEvent
+from app.models.hotline import HotlineOrder
 from app.operations import OperationError
 from app.operations import settings as settings_ops
 from app.operations.events import event_records
@@ -127,7 +129,43 @@ class PublicRequestHandler(ServiceHandler):
             "opinion": event.payload["opinion"],
             "reopened": count(history, Action.REOPEN) > 0,
             "reopen_days": int(settings_ops.global_value(rules.REOPEN_WINDOW_KEY, event.occurred_at)),
+            "hotline_order": data.get("hotline_order_number", ""),
         })]
 
 
 register(PublicRequestHandler())
+
+
+class HotlineOrderHandler(PublicRequestHandler):
+    """12345热线转办工单: recorded by staff under the hotline's unique order number."""
+
+    code = hotline.CODE
+
+    def prepare(self, applicant: User, data: hotline.HotlineOrderFiling, *, now: datetime) -> Filing:
+        number = data.hotline_order_number.upper()
+        try:
+            hotline.check_order_number_free(db.session.scalar(
+                select(HotlineOrder.id).where(HotlineOrder.order_number == number)) is not None)
+        except rules.RuleViolation as violation:
+            raise refusal(violation) from None
+        filing = super().prepare(applicant, data, now=now)
+        filing.data["hotline_order_number"] = number
+        filing.subject_name, filing.subject_id_number = data.requester_name, None
+        return filing
+
+    def _unit(self, applicant: User, unit_kind: str) -> Unit:
+        """The unit the hotline handed the order to records it (another unit's matter is then
+        transferred, 转办); a complaint about police conduct only the inspectorate records."""
+        try:
+            hotline.check_recording_unit(applicant.unit.kind if applicant.unit else None, unit_kind)
+        except rules.RuleViolation as violation:
+            raise refusal(violation) from None
+        return applicant.unit
+
+    def after_submit(self, application: Application, *, now: datetime) -> None:
+        db.session.add(HotlineOrder(order_number=application.data["hotline_order_number"],
+                                    application_id=application.id, recorded_at=now))
+        db.session.flush()
+
+
+register(HotlineOrderHandler())
