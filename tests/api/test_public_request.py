@@ -225,3 +225,23 @@ def test_a_hotline_conduct_complaint_is_recorded_only_by_the_inspectorate(client
     assert filed.status_code == 201 and filed.get_json()["unit"] == "许昌市公安局督察支队"
     assert client.get(f"/api/v1/applications/{filed.get_json()['id']}",
                       headers=api_token(client, "clerk_traffic")).status_code == 404
+
+
+def test_queue_order_and_supervisor_figures_follow_each_kinds_limit(client, clock):
+    citizen, clerk = api_token(client, "citizen"), api_token(client, "clerk")
+    complaint = _file(client, citizen, kind="complaint", subject="投诉").get_json()
+    enquiry = _file(client, citizen, kind="enquiry").get_json()
+    for filed in (complaint, enquiry):
+        _act(client, clerk, filed["id"], "accept")
+    # The clerk's queue: the enquiry (due in 2 working days) before the complaint filed earlier (15).
+    login(client, "clerk")
+    queue = client.get("/desk/?service=public_request").get_data(as_text=True)
+    assert queue.index(enquiry["number"]) < queue.index(complaint["number"])
+    clock.advance(days=4)  # Friday 2026-11-20: the enquiry is late, the complaint is not
+    for filed in (complaint, enquiry):
+        assert _act(client, clerk, filed["id"], "approve", opinion="答复").status_code == 200
+    client.post("/auth/logout", data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))})
+    login(client, "supervisor")
+    figures = client.get("/supervisor/figures.csv?start=2026-11-01&end=2026-11-30").get_data(as_text=True)
+    row = next(line for line in figures.splitlines() if line.startswith("public_request,"))
+    assert row.split(",")[2:4] == ["2", "1"]  # two answered, one in time
