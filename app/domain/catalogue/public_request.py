@@ -75,6 +75,8 @@ TOPICS = {
 }
 TOPIC_UNITS = {"hukou": POLICE_STATION, "public_order": POLICE_STATION, "traffic": TRAFFIC_BRIGADE,
                "exit_entry": EXIT_ENTRY, "other": POLICE_STATION}
+UNIT_KIND_NAMES = {POLICE_STATION: N_("派出所"), TRAFFIC_BRIGADE: N_("交警大队"), EXIT_ENTRY: N_("出入境管理部门"),
+                   INSPECTION: N_("督察部门")}
 # The units a request can be transferred to (转办): those that answer a topic. Never the 督察
 # unit: a complaint about police conduct is filed as one, so its protection holds from the start.
 TRANSFER_KINDS = frozenset(TOPIC_UNITS.values())

@@ -49,8 +49,7 @@ def answered_at(history) -> datetime | None:
 
 class PublicRequestHandler(ServiceHandler):
     code = rules.CODE
-    value_labels = {"kind": rules.KINDS, "topic": rules.TOPICS,
-                    "route": {kind: kind for kind in (*rules.TRANSFER_KINDS, rules.INSPECTION)}}
+    value_labels = {"kind": rules.KINDS, "topic": rules.TOPICS, "route": rules.UNIT_KIND_NAMES}
 
     def field_problems(self, applicant: User, data: Mapping[str, Any], *, now: datetime) -> list[FieldError]:
         code = data.get("complained_unit")
