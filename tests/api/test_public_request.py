@@ -245,3 +245,16 @@ def test_queue_order_and_supervisor_figures_follow_each_kinds_limit(client, cloc
     figures = client.get("/supervisor/figures.csv?start=2026-11-01&end=2026-11-30").get_data(as_text=True)
     row = next(line for line in figures.splitlines() if line.startswith("public_request,"))
     assert row.split(",")[2:4] == ["2", "1"]  # two answered, one in time
+
+
+def test_staff_record_a_hotline_order_through_the_desk_form(client):
+    login(client, "clerk_traffic")
+    assert "录入12345热线工单" in client.get("/desk/").get_data(as_text=True)
+    page = client.get("/desk/hotline/new").get_data(as_text=True)
+    data = {**ENQUIRY, "topic": "traffic", "hotline_order_number": "GD12345-20261116-0009",
+            "requester_name": "赵六", "csrf_token": csrf_from(page)}
+    filed = client.post("/desk/hotline/new", data=data)
+    assert filed.status_code == 302, filed.get_data(as_text=True)[:3000]
+    assert "赵六" in client.get(filed.headers["Location"]).get_data(as_text=True)
+    again = client.post("/desk/hotline/new", data=data)
+    assert again.status_code == 422 and "该12345工单已录入" in again.get_data(as_text=True)
