@@ -119,6 +119,9 @@ _UNITS: tuple[tuple[str, str, str, str, str, str | None, str, str], ...] = (
      UnitKind.SECURITY_DETACHMENT, "411000", "411000-CB", "许昌市魏都区七一路", "0374-2336201"),
     ("411000-EE", "许昌市公安局出入境管理支队", "Exit-Entry Administration Detachment, Xuchang PSB",
      UnitKind.EXIT_ENTRY, "411000", "411000-CB", "许昌市东城区市民之家", "0374-2336301"),
+    # public_request (警民直通车): the bureau's inspectorate takes complaints about police conduct (12389).
+    ("411000-DC", "许昌市公安局督察支队", "Inspectorate, Xuchang Public Security Bureau",
+     UnitKind.INSPECTION, "411000", "411000-CB", "许昌市魏都区七一路", "0374-12389"),
 )
 
 # --- Hand-made people -----------------------------------------------------------------
@@ -347,6 +350,8 @@ DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
     ("supervisor_exit", "负责人", "许昌市公安局出入境管理支队（外国人工作类居留许可的统计与超期件）"),
     # credit_repair
     ("credit", "企业", "许昌鑫达运输有限公司：因公安行政处罚（已履行完毕）信用等级降低，可申请信用修复"),
+    # public_request (警民直通车)
+    ("clerk_inspection", "窗口民警", "许昌市公安局督察支队（受理12389投诉举报）"),
 ]
 
 
@@ -388,6 +393,8 @@ _ACCOUNTS: tuple[_Account, ...] = (
     _Account("supervisor_exit", Role.SUPERVISOR, "冯立", "13903741011", unit="411000-EE"),
     # credit_repair
     _Account("credit", Role.ENTERPRISE, "崔磊", "13803740012", organisation="bad_credit"),
+    # public_request (警民直通车): the inspectorate's clerk (12389 complaints).
+    _Account("clerk_inspection", Role.CLERK, "韩磊", "13903741019", unit="411000-DC"),
 )
 
 _PHONES = {account.person: account.phone for account in _ACCOUNTS if account.person}

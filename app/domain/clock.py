@@ -109,6 +109,7 @@ _SUBMITTED = Bilingual("提交申请", "application submitted")
 _RESUBMITTED = Bilingual("补正后重新提交", "resubmitted after correction")
 _ACCEPTED = Bilingual("受理", "accepted")
 _DEEMED_ACCEPTED = Bilingual("视为受理（自收到申请材料之日起）", "deemed accepted (from the date the materials were received)")
+_REOPENED = Bilingual("重新办理", "reopened")
 _OPINION_RECEIVED = Bilingual("上级机关收到审查意见", "review opinion received by the higher authority")
 _PROMISED = Bilingual("承诺时限", "promised time limit")
 _STATUTORY = Bilingual("法定时限", "statutory time limit")
@@ -141,6 +142,10 @@ def _walk(events: Sequence[EventRecord]) -> _Walk:
             # The higher office's own limit runs from receiving the review opinion.
             w.decision_start, w.decision_label = e.at, _OPINION_RECEIVED
             w.pauses, w.extended_at, w.forwarded = [], None, True
+        elif e.action == Action.REOPEN:
+            # 重新办理: the answer ended the first count; the same limit runs again from the reopening.
+            w.decision_start, w.decision_label = e.at, _REOPENED
+            w.pauses, w.extended_at, w.approved_at = [], None, None
         if e.action in (Action.ACCEPT, Action.DEEM_ACCEPTED) and e.payload.get("tolerance"):
             w.commitment_limit_days = e.payload.get("commitment_days")
         w.state = e.to_state

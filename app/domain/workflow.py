@@ -57,6 +57,9 @@ class Action(StrEnum):
     STATE_CAUSE = "state_cause"  # 申请人陈述逾期未补齐的正当理由
     LIST_UNTRUE = "list_untrue"  # 负责人认定违诺，列入违诺名单
     NOT_LIST_UNTRUE = "not_list_untrue"  # 负责人决定不予列入违诺名单
+    # public_request (警民直通车): 转办 keeps the clock; 重新办理 starts the answer limit again.
+    TRANSFER = "transfer"  # 转办至其他承办单位
+    REOPEN = "reopen"  # 申请人对答复不满意，申请重新办理
     # Timer actions, fired only by the sweep.
     DEEM_ACCEPTED = "deem_accepted"
     CLOSE_UNANSWERED = "close_unanswered"
@@ -203,6 +206,12 @@ TRANSITIONS: Mapping[Action, Transition] = {
     Action.NOT_LIST_UNTRUE: Transition(
         _states(State.CLOSED, State.REVOKED), None, frozenset({ActorKind.SUPERVISOR}), ("reason",), Step.TOLERANCE,
     ),
+    # public_request (警民直通车): the unit moves, the state and the clock do not (转办); the
+    # requester reopens an answered request (重新办理; once and in time: the service's rule).
+    Action.TRANSFER: Transition(
+        _states(State.SUBMITTED, State.ACCEPTED), None, STAFF, ("reason",), Step.TRANSFER,
+    ),
+    Action.REOPEN: Transition(_states(State.APPROVED), State.ACCEPTED, APPLICANT, ("reason",), Step.REOPEN),
 }
 # The steps of a listing review (违诺认定), open from a breach until the supervisor decides.
 LISTING_REVIEW_ACTIONS = frozenset({Action.STATE_CAUSE, Action.LIST_UNTRUE, Action.NOT_LIST_UNTRUE})
@@ -512,4 +521,6 @@ ACTION_NAMES = {
     Action.CLOSE_UNANSWERED: N_("逾期未补正，终止办理"),
     Action.BREACH_COMMITMENT: N_("逾期未履行容缺承诺"),
     Action.ESCALATE: N_("超期预警，升级至负责人"),
+    Action.TRANSFER: N_("转办"),
+    Action.REOPEN: N_("申请重新办理"),
 }

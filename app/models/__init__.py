@@ -3,6 +3,7 @@ from app.models import (  # noqa: F401
     accounts,
     applications,
     evidence,
+    hotline,
     jobs,
     key_projects,  # foreigner_work_residence: the key-project list
     materials,

@@ -41,6 +41,7 @@ class UnitKind(StrEnum):
     SECURITY_DETACHMENT = "security_detachment"  # 治安支队
     EXIT_ENTRY = "exit_entry"  # 出入境管理
     PROVINCIAL_BUREAU = "provincial_bureau"  # 省公安厅
+    INSPECTION = "inspection"  # 督察部门（public_request: 12389 投诉举报）
 
 
 class Unit(db.Model):

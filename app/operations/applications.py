@@ -239,7 +239,7 @@ def apply_decision(application: Application, action: str, actor: Actor, fields: 
         decision = Decision(decision.action, decision.from_state, decision.to_state, decision.reason,
                             {**decision.payload, **{k: v for k, v in extra.items() if k != "reason"}},
                             decision.documents)
-    if decision.action == Action.FORWARD:
+    if decision.action in UNIT_MOVES:
         application.unit_id = decision.payload["to_unit_id"]
         application.claimed_by_id = application.claimed_at = None
         db.session.flush()
@@ -247,6 +247,11 @@ def apply_decision(application: Application, action: str, actor: Actor, fields: 
     event = record(application, decision, actor, at=at or now, recorded_at=now)
     handler.after_action(application, event, now=now)
     return event
+
+
+# Actions that hand the matter to another unit (the handler's or the engine's `to_unit_id`):
+# 报上级决定 (two-tier review) and 转办 (public_request, on the same clock).
+UNIT_MOVES = frozenset({Action.FORWARD, Action.TRANSFER})
 
 
 def _higher_unit(service, application: Application):

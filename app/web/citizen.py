@@ -30,7 +30,7 @@ from app.web.service_forms import (
     show_refusal,
     show_schema_problems,
 )
-from app.web.service_forms.applicant import CauseForm, ResubmitForm, SupplyForm, WithdrawForm
+from app.web.service_forms.applicant import CauseForm, ReopenForm, ResubmitForm, SupplyForm, WithdrawForm
 
 bp = Blueprint("citizen", __name__, url_prefix="/my")
 bp.before_request(require_applicant)
@@ -131,7 +131,7 @@ def filed(application_id: int):
 @bp.route("/applications/<int:application_id>")
 def detail(application_id: int):
     application = application_ops.get_visible(current_user, application_id)
-    allowed = application_ops.allowed_actions_for(current_user, application, now=timeutil.now())
+    allowed, refused = application_ops.available_actions(current_user, application, now=timeutil.now())
     view = application_json(application, now=timeutil.now(), allowed=allowed)
     service = CATALOGUE[application.service_code]
     open_slots = material_ops.replaceable_slots(application)
@@ -145,7 +145,8 @@ def detail(application_id: int):
                            bar_years=tolerance_ops.bar_years(),
                            rating=rating, ratable=rating is None and ratable(service, application.state),
                            level_names=LEVEL_NAMES,
-                           withdraw_form=WithdrawForm(), qr=qr_svg(view["tracking_url"]), service=service,
+                           withdraw_form=WithdrawForm(), reopen_form=ReopenForm(),
+                           reopen_refusal=refused.get(Action.REOPEN), qr=qr_svg(view["tracking_url"]), service=service,
                            submitted=slot_views(service, material_ops.current_files(application)),
                            answers=application_ops.submitted_answers(application),
                            reply_slots=reply_slots, wallet=material_ops.wallet(current_user) if reply_slots else [])
@@ -207,6 +208,18 @@ def state_cause(application_id: int):
         return redirect(url_for("citizen.detail", application_id=application_id) + "#untrue-title")
     return _act(application_id, Action.STATE_CAUSE, {"cause_kind": form.cause_kind.data, "reason": form.statement.data},
                 _("理由已提交，承办单位负责人审查后将书面告知是否列入违诺名单。"))
+
+
+@bp.route("/applications/<int:application_id>/reopen", methods=["POST"])
+def reopen(application_id: int):
+    """重新办理: the requester, unsatisfied with the answer, reopens it (once, in time: the rules')."""
+    form = ReopenForm()
+    if not form.validate_on_submit():
+        for message in form.reason.errors or [_("申请未完成，请重试。")]:
+            flash(message, "error")
+        return redirect(url_for("citizen.detail", application_id=application_id) + "#reopen-title")
+    return _act(application_id, Action.REOPEN, {"reason": form.reason.data},
+                _("已申请重新办理，承办单位将重新办理并再次答复。"))
 
 
 @bp.route("/wallet")

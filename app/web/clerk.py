@@ -29,6 +29,8 @@ from app.web.guards import require_staff
 from app.web.materials import file_json, slot_views
 from app.web.presenters import application_json, refusal_notes
 from app.web.service_forms import action_forms, service_data, show_refusal
+from app.web.service_forms.public_request_hotline import SERVICE_CODE as HOTLINE_CODE
+from app.web.service_forms.public_request_hotline import HotlineOrderForm
 
 bp = Blueprint("clerk", __name__, url_prefix="/desk")
 bp.before_request(require_staff)
@@ -204,6 +206,8 @@ def act(application_id: int, action: str):
             status = exc.status
         else:
             flash(_("已完成：%(action)s。", action=ACTION_NAMES[action]), "success")
+            if action in application_ops.UNIT_MOVES:
+                return redirect(url_for("clerk.queue"))  # the matter is now another unit's
             return redirect(url_for("clerk.detail", application_id=application_id))
     elif form.is_submitted():
         status = 422
@@ -217,6 +221,26 @@ def act(application_id: int, action: str):
     return render_template("clerk/action.html", a=view, form=form, action=action,
                            action_name=ACTION_NAMES[action], marked=marked,
                            material_names={m.code: m.name_zh for m in CATALOGUE[application.service_code].materials}), status
+
+
+# public_request_hotline (12345热线转办工单): the unit's staff record an order the hotline handed them.
+@bp.route("/hotline/new", methods=["GET", "POST"])
+def new_hotline_order():
+    form = HotlineOrderForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            application = application_ops.file_application(
+                applicant=current_user, service_code=HOTLINE_CODE, data=service_data(form), now=timeutil.now())
+        except OperationError as exc:
+            show_refusal(form, exc)
+            status = exc.status if exc.status in (403, 409, 422) else 422
+        else:
+            flash(_("已录入热线工单 %(number)s。", number=application.number), "success")
+            return redirect(url_for("clerk.detail", application_id=application.id))
+    elif form.is_submitted():
+        status = 422
+    return render_template("clerk/hotline_new.html", form=form, service=CATALOGUE[HOTLINE_CODE]), status
 
 
 @bp.route("/applications/<int:application_id>/documents/<int:document_id>")

@@ -491,6 +491,19 @@ SAMPLES: dict[str, dict] = {
         "late": True,
         "hours_late": 7,
     },
+    # public_request (警民直通车)
+    "public_request_answer.html": {
+        **BASE,
+        "applicant_name": "李明",
+        "filed_date": date(2026, 11, 20),
+        "kind_name": "咨询",
+        "topic_name": "户籍",
+        "subject": "迁移户口需要哪些材料",
+        "content": "我想把户口从郑州迁到许昌，需要准备什么？",
+        "opinion": "请携带居民身份证、户口簿和准予迁入证明到西大街派出所办理。",
+        "reopened": False,
+        "reopen_days": 10,
+    },
 }
 
 OBJECTION_URL = "http://localhost/my/apply/criminal_record_objection"
@@ -498,7 +511,8 @@ RECONSIDERATION_ORGAN = "许昌市魏都区人民政府"
 
 
 # The samples of templates several services declare are about one of them.
-SAMPLE_SERVICES = {"refusal_decision.html": "security_licence", "service_refusal.html": "newborn_registration"}
+SAMPLE_SERVICES = {"refusal_decision.html": "security_licence", "service_refusal.html": "newborn_registration",
+                   "public_request_answer.html": "public_request"}
 
 
 def declared(template: str) -> dict:
@@ -603,6 +617,9 @@ EXPECTED: dict[str, list[str]] = {
     "accommodation_receipt.html": ["境外人员住宿登记回执", "ZS20261122000001", "SMITH JOHN", "E********",
                                    "《中华人民共和国出境入境管理法》第三十九条", "逾期申报", "逾期约7小时",
                                    "2026年11月22日04:00"],
+    # public_request (警民直通车)
+    "public_request_answer.html": ["诉求答复意见书", "2026年11月20日", "户籍类咨询", "迁移户口需要哪些材料",
+                                   "准予迁入证明", "10日内", "申请重新办理一次"],
 }
 COMMON = [ORGAN, "二〇二六年十一月二十二日", "办件编号：XC2026112000012"]
 

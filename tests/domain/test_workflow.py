@@ -61,6 +61,10 @@ EXPECTED = {
     (S.APPROVED, A.REVOKE): ("supervisor", S.REVOKED),
     (S.APPROVED, A.ESCALATE): ("system", S.APPROVED),
     (S.ISSUED, A.REVOKE): ("supervisor", S.REVOKED),
+    # public_request (警民直通车): 转办 and 重新办理.
+    (S.SUBMITTED, A.TRANSFER): ("clerk", S.SUBMITTED),
+    (S.ACCEPTED, A.TRANSFER): ("clerk", S.ACCEPTED),
+    (S.APPROVED, A.REOPEN): ("applicant", S.ACCEPTED),
 }
 # Fired only while a tolerance commitment is open, an extension request pending, or a listing
 # review (违诺认定) open after a breach (tested below).
@@ -263,9 +267,10 @@ def test_listing_review_steps_follow_a_breach_and_end_with_the_decision():
 
 def test_allowed_actions_are_the_buttons():
     assert set(allowed_actions(SERVICE, S.SUBMITTED, CLERK, unit_id=UNIT)) == {
-        A.ACCEPT, A.REQUEST_CORRECTION, A.NOT_ACCEPT}
+        A.ACCEPT, A.REQUEST_CORRECTION, A.NOT_ACCEPT, A.TRANSFER}
     assert set(allowed_actions(SERVICE, S.ACCEPTED, SUPERVISOR, unit_id=UNIT)) == {
-        A.SUSPEND, A.EXTEND, A.APPROVE, A.REJECT, A.FORWARD}
+        A.SUSPEND, A.EXTEND, A.APPROVE, A.REJECT, A.FORWARD, A.TRANSFER}
+    assert set(allowed_actions(SERVICE, S.APPROVED, APPLICANT, unit_id=UNIT)) == {A.REOPEN}
     assert A.REQUEST_EXTENSION in allowed_actions(SERVICE, S.ACCEPTED, CLERK, unit_id=UNIT)
     assert set(allowed_actions(SERVICE, S.ACCEPTED, APPLICANT, unit_id=UNIT)) == {A.WITHDRAW}
     assert allowed_actions(SERVICE, S.ACCEPTED, OTHER_UNIT_CLERK, unit_id=UNIT) == []

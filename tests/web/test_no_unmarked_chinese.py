@@ -42,7 +42,9 @@ DATA_CONSTANTS = {("app/domain/identifiers.py", "_PROVINCE_ABBREVIATIONS"),
                   ("app/domain/catalogue/documents.py", "CRIMINAL_RECORD_RULE_NAME"),
                   ("app/domain/catalogue/documents.py", "TOLERANCE_RULE"),
                   ("app/domain/catalogue/remedies.py", "RECONSIDERATION_LAW"),
-                  ("app/domain/catalogue/remedies.py", "LITIGATION_LAW")}
+                  ("app/domain/catalogue/remedies.py", "LITIGATION_LAW"),
+                  # public_request (警民直通车): the local measures its answer cites.
+                  ("app/domain/catalogue/public_request.py", "BASIS")}
 # Chinese that is meant to stay Chinese on every page: the brand mark and the language button.
 TEMPLATE_WHITELIST = {
     ("templates/base.html", '<span class="brand-mark" aria-hidden="true">警</span>'),

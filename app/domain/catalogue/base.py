@@ -59,6 +59,9 @@ class Step(StrEnum):
     IMMEDIATE = "immediate"  # 即办：受理时当场办结
     AUTOMATIC = "automatic"  # 系统自动审核（自动审批）
     TWO_TIER = "two_tier"  # 下级审查后报上级决定（行政许可法第43条）
+    # public_request (警民直通车): 转办 to another unit on the same clock; 重新办理 after the answer.
+    TRANSFER = "transfer"  # 转办
+    REOPEN = "reopen"  # 重新办理
 
 
 @dataclass(frozen=True)

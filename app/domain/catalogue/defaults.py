@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from app.domain.catalogue import (
     criminal_record,
     newborn_registration,
+    public_request,
     residence_permit,  # residence_permit
     security_licence,
     truck_permit,
@@ -94,6 +95,16 @@ DEFAULTS: tuple[Default, ...] = (
             accommodation.REPORT_WITHIN_HOURS,
             N_("出境入境管理法第39条：在宾馆以外的居所住宿的，应当在入住后24小时内由本人或者留宿人向居住地公安机关办理登记"),
             "V"),
+    # public_request (警民直通车): each kind's answer limit, fixed at filing; the reopening window.
+    Default(public_request.KIND_LIMIT_KEYS["enquiry"], N_("警民直通车：咨询类答复时限（工作日）"),
+            public_request.ENQUIRY_WORKDAYS, public_request.HOTLINE_RULE, "L"),
+    Default(public_request.KIND_LIMIT_KEYS["help"], N_("警民直通车：求助、建议类答复时限（工作日）"),
+            public_request.HELP_SUGGESTION_WORKDAYS, public_request.HOTLINE_RULE, "L"),
+    Default(public_request.KIND_LIMIT_KEYS["complaint"], N_("警民直通车：投诉、举报类答复时限（工作日）"),
+            public_request.COMPLAINT_REPORT_WORKDAYS, public_request.HOTLINE_RULE, "L"),
+    Default(public_request.REOPEN_WINDOW_KEY, N_("警民直通车：答复后可申请重新办理的期限（日）"),
+            public_request.REOPEN_WINDOW_DAYS,
+            N_("常见做法：诉求人对答复不满意的，可在答复后10日内申请重新办理一次"), "R"),
 )
 
 GLOBAL_DEFAULTS: dict[str, Default] = {default.key: default for default in DEFAULTS}

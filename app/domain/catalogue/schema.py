@@ -257,6 +257,8 @@ class ActionFields(BaseModel):
     callback_contact_made: Optional(bool | Text(8)) = None
     callback_summary: Optional(Text(2000, multiline=True)) = None
     measures: Optional(Text(2000, multiline=True)) = None
+    # 转办 (public_request): the unit, by its code, the request goes to.
+    to_unit: Optional(Text(32)) = None
 
     def given(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_none=True)

@@ -83,7 +83,8 @@ class ServiceHandler:
     def filed_rules(self, filed: FiledRules, filing: Filing, *, now: datetime) -> FiledRules:
         """The rules the application keeps for its life (recorded in its submit event), where the
         service's own facts change them: e.g. a shorter promised limit for a key-project
-        employer's staff (foreigner_work_residence). Default: the settings in force."""
+        employer's staff (foreigner_work_residence), or the limit of the kind of request
+        (public_request). Default: the settings in force."""
         return filed
 
     def tracking_notes(self, application: Application) -> list[tuple[str, Message]]:

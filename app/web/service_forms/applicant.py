@@ -37,3 +37,10 @@ class CauseForm(FlaskForm):
                               description=_l("说明未能按期补齐的原因、经过和时间，例如出具证明的部门何时受理、何时办结；"
                                              "负责人将据此决定是否将您列入违诺名单。"))
     submit = SubmitField(_l("提交理由"))
+
+
+class ReopenForm(FlaskForm):
+    """重新办理 (public_request): an answered request, reopened once by the unsatisfied requester."""
+
+    reason = TextAreaField(_l("不满意的原因"), validators=[DataRequired(_l("请说明对答复不满意的原因。")), Length(max=2000)])
+    submit = SubmitField(_l("申请重新办理"))
