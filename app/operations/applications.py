@@ -30,7 +30,16 @@ from app.extensions import db
 from app.models.accounts import Unit, User
 from app.models.applications import Application, ApplicationEvent, FilingRequest
 from app.models.terminals import TerminalDevice
-from app.operations import InvalidInput, NotFound, OperationError, cursors, materials, settings, tolerance
+from app.operations import (
+    InvalidInput,
+    NotFound,
+    OperationError,
+    cursors,
+    delivery,
+    materials,
+    settings,
+    tolerance,
+)
 from app.operations.access import actor_for, get_visible, visibility_filter  # noqa: F401 (re-exported)
 from app.operations.audit import log_access
 from app.operations.events import clocks_for, event_records, record, service_of
@@ -228,6 +237,7 @@ def apply_decision(application: Application, action: str, actor: Actor, fields: 
                                     history=event_records(application))
     extra |= materials.check_action(service, application, action, fields, actor=actor,
                                     history=event_records(application))
+    extra |= delivery.action_fields(application, action)
     if action == Action.FORWARD:
         extra |= {"from_unit_id": application.unit_id, "to_unit_id": _higher_unit(service, application).id}
     decision = workflow.decide(
@@ -263,7 +273,7 @@ def _higher_unit(service, application: Application):
 def submitted_answers(application: Application) -> list[tuple[str, str]]:
     """What the applicant answered (申请内容), readable: the filing's own questions only, not
     what the office derived from them (routing, yearly counts, registry checks)."""
-    asked = set(FILING_SCHEMAS[application.service_code].model_fields) - {"materials"}
+    asked = set(FILING_SCHEMAS[application.service_code].model_fields) - {"materials", *delivery.DELIVERY_KEYS}
     return [(key, text) for key, text in handler_for(application.service_code).display_data(application)
             if key in asked and text != ""]
 

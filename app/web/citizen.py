@@ -30,7 +30,7 @@ from app.web.service_forms import (
     show_refusal,
     show_schema_problems,
 )
-from app.web.service_forms.applicant import CauseForm, ResubmitForm, SupplyForm, WithdrawForm
+from app.web.service_forms.applicant import CauseForm, ResubmitForm, SupplyForm, UrgentForm, WithdrawForm
 
 bp = Blueprint("citizen", __name__, url_prefix="/my")
 bp.before_request(require_applicant)
@@ -145,7 +145,7 @@ def detail(application_id: int):
                            bar_years=tolerance_ops.bar_years(),
                            rating=rating, ratable=rating is None and ratable(service, application.state),
                            level_names=LEVEL_NAMES,
-                           withdraw_form=WithdrawForm(), qr=qr_svg(view["tracking_url"]), service=service,
+                           withdraw_form=WithdrawForm(), urgent_form=UrgentForm(), qr=qr_svg(view["tracking_url"]), service=service,
                            submitted=slot_views(service, material_ops.current_files(application)),
                            answers=application_ops.submitted_answers(application),
                            reply_slots=reply_slots, wallet=material_ops.wallet(current_user) if reply_slots else [])
@@ -207,6 +207,18 @@ def state_cause(application_id: int):
         return redirect(url_for("citizen.detail", application_id=application_id) + "#untrue-title")
     return _act(application_id, Action.STATE_CAUSE, {"cause_kind": form.cause_kind.data, "reason": form.statement.data},
                 _("理由已提交，承办单位负责人审查后将书面告知是否列入违诺名单。"))
+
+
+@bp.route("/applications/<int:application_id>/urgent", methods=["POST"])
+def request_urgent(application_id: int):
+    """加急办: asked while the matter is open and undecided; the head of the unit decides."""
+    form = UrgentForm()
+    if not form.validate_on_submit():
+        for message in form.reason.errors or [_("申请未完成，请重试。")]:
+            flash(message, "error")
+        return redirect(url_for("citizen.detail", application_id=application_id) + "#urgent-title")
+    return _act(application_id, Action.REQUEST_URGENT, {"reason": form.reason.data},
+                _("加急办申请已提交，承办单位负责人审批后将告知结果。"))
 
 
 @bp.route("/wallet")
