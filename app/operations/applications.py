@@ -97,6 +97,8 @@ def _checked_filing(applicant: User, service_code: str, data: Mapping[str, Any],
         data["materials_provided"] = [m.code for m in service.upload_slots() if m.code in handed_in]
     # 容缺受理 (any service with Step.TOLERANCE): the materials declaration and the request first.
     tolerance_data = tolerance.check_filing(service, applicant, data, now=now)
+    # 办件寄递 (any service with Step.ISSUE): the choice and recipient go with the application's data.
+    tolerance_data |= delivery.filing_data(data)
     filing_data = filing_data.model_copy(update={"materials": data["materials"]})
     try:
         filing = handler.prepare(applicant, filing_data, now=now)

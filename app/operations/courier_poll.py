@@ -7,13 +7,13 @@ import logging
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.couriers import DELIVERED, Courier, courier_from_config
 from app.domain.workflow import Action, Actor, ActorKind, State, postal_delivery
 from app.extensions import db
-from app.models.applications import Application
+from app.models.applications import Application, ApplicationEvent
 from app.operations.applications import apply_decision
 from app.operations.events import event_records
 from app.operations.services import handler_for
@@ -23,10 +23,14 @@ SYSTEM_ACTOR = Actor(ActorKind.SYSTEM)
 
 
 def poll_couriers(*, now: datetime, courier: Courier | None = None) -> list[tuple[int, str]]:
-    """Ask the courier of every result in the post (issued, delivery clock still running)."""
+    """Ask the courier of every result in the post (dispatched, not yet delivered)."""
     courier = courier or courier_from_config(current_app.config)
+    def logged(action: Action):
+        return exists().where(ApplicationEvent.application_id == Application.id, ApplicationEvent.action == action.value)
+
     ids = list(db.session.scalars(select(Application.id).where(
-        Application.state == State.ISSUED.value, Application.delivery_due_at.is_not(None)).order_by(Application.id)))
+        Application.state == State.ISSUED.value, logged(Action.DISPATCH), ~logged(Action.DELIVER))
+        .order_by(Application.id)))
     db.session.rollback()
     fired = []
     for application_id in ids:

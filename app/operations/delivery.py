@@ -25,6 +25,11 @@ def action_fields(application: Application, action: str) -> dict[str, Any]:
     return {}
 
 
+def filing_data(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The 寄递 answers of a validated filing (the schema dropped those that do not apply)."""
+    return {key: data[key] for key in DELIVERY_KEYS if key in data}
+
+
 def mask_tracking_number(number: str) -> str:
     """``SF1234567890`` → ``SF******7890``: enough to recognise, not to query the courier."""
     keep = 2 if len(number) > 8 else 0
