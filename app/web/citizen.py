@@ -214,10 +214,10 @@ def request_urgent(application_id: int):
     """加急办: asked while the matter is open and undecided; the head of the unit decides."""
     form = UrgentForm()
     if not form.validate_on_submit():
-        for message in form.reason.errors or [_("申请未完成，请重试。")]:
+        for message in form.urgent_reason.errors or [_("申请未完成，请重试。")]:
             flash(message, "error")
-        return redirect(url_for("citizen.detail", application_id=application_id) + "#urgent-title")
-    return _act(application_id, Action.REQUEST_URGENT, {"reason": form.reason.data},
+        return redirect(url_for("citizen.detail", application_id=application_id) + "#urgent-ask-title")
+    return _act(application_id, Action.REQUEST_URGENT, {"reason": form.urgent_reason.data},
                 _("加急办申请已提交，承办单位负责人审批后将告知结果。"))
 
 

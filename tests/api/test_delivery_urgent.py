@@ -87,7 +87,7 @@ def test_citizen_asks_urgent_on_the_application_page(app, client, clock):
     page = client.get(f"/my/applications/{application_id}").get_data(as_text=True)
     assert "申请加急办" in page
     sent = client.post(f"/my/applications/{application_id}/urgent",
-                       data={"reason": "签证面签在即", "csrf_token": csrf_from(page)})
+                       data={"urgent_reason": "签证面签在即", "csrf_token": csrf_from(page)})
     assert sent.status_code == 302
     page = client.get(f"/my/applications/{application_id}").get_data(as_text=True)
     assert "待负责人审批" in page and "签证面签在即" in page

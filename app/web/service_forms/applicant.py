@@ -30,7 +30,7 @@ class WithdrawForm(FlaskForm):
 class UrgentForm(FlaskForm):
     """加急办: the applicant's urgent need, for the head of the unit to approve or refuse."""
 
-    reason = TextAreaField(_l("加急理由"), validators=[DataRequired(_l("请写明加急的理由。")), Length(max=2000)],
+    urgent_reason = TextAreaField(_l("加急理由"), validators=[DataRequired(_l("请写明加急的理由。")), Length(max=2000)],
                            description=_l("写明紧急需求（如出境、入职、投标的日期），负责人审批后书面告知结果。"))
     submit = SubmitField(_l("申请加急办"))
 
