@@ -18,6 +18,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(sla_group)
     app.cli.add_command(audit_group)
     app.cli.add_command(notify_group)
+    app.cli.add_command(courier_group)  # 办件寄递
     app.cli.add_command(serve_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(beat_command)
@@ -189,6 +190,33 @@ def notify_send() -> None:
     result = deliver_pending(now=timeutil.now())
     click.echo(f"{result.sent} sent, {result.retrying} to retry later, {result.failed} failed for good, "
                f"{result.skipped_locked} held by another sender")
+
+
+@click.group("courier")
+def courier_group() -> None:
+    """办件寄递: results in the post."""
+
+
+@courier_group.command("poll")
+@click.option("--as-of", "as_of", default=None, help="ISO 8601 instant to ask the couriers as of (default: now).")
+@with_appcontext
+def courier_poll(as_of: str | None) -> None:
+    """Ask the courier of every result in the post; one signed for is recorded as delivered
+    (ending its delivery clock). Safe to run twice and from several servers."""
+    from app.operations.courier_poll import poll_couriers
+
+    moment = timeutil.now()
+    if as_of:
+        try:
+            moment = datetime.fromisoformat(as_of)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from exc
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timeutil.LOCAL_TZ)
+    fired = poll_couriers(now=moment)
+    for application_id, action in fired:
+        click.echo(f"{action} application {application_id}")
+    click.echo(f"{len(fired)} delivered")
 
 
 @click.command("serve")

@@ -30,6 +30,7 @@ from app.domain.workflow import (
     State,
     SuspensionReason,
     commitment_open,
+    postal_delivery,
 )
 
 CLOCK_NAMES = (
@@ -101,6 +102,8 @@ class _Walk:
     approved_at: datetime | None = None
     commitment_limit_days: int | None = None
     forwarded: bool = False
+    urgent_at: datetime | None = None  # 加急办 approved
+    urgent_limit: Limit | None = None
 
 
 # What happened and which limit runs, as the "why this date" steps name them (the same words
@@ -113,6 +116,7 @@ _REOPENED = Bilingual("重新办理", "reopened")
 _OPINION_RECEIVED = Bilingual("上级机关收到审查意见", "review opinion received by the higher authority")
 _PROMISED = Bilingual("承诺时限", "promised time limit")
 _STATUTORY = Bilingual("法定时限", "statutory time limit")
+_URGENT = Bilingual("加急办时限", "urgent time limit")
 
 
 def _walk(events: Sequence[EventRecord]) -> _Walk:
@@ -146,6 +150,9 @@ def _walk(events: Sequence[EventRecord]) -> _Walk:
             # 重新办理: the answer ended the first count; the same limit runs again from the reopening.
             w.decision_start, w.decision_label = e.at, _REOPENED
             w.pauses, w.extended_at, w.approved_at = [], None, None
+        elif e.action == Action.APPROVE_URGENT and e.payload.get("urgent_limit"):
+            limit = e.payload["urgent_limit"]
+            w.urgent_at, w.urgent_limit = e.at, Limit(Decimal(limit["amount"]), LimitUnit(limit["unit"]))
         if e.action in (Action.ACCEPT, Action.DEEM_ACCEPTED) and e.payload.get("tolerance"):
             w.commitment_limit_days = e.payload.get("commitment_days")
         w.state = e.to_state
@@ -310,12 +317,22 @@ def derive_clocks(
         promised_limit, statutory_limit = limits.promised, limits.statutory
         if w.forwarded and limits.higher_review is not None:
             promised_limit = statutory_limit = limits.higher_review
+        # 加急办: from its approval the promised limit is the urgent one, counted from the same start
+        # and never longer than the promised (so never beyond the statutory) limit.
+        urgent = (w.urgent_limit is not None and not w.forwarded and w.urgent_limit.unit is promised_limit.unit
+                  and w.urgent_limit.amount < promised_limit.amount)
+        if urgent:
+            promised_limit = w.urgent_limit
         # An extension counts only if it was granted while the statutory limit still ran: one
         # recorded after it had passed (before that was refused) leaves the matter overdue.
         extension_counts = (limits.extension is not None and w.extended_at is not None
                             and w.extended_at <= _due_before_extension(counter, w, statutory_limit))
-        promised, why["promised_due_at"] = _decision_due(counter, w, promised_limit, limits, _PROMISED,
+        promised, why["promised_due_at"] = _decision_due(counter, w, promised_limit, limits,
+                                                         _URGENT if urgent else _PROMISED,
                                                          extension_counts=extension_counts, explain=explain)
+        if urgent and explain:
+            why["promised_due_at"].insert(0, Message(N_("%(at)s 经负责人批准加急办，承诺时限改为加急办时限%(limit)s"),
+                                                     {"at": _fmt(w.urgent_at), "limit": _limit(promised_limit)}))
         statutory, why["statutory_due_at"] = _decision_due(counter, w, statutory_limit, limits, _STATUTORY,
                                                            extension_counts=extension_counts, explain=explain)
         values["promised_due_at"] = promised
@@ -336,12 +353,17 @@ def derive_clocks(
             ]
     if w.approved_at is not None and service.has(Step.ISSUE) and limits.delivery:
         due = counter.add(w.approved_at, limits.delivery)
-        if w.state == State.APPROVED:
+        post = postal_delivery(events)
+        # 邮寄送达: issuing does not deliver; the limit runs until the courier reports it signed for.
+        in_post = w.state == State.ISSUED and post.by_post and post.delivered is None
+        if w.state == State.APPROVED or in_post:
             values["delivery_due_at"] = due
             why["delivery_due_at"] = [] if not explain else [
                 Message(N_("%(at)s 作出准予决定，送达时限%(limit)s，至 %(due)s"),
                         {"at": _fmt(w.approved_at), "limit": _limit(limits.delivery), "due": _fmt(due)})
             ]
+            if in_post and explain:
+                why["delivery_due_at"].append(Message(N_("邮寄送达：快递签收之日为送达之日，签收前送达时限继续计算")))
     return Clocks(
         **values,
         paused_since=w.paused_since,
@@ -353,6 +375,8 @@ def derive_clocks(
 def light(state: State, clocks: Clocks, now: datetime) -> Light | None:
     """Green on track, yellow when the promised limit is near or passed, red when the
     statutory limit (or the delivery limit) has passed. None for a closed matter."""
+    if state == State.ISSUED and clocks.delivery_due_at is not None:  # 邮寄送达, not yet signed for
+        return Light.RED if now > clocks.delivery_due_at else Light.GREEN
     if state not in (State.SUBMITTED, State.CORRECTION_REQUESTED, State.ACCEPTED, State.SUSPENDED, State.APPROVED):
         return None
     if state == State.APPROVED and clocks.delivery_due_at is None:
@@ -421,6 +445,6 @@ def work_due_at(state: State, clocks: Clocks) -> datetime | None:
         return clocks.acceptance_due_at
     if state in (State.ACCEPTED, State.SUSPENDED):
         return clocks.promised_due_at
-    if state == State.APPROVED:
+    if state in (State.APPROVED, State.ISSUED):
         return clocks.delivery_due_at
     return None

@@ -35,6 +35,7 @@ class Scope(StrEnum):
 PROMISED = "promised"  # 承诺时限
 STATUTORY = "statutory"  # 法定时限（不得超过法律规定）
 COMMITMENT = "commitment"  # 容缺补齐期限（不得超过承诺时限）
+URGENT = "urgent"  # 加急办时限（不得超过承诺时限；发证事项）
 STEP_PREFIX = "step."  # 可选环节开关, e.g. "step.tolerance"
 # Per-unit keys (按单位).
 OFFICE_HOURS = "office_hours"  # 办公时间（含午休）
@@ -120,6 +121,7 @@ class FiledRules:
     commitment: Limit | None
     steps: frozenset[Step]
     office_hours: OfficeHours = DEFAULT_OFFICE_HOURS
+    urgent: Limit | None = None  # 加急办时限 (None: no urgent handling for this filing)
 
     def as_payload(self) -> dict[str, Any]:
         return {
@@ -128,6 +130,7 @@ class FiledRules:
             "commitment": _limit_payload(self.commitment) if self.commitment is not None else None,
             "steps": sorted(step.value for step in self.steps),
             "office_hours": office_hours_value(self.office_hours),
+            **({"urgent": _limit_payload(self.urgent)} if self.urgent is not None else {}),
         }
 
     @classmethod
@@ -139,6 +142,7 @@ class FiledRules:
             commitment=_limit_of(commitment) if commitment else None,
             steps=frozenset(Step(step) for step in payload["steps"]),
             office_hours=office_hours_of(payload.get("office_hours")),
+            urgent=_limit_of(payload["urgent"]) if payload.get("urgent") else None,
         )
 
 
@@ -167,8 +171,24 @@ def effective_service(service: Service, rules: FiledRules | None) -> Service:
     """The service as an application filed under `rules` sees it (unchanged without rules)."""
     if rules is None:
         return service
-    limits = replace(service.limits, promised=rules.promised, statutory=rules.statutory, commitment=rules.commitment)
+    limits = replace(service.limits, promised=rules.promised, statutory=rules.statutory, commitment=rules.commitment,
+                     urgent=rules.urgent)
     return replace(service, limits=limits, steps=rules.steps)
+
+
+URGENT_SOURCE = N_("本系统设置：默认为承诺时限的一半（以0.5为单位向下取整），不超过承诺时限和法定时限")
+
+
+def default_urgent(service: Service) -> Limit | None:
+    """加急办 (seed 002: "对企业…有紧急需求的，提供加急办"; the seed gives no number): the
+    service's declared urgent limit, else half its promised limit rounded down to 0.5 of its
+    unit. None where the service issues nothing or half is less than 0.5 (nothing to shorten)."""
+    if not service.has(Step.ISSUE):
+        return None
+    if service.limits.urgent is not None:
+        return service.limits.urgent
+    half = (service.limits.promised.amount / 2 / Decimal("0.5")).to_integral_value(rounding="ROUND_FLOOR") * Decimal("0.5")
+    return Limit(half, service.limits.promised.unit) if half >= Decimal("0.5") else None
 
 
 def rules_in_force(service: Service, changes: Iterable[SettingChange], at: datetime, *,
@@ -189,7 +209,7 @@ def rules_in_force(service: Service, changes: Iterable[SettingChange], at: datet
             steps.discard(step)
     return FiledRules(promised=limit(PROMISED, limits.promised), statutory=limit(STATUTORY, limits.statutory),
                       commitment=limit(COMMITMENT, limits.commitment), steps=frozenset(steps),
-                      office_hours=office_hours)
+                      office_hours=office_hours, urgent=limit(URGENT, default_urgent(service)))
 
 
 def service_in_force(service: Service, changes: Iterable[SettingChange], at: datetime) -> Service:
@@ -284,6 +304,15 @@ def check_service_change(service: Service, changes: Iterable[SettingChange], key
         if not _at_most(limit, in_force.promised):
             raise SettingRefused("settings.commitment_above_promised", N_(
                 "容缺补齐期限%(limit)s不得超过承诺时限%(promised)s。"), key,
+                {"limit": limit.describe_zh(), "promised": in_force.promised.describe_zh()})
+        return limit_value(limit)
+    if key == URGENT:
+        if default_urgent(service) is None:
+            raise SettingRefused("settings.unknown", N_("该事项没有此项设置。"), key)
+        limit = Limit(_amount(value, key), limits.promised.unit)
+        if not _at_most(limit, in_force.promised):
+            raise SettingRefused("settings.urgent_above_promised", N_(
+                "加急办时限%(limit)s不得超过承诺时限%(promised)s。"), key,
                 {"limit": limit.describe_zh(), "promised": in_force.promised.describe_zh()})
         return limit_value(limit)
     if key.startswith(STEP_PREFIX):

@@ -60,6 +60,12 @@ class Action(StrEnum):
     # public_request (警民直通车): 转办 keeps the clock; 重新办理 starts the answer limit again.
     TRANSFER = "transfer"  # 转办至其他承办单位
     REOPEN = "reopen"  # 申请人对答复不满意，申请重新办理
+    # 办件寄递 and 加急办, for any service that issues (Step.ISSUE).
+    DISPATCH = "dispatch"  # 交寄：登记快递公司和运单号
+    DELIVER = "deliver"  # 寄递送达（快递签收，由快递状态查询确认）
+    REQUEST_URGENT = "request_urgent"  # 申请人申请加急办
+    APPROVE_URGENT = "approve_urgent"  # 负责人批准加急办
+    REFUSE_URGENT = "refuse_urgent"  # 负责人不批准加急办
     # Timer actions, fired only by the sweep.
     DEEM_ACCEPTED = "deem_accepted"
     CLOSE_UNANSWERED = "close_unanswered"
@@ -129,6 +135,8 @@ APPLICANT = frozenset({ActorKind.APPLICANT})
 BEFORE_DECISION = _states(
     State.DRAFT, State.SUBMITTED, State.CORRECTION_REQUESTED, State.ACCEPTED, State.SUSPENDED
 )
+
+URGENT_STATES = _states(State.SUBMITTED, State.CORRECTION_REQUESTED, State.ACCEPTED, State.SUSPENDED)
 
 TRANSITIONS: Mapping[Action, Transition] = {
     Action.SUBMIT: Transition(
@@ -212,6 +220,13 @@ TRANSITIONS: Mapping[Action, Transition] = {
         _states(State.SUBMITTED, State.ACCEPTED), None, STAFF, ("reason",), Step.TRANSFER,
     ),
     Action.REOPEN: Transition(_states(State.APPROVED), State.ACCEPTED, APPLICANT, ("reason",), Step.REOPEN),
+    # 办件寄递: a result issued by post is delivered when the courier reports it signed for (第44条).
+    Action.DISPATCH: Transition(_states(State.ISSUED), None, STAFF, ("courier", "tracking_number"), Step.ISSUE),
+    Action.DELIVER: Transition(_states(State.ISSUED), None, SYSTEM, step=Step.ISSUE),
+    # 加急办: asked while the matter is open and undecided; the head approves or refuses, with reasons.
+    Action.REQUEST_URGENT: Transition(URGENT_STATES, None, APPLICANT, ("reason",), Step.ISSUE),
+    Action.APPROVE_URGENT: Transition(URGENT_STATES, None, frozenset({ActorKind.SUPERVISOR}), ("reason",), Step.ISSUE),
+    Action.REFUSE_URGENT: Transition(URGENT_STATES, None, frozenset({ActorKind.SUPERVISOR}), ("reason",), Step.ISSUE),
 }
 # The steps of a listing review (违诺认定), open from a breach until the supervisor decides.
 LISTING_REVIEW_ACTIONS = frozenset({Action.STATE_CAUSE, Action.LIST_UNTRUE, Action.NOT_LIST_UNTRUE})
@@ -317,6 +332,53 @@ def extension_refusal(action: Action, *, now: datetime | None,
     return None
 
 
+# --- 办件寄递 and 加急办: what the log says of them ---------------------------------------------
+POST = "post"  # the ISSUE event's payload["delivery"] when the result goes by post (邮寄送达)
+
+
+@dataclass(frozen=True)
+class PostalDelivery:
+    """邮寄送达 as the log records it: by post at all, the dispatch event, the delivery event."""
+
+    by_post: bool = False
+    dispatched: EventRecord | None = None
+    delivered: EventRecord | None = None
+
+
+def postal_delivery(history: Sequence[EventRecord]) -> PostalDelivery:
+    by_post = any(e.action == Action.ISSUE and e.payload.get("delivery") == POST for e in history)
+    dispatched = next((e for e in history if e.action == Action.DISPATCH), None)
+    delivered = next((e for e in history if e.action == Action.DELIVER), None)
+    return PostalDelivery(by_post, dispatched, delivered)
+
+
+def urgent_status(history: Sequence[EventRecord]) -> str | None:
+    """加急办: None (never asked), "requested" (awaiting the head), "approved" or "refused"."""
+    status = None
+    for event in history:
+        status = {Action.REQUEST_URGENT: "requested", Action.APPROVE_URGENT: "approved",
+                  Action.REFUSE_URGENT: "refused"}.get(event.action, status)
+    return status
+
+
+def _delivery_urgent_refusal(service: Service, action: Action,
+                             history: Sequence[EventRecord]) -> TransitionRefused | None:
+    if action == Action.REQUEST_URGENT and service.limits.urgent is None:
+        return TransitionRefused("no_urgent_limit", N_("该事项没有加急办时限，不能申请加急办。"), 409)
+    if action == Action.REQUEST_URGENT and urgent_status(history) is not None:
+        return TransitionRefused("urgent_already_requested", N_("本件已申请过加急办，不能重复申请。"), 409)
+    if action in (Action.APPROVE_URGENT, Action.REFUSE_URGENT) and urgent_status(history) != "requested":
+        return TransitionRefused("no_urgent_request", N_("本件没有待审批的加急办申请。"), 409)
+    post = postal_delivery(history)
+    if action == Action.DISPATCH and not post.by_post:
+        return TransitionRefused("not_by_post", N_("本件由申请人到窗口领取，无需寄递。"), 409)
+    if action == Action.DISPATCH and post.dispatched is not None:
+        return TransitionRefused("already_dispatched", N_("本件已交寄，运单号已登记。"), 409)
+    if action == Action.DELIVER and (post.dispatched is None or post.delivered is not None):
+        return TransitionRefused("not_in_transit", N_("本件没有在途的邮件。"), 409)
+    return None
+
+
 def allowed_actions(
     service: Service, state: State, actor: Actor, *, unit_id: int | None,
     history: Sequence[EventRecord] = (),
@@ -374,6 +436,9 @@ def _check_structure(
         raise TransitionRefused("no_listing_review", N_("本件没有待作出的违诺认定。"), 409)
     if action == Action.STATE_CAUSE and count(history, Action.STATE_CAUSE):
         raise TransitionRefused("cause_already_stated", N_("正当理由已经陈述，不能重复提交。"), 409)
+    refused = _delivery_urgent_refusal(service, action, history)
+    if refused is not None:
+        raise refused
     return transition
 
 
@@ -418,6 +483,11 @@ def decide(
     if action == Action.BREACH_COMMITMENT:
         # A missed commitment revokes a decision already made, or ends the case.
         target = State.REVOKED if state in DECIDED_STATES else State.CLOSED
+    if action == Action.APPROVE_URGENT:
+        # The limit approved is recorded with the approval: the clock reads it from the log.
+        urgent = service.limits.urgent
+        assert urgent is not None
+        payload["urgent_limit"] = {"amount": format(urgent.amount.normalize(), "f"), "unit": urgent.unit.value}
     documents = transition.documents
     if action == Action.BREACH_COMMITMENT and target == State.CLOSED:
         documents = ("termination_notice",)
@@ -460,10 +530,11 @@ def _validated_fields(
 # bytes); `material_items`: the slots a correction notice names, with problem and requirement.
 PASS_THROUGH_FIELDS = ("cause_kind", "cause_due", "tolerance", "commitment_days", "missing_materials", "outcome", "decision_note",
                        "clock", "due", "channel", "result", "opinion", "to_unit_id", "from_unit_id",
-                       "materials", "material_items")
+                       "materials", "material_items", "delivery", "courier", "tracking_number", "courier_status")
 
 
-FIELD_NAMES = {"items": N_("补正事项"), "reason": N_("理由"), "cause_kind": N_("正当理由类别"), "reason_code": N_("中止事由"), "opinion": N_("审查意见")}
+FIELD_NAMES = {"items": N_("补正事项"), "reason": N_("理由"), "cause_kind": N_("正当理由类别"), "reason_code": N_("中止事由"), "opinion": N_("审查意见"),
+               "courier": N_("快递公司"), "tracking_number": N_("运单号")}
 
 STATE_NAMES = {
     State.DRAFT: N_("草稿"),
@@ -517,6 +588,11 @@ ACTION_NAMES = {
     Action.STATE_CAUSE: N_("陈述逾期未补齐的正当理由"),
     Action.LIST_UNTRUE: N_("认定违诺，列入违诺名单"),
     Action.NOT_LIST_UNTRUE: N_("不予列入违诺名单"),
+    Action.DISPATCH: N_("登记寄递运单"),
+    Action.DELIVER: N_("邮件已签收"),
+    Action.REQUEST_URGENT: N_("申请加急办"),
+    Action.APPROVE_URGENT: N_("批准加急办"),
+    Action.REFUSE_URGENT: N_("不批准加急办"),
     Action.DEEM_ACCEPTED: N_("逾期未作受理决定，视为受理"),
     Action.CLOSE_UNANSWERED: N_("逾期未补正，终止办理"),
     Action.BREACH_COMMITMENT: N_("逾期未履行容缺承诺"),

@@ -30,7 +30,16 @@ from app.extensions import db
 from app.models.accounts import Unit, User
 from app.models.applications import Application, ApplicationEvent, FilingRequest
 from app.models.terminals import TerminalDevice
-from app.operations import InvalidInput, NotFound, OperationError, cursors, materials, settings, tolerance
+from app.operations import (
+    InvalidInput,
+    NotFound,
+    OperationError,
+    cursors,
+    delivery,
+    materials,
+    settings,
+    tolerance,
+)
 from app.operations.access import actor_for, get_visible, visibility_filter  # noqa: F401 (re-exported)
 from app.operations.audit import log_access
 from app.operations.events import clocks_for, event_records, record, service_of
@@ -88,6 +97,8 @@ def _checked_filing(applicant: User, service_code: str, data: Mapping[str, Any],
         data["materials_provided"] = [m.code for m in service.upload_slots() if m.code in handed_in]
     # 容缺受理 (any service with Step.TOLERANCE): the materials declaration and the request first.
     tolerance_data = tolerance.check_filing(service, applicant, data, now=now)
+    # 办件寄递 (any service with Step.ISSUE): the choice and recipient go with the application's data.
+    tolerance_data |= delivery.filing_data(data)
     filing_data = filing_data.model_copy(update={"materials": data["materials"]})
     try:
         filing = handler.prepare(applicant, filing_data, now=now)
@@ -228,6 +239,7 @@ def apply_decision(application: Application, action: str, actor: Actor, fields: 
                                     history=event_records(application))
     extra |= materials.check_action(service, application, action, fields, actor=actor,
                                     history=event_records(application))
+    extra |= delivery.action_fields(application, action)
     if action == Action.FORWARD:
         extra |= {"from_unit_id": application.unit_id, "to_unit_id": _higher_unit(service, application).id}
     decision = workflow.decide(
@@ -268,7 +280,7 @@ def _higher_unit(service, application: Application):
 def submitted_answers(application: Application) -> list[tuple[str, str]]:
     """What the applicant answered (申请内容), readable: the filing's own questions only, not
     what the office derived from them (routing, yearly counts, registry checks)."""
-    asked = set(FILING_SCHEMAS[application.service_code].model_fields) - {"materials"}
+    asked = set(FILING_SCHEMAS[application.service_code].model_fields) - {"materials", *delivery.DELIVERY_KEYS}
     return [(key, text) for key, text in handler_for(application.service_code).owner_display_data(application)
             if key in asked and text != ""]
 

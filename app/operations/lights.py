@@ -35,7 +35,8 @@ def red(now: datetime):
     return or_(
         and_(Application.state.in_(DECIDING), Application.statutory_due_at < _clock_time(now)),
         and_(Application.state == State.SUBMITTED.value, Application.acceptance_due_at < now),
-        and_(Application.state == State.APPROVED.value, Application.delivery_due_at < now),
+        # 邮寄送达: an issued matter in the post keeps its delivery clock until signed for.
+        and_(Application.state.in_([State.APPROVED.value, State.ISSUED.value]), Application.delivery_due_at < now),
     )
 
 

@@ -188,6 +188,8 @@ def service_settings(code: str, at: datetime) -> dict[str, Any]:
     keys = [rules.PROMISED, rules.STATUTORY]
     if service.limits.commitment is not None:
         keys.append(rules.COMMITMENT)
+    if rules.default_urgent(service) is not None:
+        keys.append(rules.URGENT)
     keys += [rules.STEP_PREFIX + step.value for step in rules.switchable_steps(service)]
     return {key: _service_value(service, changes(), key, at) for key in keys}
 
@@ -210,6 +212,8 @@ def _service_value(service: Service, known: list[SettingChange], key: str, at: d
         return rules.limit_value(in_force.statutory)
     if key == rules.COMMITMENT:
         return rules.limit_value(in_force.commitment)
+    if key == rules.URGENT:
+        return rules.limit_value(in_force.urgent)
     return rules.step_value(in_force, key)
 
 

@@ -26,6 +26,7 @@ from app.domain.workflow import Action, Actor, ActorKind, State
 from app.extensions import db
 from app.jobs import periodic
 from app.models.applications import Application
+from app.operations.courier_poll import poll_couriers
 from app.operations.events import clocks_for, event_records, record, service_of
 from app.operations.notifications import remind_commitments
 from app.operations.services import all_handlers, handler_for
@@ -57,6 +58,7 @@ def sweep(*, as_of: datetime, now: datetime, batch_size: int = 500) -> SweepResu
     for handler in all_handlers():
         result.fired += handler.periodic_sweep(as_of=as_of, now=now)
     result.fired += remind_commitments(as_of=as_of, now=now)
+    result.fired += poll_couriers(now=as_of)  # 办件寄递: parcels signed for end their delivery clock
     return result
 
 

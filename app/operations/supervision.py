@@ -10,7 +10,15 @@ from datetime import datetime
 from sqlalchemy import and_, exists, func, select
 
 from app.domain.statistics import DecidedRow, ServiceFigures, service_figures
-from app.domain.workflow import Action, State, TransitionRefused, extension_refusal, extension_requested
+from app.domain.workflow import (
+    URGENT_STATES,
+    Action,
+    State,
+    TransitionRefused,
+    extension_refusal,
+    extension_requested,
+    urgent_status,
+)
 from app.extensions import db
 from app.models.accounts import User
 from app.models.applications import Application, ApplicationEvent
@@ -63,6 +71,29 @@ def pending_extension_requests(unit_id: int, *, now: datetime) -> list[Extension
         too_late = extension_refusal(Action.EXTEND, now=now, decision_due_at=application.statutory_due_at)
         pending.append(ExtensionRequest(application, asked.reason, asked.actor.real_name if asked.actor else "",
                                         asked.occurred_at, too_late))
+    return pending
+
+
+@dataclass(frozen=True)
+class UrgentRequest:
+    application: Application
+    reason: str
+    requested_at: datetime
+
+
+def pending_urgent_requests(unit_id: int) -> list[UrgentRequest]:
+    """加急办 requests awaiting the head of the unit, oldest first."""
+    asked = exists().where(ApplicationEvent.application_id == Application.id,
+                           ApplicationEvent.action == Action.REQUEST_URGENT.value)
+    candidates = db.session.scalars(
+        select(Application).where(Application.unit_id == unit_id, Application.state.in_(
+            [s.value for s in URGENT_STATES]), asked).order_by(Application.id))
+    pending = []
+    for application in candidates:
+        if urgent_status(event_records(application)) != "requested":
+            continue
+        event = next(e for e in application.events if e.action == Action.REQUEST_URGENT.value)
+        pending.append(UrgentRequest(application, event.reason, event.occurred_at))
     return pending
 
 

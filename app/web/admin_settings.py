@@ -31,7 +31,8 @@ from app.web.templating import limit_text, localized
 bp = Blueprint("admin_settings", __name__, url_prefix="/admin/settings")
 bp.before_request(require_admin)
 
-LIMIT_NAMES = {rules.PROMISED: _l("承诺时限"), rules.STATUTORY: _l("法定时限"), rules.COMMITMENT: _l("容缺补齐期限")}
+LIMIT_NAMES = {rules.PROMISED: _l("承诺时限"), rules.STATUTORY: _l("法定时限"), rules.COMMITMENT: _l("容缺补齐期限"),
+               rules.URGENT: _l("加急办时限")}
 WEEKDAY_NAMES = {6: _l("星期六"), 7: _l("星期日")}
 
 
@@ -258,6 +259,10 @@ def _service_row(service, key: str, value: Any) -> dict[str, Any]:
         default: Any = rules.Step(key[len(rules.STEP_PREFIX):]) in service.steps
         source = _("事项目录规定的可选环节")
         name = _(rules.STEP_NAMES[rules.Step(key[len(rules.STEP_PREFIX):])])
+    elif key == rules.URGENT:  # 加急办: the declared limit, else the system's default
+        default = rules.limit_value(rules.default_urgent(service))
+        source = localized(limits.sources.get(key, "")) if limits.urgent else _(rules.URGENT_SOURCE)
+        name = str(LIMIT_NAMES[key])
     else:
         limit = getattr(limits, key)
         default = rules.limit_value(limit)
@@ -272,7 +277,8 @@ def _service_value_text(service, key: str, value: Any) -> str:
         return _("无")
     if key.startswith(rules.STEP_PREFIX):
         return _("开启") if value else _("关闭")
-    unit = LimitUnit.WORKDAYS if key == rules.COMMITMENT else getattr(service.limits, key).unit
+    unit = (LimitUnit.WORKDAYS if key == rules.COMMITMENT
+            else service.limits.promised.unit if key == rules.URGENT else getattr(service.limits, key).unit)
     limit = Limit(Decimal(str(value)), unit)
     return limit_text(limit)
 

@@ -30,7 +30,14 @@ from app.web.service_forms import (
     show_refusal,
     show_schema_problems,
 )
-from app.web.service_forms.applicant import CauseForm, ReopenForm, ResubmitForm, SupplyForm, WithdrawForm
+from app.web.service_forms.applicant import (
+    CauseForm,
+    ReopenForm,
+    ResubmitForm,
+    SupplyForm,
+    UrgentForm,
+    WithdrawForm,
+)
 
 bp = Blueprint("citizen", __name__, url_prefix="/my")
 bp.before_request(require_applicant)
@@ -146,7 +153,8 @@ def detail(application_id: int):
                            rating=rating, ratable=rating is None and ratable(service, application.state),
                            level_names=LEVEL_NAMES,
                            withdraw_form=WithdrawForm(), reopen_form=ReopenForm(),
-                           reopen_refusal=refused.get(Action.REOPEN), qr=qr_svg(view["tracking_url"]), service=service,
+                           reopen_refusal=refused.get(Action.REOPEN), urgent_form=UrgentForm(),
+                           qr=qr_svg(view["tracking_url"]), service=service,
                            submitted=slot_views(service, material_ops.current_files(application)),
                            answers=application_ops.submitted_answers(application),
                            reply_slots=reply_slots, wallet=material_ops.wallet(current_user) if reply_slots else [])
@@ -220,6 +228,18 @@ def reopen(application_id: int):
         return redirect(url_for("citizen.detail", application_id=application_id) + "#reopen-title")
     return _act(application_id, Action.REOPEN, {"reason": form.reason.data},
                 _("已申请重新办理，承办单位将重新办理并再次答复。"))
+
+
+@bp.route("/applications/<int:application_id>/urgent", methods=["POST"])
+def request_urgent(application_id: int):
+    """加急办: asked while the matter is open and undecided; the head of the unit decides."""
+    form = UrgentForm()
+    if not form.validate_on_submit():
+        for message in form.urgent_reason.errors or [_("申请未完成，请重试。")]:
+            flash(message, "error")
+        return redirect(url_for("citizen.detail", application_id=application_id) + "#urgent-ask-title")
+    return _act(application_id, Action.REQUEST_URGENT, {"reason": form.urgent_reason.data},
+                _("加急办申请已提交，承办单位负责人审批后将告知结果。"))
 
 
 @bp.route("/wallet")

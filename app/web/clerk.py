@@ -8,10 +8,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app import timeutil
+from app.couriers import COURIERS
 from app.domain.catalogue import CATALOGUE
 from app.domain.catalogue.schema import CORRECTION_ITEM_MAX, MAX_ITEMS
 from app.domain.clock import light
@@ -21,6 +22,7 @@ from app.operations import OperationError
 from app.operations import applications as application_ops
 from app.operations import materials as material_ops
 from app.operations import queue as queue_ops
+from app.operations.delivery import without_delivery
 from app.operations.services import foreigner_accommodation as accommodation_ops  # foreigner_accommodation
 from app.operations.services import handler_for
 from app.web.downloads import document_status as document_status_of
@@ -76,6 +78,14 @@ class ConfirmForm(FlaskForm):
     submit = SubmitField(_l("确认"))
 
 
+class DispatchForm(FlaskForm):
+    """办件寄递: the courier and waybill number of a result just posted (the applicant sees them)."""
+    courier = SelectField(_l("快递公司"), choices=[(code, _l(name)) for code, name in COURIERS.items()])
+    tracking_number = StringField(_l("运单号"), validators=[
+        DataRequired(REQUIRED), Length(max=40), Regexp(r"^[A-Za-z0-9-]+$", message=_l("运单号只能包含字母、数字和连字符。"))])
+    submit = SubmitField(_l("登记寄递运单"))
+
+
 ACTION_FORMS = {
     Action.REQUEST_CORRECTION: ItemsForm,
     Action.NOT_ACCEPT: DecisionForm,
@@ -85,6 +95,10 @@ ACTION_FORMS = {
     Action.REQUEST_EXTENSION: InternalReasonForm,
     Action.REFUSE_EXTENSION: InternalReasonForm,
     Action.SUSPEND: SuspendForm,
+    # 办件寄递 and 加急办 (any service that issues)
+    Action.DISPATCH: DispatchForm,
+    Action.APPROVE_URGENT: ReasonForm,
+    Action.REFUSE_URGENT: ReasonForm,
 }
 
 
@@ -142,7 +156,7 @@ def detail(application_id: int):
     return render_template("clerk/detail.html", a=view, application=application, allowed=allowed,
                            refusal_notes=refusal_notes(refused), check=view.get("registry_check"), checked_at=now,
                            action_names=ACTION_NAMES, claim_form=ConfirmForm(),
-                           data_rows=handler_for(application.service_code).display_data(application),
+                           data_rows=without_delivery(handler_for(application.service_code).display_data(application)),
                            slots=slot_views(service, current, review_rows=material_ops.reviews(application),
                                             answers=application.data or {}),
                            older_files=older, review_open=material_ops.reviewable_slots(application))

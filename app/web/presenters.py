@@ -26,6 +26,7 @@ from app.domain.workflow import (
 )
 from app.models.applications import Application
 from app.operations import OperationError, localize
+from app.operations.delivery import delivery_view, masked_data, urgent_view
 from app.operations.events import calendar_for, clocks_for, service_of
 from app.operations.materials import current_files
 from app.operations.services import handler_for
@@ -224,7 +225,10 @@ def application_json(application: Application, *, now: datetime, allowed: list[A
         "unit_en": application.unit.name_en or application.unit.name,
         "subject_name": application.subject_name,
         "subject_id_number": mask_id_number(application.subject_id_number),
-        "data": application.data,
+        "data": masked_data(application.data) if staff else application.data,
+        # 办件寄递 and 加急办 (services that issue): in full for the owner, the phone masked for staff.
+        "delivery": delivery_view(application, audience="staff" if staff else "owner"),
+        "urgent": urgent_view(application),
         "tracking_token": application.tracking_token,
         "tracking_url": external_url("track.page", token=application.tracking_token),
         "clocks": {name: iso(getattr(clocks, name)) for name in CLOCK_NAMES},
@@ -301,6 +305,7 @@ def tracking_json(application: Application, *, now: datetime, explain: bool = Fa
         "clocks": running_clocks(application, clocks, now),
         "timeline": timeline(application, audience="public"),
         "notes": service_notes(application),  # foreigner_work_residence
+        "delivery": delivery_view(application, audience="public"),  # no recipient, the waybill masked
     }
 
 

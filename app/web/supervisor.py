@@ -55,6 +55,7 @@ def dashboard():
         yellow=supervision.yellow_items(unit_id, now=now),
         extension_requests=supervision.pending_extension_requests(unit_id, now=now),
         listing_reviews=tolerance_ops.pending_reviews(unit_id, now=now),
+        urgent_requests=supervision.pending_urgent_requests(unit_id),
         loads=supervision.clerk_loads(unit_id, now=now),
         figures=[figures[code] for code in sorted(figures)],
         start=start, end=end,

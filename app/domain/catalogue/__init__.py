@@ -5,7 +5,7 @@ import pkgutil
 
 from app.domain.catalogue.base import Service, Step
 from app.domain.catalogue.documents import LIFECYCLE, DocumentAct
-from app.domain.catalogue.schema import FilingModel, with_tolerance
+from app.domain.catalogue.schema import FilingModel, with_delivery, with_tolerance
 
 # The catalogue's own machinery; every other module of the package is one service.
 _SUPPORT_MODULES = frozenset({"base", "defaults", "documents", "remedies", "schema"})
@@ -23,9 +23,18 @@ def _service_modules() -> list:
 _MODULES = _service_modules()
 
 CATALOGUE: dict[str, Service] = {module.SERVICE.code: module.SERVICE for module in _MODULES}
+
+def _filing_schema(service: Service, model: type[FilingModel]) -> type[FilingModel]:
+    """The service's own schema plus the fields its steps bring (容缺, 寄递)."""
+    if service.has(Step.TOLERANCE):
+        model = with_tolerance(model)
+    if service.has(Step.ISSUE):
+        model = with_delivery(model)
+    return model
+
+
 FILING_SCHEMAS: dict[str, type[FilingModel]] = {
-    module.SERVICE.code: with_tolerance(module.FILING) if module.SERVICE.has(Step.TOLERANCE) else module.FILING
-    for module in _MODULES
+    module.SERVICE.code: _filing_schema(module.SERVICE, module.FILING) for module in _MODULES
 }
 
 

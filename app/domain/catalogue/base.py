@@ -106,6 +106,8 @@ class ServiceLimits:
     delivery: Limit | None = None  # 送达时限 (第44条)
     commitment: Limit | None = None  # 容缺补齐期限 (never beyond the promised limit)
     higher_review: Limit | None = None  # 两级审查：上级机关自收到审查意见起的决定时限
+    # 加急办时限 where the service's own rule states one (else app.domain.settings.default_urgent).
+    urgent: Limit | None = None
     sources: dict[str, str] = field(default_factory=dict)
 
     def extension_phrase(self, base: Limit) -> tuple[str, Limit]:

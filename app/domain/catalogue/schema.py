@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -32,7 +32,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from app.domain.catalogue.base import RuleViolation
-from app.domain.identifiers import InvalidIdentifier
+from app.domain.identifiers import InvalidIdentifier, validate_mobile
 from app.domain.text import N_, Message
 
 # Controls allowed in free text: line breaks and tabs of a multi-line answer.
@@ -233,6 +233,35 @@ def with_tolerance(model: type[FilingModel]) -> type[FilingModel]:
     return type(model.__name__, (model, ToleranceFields), {"__doc__": model.__doc__, "__module__": model.__module__})
 
 
+class DeliveryFields(BaseModel):
+    """办件寄递: how the applicant receives the result of a service with `Step.ISSUE`, chosen at
+    filing: at the window (`collect`) or by post (`post`) to the recipient and address given
+    (personal data: shown in full only to the owner and the unit that posts it)."""
+
+    delivery_method: Literal["collect", "post"] = "collect"
+    recipient_name: Optional(Text(60)) = None
+    recipient_phone: Optional(Annotated[Text(20), rule(validate_mobile)]) = None
+    recipient_address: Optional(Text(200)) = None
+
+    asked: ClassVar[dict[str, AskedWhen]] = {
+        name: AskedWhen("delivery_method", frozenset({"post"}))
+        for name in ("recipient_name", "recipient_phone", "recipient_address")}
+
+    def delivery_errors(self) -> list[FieldError]:
+        """By post, the recipient, phone and address are all needed."""
+        if self.delivery_method != "post":
+            return []
+        return missing_fields(self, ("recipient_name", "recipient_phone", "recipient_address"))
+
+
+DELIVERY_KEYS = tuple(DeliveryFields.model_fields)
+
+
+def with_delivery(model: type[FilingModel]) -> type[FilingModel]:
+    """A service's schema with the 寄递 choice, for a service whose catalogue switches on `Step.ISSUE`."""
+    return type(model.__name__, (model, DeliveryFields), {"__doc__": model.__doc__, "__module__": model.__module__})
+
+
 class ActionFields(BaseModel):
     """What a person may send with a lifecycle action (the clerk's reason, the correction items,
     a review opinion, a work order's call-back…): every field bounded, nothing else accepted.
@@ -259,6 +288,9 @@ class ActionFields(BaseModel):
     measures: Optional(Text(2000, multiline=True)) = None
     # 转办 (public_request): the unit, by its code, the request goes to.
     to_unit: Optional(Text(32)) = None
+    # 办件寄递: the courier and its waybill number, recorded by the clerk after posting.
+    courier: Optional(Text(32)) = None
+    tracking_number: Optional(Text(40, pattern=r"^[A-Za-z0-9-]+$")) = None
 
     def given(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_none=True)
@@ -413,6 +445,8 @@ def validate(model: type[FilingModel], data: Mapping[str, Any]) -> FilingModel:
     except ValidationError as exc:
         raise InvalidFiling(errors_of(exc, model)) from None
     errors = validated.cross_field_errors()
+    if isinstance(validated, DeliveryFields):
+        errors = [*errors, *validated.delivery_errors()]
     if errors:
         raise InvalidFiling(errors)
     return validated

@@ -8,7 +8,10 @@ import pkgutil
 
 from flask_babel import gettext as _
 
+from app.domain.catalogue import CATALOGUE
+from app.domain.catalogue.base import Step
 from app.operations import InvalidInput, localize
+from app.web.service_forms.delivery_fields import with_delivery_fields
 
 HIDDEN_TYPES = ("CSRFTokenField", "SubmitField", "HiddenField")
 
@@ -87,7 +90,10 @@ def service_forms() -> dict:
     for module in pkgutil.iter_modules(__path__):
         loaded = importlib.import_module(f"{__name__}.{module.name}")
         if hasattr(loaded, "FORM"):
-            forms[loaded.SERVICE_CODE] = loaded.FORM
+            service = CATALOGUE.get(loaded.SERVICE_CODE)
+            # 办件寄递 for every service that issues, as the schema adds it (FILING_SCHEMAS).
+            issues = service is not None and service.has(Step.ISSUE)
+            forms[loaded.SERVICE_CODE] = with_delivery_fields(loaded.FORM) if issues else loaded.FORM
     return forms
 
 

@@ -27,6 +27,14 @@ class WithdrawForm(FlaskForm):
     submit = SubmitField(_l("撤回申请"))
 
 
+class UrgentForm(FlaskForm):
+    """加急办: the applicant's urgent need, for the head of the unit to approve or refuse."""
+
+    urgent_reason = TextAreaField(_l("加急理由"), validators=[DataRequired(_l("请写明加急的理由。")), Length(max=2000)],
+                           description=_l("写明紧急需求（如出境、入职、投标的日期），负责人审批后书面告知结果。"))
+    submit = SubmitField(_l("申请加急办"))
+
+
 class CauseForm(FlaskForm):
     """陈述正当理由 (违诺认定): why the promised materials came late."""
 
