@@ -236,7 +236,8 @@ def _numbers_form():
     for default in DEFAULTS:
         if default.adjustable:
             setattr(NumbersForm, _field(default.key), StringField(_l(default.name_zh), validators=[Length(max=12)]))
-    data = {_field(d.key): settings_ops.global_value(d.key, now) for d in DEFAULTS if d.adjustable}
+    # As text, like a posted value: a number the post leaves out keeps the one in force.
+    data = {_field(d.key): str(settings_ops.global_value(d.key, now)) for d in DEFAULTS if d.adjustable}
     return NumbersForm(data=data, prefix="n")
 
 

@@ -144,6 +144,6 @@ def test_the_filing_schema_asks_the_condition_only_of_a_first_application():
         validate(schema, {"kind": "first"})
     assert [e.code for e in invalid.value.errors] == ["basis.missing"]
     assert validate(schema, {"kind": "endorsement", "basis": "study"}).given() == {
-        "kind": "endorsement", "commitment": False, "materials": {}}
+        "kind": "endorsement", "commitment": False, "materials": {}, "delivery_method": "collect"}
     with pytest.raises(InvalidFiling):
         validate(schema, {"kind": "renewal"})

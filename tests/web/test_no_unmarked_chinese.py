@@ -44,7 +44,11 @@ DATA_CONSTANTS = {("app/domain/identifiers.py", "_PROVINCE_ABBREVIATIONS"),
                   ("app/domain/catalogue/remedies.py", "RECONSIDERATION_LAW"),
                   ("app/domain/catalogue/remedies.py", "LITIGATION_LAW"),
                   # public_request (警民直通车): the local measures its answer cites.
-                  ("app/domain/catalogue/public_request.py", "BASIS")}
+                  ("app/domain/catalogue/public_request.py", "BASIS"),
+                  ("app/domain/catalogue/credit_repair.py", "SEED_RULE"),
+                  ("app/domain/catalogue/credit_repair.py", "REPAIR_RULE"),
+                  ("app/domain/catalogue/foreigner_accommodation.py", "LAW"),
+                  ("app/domain/catalogue/residence_permit.py", "REGULATION")}
 # Chinese that is meant to stay Chinese on every page: the brand mark and the language button.
 TEMPLATE_WHITELIST = {
     ("templates/base.html", '<span class="brand-mark" aria-hidden="true">警</span>'),
