@@ -86,9 +86,10 @@ SERVICE = Service(
     name_zh="警民直通车",
     name_en="Direct line to the police",
     summary_zh="办理交警、治安、户政、出入境等业务遇到难题，可在线咨询、求助、建议、投诉或举报，"
-    "由责任单位限时书面答复；企业账号即“服务企业直通车”。投诉民警执法服务问题（12389）由督察部门受理。",
+    "由责任单位书面答复：咨询2个工作日、求助和建议10个工作日、投诉和举报15个工作日内；企业账号即“服务企业直通车”。投诉民警执法服务问题（12389）由督察部门受理。",
     summary_en="Ask, seek help, suggest, complain or report online about traffic, public-order, household "
-    "or exit-entry matters; the responsible unit answers in writing within the limit (for enterprise "
+    "or exit-entry matters; the responsible unit answers in writing: enquiries in 2 working days, "
+    "help and suggestions in 10, complaints and reports in 15 (for enterprise "
     "accounts: the enterprise direct line). Complaints about police conduct (12389) go to the inspectorate.",
     unit_kind="by_topic",  # routed by the topic (`TOPIC_UNITS`)
     applicant_kinds=frozenset({ApplicantKind.INDIVIDUAL, ApplicantKind.ENTERPRISE}),

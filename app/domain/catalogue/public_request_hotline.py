@@ -29,6 +29,8 @@ SERVICE = replace(
     "hotline's order number; it is answered within its kind's limit and the answer goes back through the hotline.",
     steps=frozenset({Step.TRANSFER}),
     filed_by_staff=True,
+    # Not applied for on the portal: the requester calls 12345, staff record the order.
+    listed=False,
     number_prefix="ZR",
     position=121,
     data_labels={**public_request.SERVICE.data_labels,
