@@ -88,6 +88,17 @@ def sla_group() -> None:
     """Statutory time limits."""
 
 
+def _instant(as_of: str | None, default: datetime) -> datetime:
+    """An --as-of option as an instant (local time where it names no offset), else `default`."""
+    if not as_of:
+        return default
+    try:
+        moment = datetime.fromisoformat(as_of)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timeutil.LOCAL_TZ)
+
+
 @sla_group.command("sweep")
 @click.option("--as-of", "as_of", default=None, help="ISO 8601 instant; timers due by then fire (default: now).")
 @click.option("--simulate", is_flag=True,
@@ -99,19 +110,12 @@ def sla_sweep(as_of: str | None, simulate: bool) -> None:
     from app.operations.sla import sweep
 
     now = timeutil.now()
-    moment = now
-    if as_of:
-        try:
-            moment = datetime.fromisoformat(as_of)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc)) from exc
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=timeutil.LOCAL_TZ)
-        if moment > now and not simulate:
-            raise click.ClickException(
-                f"--as-of {moment.isoformat()} is later than the server's clock ({timeutil.local(now).isoformat()}): "
-                "firing timers that are not yet due would decide matters early. "
-                "Use --simulate only on test or benchmark data. / 不能按未来时刻触发期限。")
+    moment = _instant(as_of, now)
+    if moment > now and not simulate:
+        raise click.ClickException(
+            f"--as-of {moment.isoformat()} is later than the server's clock ({timeutil.local(now).isoformat()}): "
+            "firing timers that are not yet due would decide matters early. "
+            "Use --simulate only on test or benchmark data. / 不能按未来时刻触发期限。")
     result = sweep(as_of=moment, now=now)
     for application_id, action in result.fired:
         click.echo(f"fired {action} on application {application_id}")
@@ -205,15 +209,7 @@ def courier_poll(as_of: str | None) -> None:
     (ending its delivery clock). Safe to run twice and from several servers."""
     from app.operations.courier_poll import poll_couriers
 
-    moment = timeutil.now()
-    if as_of:
-        try:
-            moment = datetime.fromisoformat(as_of)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc)) from exc
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=timeutil.LOCAL_TZ)
-    fired = poll_couriers(now=moment)
+    fired = poll_couriers(now=_instant(as_of, timeutil.now()))
     for application_id, action in fired:
         click.echo(f"{action} application {application_id}")
     click.echo(f"{len(fired)} delivered")
