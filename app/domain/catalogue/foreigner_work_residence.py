@@ -25,6 +25,7 @@ from app.domain.catalogue.base import (
     workdays,
 )
 from app.domain.catalogue.documents import licence_refusal, outcome
+from app.domain.catalogue.newborn_registration import add_months
 from app.domain.catalogue.schema import FilingModel, Text, rule
 from app.domain.identifiers import validate_uscc
 from app.domain.text import N_
@@ -89,13 +90,6 @@ KEY_PROJECT_WORKDAYS = 5
 COLLECTION_AFTER_OPENING_MINUTES = 30
 
 
-def _plus_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def passport_violations(expires_on: date, residence_until: date, *, today: date) -> list[RuleViolation]:
     """The passport is valid today and at least as long as the permit asked for."""
     if expires_on <= today:
@@ -125,7 +119,7 @@ def period_violations(residence_until: date, *, today: date) -> list[RuleViolati
     if (residence_until - today).days < MIN_PERIOD_DAYS:
         return [RuleViolation("period.too_short", N_("工作类居留证件的有效期最短为%(days)s日，请延长申请的居留期限。"),
                               "residence_until", {"days": MIN_PERIOD_DAYS})]
-    if residence_until > _plus_years(today, MAX_PERIOD_YEARS):
+    if residence_until > add_months(today, 12 * MAX_PERIOD_YEARS):
         return [RuleViolation("period.too_long", N_("工作类居留证件的有效期最长为%(years)s年。"), "residence_until",
                               {"years": MAX_PERIOD_YEARS})]
     return []
