@@ -213,6 +213,14 @@ def login(client, username: str, password: str = DEMO_PASSWORD):
     return client.post("/auth/login", data={"username": username, "password": password, "csrf_token": token})
 
 
+def logout(client) -> None:
+    """Sign out when signed in. An anonymous visitor's pages carry no CSRF token (nor a session):
+    there is nothing to sign out of."""
+    page = client.get("/").get_data(as_text=True)
+    if 'action="/auth/logout"' in page:
+        assert client.post("/auth/logout", data={"csrf_token": csrf_from(page)}).status_code == 302
+
+
 def api_token(client, username: str, password: str = DEMO_PASSWORD) -> dict:
     response = client.post("/api/v1/auth/token", json={"username": username, "password": password})
     assert response.status_code == 200, response.get_json()

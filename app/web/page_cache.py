@@ -9,9 +9,10 @@ app, never in a shared cache: the response headers still say `private` (or `no-s
 
 Only what any visitor would see is kept: nobody signed in (the header names the user), nothing
 waiting in the session to be shown once (a flash belongs to one visitor), and only the page's
-own query strings (the layout writes the path into its preference forms). The one thing of the
-visitor's own on such a page, the CSRF token of the layout's forms, is kept as a mark and written
-in for each visitor when the page is sent (their own token, from their own session).
+own query strings (the layout writes the path into its preference forms). Nor can a kept page
+carry a CSRF token, which is one visitor's own: the layout's preference forms need none
+(`security.refuse_cross_site`), and a kept page that asks for one fails to render. So an
+anonymous visitor gets no session: no cookie to read, sign or set.
 """
 from __future__ import annotations
 
@@ -21,13 +22,9 @@ from collections.abc import Callable, Hashable
 
 from flask import Flask, Response, current_app, g, request, session
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 
 MAX_PAGES = 512  # × ~20 KB: ~10 MB a process at most
 HTML = "text/html; charset=utf-8"
-# Where a kept page has the visitor's CSRF token (URL-safe characters, as the token itself).
-CSRF_MARK = "kept-page-csrf-token-mark"
-_CSRF_MARK = CSRF_MARK.encode()
 
 
 class RenderedPages:
@@ -90,8 +87,6 @@ def serve(key: tuple, render: Callable[[], tuple[str | bytes, bool]], *, mimetyp
                 g.rendering_kept_page = False
             if keep:
                 pages().put(full_key, body)
-        if _CSRF_MARK in body:
-            body = body.replace(_CSRF_MARK, generate_csrf().encode())
         return Response(body, content_type=mimetype)
     body, _ = _encoded(render())
     return Response(body, content_type=mimetype)
@@ -102,14 +97,17 @@ def _encoded(rendered: tuple[str | bytes, bool]) -> tuple[bytes, bool]:
     return (body.encode() if isinstance(body, str) else body), keep
 
 
-def _csrf_mark() -> str:
-    return CSRF_MARK
+class KeptPageWithToken(RuntimeError):
+    """A page meant for every visitor asked for one visitor's CSRF token."""
+
+
+def _no_csrf_token() -> str:
+    raise KeptPageWithToken("a page kept for every visitor cannot carry one visitor's CSRF token")
 
 
 def init_app(app: Flask) -> None:
     app.extensions["rendered_pages"] = RenderedPages()
 
     @app.context_processor
-    def kept_page_csrf_mark():
-        """A page rendered to be kept carries the mark where the layout asks for the token."""
-        return {"csrf_token": _csrf_mark} if g.get("rendering_kept_page") else {}
+    def kept_page_has_no_token():
+        return {"csrf_token": _no_csrf_token} if g.get("rendering_kept_page") else {}

@@ -9,11 +9,13 @@ from markupsafe import Markup
 
 from app import timeutil
 from app.domain.catalogue import CATALOGUE
+from app.extensions import csrf
 from app.operations import settings as settings_ops
 from app.web import page_cache
 from app.web.auth import safe_next
 from app.web.guards import allow_public
 from app.web.i18n import LANG_COOKIE, LARGE_TEXT_COOKIE, large_text, select_locale
+from app.web.security import refuse_cross_site
 
 bp = Blueprint("public", __name__)
 bp.before_request(allow_public)
@@ -66,7 +68,9 @@ def _back():
 
 
 @bp.route("/prefs/language", methods=["POST"])
+@csrf.exempt
 def set_language():
+    refuse_cross_site()
     lang = request.form.get("lang")
     if lang not in current_app.config["LANGUAGES"]:
         abort(400)
@@ -77,7 +81,9 @@ def set_language():
 
 
 @bp.route("/prefs/text-size", methods=["POST"])
+@csrf.exempt
 def set_text_size():
+    refuse_cross_site()
     large = request.form.get("large") == "1"
     response = _back()
     response.set_cookie(LARGE_TEXT_COOKIE, "1" if large else "0", max_age=ONE_YEAR, httponly=True,

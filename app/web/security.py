@@ -5,8 +5,9 @@ A dozen lines of headers do not earn a dependency: the policy is ours and tested
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, jsonify, redirect, request, session, url_for
+from flask import Flask, abort, current_app, g, jsonify, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
@@ -50,6 +51,22 @@ def set_security_headers(response):
     if "Cache-Control" not in response.headers and not request.path.startswith("/static/"):
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def refuse_cross_site() -> None:
+    """For forms that change only this browser's own preference cookie (language, text size),
+    in place of a CSRF token: a token would give every anonymous visitor a session, and every
+    public page a Set-Cookie, for nothing of theirs to protect. What the token is for — another
+    site making the browser post — is refused by what the browser says of the request's origin:
+    Sec-Fetch-Site (every current browser), else Origin."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        if site not in ("same-origin", "none"):
+            abort(403)
+        return
+    origin = request.headers.get("Origin")
+    if origin is not None and urlsplit(origin).netloc != request.host:
+        abort(403)
 
 
 def start_session(user) -> None:

@@ -1,7 +1,7 @@
 """异议复核: an objection to a decided query, answered in writing within 15 (or 30) working days."""
 import re
 
-from tests.conftest import api_token, confirm_answers, csrf_from, login
+from tests.conftest import api_token, confirm_answers, csrf_from, login, logout
 
 
 def _act(client, headers, application_id, action, **body):
@@ -51,7 +51,7 @@ def test_clerk_records_the_review_opinion_through_the_form(client):
         data={"original_number": number, "reason": "判决已撤销", "csrf_token": csrf_from(page)}))
     assert filed.status_code == 302
     objection_id = int(re.search(r"/applications/(\d+)/filed", filed.headers["Location"]).group(1))
-    client.post("/auth/logout", data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))})
+    logout(client)
     login(client, "clerk")
     accept_page = client.get(f"/desk/applications/{objection_id}/actions/accept").get_data(as_text=True)
     client.post(f"/desk/applications/{objection_id}/actions/accept", data={"csrf_token": csrf_from(accept_page)})

@@ -4,7 +4,7 @@ import re
 
 from sqlalchemy import select
 
-from tests.conftest import api_token, csrf_from, login
+from tests.conftest import api_token, csrf_from, login, logout
 
 ENQUIRY = {"kind": "enquiry", "topic": "hukou", "subject": "迁户口要什么材料", "content": "从郑州迁入许昌需要哪些材料？"}
 
@@ -174,7 +174,7 @@ def test_filed_and_answered_through_the_forms(client):
         filed = confirm_answers(client, "/my/apply/public_request", filed)
     assert filed.status_code == 302, filed.get_data(as_text=True)[:2000]
     application_id = int(re.search(r"/applications/(\d+)/filed", filed.headers["Location"]).group(1))
-    client.post("/auth/logout", data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))})
+    logout(client)
     login(client, "clerk")
     queue = client.get("/desk/?service=public_request").get_data(as_text=True)
     assert "警民直通车" in queue
@@ -240,7 +240,7 @@ def test_queue_order_and_supervisor_figures_follow_each_kinds_limit(client, cloc
     clock.advance(days=4)  # Friday 2026-11-20: the enquiry is late, the complaint is not
     for filed in (complaint, enquiry):
         assert _act(client, clerk, filed["id"], "approve", opinion="答复").status_code == 200
-    client.post("/auth/logout", data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))})
+    logout(client)
     login(client, "supervisor")
     figures = client.get("/supervisor/figures.csv?start=2026-11-01&end=2026-11-30").get_data(as_text=True)
     row = next(line for line in figures.splitlines() if line.startswith("public_request,"))

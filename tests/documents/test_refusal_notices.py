@@ -13,7 +13,7 @@ from app.domain.catalogue import get_service
 from app.extensions import db
 from app.models.applications import Application, Document
 from app.seed import DEMO_IDS, LEGAL_PROVISIONS
-from tests.conftest import api_token, csrf_from, login
+from tests.conftest import api_token, login, logout
 from tests.materials.helpers import api_materials
 from tests.operations.helpers import act, file_criminal_record
 from tests.web.test_lifecycle_forms import _post
@@ -74,8 +74,7 @@ def test_refused_through_the_clerks_form_the_applicant_downloads_the_same_notice
         document = db.session.scalar(select(Document).where(Document.application_id == application_id,
                                                             Document.kind == "refusal_decision"))
         document_id = document.id
-    page = client.get("/").get_data(as_text=True)
-    client.post("/auth/logout", data={"csrf_token": csrf_from(page)})
+    logout(client)
     login(client, "citizen2")
     pdf = client.get(f"/my/applications/{application_id}/documents/{document_id}")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")

@@ -15,7 +15,7 @@ from app.models.accounts import Role, Unit, User
 from app.models.applications import Application
 from app.operations.accounts import hash_password
 from app.operations.services.foreigner_accommodation import report_figures
-from tests.conftest import DEMO_PASSWORD, TEST_NOW, api_token, csrf_from, file_through_the_form, login
+from tests.conftest import DEMO_PASSWORD, TEST_NOW, api_token, csrf_from, file_through_the_form, login, logout
 
 PASSPORT = "E12345678"
 
@@ -34,9 +34,7 @@ def file_api(client, headers=None, **overrides):
 
 
 def switch(client, username: str):
-    page = client.get("/").get_data(as_text=True)
-    if 'action="/auth/logout"' in page:
-        client.post("/auth/logout", data={"csrf_token": csrf_from(page)})
+    logout(client)
     assert login(client, username).status_code == 302
     return client
 

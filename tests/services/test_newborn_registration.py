@@ -34,6 +34,7 @@ from tests.conftest import (
     csrf_from,
     local,
     login,
+    logout,
 )
 
 SERVICE = "newborn_registration"
@@ -108,7 +109,7 @@ def post_form(client, url, fields):
 
 
 def switch(client, username):
-    client.post("/auth/logout", data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))})
+    logout(client)
     assert login(client, username).status_code == 302
     return client
 

@@ -20,7 +20,7 @@ from app.models.registries import RegEngravingShop
 from app.models.seals import SealRecord
 from app.operations.accounts import hash_password
 from app.seed import DEMO_IDS, ENGRAVING_SHOP_RECORDS, USCCS
-from tests.conftest import DEMO_PASSWORD, api_token, confirm_answers, csrf_from, local, login
+from tests.conftest import DEMO_PASSWORD, api_token, confirm_answers, csrf_from, local, login, logout
 
 LEGAL_REP_ID = DEMO_IDS["chen_zhiqiang"]  # legal representative of the `enterprise` account
 PHONE = "13803740003"
@@ -83,8 +83,7 @@ def file_api(client, app, headers=None, **kwargs):
 
 
 def switch(client, username: str):
-    page = client.get("/").get_data(as_text=True)
-    client.post("/auth/logout", data={"csrf_token": csrf_from(page)})
+    logout(client)
     assert login(client, username).status_code == 302
     return client
 

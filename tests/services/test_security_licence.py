@@ -16,7 +16,7 @@ from app.models.accounts import Role, User
 from app.models.applications import Application, Certificate
 from app.operations.accounts import hash_password
 from app.seed import DEMO_IDS, USCCS
-from tests.conftest import DEMO_PASSWORD, api_token, confirm_answers, csrf_from, local, login
+from tests.conftest import DEMO_PASSWORD, api_token, confirm_answers, csrf_from, local, login, logout
 from tests.materials import samples
 from tests.materials.helpers import api_materials
 
@@ -259,8 +259,7 @@ def _post(client, url, data):
 
 
 def _switch(client, username):
-    page = client.get("/").get_data(as_text=True)
-    client.post("/auth/logout", data={"csrf_token": csrf_from(page)})
+    logout(client)
     assert login(client, username).status_code == 302
 
 

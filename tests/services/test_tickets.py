@@ -21,7 +21,7 @@ from app.models.accounts import AccessLog, User
 from app.models.tickets import Appointment, Ticket
 from app.operations import OperationError
 from app.operations import tickets as ticket_ops
-from tests.conftest import csrf_from, local, login
+from tests.conftest import csrf_from, local, login, logout
 from tests.operations.helpers import file_criminal_record
 
 XDJ = "411002-PS-XDJ"  # 西大街派出所: `clerk` and `supervisor`; `citizen`'s hukou station
@@ -568,7 +568,7 @@ def test_window_page_calls_and_the_display_shows_it(app, client, clock):
 def test_window_refuses_applicants_and_staff_without_a_unit(client, clock):
     login(client, "citizen")
     assert client.get("/window/").status_code == 403
-    client.post("/auth/logout", data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))})
+    logout(client)
     login(client, "shop")
     assert client.get("/window/").status_code == 403
 

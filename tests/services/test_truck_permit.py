@@ -24,7 +24,7 @@ from app.models.registries import RegDriver, RegVehicle, RegViolation
 from app.operations.calendar import load_calendar
 from app.operations.sla import sweep
 from app.seed import DEMO_IDS, DEMO_PASSWORD, DRIVERS, PLATES, UNIT_CODES
-from tests.conftest import api_token, confirm_answers, csrf_from, local, login
+from tests.conftest import api_token, confirm_answers, csrf_from, local, login, logout
 
 DRIVER_NAMES = {"liu_jianjun": "刘建军", "song_tao": "宋涛", "han_lei": "韩磊", "feng_jun": "冯军",
                 "tang_liang": "唐亮", "li_ming": "李明"}
@@ -407,7 +407,7 @@ def test_clerk_revokes_the_permit_and_supervisor_revokes_through_the_engine(app,
 
     login(client, "enterprise")
     assert client.get("/desk/permits/").status_code == 403
-    client.post("/auth/logout", data={"csrf_token": csrf_from(_page(client, "/"))})
+    logout(client)
 
     login(client, "clerk_traffic")
     listing = _page(client, "/desk/permits/")
@@ -420,7 +420,7 @@ def test_clerk_revokes_the_permit_and_supervisor_revokes_through_the_engine(app,
     permit = _permit(app, first["id"])
     assert permit.status == "revoked" and permit.revoked_by == "clerk" and permit.revoked_reason == "车辆超载被查处"
     assert "已撤销" in _page(client, _roadside_path(app, first["id"]))
-    client.post("/auth/logout", data={"csrf_token": csrf_from(_page(client, "/"))})
+    logout(client)
 
     _brigade_supervisor(app)
     login(client, "traffic_head")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import flask
 import pytest
 from sqlalchemy import event, select
 
@@ -137,17 +138,33 @@ def test_what_one_visitor_sees_is_never_kept_for_others(app, client):
     assert len(_kept(app)) == 2
 
 
-def test_a_kept_page_carries_each_visitor_their_own_csrf_token(app, client):
+def test_an_anonymous_visitor_gets_no_session_and_the_preference_forms_refuse_other_sites(app, client):
     token, _ = _token(app)
     for url in ("/", f"/t/{token}"):
-        first, second = app.test_client(), app.test_client()
-        pages = [visitor.get(url) for visitor in (first, second)]
-        assert len(_kept(app)) >= 1 and page_cache.CSRF_MARK not in pages[1].get_data(as_text=True)
-        tokens = [csrf_from(page.get_data(as_text=True)) for page in pages]
-        assert tokens[0] != tokens[1]
-        # Another visitor's token is refused; one's own works.
-        assert second.post("/prefs/language", data={"csrf_token": tokens[0], "lang": "en"}).status_code == 400
-        assert second.post("/prefs/language", data={"csrf_token": tokens[1], "lang": "en"}).status_code == 302
+        visitor = app.test_client()
+        for _ in range(2):  # rendered, then kept
+            page = visitor.get(url)
+            assert page.status_code == 200 and "Set-Cookie" not in page.headers, url
+            assert 'name="csrf_token"' not in page.get_data(as_text=True), url
+    assert len(_kept(app)) == 2
+    # What a CSRF token would be for, another site making the browser post, is refused.
+    for header in ({"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
+                   {"Origin": "https://elsewhere.example"}, {"Origin": "null"}):
+        refused = client.post("/prefs/language", data={"lang": "en", "next": "/"}, headers=header)
+        assert refused.status_code == 403 and "lang=" not in refused.headers.get("Set-Cookie", ""), header
+    for header in ({"Sec-Fetch-Site": "same-origin"}, {"Origin": "http://localhost"}):
+        chosen = client.post("/prefs/text-size", data={"large": "1", "next": "/"}, headers=header)
+        assert chosen.status_code == 302 and "large_text=1" in chosen.headers["Set-Cookie"], header
+    # The signed-in header's own form (signing out) still carries the visitor's token.
+    login(client, "citizen")
+    assert 'name="csrf_token"' in client.get(f"/t/{token}").get_data(as_text=True)
+
+
+def test_a_page_kept_for_everyone_cannot_carry_one_visitors_token(app):
+    with app.test_request_context("/"):
+        flask.g.rendering_kept_page = True
+        with pytest.raises(page_cache.KeptPageWithToken):
+            flask.render_template_string("<input value='{{ csrf_token() }}'>")
 
 
 def test_a_kept_or_unchanged_tracking_page_costs_one_query(app, client):

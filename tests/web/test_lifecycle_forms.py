@@ -1,7 +1,7 @@
 """The same lifecycle through the HTML forms people click, CSRF on, time controlled."""
 import re
 
-from tests.conftest import confirm_answers, csrf_from, file_through_the_form, local, login
+from tests.conftest import confirm_answers, csrf_from, file_through_the_form, local, login, logout
 
 
 def _post(client, url, data):
@@ -11,8 +11,7 @@ def _post(client, url, data):
 
 
 def _switch(client, username):
-    page = client.get("/").get_data(as_text=True)
-    client.post("/auth/logout", data={"csrf_token": csrf_from(page)})
+    logout(client)
     response = login(client, username)
     assert response.status_code == 302
     return client

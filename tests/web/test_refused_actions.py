@@ -15,7 +15,7 @@ from app.models.applications import Application
 from app.models.registries import RegHousehold, RegJudgment
 from app.models.seals import SealRecord
 from app.seed import DEMO_IDS, PLATES
-from tests.conftest import api_token, csrf_from, login
+from tests.conftest import api_token, csrf_from, login, logout
 from tests.operations.helpers import act, file_criminal_record, file_objection
 
 
@@ -54,7 +54,7 @@ def offered(page: str, application_id: int, action: str) -> bool:
 
 
 def switch(client, username: str) -> None:
-    client.post("/auth/logout", data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))})
+    logout(client)
     assert login(client, username).status_code == 302
 
 
