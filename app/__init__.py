@@ -29,9 +29,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # SQLite has one writer at a time: under many simultaneous filings the others must wait
         # their turn (pysqlite's busy timeout, 5 s by default) rather than fail "database is locked".
+        # A file cannot drop a connection the way a server can: no ping before every checkout.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
             "connect_args": {"timeout": app.config["SQLITE_BUSY_TIMEOUT_SECONDS"]},
+            "pool_pre_ping": False,
         }
     if app.config["PROXY_HOPS"] > 0:
         hops = app.config["PROXY_HOPS"]
