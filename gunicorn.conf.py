@@ -67,9 +67,11 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
 # Replace each worker after about this many requests (the jitter keeps them from all restarting
-# at once), so a slow leak in a library cannot grow without end.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+# at once), so a slow leak in a library cannot grow without end. A new worker costs about 2.3 s of
+# CPU (importing the app) before it serves anything: every 2,000 requests that was a quarter of a
+# busy worker's time, and seconds of waiting for the requests queued behind it (BENCHMARKS.md).
+max_requests = _int("GUNICORN_MAX_REQUESTS", 50000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 5000)
 
 # Each worker imports the app itself: no database or Redis connection is made before the fork
 # and shared by accident, and a reload (HUP) picks up new code.
