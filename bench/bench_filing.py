@@ -52,11 +52,24 @@ def _wait_for_port(port: int, process: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def serve(tree: Path, module: str, env: dict[str, str], workers: int = 2):
+# Every benchmark serves its baseline and the portal with the same settings, named here in full:
+# gunicorn would otherwise read the production gunicorn.conf.py from the working directory
+# (threads, worker recycling), and the figures would depend on it without saying so.
+SERVER = {"worker_class": "sync", "workers": 2, "threads": 1, "max_requests": 0}
+
+
+def server_settings(**overrides) -> dict:
+    return {**SERVER, **overrides}
+
+
+def serve(tree: Path, module: str, env: dict[str, str], **settings):
+    chosen = server_settings(**settings)
     port = _free_port()
     process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-         "--timeout", "120", module], cwd=tree, env={**os.environ, **env})
+        [str(ROOT / ".venv/bin/gunicorn"), "-k", chosen["worker_class"], "-w", str(chosen["workers"]),
+         "--threads", str(chosen["threads"]), "--max-requests", str(chosen["max_requests"]),
+         "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "120", module],
+        cwd=tree, env={**os.environ, **env})
     try:
         _wait_for_port(port, process)
         yield f"http://127.0.0.1:{port}"

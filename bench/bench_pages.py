@@ -41,7 +41,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from bench.bench_filing import FILING, _post, _prepare, _token, serve
+from bench.bench_filing import FILING, _post, _prepare, _token, serve, server_settings
 from bench.bench_queue import _session, close_most
 from bench.bench_sweep import (
     AS_OF,
@@ -365,7 +365,7 @@ def bench_pages(sizes: tuple[str, ...] | list[str] = SIZES, databases: tuple[str
     started = time.perf_counter()
     module, limiter = portal_module()
     results: dict = {
-        "settings": {"server": "gunicorn, 2 sync workers, 127.0.0.1, --log-level warning",
+        "settings": {"server": {**server_settings(), "bind": "127.0.0.1", "log_level": "warning"},
                      "client": f"wrk -t{THREADS} -c{CONNECTIONS} --timeout {WRK_TIMEOUT_S}s",
                      "seconds": seconds, "warmup_s": warmup, "portal_app": module, "rate_limiter_off_by": limiter,
                      "jobs_mode": "eager", "cpus": os.cpu_count()},
