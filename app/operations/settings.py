@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app.domain import settings as rules
 from app.domain.calendar import OfficeHours
-from app.domain.catalogue import defaults, get_service
+from app.domain.catalogue import CATALOGUE, defaults, get_service
 from app.domain.catalogue import truck_permit as truck
 from app.domain.catalogue.base import RuleViolation, Service
 from app.domain.settings import FiledRules, Scope, SettingChange
@@ -61,7 +61,7 @@ def _published_changes() -> tuple[SettingChange, ...]:
     now = time.monotonic()
     stale = _published.get("read_at", -PUBLISHED_INTERVAL) + PUBLISHED_INTERVAL <= now
     if stale or _published.get("engine") is not db.engine:  # another app (a test's database)
-        _published.update(read_at=now, engine=db.engine, changes=tuple(changes()), services={})
+        _published.update(read_at=now, engine=db.engine, changes=tuple(changes()), services={}, listed={})
     return _published["changes"]
 
 
@@ -74,6 +74,20 @@ def published_service_at(code: str, at: datetime) -> Service:
     if key not in services:
         services[key] = rules.service_in_force(get_service(code), known, at)
     return services[key]
+
+
+def published_listed_at(at: datetime) -> tuple[tuple[Service, ...], tuple]:
+    """The services the home page lists, as `published_service_at` gives them, and a key naming
+    what they are made of (each one's limits and steps), so that a page or fragment kept under it
+    is never shown with other settings, whichever database it came from. Resolved once per second
+    per process and per set of changes in force, not once per visitor."""
+    known = _published_changes()
+    in_force = tuple(c.seq for c in known if c.effective_from <= at)
+    listed = _published["listed"]
+    if in_force not in listed:
+        services = tuple(published_service_at(s.code, at) for s in CATALOGUE.values() if s.listed)
+        listed[in_force] = services, tuple((s.code, tuple(s.limits.items()), s.steps) for s in services)
+    return listed[in_force]
 
 
 def service_at(code: str, at: datetime) -> Service:

@@ -1,7 +1,7 @@
 """Language choice (Chinese first, English available) and the large-text mode (适老化)."""
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_login import current_user
 
 LANG_COOKIE = "lang"
@@ -9,6 +9,14 @@ LARGE_TEXT_COOKIE = "large_text"
 
 
 def select_locale() -> str:
+    """The request's language, chosen once per request (Babel, the layout and a page's validator
+    all ask)."""
+    if "locale" not in g:
+        g.locale = _chosen_locale()
+    return g.locale
+
+
+def _chosen_locale() -> str:
     supported = current_app.config["LANGUAGES"]
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen in supported:

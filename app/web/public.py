@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from app import timeutil
-from app.domain.catalogue import CATALOGUE
 from app.extensions import csrf
 from app.operations import settings as settings_ops
 from app.web import page_cache
@@ -39,17 +38,8 @@ APPLICATION_NUMBER = re.compile(r"[A-Z]{2,4}\d{14}")
 _SERVICE_LISTS: dict[tuple, Markup] = {}
 
 
-def _listed_services() -> list:
-    now = timeutil.now()
-    return [settings_ops.published_service_at(s.code, now) for s in CATALOGUE.values() if s.listed]
-
-
-def _settings_key(services) -> tuple:
-    return tuple((s.code, tuple(s.limits.items()), s.steps) for s in services)
-
-
-def service_list(services) -> Markup:
-    key = (select_locale(), _settings_key(services))
+def service_list(services, made_of: tuple) -> Markup:
+    key = (select_locale(), made_of)
     if key not in _SERVICE_LISTS:
         _SERVICE_LISTS[key] = Markup(render_template(  # noqa: S704 (an autoescaped template)
             "public/_service_list.html", services=services))
@@ -58,9 +48,10 @@ def service_list(services) -> Markup:
 
 @bp.route("/")
 def home():
-    services = _listed_services()
-    return page_cache.serve(("public.home", select_locale(), large_text(), _settings_key(services)),
-                            lambda: (render_template("public/home.html", service_list=service_list(services)), True))
+    services, made_of = settings_ops.published_listed_at(timeutil.now())
+    return page_cache.serve(("public.home", select_locale(), large_text(), made_of),
+                            lambda: (render_template("public/home.html", service_list=service_list(services, made_of)),
+                                     True))
 
 
 def _back():

@@ -8,6 +8,7 @@ import secrets
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, jsonify, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
@@ -69,6 +70,16 @@ def refuse_cross_site() -> None:
         abort(403)
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, except that a request without the cookie (every anonymous
+    visitor of a public page) gets its empty session without a signer being built for nothing."""
+
+    def open_session(self, app, request):
+        if self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def start_session(user) -> None:
     """A new session for a login: the old contents dropped (the cookie changes), the login
     and last-seen times kept for the timeouts."""
@@ -105,6 +116,7 @@ def wants_json() -> bool:
 def init_app(app: Flask) -> None:
     from app.models.accounts import User
 
+    app.session_interface = CookieSessions()
     app.after_request(set_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
