@@ -51,7 +51,6 @@ def _wait_for_port(port: int, process: subprocess.Popen) -> None:
     raise RuntimeError("server did not start")
 
 
-@contextlib.contextmanager
 # Every benchmark serves its baseline and the portal with the same settings, named here in full:
 # gunicorn would otherwise read the production gunicorn.conf.py from the working directory
 # (threads, worker recycling), and the figures would depend on it without saying so.
@@ -62,6 +61,7 @@ def server_settings(**overrides) -> dict:
     return {**SERVER, **overrides}
 
 
+@contextlib.contextmanager
 def serve(tree: Path, module: str, env: dict[str, str], **settings):
     chosen = server_settings(**settings)
     port = _free_port()
