@@ -1,10 +1,11 @@
 """Filing through the API under concurrent clients: median and p95 latency and filings/second,
 as a share of the bare baseline (`bench/baseline_filing.py`) served the same way in the same run.
 
-    python -m bench.bench_filing [sqlite|POSTGRES_URL] [filings] [--before TREE]
+    python -m bench.bench_filing [sqlite|POSTGRES_URL] [filings] [--before TREE] [--clients N] [--threads N]
 
-The portal is served by gunicorn with 2 sync workers on a loopback port; CLIENTS threads post
-`filings` applications as the demo citizen. With a broker the portal's side effects are jobs:
+The portal is served by gunicorn with 2 sync workers on a loopback port (`--threads N`: 2 gthread
+workers of N threads), and the baseline the same way; CLIENTS threads post `filings` applications
+as the demo citizen, each with a proof of purpose uploaded before the clock starts. With a broker the portal's side effects are jobs:
 a private Redis and one Celery worker process run beside it (on the same 2 cores), and the run
 waits until every receipt is rendered. `--before TREE` also measures another checkout (e.g. a
 `git worktree` of the commit before the outbox, which renders the receipt inside the request).
@@ -89,33 +90,48 @@ def _post(url: str, body: dict, headers: dict[str, str]) -> int:
         return exc.code
 
 
-def load(url: str, *, filings: int, headers: dict[str, str]) -> dict:
+def load(url: str, *, filings: int, headers: dict[str, str], clients: int = CLIENTS) -> dict:
+    """`filings` posted by `clients` threads; only the filings are timed. From the 4th request in a
+    year a 无犯罪记录证明 needs a proof of purpose: one distinct proof per filing is uploaded
+    first, by the same threads, before the clock starts (the uploads benchmark measures those)."""
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     lock = threading.Lock()
+    api = "/api/" in url
+    proofs: list[dict] = []
+    if api:
+        wanted = iter(range(filings))
+
+        def uploader():
+            for _ in wanted:
+                proof = _proof(url, headers)
+                with lock:
+                    proofs.append(proof)
+
+        run_clients(uploader, clients)
+        if len(proofs) < filings:
+            raise RuntimeError(f"only {len(proofs)} of {filings} proofs of purpose were uploaded")
     counter = iter(range(filings))
     stop_at = time.time() + TIME_LIMIT_S
 
     def client():
-        for _ in counter:
+        for index in counter:
             if time.time() > stop_at:
                 return
-            body = FILING if "/api/" in url else FILING["data"]
+            body = {**FILING, "data": {**FILING["data"], "materials": proofs[index]}} if api else FILING["data"]
+            started = time.perf_counter()
             try:
-                if "/api/" in url:  # from the 4th request in a year the proof of purpose is uploaded first
-                    body = {**FILING, "data": {**FILING["data"], "materials": _proof(url, headers)}}
-                started = time.perf_counter()
                 status = _post(url, body, headers)
             except OSError:
-                started, status = time.perf_counter(), 0
+                status = 0
             elapsed = time.perf_counter() - started
             with lock:
                 statuses[status] = statuses.get(status, 0) + 1
                 if status == 201:
                     latencies.append(elapsed)
 
-    wall = run_clients(client, CLIENTS)
-    return {"filed": len(latencies), "statuses": statuses, "clients": CLIENTS, **latency_summary(latencies, wall)}
+    wall = run_clients(client, clients)
+    return {"filed": len(latencies), "statuses": statuses, "clients": clients, **latency_summary(latencies, wall)}
 
 
 def _proof(applications_url: str, headers: dict[str, str]) -> dict[str, list[int]]:
@@ -161,7 +177,8 @@ def _receipts(uri: str) -> tuple[int, int]:
         engine.dispose()
 
 
-def portal_run(tree: Path, database_url: str | None, *, filings: int, broker: bool) -> dict:
+def portal_run(tree: Path, database_url: str | None, *, filings: int, broker: bool, clients: int = CLIENTS,
+               server: dict | None = None) -> dict:
     """File `filings` applications through the portal at `tree`; with `broker`, Celery on a
     private Redis with one worker renders the documents beside the web server."""
     with scratch_database(database_url) as uri, _processes() as processes:
@@ -171,10 +188,10 @@ def portal_run(tree: Path, database_url: str | None, *, filings: int, broker: bo
             env["BROKER_URL"] = processes.redis()
             processes.start("worker", [str(ROOT / ".venv/bin/python"), "-m", "flask", "--app", "wsgi", "worker",
                                        "--concurrency=1"], env=env)
-        with serve(tree, "wsgi:app", env) as base:
+        with serve(tree, "wsgi:app", env, **(server or {})) as base:
             headers = _token(base)
             _post(f"{base}/api/v1/applications", FILING, headers)  # warm-up (imports, fonts)
-            result = load(f"{base}/api/v1/applications", filings=filings, headers=headers)
+            result = load(f"{base}/api/v1/applications", filings=filings, headers=headers, clients=clients)
             started = time.perf_counter()
             expected = result["filed"] + 1
             wait_for(lambda: _receipts(uri)[1] >= expected, what="every receipt", timeout=900,
@@ -194,22 +211,28 @@ def _processes():
             processes.stop_all()
 
 
-def baseline_run(database_url: str | None, *, filings: int) -> dict:
+def baseline_run(database_url: str | None, *, filings: int, clients: int = CLIENTS, server: dict | None = None) -> dict:
     with scratch_database(database_url) as uri:
         env = {"DATABASE_URL": uri}
         subprocess.run([str(ROOT / ".venv/bin/python"), "-c",
                         "from bench.baseline_filing import create_tables; create_tables()"],
                        cwd=ROOT, env={**os.environ, **env}, check=True)
-        with serve(ROOT, "bench.baseline_filing:app", env) as base:
+        with serve(ROOT, "bench.baseline_filing:app", env, **(server or {})) as base:
             _post(f"{base}/file", FILING["data"], {})
-            return load(f"{base}/file", filings=filings, headers={})
+            return load(f"{base}/file", filings=filings, headers={}, clients=clients)
 
 
-def bench_filing(database_url: str | None = None, *, filings: int = 300, before: Path | None = None) -> dict:
-    results = {"baseline": baseline_run(database_url, filings=filings)}
-    results["after"] = portal_run(ROOT, database_url, filings=filings, broker=True)
+def bench_filing(database_url: str | None = None, *, filings: int = 300, before: Path | None = None,
+                 clients: int = CLIENTS, threads: int = 1) -> dict:
+    """Baseline, this portal and optionally `before`, each under the same server settings (sync
+    workers, or gthread with `threads` threads a worker)."""
+    server = server_settings(threads=threads, worker_class="gthread" if threads > 1 else "sync")
+    results = {"server": server,
+               "baseline": baseline_run(database_url, filings=filings, clients=clients, server=server)}
+    results["after"] = portal_run(ROOT, database_url, filings=filings, broker=True, clients=clients, server=server)
     if before is not None:
-        results["before"] = portal_run(before, database_url, filings=filings, broker=False)
+        results["before"] = portal_run(before, database_url, filings=filings, broker=False, clients=clients,
+                                       server=server)
     base = results["baseline"]
     for name in ("after", "before"):
         if name in results and base["per_s"]:
@@ -222,6 +245,9 @@ if __name__ == "__main__":
     parser.add_argument("database", nargs="?", default=None, help="sqlite (default) or a PostgreSQL URL")
     parser.add_argument("filings", nargs="?", type=int, default=300)
     parser.add_argument("--before", type=Path, default=None, help="another checkout to measure the same way")
+    parser.add_argument("--clients", type=int, default=CLIENTS, help=f"client threads (default {CLIENTS})")
+    parser.add_argument("--threads", type=int, default=1, help="threads a gunicorn worker (more than 1: gthread)")
     arguments = parser.parse_args()
     database = None if arguments.database in (None, "sqlite") else arguments.database
-    print(json.dumps(bench_filing(database, filings=arguments.filings, before=arguments.before), indent=2))
+    print(json.dumps(bench_filing(database, filings=arguments.filings, before=arguments.before,
+                                  clients=arguments.clients, threads=arguments.threads), indent=2))
