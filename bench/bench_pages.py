@@ -215,9 +215,51 @@ def build_large(uri: str, *, total: int, open_count: int) -> dict:
             close_most(open_count)
             opened = db.session.scalar(text("SELECT count(*) FROM applications WHERE state = 'submitted'"))
             version = server_version()
+            plans = list_plans()
             db.session.remove()
             db.engine.dispose()
-    return {"applications": total, "open_in_unit": opened, "database_version": version}
+    return {"applications": total, "open_in_unit": opened, "database_version": version, "plans": plans}
+
+
+QUEUE_FILTERS = {"first page": {}, "red light": {"light": "red"}, "service": {"service": "criminal_record"},
+                 "state": {"state": "submitted"}, "claimed by me": {"mine": True}}
+
+
+def list_plans() -> dict[str, list[dict]]:
+    """The database's plan of every statement the clerk's queue (each filter) and the API list run,
+    as they run them: captured from the driver with their parameters, then explained (SQLite
+    `EXPLAIN QUERY PLAN`, PostgreSQL `EXPLAIN (ANALYZE, BUFFERS)`: reads, harmless to run)."""
+    from sqlalchemy import event, select
+
+    from app.extensions import db
+    from app.models.accounts import User
+    from app.operations import applications as application_ops
+    from app.operations import queue as queue_ops
+
+    clerk = db.session.scalar(select(User).where(User.username == CLERK))
+    runs = {f"queue: {name}": (lambda f=f: queue_ops.queue(clerk, queue_ops.QueueFilters(**f), now=AS_OF, per_page=25))
+            for name, f in QUEUE_FILTERS.items()}
+    runs["api list"] = lambda: application_ops.list_visible(clerk, per_page=20, columns=application_ops.LIST_COLUMNS)
+    plans: dict[str, list[dict]] = {}
+    for name, run in runs.items():
+        seen: list[tuple[str, object]] = []
+
+        def capture(conn, cursor, statement, parameters, context, executemany, seen=seen):
+            seen.append((statement, parameters))
+
+        event.listen(db.engine, "before_cursor_execute", capture)
+        try:
+            run()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", capture)
+        db.session.rollback()
+        prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
+        connection = db.session.connection()
+        plans[name] = [{"sql": statement, "plan": [" | ".join(str(c) for c in row) for row in
+                                                   connection.exec_driver_sql(prefix + statement, parameters).all()]}
+                       for statement, parameters in seen if statement.lstrip().upper().startswith("SELECT")]
+        db.session.rollback()
+    return plans
 
 
 def _database_facts(uri: str) -> dict:
