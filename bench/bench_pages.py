@@ -47,6 +47,7 @@ from bench.bench_sweep import (
     AS_OF,
     DEFAULT_PG_URL,
     build_database,
+    explain_statement,
     populate,
     scratch_database,
     server_version,
@@ -253,12 +254,8 @@ def list_plans() -> dict[str, list[dict]]:
         finally:
             event.remove(db.engine, "before_cursor_execute", capture)
         db.session.rollback()
-        prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
-        connection = db.session.connection()
-        plans[name] = [{"sql": statement, "plan": [" | ".join(str(c) for c in row) for row in
-                                                   connection.exec_driver_sql(prefix + statement, parameters).all()]}
+        plans[name] = [{"sql": statement, "plan": explain_statement(statement, parameters)}
                        for statement, parameters in seen if statement.lstrip().upper().startswith("SELECT")]
-        db.session.rollback()
     return plans
 
 

@@ -296,9 +296,15 @@ def explain(query) -> list[str]:
         processor = compiled.binds[name].type.bind_processor(dialect)
         values[name] = processor(value) if processor else value
     params = tuple(values[name] for name in compiled.positiontup) if compiled.positional else values
-    sql = str(compiled)
+    return explain_statement(str(compiled), params)
+
+
+def explain_statement(sql: str, params) -> list[str]:
+    """The plan of one statement as the driver runs it (its SQL and driver parameters)."""
+    from app.extensions import db
+
     connection = db.session.connection()
-    if dialect.name == "sqlite":
+    if db.engine.dialect.name == "sqlite":
         rows = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params).all()
         lines = [f"{row[0]}|{row[1]}|{row[3]}" for row in rows]  # id|parent|detail
     else:
