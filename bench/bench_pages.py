@@ -6,8 +6,8 @@ served the same way in the same run, as req/s, p50 and p95 latency and the ratio
 Both apps are served by `bench.bench_filing.serve` (gunicorn, 2 sync workers, a loopback port,
 `--log-level warning`); the load comes from `wrk` (C, so that the client takes little of the
 two cores it shares with the servers; `apt-get install -y wrk`). Measurements alternate
-hello / page / hello / page … / hello; each page's ratio is its req/s over the mean of the two
-hello measurements either side of it. Every measurement runs `--warmup` seconds (discarded)
+hello / page / floor / hello / page / floor … / hello; each page's ratio is its req/s over the
+mean of the two hello measurements either side of it. Every measurement runs `--warmup` seconds (discarded)
 and then `--seconds` seconds, so the run is bounded in time and stops by itself.
 
 Pages: the public tracking page `/t/<token>` and its JSON `/api/v1/track/<token>`, the home
@@ -22,6 +22,12 @@ allow 60 requests a minute) and JOBS_MODE=eager: without a broker the developmen
 would run the SLA sweep in a thread of every web worker, and on the 300k population (filed
 in November 2026) that sweep would accept the 30,000 overdue applications while we measure.
 Each page must answer 200 once before it is measured; wrk counts every status it receives.
+
+The floor (`bench/baseline_pages.py`) serves the same five paths over the same database with
+bare Flask doing only what each page cannot skip (the tracking read, the token's user, the
+counts and the page of rows, a Jinja table), under the same gunicorn: its `floor_ratio` is how
+far the framework alone gets with that work, and `of_floor` is the portal's page as a share of
+it — what the portal adds on top.
 `bench/run.py` can call `bench_pages(...)`.
 """
 from __future__ import annotations
@@ -61,6 +67,7 @@ CONNECTIONS, THREADS = 16, 2  # wrk: 16 connections on 2 threads against 2 sync 
 WRK_TIMEOUT_S = 30  # a slow response is measured, not dropped as a timeout (wrk's default is 2 s)
 CLERK, PASSWORD = "clerk", "demo-pass-2026"
 HELLO_MODULE = "bench.baseline_hello:app"
+FLOOR_MODULE = "bench.baseline_pages:app"
 # Until the configuration reads RATELIMIT_ENABLED from the environment, the same app is made
 # by the same factory with the limiter switched off by an override (`create_app(**overrides)`).
 PORTAL_MODULE, PORTAL_MODULE_NO_LIMITER = "wsgi:app", "app:create_app(RATELIMIT_ENABLED=False)"
@@ -295,6 +302,22 @@ def _clerk_cookie(base: str) -> tuple[str, str]:
     return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar), agent
 
 
+def _floor_cookie(floor_base: str) -> str:
+    """The floor's own signed session for the clerk (Flask's default cookie session)."""
+    with urllib.request.urlopen(f"{floor_base}/floor/session/{CLERK}", timeout=60) as response:
+        return response.headers["Set-Cookie"].split(";", 1)[0]
+
+
+def _floor(url: str, headers: dict[str, str], *, seconds: int, warmup: int, script: Path) -> dict | None:
+    """The floor's page measured like the portal's, or None (with the reason logged) if it does not
+    answer 200: the portal's row stands without it."""
+    checked = check(url, headers)
+    if checked["status"] != 200:
+        _log(f"    floor {url}: answered {checked['status']}: not measured")
+        return None
+    return {"check": checked, **measure(url, headers, seconds=seconds, warmup=warmup, script=script)}
+
+
 def pages(base: str, token: str) -> tuple[list[tuple[str, str, dict[str, str]]], str]:
     """(name, path, headers) of the five pages, and the User-Agent every request must send."""
     cookie, agent = _clerk_cookie(base)
@@ -354,7 +377,7 @@ def run_group(hello_base: str, url: str, size: str, *, seconds: int, warmup: int
         env = {"DATABASE_URL": uri, "PORTAL_CONFIG": "development", "RATELIMIT_ENABLED": "false",
                "JOBS_MODE": "eager", "STORAGE_LOCAL_ROOT": str(Path(scratch) / "files"),
                "NOTIFY_OUTBOX_FILE": str(Path(scratch) / "outbox.log")}
-        with serve(ROOT, module, env) as base:
+        with serve(ROOT, module, env) as base, serve(ROOT, FLOOR_MODULE, {"DATABASE_URL": uri}) as floor_base:
             if size == "demo":  # the seed files nothing: one application through the API, as the citizen
                 status = _post(f"{base}/api/v1/applications", FILING, _token(base))
                 if status != 201:
@@ -362,6 +385,7 @@ def run_group(hello_base: str, url: str, size: str, *, seconds: int, warmup: int
             facts = _database_facts(uri)
             page_list, agent = pages(base, facts["tracking_token"])
             common = {"User-Agent": agent}
+            floor_cookie = _floor_cookie(floor_base)
             measuring = time.perf_counter()
             rows = []
             hello_url = f"{hello_base}/"
@@ -378,13 +402,18 @@ def run_group(hello_base: str, url: str, size: str, *, seconds: int, warmup: int
                     rows.append(row)
                     continue
                 result = measure(base + path, headers, seconds=seconds, warmup=warmup, script=script)
+                floor_headers = {**headers, "Cookie": floor_cookie} if "Cookie" in headers else headers
+                floor = _floor(floor_base + path, floor_headers, seconds=seconds, warmup=warmup, script=script)
                 after = measure(hello_url, common, seconds=seconds, warmup=warmup, script=script)
                 hello_req_s = round((before["req_s"] + after["req_s"]) / 2, 1)
                 row.update(result, hello_req_s=hello_req_s, hello_before=before, hello_after=after,
-                           ratio=round(result["req_s"] / hello_req_s, 4) if hello_req_s else None)
+                           ratio=round(result["req_s"] / hello_req_s, 4) if hello_req_s else None, floor=floor,
+                           floor_ratio=round(floor["req_s"] / hello_req_s, 4) if floor and hello_req_s else None,
+                           of_floor=round(result["req_s"] / floor["req_s"], 4) if floor and floor["req_s"] else None)
                 rows.append(row)
                 _log(f"    {name}: {result['req_s']} req/s, p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, "
                      f"hello {hello_req_s} req/s, ratio {row['ratio']}, statuses {result['statuses']}, "
+                     f"floor {floor and floor['req_s']} req/s ({row['floor_ratio']} of hello), "
                      f"load {result['load_1m']}")
                 before = after
             timings["measure_s"] = round(time.perf_counter() - measuring, 1)
@@ -442,12 +471,12 @@ def _ms(value: float | None) -> str:
 
 def render_table(results: dict) -> str:
     header = ("database", "size", "page", "statuses", "KB", "req/s", "p50 ms", "p95 ms", "hello req/s", "ratio",
-              "load")
+              "floor req/s", "floor ratio", "of floor", "load")
     lines = [header]
     for row in results["rows"]:
         if "req_s" not in row:
             lines.append((row["database"], row["size"], row["page"], f"check {row['check']['status']}",
-                          *["-"] * 7))
+                          *["-"] * 10))
             continue
         statuses = ",".join(f"{code}×{n}" for code, n in row["statuses"].items())
         if row.get("errors"):
@@ -457,7 +486,7 @@ def render_table(results: dict) -> str:
         lines.append((row["database"], row["size"], row["page"], statuses or "none",
                       f"{row['check']['bytes'] / 1024:.1f}", f"{row['req_s']:.1f}",
                       _ms(row["p50_ms"]), _ms(row["p95_ms"]), f"{row['hello_req_s']:.1f}",
-                      f"{row['ratio']:.3f}", f"{row['load_1m']:.2f}"))
+                      f"{row['ratio']:.3f}", *_floor_cells(row), f"{row['load_1m']:.2f}"))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     out = ["  ".join(cell.ljust(width) if i < 4 else cell.rjust(width) for i, (cell, width)
                      in enumerate(zip(line, widths, strict=True))) for line in lines]
@@ -471,8 +500,15 @@ def render_table(results: dict) -> str:
     return "\n".join(out)
 
 
+def _floor_cells(row: dict) -> tuple[str, str, str]:
+    if not row.get("floor"):
+        return "-", "-", "-"
+    return f"{row['floor']['req_s']:.1f}", f"{row['floor_ratio']:.3f}", f"{row['of_floor']:.3f}"
+
+
 def summary_rows(results: dict) -> list[dict]:
-    keys = ("page", "size", "database", "req_s", "p50_ms", "p95_ms", "hello_req_s", "ratio", "statuses")
+    keys = ("page", "size", "database", "req_s", "p50_ms", "p95_ms", "hello_req_s", "ratio", "floor_ratio", "of_floor",
+            "statuses")
     return [{key: row.get(key) for key in keys} | ({} if "req_s" in row else {"check": row["check"]})
             for row in results["rows"]]
 
