@@ -4,14 +4,17 @@ from __future__ import annotations
 import re
 
 from flask import Flask
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from app import timeutil
 from app.domain.catalogue import CATALOGUE, FILING_SCHEMAS
 from app.domain.identifiers import mask_id_number, mask_name, mask_phone, mask_uscc
+from app.domain.workflow import STATE_NAMES
 from app.operations import localize_value
+from app.web.i18n import page_translations, select_locale
+from app.web.navigation import nav_items
+from app.web.public import LIMIT_NAMES
 
 ROLE_NAMES = {
     "citizen": _l("个人用户"),
@@ -36,25 +39,22 @@ DATA_LABELS = {
 
 
 class TranslatedNames:
-    """A name table whose values are marked Chinese msgids, translated when looked up."""
+    """A name table whose values are marked Chinese msgids, translated when looked up (in the
+    request's catalogue: a queue page looks up a name on every row)."""
 
     def __init__(self, names):
         self.names = names
 
     def __getitem__(self, key):
-        from flask_babel import gettext
-
-        return gettext(self.names[key])
+        return page_translations().ugettext(self.names[key])
 
     def get(self, key, default=None):
         return self[key] if key in self.names else default
 
 
 def service_name(code: str) -> str:
-    from app.domain.catalogue import CATALOGUE
-
     service = CATALOGUE[code]
-    return service.name_en if str(get_locale()) == "en" else service.name_zh
+    return service.name_en if select_locale() == "en" else service.name_zh
 
 
 class TranslatedServiceNames:
@@ -65,7 +65,7 @@ class TranslatedServiceNames:
 def limit_text(limit) -> str:
     if limit is None:
         return ""
-    return limit.describe_en() if str(get_locale()) == "en" else limit.describe_zh()
+    return limit.describe_en() if select_locale() == "en" else limit.describe_zh()
 
 
 def localized(value) -> str:
@@ -113,10 +113,6 @@ def init_app(app: Flask) -> None:
         message_body=message_body,
         localize=localized,
     )
-    from app.domain.workflow import STATE_NAMES
-    from app.web.navigation import nav_items
-    from app.web.public import LIMIT_NAMES
-
     app.jinja_env.globals.update(
         nav_items=nav_items,
         role_names=ROLE_NAMES,
