@@ -162,10 +162,11 @@ class Report:
 
 
 def station_reports(unit_id: int, *, since: datetime) -> list[Report]:
-    """The unit's reports filed since `since`, newest first: only its own area's."""
-    rows = db.session.scalars(
-        select(Application).where(Application.unit_id == unit_id, Application.service_code == rules.CODE,
-                                  Application.submitted_at >= since)
+    """The unit's reports filed since `since`, newest first: only its own area's (the columns the
+    list shows, not whole applications: the clerk's queue page asks on every view)."""
+    rows = db.session.execute(
+        select(Application.id, Application.number, Application.data, Application.submitted_at)
+        .where(Application.unit_id == unit_id, Application.service_code == rules.CODE, Application.submitted_at >= since)
         .order_by(Application.submitted_at.desc(), Application.id.desc()).limit(RECENT_LIMIT))
     return [Report(a.id, a.number, a.data.get("foreigner_name", ""), a.data.get("nationality", ""),
                    mask_id_number(a.data.get("passport_number", "")), datetime.fromisoformat(a.data["arrived_at"]),
