@@ -31,7 +31,7 @@ from app import timeutil
 from app.documents import uploads
 from app.domain.catalogue import FILING_SCHEMAS, get_service
 from app.domain.catalogue.base import Material, Service
-from app.domain.catalogue.schema import CORRECTION_ITEM_MAX
+from app.domain.catalogue.schema import CORRECTION_ITEM_MAX, MAX_FILES_PER_SLOT
 from app.domain.text import N_
 from app.domain.workflow import FINAL_STATES, TRANSITIONS, Action, Actor, ActorKind, State, commitment_open
 from app.extensions import db
@@ -95,14 +95,18 @@ def all_files(application: Application) -> list[MaterialFile]:
         select(MaterialFile).where(MaterialFile.application_id == application.id).order_by(MaterialFile.id)))
 
 
-def staged_files(owner: User | None, *, service_code: str, application: Application | None) -> list[MaterialFile]:
+def staged_files(owner: User | None, *, service_code: str, application: Application | None,
+                 among: Sequence[int] | None = None) -> list[MaterialFile]:
     """Files uploaded and not yet handed in: the owner's for a new filing of the service, or
-    anyone's of the applicant side for `application` (an enterprise's staff share its matters)."""
+    anyone's of the applicant side for `application` (an enterprise's staff share its matters);
+    with `among`, only those of these ids."""
     if application is not None:
         condition = MaterialFile.application_id == application.id
     else:
         condition = (MaterialFile.application_id.is_(None) & (MaterialFile.service_code == service_code)
                      & (MaterialFile.owner_user_id == owner.id))
+    if among is not None:
+        condition = condition & MaterialFile.id.in_(among)
     return list(db.session.scalars(
         select(MaterialFile).where(MaterialFile.status == FileStatus.STAGED, condition).order_by(MaterialFile.id)))
 
@@ -287,6 +291,8 @@ def entry(row: MaterialFile) -> dict[str, Any]:
 
 def _ids(value: object) -> list[int]:
     values = value if isinstance(value, list | tuple) else [value]
+    if len(values) > MAX_FILES_PER_SLOT:
+        raise OperationError("materials.invalid", N_("材料文件编号有误，请重新上传。"), field="materials")
     ids = []
     for item in values:
         if isinstance(item, bool) or not isinstance(item, int | str) or not str(item).strip().isdigit():
@@ -301,11 +307,16 @@ def check_filing(service: Service, owner: User, data: Mapping[str, Any]) -> dict
     refs = data.get("materials") or {}
     if not isinstance(refs, dict):
         raise OperationError("materials.invalid", N_("材料清单格式有误。"), field="materials")
-    staged = {f.id: f for f in staged_files(owner, service_code=service.code, application=None)}
+    named = {str(slot): _ids(value) for slot, value in refs.items()}
+    for slot in named:
+        slot_of(service, slot)
+    # Only the files named: an applicant may have many staged (one per filing to come).
+    wanted = [file_id for ids in named.values() for file_id in ids]
+    staged = {f.id: f for f in staged_files(owner, service_code=service.code, application=None, among=wanted)} \
+        if wanted else {}
     handed_in: dict[str, list[MaterialFile]] = {}
-    for slot, value in refs.items():
-        slot_of(service, str(slot))
-        for file_id in _ids(value):
+    for slot, ids in named.items():
+        for file_id in ids:
             row = staged.get(file_id)
             if row is None or row.slot != slot:
                 raise OperationError("materials.unknown_file", N_("有材料文件不存在或已随其他申请提交，请重新上传。"),
