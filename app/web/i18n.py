@@ -5,6 +5,8 @@ from flask import Flask, current_app, g, request
 from flask_babel import get_translations
 from flask_login import current_user
 
+from app.web.security import signed_in
+
 LANG_COOKIE = "lang"
 LARGE_TEXT_COOKIE = "large_text"
 
@@ -22,7 +24,7 @@ def _chosen_locale() -> str:
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen in supported:
         return chosen
-    if current_user and current_user.is_authenticated and current_user.language in supported:
+    if signed_in() and current_user.language in supported:
         return current_user.language
     if request.blueprint == "api":
         # An API client says its language the HTTP way (pages keep Chinese first unless chosen).

@@ -21,7 +21,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 from flask import Flask, Response, current_app, g, request, session
-from flask_login import current_user
+
+from app.web.security import signed_in
 
 MAX_PAGES = 512  # × ~20 KB: ~10 MB a process at most
 HTML = "text/html; charset=utf-8"
@@ -64,7 +65,7 @@ def pages() -> RenderedPages:
 def seen_by_anyone(query_strings: frozenset[bytes]) -> bool:
     """This request would be answered with the same page for any visitor."""
     return (request.method == "GET" and request.query_string in query_strings
-            and not current_user.is_authenticated and "_flashes" not in session)
+            and not signed_in() and "_flashes" not in session)
 
 
 def serve(key: tuple, render: Callable[[], tuple[str | bytes, bool]], *, mimetype: str = HTML,

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, current_app, g, jsonify, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
@@ -81,6 +81,13 @@ class CookieSessions(SecureCookieSessionInterface):
         if self.get_cookie_name(app) not in request.cookies:
             return self.session_class()
         return super().open_session(app, request)
+
+
+def signed_in() -> bool:
+    """Whether someone is signed in, without building Flask-Login's anonymous user (its session
+    protection hashes the address and agent) for a visitor whose session holds no login: the
+    portal signs in only through the session (no remember cookie, no request loader)."""
+    return "_user_id" in session and current_user.is_authenticated
 
 
 def start_session(user) -> None:

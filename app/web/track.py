@@ -13,6 +13,7 @@ from app.web.guards import allow_public
 from app.web.i18n import large_text, select_locale
 from app.web.links import external_url
 from app.web.presenters import revalidate, tracking_etag, tracking_json
+from app.web.security import signed_in
 
 bp = Blueprint("track", __name__, url_prefix="/t")
 bp.before_request(allow_public)
@@ -58,7 +59,7 @@ def page(token: str):
     explain = request.args.get("explain") == "1"
     # The page's header shows who is signed in: another visitor (or signing out) is another page.
     tag = tracking_etag(head, now, "page", select_locale(), "1" if large_text() else "0", str(explain),
-                        str(current_user.get_id()))
+                        str(current_user.get_id() if signed_in() else None))
     if tag in request.if_none_match:
         return revalidate(Response(status=304), tag)
 
