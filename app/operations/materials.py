@@ -307,13 +307,14 @@ def check_filing(service: Service, owner: User, data: Mapping[str, Any]) -> dict
     refs = data.get("materials") or {}
     if not isinstance(refs, dict):
         raise OperationError("materials.invalid", N_("材料清单格式有误。"), field="materials")
-    named = {str(slot): _ids(value) for slot, value in refs.items()}
-    for slot in named:
-        slot_of(service, slot)
+    named: dict[str, list[int]] = {}
+    for slot, value in refs.items():
+        slot_of(service, str(slot))
+        named[str(slot)] = _ids(value)
     # Only the files named: an applicant may have many staged (one per filing to come).
     wanted = [file_id for ids in named.values() for file_id in ids]
-    staged = {f.id: f for f in staged_files(owner, service_code=service.code, application=None, among=wanted)} \
-        if wanted else {}
+    staged = ({f.id: f for f in staged_files(owner, service_code=service.code, application=None, among=wanted)}
+              if wanted else {})
     handed_in: dict[str, list[MaterialFile]] = {}
     for slot, ids in named.items():
         for file_id in ids:
