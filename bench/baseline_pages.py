@@ -31,8 +31,8 @@ from sqlalchemy import create_engine, text
 
 from app.domain.catalogue import CATALOGUE
 from app.domain.workflow import OPEN_STATES
+from app.operations.cursors import COUNT_CAP
 
-COUNT_CAP = 1000  # as app.operations.cursors
 QUEUE_PAGE = 25  # as the clerk's queue
 LIST_PAGE = 20  # as the API list's default
 TRACKING_PAGE_BYTES = 7_000  # about the portal's tracking page (6.9 KB)
@@ -63,11 +63,16 @@ OPEN_PAGE = text("SELECT applications.id, number, service_code, subject_name, st
                  f"WHERE applications.unit_id = :unit AND state IN ({_OPEN_IN}) "
                  f"ORDER BY work_due_at ASC NULLS LAST, applications.id LIMIT {QUEUE_PAGE + 1}")
 
-_KEPT = ("<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>办件进度</title></head><body>"
-         + "<p>办件进度</p>" * (TRACKING_PAGE_BYTES // 19) + "</body></html>\n")
-KEPT_PAGE = _KEPT.encode()
-HOME_PAGE = ("<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>警务通办</title></head><body>"
-             + "<p>服务事项</p>" * (HOME_BYTES // 19) + "</body></html>\n").encode()
+
+def _kept_body(title: str, size: int) -> bytes:
+    """An HTML page of about `size` bytes, as a kept page is: already rendered."""
+    paragraph = f"<p>{title}</p>"
+    return (f'<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title></head><body>'
+            + paragraph * (size // len(paragraph.encode())) + "</body></html>\n").encode()
+
+
+KEPT_PAGE = _kept_body("办件进度", TRACKING_PAGE_BYTES)
+HOME_PAGE = _kept_body("警务通办", HOME_BYTES)
 KEPT_JSON = json.dumps({"state": "submitted", "events": ["提交"] * (TRACKING_JSON_BYTES // 10)},
                        ensure_ascii=False).encode()
 
