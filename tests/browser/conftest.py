@@ -62,6 +62,14 @@ def log_in(page, base: str, username: str, password: str = "demo-pass-2026") -> 
     page.wait_for_load_state()
 
 
+def open_from_queue(page, number: str) -> None:
+    """Open an application from the clerk's queue and wait until its page has loaded: a count
+    taken straight after the click could still be reading the queue."""
+    page.click(f"text={number}")
+    page.wait_for_url(re.compile(r"/desk/applications/\d+$"))
+    page.wait_for_load_state()
+
+
 def submit_application(page) -> None:
     """Submit a filled-in filing form, then confirm on the check-your-answers page."""
     page.click("input[type=submit][value='提交申请']")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.seed import USCCS
-from tests.browser.conftest import log_in, submit_application
+from tests.browser.conftest import log_in, open_from_queue, submit_application
 from tests.materials import samples
 
 pytestmark = pytest.mark.browser
@@ -52,7 +52,7 @@ def test_foreigner_files_with_uploads_clerk_accepts_and_approves_foreigner_sees_
     log_in(clerk, live_server, "clerk_exit")
     clerk.goto(f"{live_server}/desk/")
     assert "外国人工作类居留许可" in clerk.locator("main").inner_text()
-    clerk.click(f"text={number}")
+    open_from_queue(clerk, number)
     for slot in SLOTS:
         assert clerk.locator(f"#slot-{slot} .thumb img").count() == 1
     clerk.click("a.button:has-text('受理')")

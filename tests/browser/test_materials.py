@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import log_in, submit_application
+from tests.browser.conftest import log_in, open_from_queue, submit_application
 from tests.materials import samples
 
 pytestmark = pytest.mark.browser
@@ -61,7 +61,7 @@ def test_agent_uploads_clerk_asks_for_correction_citizen_replaces_clerk_accepts(
     clerk = page_for()
     log_in(clerk, live_server, "clerk")
     clerk.goto(f"{live_server}/desk/")
-    clerk.click(f"text={number}")
+    open_from_queue(clerk, number)
     review = clerk.locator("#slot-power_of_attorney")
     assert review.locator(".thumb img").count() == 1
     review.locator("input[value=needs_correction]").check()
