@@ -349,6 +349,17 @@ def test_roadside_page_says_not_yet_valid_before_the_first_day(app, client):
     assert "通行证状态：尚未生效" in page and "自2026-11-20起生效" in page
 
 
+def test_roadside_page_sends_no_referer_and_is_not_kept(app, client):
+    """Its URL carries the permit's signature: no Referer takes it to another site, not even to
+    this one's other pages, and no cache keeps the page."""
+    body = _file(client, api_token(client, "enterprise")).get_json()
+    response = client.get(_roadside_path(app, body["id"]))
+    assert response.status_code == 200
+    assert response.headers.getlist("Referrer-Policy") == ["no-referrer"]
+    assert response.headers.getlist("Cache-Control") == ["no-store"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
 def test_a_changed_link_is_not_genuine(app, client):
     body = _file(client, api_token(client, "enterprise")).get_json()
     path = _roadside_path(app, body["id"])

@@ -150,6 +150,7 @@ def test_security_headers(client):
     csp = response.headers["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
     assert "'unsafe-inline'" not in csp
+    assert "script-src 'self';" in csp  # no page has an inline script: scripts only from our files
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Referrer-Policy"] == "same-origin"  # issue 10: our HTTPS forms need their Referer for CSRF
