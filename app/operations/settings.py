@@ -7,6 +7,7 @@ force when it was filed (`rules_for_filing`, recorded in its submit event; read 
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from datetime import datetime, timedelta
@@ -76,17 +77,19 @@ def published_service_at(code: str, at: datetime) -> Service:
     return services[key]
 
 
-def published_listed_at(at: datetime) -> tuple[tuple[Service, ...], tuple]:
+def published_listed_at(at: datetime) -> tuple[tuple[Service, ...], str]:
     """The services the home page lists, as `published_service_at` gives them, and a key naming
-    what they are made of (each one's limits and steps), so that a page or fragment kept under it
-    is never shown with other settings, whichever database it came from. Resolved once per second
-    per process and per set of changes in force, not once per visitor."""
+    what they are made of (a digest of each one's limits and steps), so that a page or fragment
+    kept under it is never shown with other settings, whichever database it came from. Resolved
+    once per second per process and per set of changes in force, not once per visitor; the key is
+    a short string because every visitor's lookup hashes it."""
     known = _published_changes()
     in_force = tuple(c.seq for c in known if c.effective_from <= at)
     listed = _published["listed"]
     if in_force not in listed:
         services = tuple(published_service_at(s.code, at) for s in CATALOGUE.values() if s.listed)
-        listed[in_force] = services, tuple((s.code, tuple(s.limits.items()), s.steps) for s in services)
+        made_of = repr(tuple((s.code, tuple(s.limits.items()), sorted(s.steps)) for s in services))
+        listed[in_force] = services, hashlib.blake2b(made_of.encode(), digest_size=12).hexdigest()
     return listed[in_force]
 
 

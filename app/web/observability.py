@@ -46,7 +46,7 @@ def end_request(response: Response) -> Response:
     request_id = g.get("request_id")
     if request_id is None:  # a response made before begin_request ran (a refused request)
         return response
-    response.headers["X-Request-ID"] = request_id
+    response.headers.add("X-Request-ID", request_id)  # only ever set here: no list to search first
     endpoint = request.endpoint or "unmatched"
     if endpoint in UNLOGGED:
         return response

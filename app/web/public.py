@@ -38,7 +38,7 @@ APPLICATION_NUMBER = re.compile(r"[A-Z]{2,4}\d{14}")
 _SERVICE_LISTS: dict[tuple, Markup] = {}
 
 
-def service_list(services, made_of: tuple) -> Markup:
+def service_list(services, made_of: str) -> Markup:
     key = (select_locale(), made_of)
     if key not in _SERVICE_LISTS:
         _SERVICE_LISTS[key] = Markup(render_template(  # noqa: S704 (an autoescaped template)
