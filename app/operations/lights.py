@@ -1,10 +1,16 @@
 """The traffic lights of app.domain.clock.light, as SQL conditions over the stored clocks, so
-that queues and dashboards can filter and count without loading every application."""
+that queues and dashboards can filter and count without loading every application.
+
+Each light is an OR of one condition per state, each a range over one clock column: that is
+what an index on (unit, state, paused_since, that column) can search (the migration
+`n1lights0001` adds them), so a light that few items have is found without walking every open
+item of the unit. A missing deadline never passes, as in the domain (SQL's NULL would otherwise
+drop such an item from every light)."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, func, not_, or_
+from sqlalchemy import and_, not_, or_
 
 from app.domain.catalogue import CATALOGUE
 from app.domain.catalogue.base import Step
@@ -25,25 +31,58 @@ def open_matters():
     )
 
 
-def _clock_time(now: datetime):
-    """While suspended, time stands still at the suspension (as in the domain's light())."""
-    return func.coalesce(Application.paused_since, now)
+def _reached(column, now: datetime, *, strictly: bool):
+    """The clock's time is past `column` (`strictly`) or at it. While suspended, time stands still
+    at the suspension; written as two ranges rather than `coalesce(paused_since, now)`, which no
+    index can search."""
+    if strictly:
+        running, paused = column < now, column < Application.paused_since
+    else:
+        running, paused = column <= now, column <= Application.paused_since
+    return or_(and_(Application.paused_since.is_(None), running),
+               and_(Application.paused_since.is_not(None), paused))
+
+
+def _not_reached(column, now: datetime, *, strictly: bool):
+    """Not `_reached`, a missing deadline included."""
+    if strictly:
+        running, paused = column >= now, column >= Application.paused_since
+    else:
+        running, paused = column > now, column > Application.paused_since
+    return or_(column.is_(None),
+               and_(Application.paused_since.is_(None), running),
+               and_(Application.paused_since.is_not(None), paused))
 
 
 def red(now: datetime):
     """Statutory limit passed while deciding; acceptance or delivery limit passed."""
     return or_(
-        and_(Application.state.in_(DECIDING), Application.statutory_due_at < _clock_time(now)),
-        and_(Application.state == State.SUBMITTED.value, Application.acceptance_due_at < now),
+        and_(Application.state.in_(DECIDING), _reached(Application.statutory_due_at, now, strictly=True)),
+        and_(Application.state == State.SUBMITTED.value, _reached(Application.acceptance_due_at, now, strictly=True)),
+        and_(Application.state == State.APPROVED.value, _reached(Application.delivery_due_at, now, strictly=True)),
         # 邮寄送达: an issued matter in the post keeps its delivery clock until signed for.
-        and_(Application.state.in_([State.APPROVED.value, State.ISSUED.value]), Application.delivery_due_at < now),
+        and_(Application.state == State.ISSUED.value, Application.delivery_due_at < now),
     )
 
 
 def yellow(now: datetime):
     """Promised limit near or passed, statutory limit not yet."""
-    return and_(Application.state.in_(DECIDING), Application.yellow_from_at <= _clock_time(now), not_(red(now)))
+    return and_(Application.state.in_(DECIDING),
+                _not_reached(Application.statutory_due_at, now, strictly=True),
+                _reached(Application.yellow_from_at, now, strictly=False))
 
 
 def green(now: datetime):
-    return and_(not_(red(now)), not_(yellow(now)))
+    """On track: an open matter with a light that is neither red nor yellow (an approved matter
+    with nothing to deliver has no light at all)."""
+    return or_(
+        Application.state == State.CORRECTION_REQUESTED.value,
+        and_(Application.state.in_(DECIDING),
+             _not_reached(Application.statutory_due_at, now, strictly=True),
+             _not_reached(Application.yellow_from_at, now, strictly=False)),
+        and_(Application.state == State.SUBMITTED.value,
+             _not_reached(Application.acceptance_due_at, now, strictly=True)),
+        and_(Application.state == State.APPROVED.value, Application.delivery_due_at.is_not(None),
+             _not_reached(Application.delivery_due_at, now, strictly=True)),
+        and_(Application.state == State.ISSUED.value, Application.delivery_due_at >= now),
+    )
