@@ -229,7 +229,8 @@ def build_large(uri: str, *, total: int, open_count: int) -> dict:
     return {"applications": total, "open_in_unit": opened, "database_version": version, "plans": plans}
 
 
-QUEUE_FILTERS = {"first page": {}, "red light": {"light": "red"}, "service": {"service": "criminal_record"},
+QUEUE_FILTERS = {"first page": {}, "red light": {"light": "red"}, "yellow light": {"light": "yellow"},
+                 "green light": {"light": "green"}, "service": {"service": "criminal_record"},
                  "state": {"state": "submitted"}, "claimed by me": {"mine": True}}
 
 

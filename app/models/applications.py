@@ -27,6 +27,9 @@ class Application(db.Model):
         Index("ix_applications_unit_created", "unit_id", "created_at", "id"),
         Index("ix_applications_unit_state_due", "unit_id", "state", "work_due_at", "id"),
         Index("ix_applications_unit_service_due", "unit_id", "service_code", "work_due_at", "id"),
+        # The light filters (app.operations.lights): a range over one clock per state.
+        *(Index(f"ix_applications_light_{column}", "unit_id", "state", "paused_since", column)
+          for column in ("statutory_due_at", "yellow_from_at", "acceptance_due_at", "delivery_due_at")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

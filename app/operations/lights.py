@@ -2,8 +2,7 @@
 that queues and dashboards can filter and count without loading every application.
 
 Each light is an OR of one condition per state, each a range over one clock column: that is
-what an index on (unit, state, paused_since, that column) can search (the migration
-`n1lights0001` adds them), so a light that few items have is found without walking every open
+what an index on (unit, state, paused_since, that column) can search, so a light that few items have is found without walking every open
 item of the unit. A missing deadline never passes, as in the domain (SQL's NULL would otherwise
 drop such an item from every light)."""
 from __future__ import annotations
@@ -54,14 +53,20 @@ def _not_reached(column, now: datetime, *, strictly: bool):
                and_(Application.paused_since.is_not(None), paused))
 
 
+def _either_paused(condition):
+    return or_(and_(Application.paused_since.is_(None), condition),
+               and_(Application.paused_since.is_not(None), condition))
+
+
 def red(now: datetime):
     """Statutory limit passed while deciding; acceptance or delivery limit passed."""
     return or_(
         and_(Application.state.in_(DECIDING), _reached(Application.statutory_due_at, now, strictly=True)),
         and_(Application.state == State.SUBMITTED.value, _reached(Application.acceptance_due_at, now, strictly=True)),
         and_(Application.state == State.APPROVED.value, _reached(Application.delivery_due_at, now, strictly=True)),
-        # 邮寄送达: an issued matter in the post keeps its delivery clock until signed for.
-        and_(Application.state == State.ISSUED.value, Application.delivery_due_at < now),
+        # 邮寄送达: an issued matter in the post keeps its delivery clock until signed for, suspended
+        # or not (said in two parts, as the index is ordered: by paused_since, then the deadline).
+        and_(Application.state == State.ISSUED.value, _either_paused(Application.delivery_due_at < now)),
     )
 
 
@@ -84,5 +89,5 @@ def green(now: datetime):
              _not_reached(Application.acceptance_due_at, now, strictly=True)),
         and_(Application.state == State.APPROVED.value, Application.delivery_due_at.is_not(None),
              _not_reached(Application.delivery_due_at, now, strictly=True)),
-        and_(Application.state == State.ISSUED.value, Application.delivery_due_at >= now),
+        and_(Application.state == State.ISSUED.value, _either_paused(Application.delivery_due_at >= now)),
     )
