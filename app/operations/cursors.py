@@ -24,9 +24,18 @@ class Total:
     more: bool  # there are more than `count` (= COUNT_CAP)
 
 
-def capped_count(column, *conditions) -> Total:
+def capped_count_statement(column, *conditions):
+    """The count `capped_count` runs, for a caller that builds it once with bound parameters."""
     rows = select(column).where(*conditions).limit(COUNT_CAP + 1).subquery()
-    counted = db.session.scalar(select(func.count()).select_from(rows)) or 0
+    return select(func.count()).select_from(rows)
+
+
+def capped_count(column, *conditions) -> Total:
+    return count_of(capped_count_statement(column, *conditions))
+
+
+def count_of(statement, params: dict | None = None) -> Total:
+    counted = db.session.scalar(statement, params or {}) or 0
     return Total(min(counted, COUNT_CAP), counted > COUNT_CAP)
 
 

@@ -4,9 +4,11 @@ that queues and dashboards can filter and count without loading every applicatio
 Each light is an OR of one condition per state, each a range over one clock column: that is
 what an index on (unit, state, paused_since, that column) can search, so a light that few items have is found without walking every open
 item of the unit. A missing deadline never passes, as in the domain (SQL's NULL would otherwise
-drop such an item from every light)."""
+drop such an item from every light). `now` is a moment, or a bound parameter that stands for one
+in a statement built once (the queue's)."""
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 from sqlalchemy import and_, not_, or_
@@ -19,6 +21,7 @@ from app.models.applications import Application
 DECIDING = (State.ACCEPTED.value, State.SUSPENDED.value)
 
 
+@functools.cache  # the catalogue is fixed per release: one expression, shared by every query
 def open_matters():
     """Still being handled: the open states, except an approval that ends the matter (a
     service without a separate issue/delivery step is done once approved)."""
