@@ -2,7 +2,9 @@
 Another person's application is a 404, not a 403: its existence is not revealed."""
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+import functools
+
+from sqlalchemy import bindparam, or_, select
 
 from app.domain.text import N_
 from app.domain.workflow import Actor, ActorKind
@@ -12,18 +14,35 @@ from app.models.applications import Application
 from app.operations import NotFound
 
 
-def visibility_filter(user: User):
-    """Applications a user may see: their own (or their enterprise's), or their unit's."""
+def visibility(user: User) -> tuple[str, dict[str, int | None]]:
+    """Applications a user may see: their own (or their enterprise's), or their unit's; as the
+    kind of condition (`visibility_condition`) and the values of its parameters."""
     if user.role_enum in (Role.CITIZEN,):
-        return Application.applicant_user_id == user.id
+        return "own", {"viewer_id": user.id}
     if user.role_enum == Role.ENTERPRISE:
-        return or_(
-            Application.applicant_user_id == user.id,
-            Application.organisation_id == user.organisation_id,
-        )
+        return "own_or_enterprise", {"viewer_id": user.id, "viewer_organisation_id": user.organisation_id}
     if user.role_enum in (Role.CLERK, Role.SUPERVISOR, Role.OFFICER):
-        return Application.unit_id == user.unit_id
-    return Application.id.is_(None)  # admins and others see no one's files
+        return "unit", {"viewer_unit_id": user.unit_id}
+    return "none", {}  # admins and others see no one's files
+
+
+@functools.cache
+def visibility_condition(kind: str):
+    """The condition of a `visibility` kind with its values as bound parameters, for a statement
+    built once and run with the viewer's values."""
+    if kind == "own":
+        return Application.applicant_user_id == bindparam("viewer_id")
+    if kind == "own_or_enterprise":
+        return or_(Application.applicant_user_id == bindparam("viewer_id"),
+                   Application.organisation_id == bindparam("viewer_organisation_id"))
+    if kind == "unit":
+        return Application.unit_id == bindparam("viewer_unit_id")
+    return Application.id.is_(None)
+
+
+def visibility_filter(user: User):
+    kind, values = visibility(user)
+    return visibility_condition(kind).params(values)
 
 
 def get_visible(user: User, application_id: int, *, for_update: bool = False) -> Application:

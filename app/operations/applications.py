@@ -30,6 +30,7 @@ from app.extensions import db
 from app.models.accounts import Unit, User
 from app.models.applications import Application, ApplicationEvent, FilingRequest
 from app.models.terminals import TerminalDevice
+from app.models.types import UTCDateTime
 from app.operations import (
     InvalidInput,
     NotFound,
@@ -40,7 +41,13 @@ from app.operations import (
     settings,
     tolerance,
 )
-from app.operations.access import actor_for, get_visible, visibility_filter  # noqa: F401 (re-exported)
+from app.operations.access import (  # noqa: F401 (visibility_filter re-exported)
+    actor_for,
+    get_visible,
+    visibility,
+    visibility_condition,
+    visibility_filter,
+)
 from app.operations.audit import log_access
 from app.operations.events import clocks_for, event_records, record, service_of
 from app.operations.services import handler_for
@@ -363,17 +370,34 @@ def list_visible(user: User, *, per_page: int, after: str | None = None, columns
     """Newest first: one page, the total (counted up to a cap), and the cursor of the next page
     (None on the last). With `columns` (which must include `id` and `created_at`), the page is
     rows of those columns instead of applications: what a list shows, without building objects."""
-    condition = visibility_filter(user)
-    total = cursors.capped_count(Application.id, condition)
-    query = (select(*columns) if columns else select(Application)).where(condition)
+    kind, params = visibility(user)
     position = cursors.decode(after)
-    if position is not None and position[0] is not None:
-        query = query.where(tuple_(Application.created_at, Application.id) < tuple_(*position))
-    query = query.order_by(Application.created_at.desc(), Application.id.desc()).limit(per_page + 1)
-    items = list(db.session.execute(query) if columns else db.session.scalars(query))
+    after_row = position is not None and position[0] is not None
+    count, page = _list_statements(kind, columns, after_row, per_page)
+    total = cursors.count_of(count, params)
+    if after_row:
+        params = {**params, "after_created_at": position[0], "after_id": position[1]}
+    items = list(db.session.execute(page, params) if columns else db.session.scalars(page, params))
     more = len(items) > per_page
     items = items[:per_page]
     return items, total, cursors.encode(items[-1].created_at, items[-1].id) if more else None
+
+
+# The list's two statements per kind of viewer and page, built once (values bound at each run).
+_LIST_STATEMENTS: dict[tuple, tuple] = {}
+
+
+def _list_statements(kind: str, columns: tuple, after_row: bool, per_page: int) -> tuple:
+    shape = (kind, columns, after_row, per_page)
+    if shape not in _LIST_STATEMENTS:
+        condition = visibility_condition(kind)
+        query = (select(*columns) if columns else select(Application)).where(condition)
+        if after_row:
+            query = query.where(tuple_(Application.created_at, Application.id) < tuple_(
+                bindparam("after_created_at", type_=UTCDateTime), bindparam("after_id")))
+        page = query.order_by(Application.created_at.desc(), Application.id.desc()).limit(per_page + 1)
+        _LIST_STATEMENTS[shape] = cursors.capped_count_statement(Application.id, condition), page
+    return _LIST_STATEMENTS[shape]
 
 
 def log_staff_access(user: User, application: Application, action: str) -> None:
