@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app import timeutil
 from app.domain.catalogue import foreigner_accommodation as rules
@@ -21,6 +21,7 @@ from app.domain.workflow import Action, Actor, ActorKind
 from app.extensions import db
 from app.models.accounts import Role, User
 from app.models.applications import Application, ApplicationEvent
+from app.models.types import UTCDateTime
 from app.operations import OperationError
 from app.operations.applications import apply_decision
 from app.operations.calendar import load_calendar
@@ -161,13 +162,18 @@ class Report:
     hours_late: int
 
 
+# Built once (asked on every view of every queue page).
+_STATION_REPORTS = (
+    select(Application.id, Application.number, Application.data, Application.submitted_at)
+    .where(Application.unit_id == bindparam("unit_id"), Application.service_code == rules.CODE,
+           Application.submitted_at >= bindparam("since", type_=UTCDateTime))
+    .order_by(Application.submitted_at.desc(), Application.id.desc()).limit(RECENT_LIMIT))
+
+
 def station_reports(unit_id: int, *, since: datetime) -> list[Report]:
     """The unit's reports filed since `since`, newest first: only its own area's (the columns the
     list shows, not whole applications: the clerk's queue page asks on every view)."""
-    rows = db.session.execute(
-        select(Application.id, Application.number, Application.data, Application.submitted_at)
-        .where(Application.unit_id == unit_id, Application.service_code == rules.CODE, Application.submitted_at >= since)
-        .order_by(Application.submitted_at.desc(), Application.id.desc()).limit(RECENT_LIMIT))
+    rows = db.session.execute(_STATION_REPORTS, {"unit_id": unit_id, "since": since})
     return [Report(a.id, a.number, a.data.get("foreigner_name", ""), a.data.get("nationality", ""),
                    mask_id_number(a.data.get("passport_number", "")), datetime.fromisoformat(a.data["arrived_at"]),
                    a.submitted_at, bool(a.data.get("late")), int(a.data.get("hours_late") or 0)) for a in rows]
