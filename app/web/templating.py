@@ -57,6 +57,13 @@ def service_name(code: str) -> str:
     return service.name_en if select_locale() == "en" else service.name_zh
 
 
+def unit_name(unit) -> str:
+    """A unit's name in the request's language: its recorded English name on English pages."""
+    if unit is None:
+        return ""
+    return (unit.name_en or unit.name) if select_locale() == "en" else unit.name
+
+
 class TranslatedServiceNames:
     def __getitem__(self, code):
         return service_name(code)
@@ -112,6 +119,7 @@ def init_app(app: Flask) -> None:
         due_time=due_time,
         message_body=message_body,
         localize=localized,
+        unit_name=unit_name,
     )
     app.jinja_env.globals.update(
         nav_items=nav_items,

@@ -12,7 +12,7 @@ from babel.messages.frontend import parse_keywords, parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from tests.conftest import csrf_from, repo_root
+from tests.conftest import csrf_from, login, repo_root
 
 ROOT = repo_root()
 TRANSLATIONS = ROOT / "app" / "translations"
@@ -90,6 +90,15 @@ def test_login_page_labels_are_english(client):
     assert 'value="Sign in"' in html
     for chinese in ("用户名", "密码", "还没有账号"):
         assert chinese not in html
+
+
+def test_staff_pages_name_the_unit_in_the_page_language(client):
+    login(client, "clerk")
+    assert "西大街派出所" in _page(client, "/desk/")
+    _english(client)
+    queue = _page(client, "/desk/")
+    assert "Xidajie Police Station" in queue and "西大街派出所" not in queue
+    assert "Xidajie Police Station" in _page(client, "/account/")
 
 
 def test_form_validation_errors_are_english(client):
