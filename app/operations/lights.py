@@ -2,9 +2,9 @@
 that queues and dashboards can filter and count without loading every application.
 
 Each light is an OR of one condition per state, each a range over one clock column: that is
-what an index on (unit, state, paused_since, that column) can search, so a light that few items have is found without walking every open
-item of the unit. A missing deadline never passes, as in the domain (SQL's NULL would otherwise
-drop such an item from every light). `now` is a moment, or a bound parameter that stands for one
+what an index on (unit, state, paused_since, that column) can search, so a light that few items
+have is found without walking every open item of the unit. A missing deadline never passes, as
+in the domain (SQL's NULL would otherwise drop such an item from every light). `now` is a moment, or a bound parameter that stands for one
 in a statement built once (the queue's)."""
 from __future__ import annotations
 
