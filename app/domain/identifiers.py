@@ -310,6 +310,31 @@ def mask_phone(value: object) -> str:
     return _mask(value, 3, 4)
 
 
+# The keys under which an application's data holds a person's numbers (the applicant's agent,
+# a legal representative, a driver, a manager, a foreigner's passport, a recipient's phone).
+NUMBER_KEYS = ("id_number", "passport_number")
+PHONE_KEYS = ("phone",)
+
+
+def masked_personal_data(value: object) -> object:
+    """Application data as someone other than its owner receives it as data (the staff API): every
+    ID, passport and phone number masked, at any depth (a list of managers, say)."""
+    if isinstance(value, dict):
+        return {key: _masked_field(key, item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [masked_personal_data(item) for item in value]
+    return value
+
+
+def _masked_field(key: str, value: object) -> object:
+    if isinstance(value, str) and value:
+        if key.endswith(NUMBER_KEYS):
+            return mask_id_number(value)
+        if key.endswith(PHONE_KEYS):
+            return mask_phone(value)
+    return masked_personal_data(value)
+
+
 def mask_name(value: object) -> str:
     """``张三丰`` → ``张**``; a one-character name shows just its character count."""
     if value is None:

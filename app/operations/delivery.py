@@ -41,14 +41,6 @@ def without_delivery(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(key, text) for key, text in rows if key not in DELIVERY_KEYS]
 
 
-def masked_data(data: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The application's data for someone other than its owner: the recipient's phone masked."""
-    data = dict(data or {})
-    if data.get("recipient_phone"):
-        data["recipient_phone"] = mask_phone(data["recipient_phone"])
-    return data
-
-
 def delivery_view(application: Application, *, audience: str) -> dict[str, Any] | None:
     """办件寄递 for `audience`: "owner" (everything), "staff" (the unit posting it: the phone
     masked) or "public" (the tracking page: the courier's status and a masked waybill number,

@@ -12,7 +12,7 @@ from app import timeutil
 from app.domain.calendar import LimitUnit
 from app.domain.catalogue import get_service
 from app.domain.clock import CLOCK_NAMES, Clocks, light
-from app.domain.identifiers import mask_id_number, mask_name
+from app.domain.identifiers import mask_id_number, mask_name, masked_personal_data
 from app.domain.text import N_
 from app.domain.verification import RegistryCheck
 from app.domain.workflow import (
@@ -26,7 +26,7 @@ from app.domain.workflow import (
 )
 from app.models.applications import Application
 from app.operations import OperationError, localize
-from app.operations.delivery import delivery_view, masked_data, urgent_view
+from app.operations.delivery import delivery_view, urgent_view
 from app.operations.events import calendar_for, clocks_for, service_of
 from app.operations.materials import current_files
 from app.operations.services import handler_for
@@ -225,7 +225,7 @@ def application_json(application: Application, *, now: datetime, allowed: list[A
         "unit_en": application.unit.name_en or application.unit.name,
         "subject_name": application.subject_name,
         "subject_id_number": mask_id_number(application.subject_id_number),
-        "data": masked_data(application.data) if staff else application.data,
+        "data": masked_personal_data(application.data or {}) if staff else application.data,
         # 办件寄递 and 加急办 (services that issue): in full for the owner, the phone masked for staff.
         "delivery": delivery_view(application, audience="staff" if staff else "owner"),
         "urgent": urgent_view(application),

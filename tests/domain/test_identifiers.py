@@ -19,6 +19,7 @@ from app.domain.identifiers import (
     mask_name,
     mask_phone,
     mask_uscc,
+    masked_personal_data,
     parse_citizen_id,
     validate_mobile,
     validate_plate,
@@ -423,3 +424,15 @@ def test_a_masked_id_number_of_any_length_never_shows_its_last_four(text):
     masked = mask_id_number(text)
     assert set(masked[-4:]) <= {"*"}
     assert len(masked) - masked.count("*") <= (10 if len(text) == 18 else 4)
+
+
+def test_personal_data_is_masked_at_any_depth_and_nothing_else_changes():
+    data = {"agent_id_number": "410105199001011234", "passport_number": "E12345678", "legal_rep_phone": "13812345678",
+            "managers": [{"name": "王五", "id_number": "410105199001011234", "experience_years": 6}],
+            "purpose": "入职", "commitment_days": 5, "late": False, "recipient_phone": "", "driver_id_number": None}
+    masked = masked_personal_data(data)
+    assert masked == {
+        "agent_id_number": "4101051990********", "passport_number": "E********", "legal_rep_phone": "138****5678",
+        "managers": [{"name": "王五", "id_number": "4101051990********", "experience_years": 6}],
+        "purpose": "入职", "commitment_days": 5, "late": False, "recipient_phone": "", "driver_id_number": None}
+    assert data["agent_id_number"] == "410105199001011234"  # the stored data is not touched

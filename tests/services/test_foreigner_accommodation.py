@@ -5,6 +5,7 @@ station's does, the head's figures count the late ones, and the passport number 
 on every page but the filer's own."""
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 
@@ -117,6 +118,10 @@ def test_the_station_clerk_sees_its_own_reports_flagged_masked_and_others_do_not
     assert "逾期申报" in detail
     # Another station's report is not found.
     assert client.get(f"/desk/applications/{elsewhere['id']}").status_code == 404
+    # The staff API gives the data masked as the desk page does; the filer's own call, whole.
+    staff_view = client.get(f"/api/v1/applications/{late['id']}", headers=api_token(client, "clerk_wyl")).get_json()
+    assert staff_view["data"]["passport_number"] == "M********" and "M87654321" not in json.dumps(staff_view)
+    assert late["data"]["passport_number"] == "M87654321"
 
     switch(client, "clerk_jianan")
     page = client.get("/desk/").get_data(as_text=True)
