@@ -320,13 +320,15 @@ def masked_personal_data(value: object) -> object:
     """Application data as someone other than its owner receives it as data (the staff API): every
     ID, passport and phone number masked, at any depth (a list of managers, say)."""
     if isinstance(value, dict):
-        return {key: _masked_field(key, item) for key, item in value.items()}
+        return {key: masked_field(key, item) for key, item in value.items()}
     if isinstance(value, list):
         return [masked_personal_data(item) for item in value]
     return value
 
 
-def _masked_field(key: str, value: object) -> object:
+def masked_field(key: str, value: object) -> object:
+    """One field of application data (or its readable text) under `key`, masked if it is a
+    person's number; masking twice changes nothing."""
     if isinstance(value, str) and value:
         if key.endswith(NUMBER_KEYS):
             return mask_id_number(value)

@@ -22,14 +22,12 @@ from app.operations import OperationError
 from app.operations import applications as application_ops
 from app.operations import materials as material_ops
 from app.operations import queue as queue_ops
-from app.operations.delivery import without_delivery
 from app.operations.services import foreigner_accommodation as accommodation_ops  # foreigner_accommodation
-from app.operations.services import handler_for
 from app.web.downloads import document_status as document_status_of
 from app.web.downloads import send_document
 from app.web.guards import require_staff
 from app.web.materials import file_json, slot_views
-from app.web.presenters import application_json, refusal_notes
+from app.web.presenters import application_json, refusal_notes, staff_data_rows
 from app.web.service_forms import action_forms, service_data, show_refusal
 from app.web.service_forms.public_request_hotline import SERVICE_CODE as HOTLINE_CODE
 from app.web.service_forms.public_request_hotline import HotlineOrderForm
@@ -156,7 +154,7 @@ def detail(application_id: int):
     return render_template("clerk/detail.html", a=view, application=application, allowed=allowed,
                            refusal_notes=refusal_notes(refused), check=view.get("registry_check"), checked_at=now,
                            action_names=ACTION_NAMES, claim_form=ConfirmForm(),
-                           data_rows=without_delivery(handler_for(application.service_code).display_data(application)),
+                           data_rows=staff_data_rows(application),
                            slots=slot_views(service, current, review_rows=material_ops.reviews(application),
                                             answers=application.data or {}),
                            older_files=older, review_open=material_ops.reviewable_slots(application))

@@ -12,7 +12,7 @@ from app import timeutil
 from app.domain.calendar import LimitUnit
 from app.domain.catalogue import get_service
 from app.domain.clock import CLOCK_NAMES, Clocks, light
-from app.domain.identifiers import mask_id_number, mask_name, masked_personal_data
+from app.domain.identifiers import mask_id_number, mask_name, masked_field, masked_personal_data
 from app.domain.text import N_
 from app.domain.verification import RegistryCheck
 from app.domain.workflow import (
@@ -26,7 +26,7 @@ from app.domain.workflow import (
 )
 from app.models.applications import Application
 from app.operations import OperationError, localize
-from app.operations.delivery import delivery_view, urgent_view
+from app.operations.delivery import delivery_view, urgent_view, without_delivery
 from app.operations.events import calendar_for, clocks_for, service_of
 from app.operations.materials import current_files
 from app.operations.services import handler_for
@@ -200,6 +200,13 @@ def registry_check_json(check: RegistryCheck | None) -> dict[str, Any] | None:
         "findings": [{"label": localize(f.label, dict(f.params)), "result": localize(f.result, dict(f.params)),
                       "tone": f.tone.value} for f in check.findings],
     }
+
+
+def staff_data_rows(application: Application) -> list[tuple[str, str]]:
+    """申请内容 on the clerk's page: the service's readable rows, every ID, passport and phone
+    number masked (the page is not the applicant's), the delivery shown in its own card."""
+    return [(key, masked_field(key, text))
+            for key, text in without_delivery(handler_for(application.service_code).display_data(application))]
 
 
 def application_json(application: Application, *, now: datetime, allowed: list[Action] | None = None,

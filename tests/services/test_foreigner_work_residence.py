@@ -187,4 +187,6 @@ def test_the_clerk_sees_the_registry_check_before_deciding(app, client):
     login(client, "clerk_exit")
     page = client.get(f"/desk/applications/{created['id']}").get_data(as_text=True)
     assert "符合签发条件。" in page and "许昌瑞丰物流有限公司，存续" in page
+    passport = created["data"]["passport_number"]  # the foreigner's own answer: whole
+    assert len(passport) >= 8 and passport not in page and passport[0] + "*" * (len(passport) - 1) in page
     assert "申请时聘用单位在名单中：5个工作日内签发" in page
