@@ -4,11 +4,12 @@ that queues and dashboards can filter and count without loading every applicatio
 Each light is an OR of one condition per state, each a range over one clock column: that is
 what an index on (unit, state, paused_since, that column) can search, so a light that few items
 have is found without walking every open item of the unit. A missing deadline never passes, as
-in the domain (SQL's NULL would otherwise drop such an item from every light). `now` is a moment, or a bound parameter that stands for one
-in a statement built once (the queue's)."""
+in the domain (SQL's NULL would otherwise drop such an item from every light). `now` is a
+moment, or a bound parameter that stands for one in a statement built once (the queue's)."""
 from __future__ import annotations
 
 import functools
+import operator
 from datetime import datetime
 
 from sqlalchemy import and_, not_, or_
@@ -33,32 +34,24 @@ def open_matters():
     )
 
 
-def _reached(column, now: datetime, *, strictly: bool):
-    """The clock's time is past `column` (`strictly`) or at it. While suspended, time stands still
-    at the suspension; written as two ranges rather than `coalesce(paused_since, now)`, which no
-    index can search."""
-    if strictly:
-        running, paused = column < now, column < Application.paused_since
-    else:
-        running, paused = column <= now, column <= Application.paused_since
+def _by_clock(running, paused):
+    """`running` while the clock runs, `paused` while it is suspended: two ranges, each of which
+    an index ordered by paused_since, then the deadline, can search."""
     return or_(and_(Application.paused_since.is_(None), running),
                and_(Application.paused_since.is_not(None), paused))
 
 
+def _reached(column, now: datetime, *, strictly: bool):
+    """The clock's time is past `column` (`strictly`) or at it. While suspended, time stands still
+    at the suspension (rather than `coalesce(paused_since, now)`, which no index can search)."""
+    before = operator.lt if strictly else operator.le
+    return _by_clock(before(column, now), before(column, Application.paused_since))
+
+
 def _not_reached(column, now: datetime, *, strictly: bool):
     """Not `_reached`, a missing deadline included."""
-    if strictly:
-        running, paused = column >= now, column >= Application.paused_since
-    else:
-        running, paused = column > now, column > Application.paused_since
-    return or_(column.is_(None),
-               and_(Application.paused_since.is_(None), running),
-               and_(Application.paused_since.is_not(None), paused))
-
-
-def _either_paused(condition):
-    return or_(and_(Application.paused_since.is_(None), condition),
-               and_(Application.paused_since.is_not(None), condition))
+    after = operator.ge if strictly else operator.gt
+    return or_(column.is_(None), _by_clock(after(column, now), after(column, Application.paused_since)))
 
 
 def red(now: datetime):
@@ -69,7 +62,8 @@ def red(now: datetime):
         and_(Application.state == State.APPROVED.value, _reached(Application.delivery_due_at, now, strictly=True)),
         # 邮寄送达: an issued matter in the post keeps its delivery clock until signed for, suspended
         # or not (said in two parts, as the index is ordered: by paused_since, then the deadline).
-        and_(Application.state == State.ISSUED.value, _either_paused(Application.delivery_due_at < now)),
+        and_(Application.state == State.ISSUED.value,
+             _by_clock(Application.delivery_due_at < now, Application.delivery_due_at < now)),
     )
 
 
@@ -92,5 +86,6 @@ def green(now: datetime):
              _not_reached(Application.acceptance_due_at, now, strictly=True)),
         and_(Application.state == State.APPROVED.value, Application.delivery_due_at.is_not(None),
              _not_reached(Application.delivery_due_at, now, strictly=True)),
-        and_(Application.state == State.ISSUED.value, _either_paused(Application.delivery_due_at >= now)),
+        and_(Application.state == State.ISSUED.value,
+             _by_clock(Application.delivery_due_at >= now, Application.delivery_due_at >= now)),
     )
